@@ -1,0 +1,69 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "flowrun",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "flowrun", targets: ["flowrun"]),
+        // libFuzzer target over the YAML parser and validator; build with
+        // swift build --product FlowSpecFuzz --sanitize fuzzer --sanitize address --scratch-path .build-fuzz
+        .executable(name: "FlowSpecFuzz", targets: ["FlowSpecFuzz"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/vapor/sql-kit", exact: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", exact: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", exact: "2.17.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", exact: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+    ],
+    targets: [
+        // C libraries from Debian's packages, one module map each.
+        .systemLibrary(name: "CXGBoost", path: "Sources/CXGBoost"),
+        .systemLibrary(name: "CLinear", path: "Sources/CLinear"),
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+
+        .target(name: "FlowSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Learn", dependencies: ["CXGBoost", "CLinear", "CLapack"]),
+        .target(name: "Steps", dependencies: ["FlowSpec", "Learn"]),
+        .target(name: "Store", dependencies: [
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "PostgresKit", package: "postgres-kit"),
+            .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Engine", dependencies: [
+            "FlowSpec", "Steps", "Store",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "API", dependencies: [
+            "Engine", "Store", "FlowSpec",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .executableTarget(name: "flowrun", dependencies: [
+            "FlowSpec", "Learn", "Steps", "Store", "Engine", "API",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "FlowSpecFuzz", dependencies: ["FlowSpec"]),
+
+        .testTarget(name: "FlowSpecTests", dependencies: ["FlowSpec"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn"]),
+        .testTarget(name: "StepsTests", dependencies: ["Steps"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "APITests", dependencies: [
+            "API", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ]
+)

@@ -1,0 +1,4 @@
+/// The version flowrun reports (`flowrun --version`, `GET /api/health`).
+public enum FlowrunVersion {
+    public static let current = "0.1.0"
+}

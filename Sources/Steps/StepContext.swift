@@ -1,0 +1,59 @@
+import FlowSpec
+import Foundation
+
+/// Everything a ``Step`` may use while it runs one attempt.
+public struct StepContext: Sendable {
+    /// The run this attempt belongs to.
+    public let runID: String
+    /// The step's id in the workflow (`train`, `evaluate`, …).
+    public let stepID: String
+    /// 1 for the first attempt, 2 for the first retry, …
+    public let attempt: Int
+    /// The step's `with:` map with every expression resolved.
+    public let parameters: Parameters
+    /// `data/runs/<run>/<step>/`, created before the step starts.
+    public let artifactDirectory: URL
+    /// The data root (`FLOWRUN_DATA`); relative paths in parameters are resolved against it.
+    public let dataRoot: URL
+    /// Writes timestamped lines to the attempt's log file.
+    public let log: StepLogger
+
+    public init(
+        runID: String, stepID: String, attempt: Int, parameters: Parameters,
+        artifactDirectory: URL, dataRoot: URL, log: StepLogger
+    ) {
+        self.runID = runID
+        self.stepID = stepID
+        self.attempt = attempt
+        self.parameters = parameters
+        self.artifactDirectory = artifactDirectory
+        self.dataRoot = dataRoot
+        self.log = log
+    }
+
+    /// Throws `CancellationError` when the run was canceled or the step timed out.
+    public func checkCancellation() throws {
+        try Task.checkCancellation()
+    }
+
+    /// A path parameter resolved against the data root when it is relative.
+    public func path(_ text: String) -> URL {
+        text.hasPrefix("/") ? URL(fileURLWithPath: text) : dataRoot.appendingPathComponent(text)
+    }
+}
+
+/// A step's log: each call appends one timestamped line to the attempt's log file.
+public struct StepLogger: Sendable {
+    private let sink: @Sendable (String) -> Void
+
+    /// - Parameter sink: receives each message; the engine's sink timestamps and writes it.
+    public init(_ sink: @escaping @Sendable (String) -> Void) {
+        self.sink = sink
+    }
+
+    public func info(_ message: String) { sink(message) }
+    public func warning(_ message: String) { sink("warning: " + message) }
+
+    /// A logger that drops everything (for tests and benchmarks).
+    public static let discard = StepLogger { _ in }
+}

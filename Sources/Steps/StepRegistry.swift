@@ -1,0 +1,32 @@
+/// The steps a workflow may name with `uses:`, by name.
+///
+/// Not a global: the CLI builds one with ``StepRegistry/builtIn()``, adds any of its own, and hands
+/// it to the engine; validation asks it for ``names`` so FlowSpec never hard-codes step names.
+public struct StepRegistry: Sendable {
+    private var steps: [String: any Step] = [:]
+    private var summaries: [String: String] = [:]
+
+    public init() {}
+
+    /// A registry with every built-in step.
+    public static func builtIn() -> StepRegistry {
+        var registry = StepRegistry()
+        registry.register(NoopStep())
+        return registry
+    }
+
+    /// Adds `step` under its `name`, replacing any step of the same name.
+    public mutating func register<S: Step>(_ step: S) {
+        steps[S.name] = step
+        summaries[S.name] = S.summary
+    }
+
+    public func step(named name: String) -> (any Step)? { steps[name] }
+
+    public var names: Set<String> { Set(steps.keys) }
+
+    /// Name → one-line summary, for `validate --explain` and docs.
+    public var catalog: [(name: String, summary: String)] {
+        summaries.keys.sorted().map { ($0, summaries[$0] ?? "") }
+    }
+}

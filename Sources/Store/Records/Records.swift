@@ -1,0 +1,213 @@
+import Foundation
+
+/// A registered input file, identified by its content hash so one upload is one dataset.
+public struct DatasetRecord: Sendable, Codable, Hashable {
+    public var id: String
+    public var path: String
+    public var sizeBytes: Int64
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public var contentHash: String
+    /// JSON text: columns, row count, data-quality summary (whatever the registering code knows).
+    public var schemaJSON: String
+    public var registeredAt: Date
+    /// `ok`, or `rejected` with ``rejectReason`` (a file the watcher could not read).
+    public var status: String
+    public var rejectReason: String?
+
+    public init(
+        id: String, path: String, sizeBytes: Int64, contentHash: String, schemaJSON: String = "{}",
+        registeredAt: Date, status: String = "ok", rejectReason: String? = nil
+    ) {
+        self.id = id
+        self.path = path
+        self.sizeBytes = sizeBytes
+        self.contentHash = contentHash
+        self.schemaJSON = schemaJSON
+        self.registeredAt = registeredAt
+        self.status = status
+        self.rejectReason = rejectReason
+    }
+}
+
+/// One execution of a workflow.
+public struct RunRecord: Sendable, Codable, Hashable {
+    public var id: String
+    public var workflowName: String
+    /// The exact YAML text the run was planned from, and its SHA-256.
+    public var workflowYAML: String
+    public var workflowHash: String
+    /// JSON object texts.
+    public var paramsJSON: String
+    public var inputsJSON: String
+    public var datasetID: String?
+    public var trigger: Trigger
+    public var state: RunState
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var error: String?
+
+    public init(
+        id: String, workflowName: String, workflowYAML: String, workflowHash: String,
+        paramsJSON: String, inputsJSON: String, datasetID: String?, trigger: Trigger,
+        state: RunState = .queued, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
+        error: String? = nil
+    ) {
+        self.id = id
+        self.workflowName = workflowName
+        self.workflowYAML = workflowYAML
+        self.workflowHash = workflowHash
+        self.paramsJSON = paramsJSON
+        self.inputsJSON = inputsJSON
+        self.datasetID = datasetID
+        self.trigger = trigger
+        self.state = state
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.error = error
+    }
+}
+
+/// A step to create with its run (see ``Store/createRun(_:steps:)``).
+public struct NewStepRun: Sendable, Hashable {
+    public var stepID: String
+    /// Topological position, for stable display order.
+    public var position: Int
+    /// Ids of upstream steps in the same run.
+    public var needs: [String]
+    /// 1 + retries.
+    public var maxAttempts: Int
+
+    public init(stepID: String, position: Int, needs: [String], maxAttempts: Int) {
+        self.stepID = stepID
+        self.position = position
+        self.needs = needs
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// A step of a run, as the store knows it.
+public struct StepRunRecord: Sendable, Codable, Hashable {
+    public var runID: String
+    public var stepID: String
+    public var position: Int
+    public var needs: [String]
+    public var state: StepState
+    /// Attempts started so far (0 before the first claim).
+    public var attempt: Int
+    public var maxAttempts: Int
+    public var worker: String?
+    public var leaseExpiresAt: Date?
+    public var notBefore: Date?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var exitStatus: Int?
+    public var error: String?
+    /// Output name → JSON text of the value.
+    public var outputs: [String: String]
+    public var cancelRequested: Bool
+
+    public init(
+        runID: String, stepID: String, position: Int, needs: [String], state: StepState, attempt: Int,
+        maxAttempts: Int, worker: String? = nil, leaseExpiresAt: Date? = nil, notBefore: Date? = nil,
+        startedAt: Date? = nil, finishedAt: Date? = nil, exitStatus: Int? = nil, error: String? = nil,
+        outputs: [String: String] = [:], cancelRequested: Bool = false
+    ) {
+        self.runID = runID
+        self.stepID = stepID
+        self.position = position
+        self.needs = needs
+        self.state = state
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.worker = worker
+        self.leaseExpiresAt = leaseExpiresAt
+        self.notBefore = notBefore
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.exitStatus = exitStatus
+        self.error = error
+        self.outputs = outputs
+        self.cancelRequested = cancelRequested
+    }
+}
+
+/// One attempt of one step: who ran it, when, and how it ended.
+public struct AttemptRecord: Sendable, Codable, Hashable {
+    public var runID: String
+    public var stepID: String
+    public var attempt: Int
+    public var worker: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    /// The step state the attempt ended in (`succeeded`, `failed`, `canceled`, `lease_expired`, …); nil while running.
+    public var outcome: String?
+    public var error: String?
+
+    public init(
+        runID: String, stepID: String, attempt: Int, worker: String, startedAt: Date,
+        finishedAt: Date? = nil, outcome: String? = nil, error: String? = nil
+    ) {
+        self.runID = runID
+        self.stepID = stepID
+        self.attempt = attempt
+        self.worker = worker
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+        self.error = error
+    }
+}
+
+/// A number a step reported (`accuracy`, `rows_read`, …).
+public struct MetricRecord: Sendable, Codable, Hashable {
+    public var runID: String
+    public var stepID: String
+    public var name: String
+    public var value: Double
+
+    public init(runID: String, stepID: String, name: String, value: Double) {
+        self.runID = runID
+        self.stepID = stepID
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A state change or engine message, in order of ``id`` within the whole store.
+public struct EventRecord: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var runID: String
+    public var stepID: String?
+    public var at: Date
+    /// `run_state`, `step_state`, `lease_expired`, `message`, …
+    public var kind: String
+    public var message: String
+
+    public init(id: Int64, runID: String, stepID: String?, at: Date, kind: String, message: String) {
+        self.id = id
+        self.runID = runID
+        self.stepID = stepID
+        self.at = at
+        self.kind = kind
+        self.message = message
+    }
+}
+
+/// A process that claims steps, as last seen by the store.
+public struct WorkerRecord: Sendable, Codable, Hashable {
+    public var name: String
+    public var host: String
+    public var startedAt: Date
+    public var lastHeartbeat: Date
+    public var stepsHeld: Int
+
+    public init(name: String, host: String, startedAt: Date, lastHeartbeat: Date, stepsHeld: Int) {
+        self.name = name
+        self.host = host
+        self.startedAt = startedAt
+        self.lastHeartbeat = lastHeartbeat
+        self.stepsHeld = stepsHeld
+    }
+}

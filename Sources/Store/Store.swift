@@ -1,0 +1,160 @@
+import Foundation
+
+/// The history and coordination of runs: the single source of truth.
+///
+/// Every method is one transaction. The store never reads a clock: callers pass `now`, so the
+/// engine's injected clock drives leases and retries. It knows the DAG only as `needs` lists, never
+/// what a step does. Implementations: ``SQLStore`` over SQLite (embedded default) and PostgreSQL.
+public protocol Store: Sendable {
+    // MARK: Datasets
+
+    /// Registers a dataset, or returns the existing one with the same content hash (`created == false`).
+    func registerDataset(_ dataset: DatasetRecord) async throws -> (record: DatasetRecord, created: Bool)
+    func dataset(id: String) async throws -> DatasetRecord?
+    func dataset(contentHash: String) async throws -> DatasetRecord?
+    /// Newest first.
+    func datasets(limit: Int) async throws -> [DatasetRecord]
+
+    // MARK: Runs
+
+    /// Writes the run and all its steps at once: steps without `needs` are `ready`, the rest `pending`.
+    func createRun(_ run: RunRecord, steps: [NewStepRun]) async throws
+    func run(id: String) async throws -> RunRecord?
+    /// Newest first (`createdAt`, then `id`), filtered and paginated by ``RunQuery``.
+    func runs(_ query: RunQuery) async throws -> [RunRecord]
+    /// How many runs are in each state.
+    func runCounts() async throws -> [RunState: Int]
+    /// In `position` order.
+    func steps(runID: String) async throws -> [StepRunRecord]
+    func attempts(runID: String) async throws -> [AttemptRecord]
+    func metrics(runID: String) async throws -> [MetricRecord]
+    /// Events with `id > after`, oldest first.
+    func events(runID: String, after: Int64, limit: Int) async throws -> [EventRecord]
+    /// Appends a free-form event (`kind` `message`) to a run's history.
+    func appendEvent(runID: String, stepID: String?, kind: String, message: String, at: Date) async throws
+
+    // MARK: Execution
+
+    /// Takes one `ready` step whose `notBefore` has passed (of `runID` only, when given): it becomes
+    /// `running` with `attempt + 1`, held by `worker` until `leaseUntil`; its run becomes `running`.
+    /// Returns nil when nothing is ready. Safe against any number of concurrent claimers.
+    func claimReadyStep(worker: String, runID: String?, now: Date, leaseUntil: Date) async throws -> StepRunRecord?
+    /// Extends the lease of a step the worker holds.
+    func extendLease(_ key: StepAttemptKey, worker: String, until: Date, now: Date) async throws -> LeaseStatus
+    /// Ends an attempt. In the same transaction: outputs and metrics are written, dependents whose
+    /// `needs` are all finished become `ready` (or `upstream_failed`/`skipped`/`canceled` as their
+    /// upstreams dictate), and the run is finished when all its steps are. Returns false, changing
+    /// nothing, when the worker no longer holds that attempt (its lease expired and was taken back).
+    func completeStep(_ completion: StepCompletion) async throws -> Bool
+    /// Running steps whose lease expired before `now` go back to `ready` (or `failed` when out of
+    /// attempts); the attempt is recorded as `lease_expired`. Returns the steps taken back.
+    func recoverExpiredLeases(now: Date) async throws -> [StepAttemptKey]
+    /// The earliest `notBefore` among ready steps (of `runID`, when given), to sleep until.
+    func nextReadyTime(runID: String?) async throws -> Date?
+
+    /// Cancels a run: `pending`/`ready` steps become `canceled`, running ones get `cancelRequested`
+    /// (their workers see it in ``extendLease(_:worker:until:now:)``), the run becomes `canceled`.
+    /// Throws ``StoreError/conflict(_:)`` when the run already finished.
+    func cancelRun(id: String, now: Date) async throws
+    /// Resumes a `failed` or `canceled` run: failed, canceled and upstream-failed steps go back to
+    /// `pending`/`ready` (attempt counts kept; each gets its full retry budget again), succeeded
+    /// ones keep their outputs. Throws ``StoreError/conflict(_:)`` for a run that is not finished or succeeded.
+    func retryRun(id: String, now: Date) async throws
+
+    // MARK: Workers
+
+    func heartbeatWorker(_ worker: WorkerRecord) async throws
+    /// Workers whose last heartbeat is after `since`.
+    func workers(since: Date) async throws -> [WorkerRecord]
+    func removeWorker(name: String) async throws
+
+    /// Releases connections; the store is unusable afterwards.
+    func close() async throws
+}
+
+/// Filters and a cursor for ``Store/runs(_:)``.
+public struct RunQuery: Sendable, Hashable {
+    public var state: RunState?
+    public var workflow: String?
+    public var datasetID: String?
+    public var limit: Int
+    /// Return only runs older than this one (the last id of the previous page).
+    public var before: String?
+
+    public init(state: RunState? = nil, workflow: String? = nil, datasetID: String? = nil, limit: Int = 50, before: String? = nil) {
+        self.state = state
+        self.workflow = workflow
+        self.datasetID = datasetID
+        self.limit = limit
+        self.before = before
+    }
+}
+
+/// Names one attempt of one step.
+public struct StepAttemptKey: Sendable, Hashable, Codable {
+    public var runID: String
+    public var stepID: String
+    public var attempt: Int
+
+    public init(runID: String, stepID: String, attempt: Int) {
+        self.runID = runID
+        self.stepID = stepID
+        self.attempt = attempt
+    }
+}
+
+/// What ``Store/extendLease(_:worker:until:now:)`` found.
+public enum LeaseStatus: Sendable, Hashable {
+    /// Still ours; extended.
+    case held
+    /// Still ours, but the run was canceled: stop the step and complete it as canceled.
+    case cancelRequested
+    /// No longer ours (expired and taken back, or the step finished): stop without completing.
+    case lost
+}
+
+/// How an attempt ended, for ``Store/completeStep(_:)``.
+public struct StepCompletion: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        /// Output values are JSON texts.
+        case succeeded(outputs: [String: String], metrics: [String: Double])
+        /// `retryAt` nil: no more attempts, the step fails; else it becomes `ready` at that time.
+        case failed(error: String, exitStatus: Int?, retryAt: Date?)
+        /// The step's `if:` was false.
+        case skipped(reason: String)
+        case canceled(reason: String)
+    }
+
+    public var key: StepAttemptKey
+    public var worker: String
+    public var outcome: Outcome
+    public var now: Date
+
+    public init(key: StepAttemptKey, worker: String, outcome: Outcome, now: Date) {
+        self.key = key
+        self.worker = worker
+        self.outcome = outcome
+        self.now = now
+    }
+}
+
+/// Store failures with messages that say what to do.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// The operation does not fit the record's state (cancel a finished run).
+    case conflict(String)
+    case notFound(String)
+    /// The database's schema is newer than this binary knows.
+    case schemaTooNew(found: Int, supported: Int)
+    /// The database cannot be opened or used (corrupt file, read-only, bad URL).
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let m): m
+        case .notFound(let m): m
+        case .schemaTooNew(let found, let supported):
+            "the database schema is version \(found) but this flowrun supports up to \(supported): upgrade flowrun"
+        case .unavailable(let m): m
+        }
+    }
+}

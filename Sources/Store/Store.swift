@@ -35,17 +35,19 @@ public protocol Store: Sendable {
 
     // MARK: Execution
 
-    /// Takes one `ready` step whose `notBefore` has passed (of `runID` only, when given): it becomes
-    /// `running` with `attempt + 1`, held by `worker` until `leaseUntil`; its run becomes `running`.
-    /// Returns nil when nothing is ready. Safe against any number of concurrent claimers.
-    func claimReadyStep(worker: String, runID: String?, now: Date, leaseUntil: Date) async throws -> StepRunRecord?
+    /// Takes up to `limit` `ready` steps whose `notBefore` has passed (of `runID` only, when given),
+    /// oldest run first, then by position: each becomes `running` with `attempt + 1`, held by `worker`
+    /// until `leaseUntil`, with an attempt record; its run becomes `running`. Empty when nothing is
+    /// ready. Safe against any number of concurrent claimers in any number of processes.
+    func claimReadySteps(worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date) async throws -> [StepRunRecord]
     /// Extends the lease of a step the worker holds.
     func extendLease(_ key: StepAttemptKey, worker: String, until: Date, now: Date) async throws -> LeaseStatus
-    /// Ends an attempt. In the same transaction: outputs and metrics are written, dependents whose
-    /// `needs` are all finished become `ready` (or `upstream_failed`/`skipped`/`canceled` as their
-    /// upstreams dictate), and the run is finished when all its steps are. Returns false, changing
-    /// nothing, when the worker no longer holds that attempt (its lease expired and was taken back).
-    func completeStep(_ completion: StepCompletion) async throws -> Bool
+    /// Ends attempts, all in one transaction (a group commit). For each: outputs and metrics are
+    /// written, dependents whose `needs` are all finished become `ready` (or `upstream_failed` /
+    /// `skipped` / `canceled` as their upstreams dictate, transitively), and the run is finished when
+    /// all its steps are. Returns, per completion, false — changing nothing for it — when the worker no
+    /// longer holds that attempt (its lease expired and was taken back, or the step already finished).
+    func completeSteps(_ completions: [StepCompletion]) async throws -> [Bool]
     /// Running steps whose lease expired before `now` go back to `ready` (or `failed` when out of
     /// attempts); the attempt is recorded as `lease_expired`. Returns the steps taken back.
     func recoverExpiredLeases(now: Date) async throws -> [StepAttemptKey]
@@ -68,8 +70,22 @@ public protocol Store: Sendable {
     func workers(since: Date) async throws -> [WorkerRecord]
     func removeWorker(name: String) async throws
 
+    /// Yields whenever another process (or this one) made steps ready: PostgreSQL `LISTEN/NOTIFY`.
+    /// A store without notifications returns a stream that never yields; workers also poll slowly.
+    func readyNotifications() -> AsyncStream<Void>
+
     /// Releases connections; the store is unusable afterwards.
     func close() async throws
+}
+
+extension Store {
+    public func claimReadyStep(worker: String, runID: String?, now: Date, leaseUntil: Date) async throws -> StepRunRecord? {
+        try await claimReadySteps(worker: worker, runID: runID, limit: 1, now: now, leaseUntil: leaseUntil).first
+    }
+
+    public func completeStep(_ completion: StepCompletion) async throws -> Bool {
+        try await completeSteps([completion]).first ?? false
+    }
 }
 
 /// Filters and a cursor for ``Store/runs(_:)``.

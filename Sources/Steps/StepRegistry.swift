@@ -12,6 +12,7 @@ public struct StepRegistry: Sendable {
     public static func builtIn() -> StepRegistry {
         var registry = StepRegistry()
         registry.register(NoopStep())
+        registry.register(CommandStep())
         return registry
     }
 

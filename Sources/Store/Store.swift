@@ -51,6 +51,9 @@ public protocol Store: Sendable {
     /// Running steps whose lease expired before `now` go back to `ready` (or `failed` when out of
     /// attempts); the attempt is recorded as `lease_expired`. Returns the steps taken back.
     func recoverExpiredLeases(now: Date) async throws -> [StepAttemptKey]
+    /// Steps held by `worker` — a process known to be dead — are taken back at once, exactly as
+    /// ``recoverExpiredLeases(now:)`` does for expired leases.
+    func releaseLeases(worker: String, now: Date) async throws -> [StepAttemptKey]
     /// The earliest `notBefore` among ready steps (of `runID`, when given), to sleep until.
     func nextReadyTime(runID: String?) async throws -> Date?
 

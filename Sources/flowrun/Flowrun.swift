@@ -6,7 +6,14 @@ struct Flowrun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowrun",
         abstract: "A batch workflow engine for ML pipelines over time-series exam data.",
+        discussion: """
+            Workflows are YAML files in ./workflows; history lives in ./data/flowrun.sqlite (or PostgreSQL \
+            with DATABASE_URL). Exit codes: 0 success; 1 a run failed or validation found errors; 2 the \
+            request was refused (bad input, not found, conflict).
+            """,
         version: FlowrunVersion.current,
-        subcommands: []
+        subcommands: [
+            RunCommand.self, RunsCommand.self, DatasetsCommand.self, WorkerCommand.self,
+        ]
     )
 }

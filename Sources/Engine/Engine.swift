@@ -1,0 +1,157 @@
+import FlowSpec
+import Foundation
+import Steps
+import Store
+
+/// Plans and records runs: the one entry point every trigger uses, plus cancel and retry.
+///
+/// Executing steps is the ``Worker``'s job; the engine only writes to the store, so any process
+/// sharing the store (and the data folder) can pick the work up.
+public struct Engine: Sendable {
+    public let store: any Store
+    public let registry: StepRegistry
+    public let layout: DataLayout
+    public let workflowsDirectory: URL
+    public let clock: any EngineClock
+    /// Called after a run's steps were made ready, to wake in-process workers at once.
+    public var onWork: @Sendable () -> Void
+
+    public init(store: any Store, registry: StepRegistry, layout: DataLayout, workflowsDirectory: URL,
+                clock: any EngineClock = SystemClock(), onWork: @escaping @Sendable () -> Void = {}) {
+        self.store = store
+        self.registry = registry
+        self.layout = layout
+        self.workflowsDirectory = workflowsDirectory
+        self.clock = clock
+        self.onWork = onWork
+    }
+
+    // MARK: Workflows
+
+    /// The YAML files in the workflows folder, sorted by name.
+    public func workflowFiles() -> [URL] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: workflowsDirectory, includingPropertiesForKeys: nil)) ?? []
+        return files.filter { ["yaml", "yml"].contains($0.pathExtension) }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// The file a workflow reference names: a path to a YAML file, or a name in the workflows folder.
+    public func workflowFile(_ reference: String) throws -> URL {
+        let direct = URL(fileURLWithPath: reference)
+        if reference.hasSuffix(".yaml") || reference.hasSuffix(".yml") || reference.contains("/") {
+            guard FileManager.default.fileExists(atPath: direct.path) else { throw EngineError.fileNotFound(reference) }
+            return direct
+        }
+        for ext in ["yaml", "yml"] {
+            let candidate = workflowsDirectory.appendingPathComponent("\(reference).\(ext)")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        let available = workflowFiles().map { $0.deletingPathExtension().lastPathComponent }
+        throw EngineError.workflowNotFound(reference, available: available)
+    }
+
+    /// Loads and validates a workflow; any error diagnostic refuses it.
+    public func loadWorkflow(_ reference: String) throws -> Workflow {
+        let url = try workflowFile(reference)
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw EngineError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
+        }
+        return try parseWorkflow(yaml: text, file: displayPath(url))
+    }
+
+    /// Parses a workflow's text (e.g. the copy stored with a run).
+    public func parseWorkflow(yaml: String, file: String) throws -> Workflow {
+        let (workflow, diagnostics) = WorkflowLoader.load(yaml: yaml, file: file, knownSteps: registry.names)
+        guard let workflow, !diagnostics.contains(where: { $0.severity == .error }) else {
+            throw EngineError.invalidWorkflow(diagnostics.filter { $0.severity == .error })
+        }
+        return workflow
+    }
+
+    private func displayPath(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
+    }
+
+    // MARK: Datasets
+
+    /// Registers a file as a dataset (or returns the one with the same content).
+    /// Refuses paths outside the allowed roots and files that do not exist.
+    public func registerDataset(path: String, schemaJSON: String = "{}") async throws -> DatasetRecord {
+        guard FileManager.default.fileExists(atPath: path) else { throw EngineError.fileNotFound(path) }
+        guard let url = layout.resolveAllowed(path) else {
+            throw EngineError.pathOutsideRoots(path: path, roots: layout.allowedRoots.map(\.path))
+        }
+        let (hash, size): (String, Int64)
+        do { (hash, size) = try ContentHash.sha256(of: url) } catch {
+            throw EngineError.unreadable(path: path, reason: "\(error)")
+        }
+        let record = DatasetRecord(id: "ds-" + hash.prefix(12), path: url.path, sizeBytes: size, contentHash: hash,
+                                   schemaJSON: schemaJSON, registeredAt: clock.now())
+        return try await store.registerDataset(record).record
+    }
+
+    // MARK: Runs
+
+    /// Plans a run of `request.workflow` and writes it with all its steps in one transaction.
+    /// Everything is checked first (workflow, params, inputs, dataset path): a refused request
+    /// writes nothing.
+    public func submit(_ request: SubmitRequest) async throws -> RunRecord {
+        let workflow = try loadWorkflow(request.workflow)
+        let params: [String: Value]
+        do { params = try workflow.resolveParams(request.params) } catch { throw EngineError.badParam("\(error)") }
+
+        var inputs = request.inputs
+        var datasetID: String?
+        if let input = workflow.inputs.first(where: { $0.type == .dataset }) {
+            var dataset: DatasetRecord?
+            if let id = request.datasetID {
+                guard let found = try await store.dataset(id: id) else { throw EngineError.datasetNotFound(id) }
+                dataset = found
+            } else if let path = request.datasetPath {
+                dataset = try await registerDataset(path: path)
+            }
+            if let dataset {
+                datasetID = dataset.id
+                inputs[input.name] = .map([
+                    "id": .string(dataset.id), "path": .string(dataset.path),
+                    "hash": .string(dataset.contentHash), "size": .number(Double(dataset.sizeBytes)),
+                ])
+            }
+        }
+        for input in workflow.inputs where input.required && inputs[input.name] == nil {
+            throw EngineError.missingInput(input.name)
+        }
+
+        let now = clock.now()
+        let run = RunRecord(
+            id: RunID.make(at: now), workflowName: workflow.name, workflowYAML: workflow.sourceText,
+            workflowHash: ContentHash.sha256(of: workflow.sourceText), paramsJSON: Value.map(params).jsonText,
+            inputsJSON: Value.map(inputs).jsonText, datasetID: datasetID, trigger: request.trigger, createdAt: now)
+        let steps = workflow.topologicalOrder().enumerated().map { position, step in
+            NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts)
+        }
+        try await store.createRun(run, steps: steps)
+        onWork()
+        return run
+    }
+
+    /// Cancels a run: pending steps are canceled, running ones are stopped by their workers.
+    public func cancel(runID: String) async throws {
+        guard try await store.run(id: runID) != nil else { throw EngineError.runNotFound(runID) }
+        try await store.cancelRun(id: runID, now: clock.now())
+    }
+
+    /// Runs a failed or canceled run's unfinished part again; succeeded steps keep their outputs.
+    public func retry(runID: String) async throws {
+        guard try await store.run(id: runID) != nil else { throw EngineError.runNotFound(runID) }
+        try await store.retryRun(id: runID, now: clock.now())
+        onWork()
+    }
+}
+
+extension ContentHash {
+    static func sha256(of text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,27 @@
+import FlowSpec
+import Store
+
+/// What every trigger — CLI, API, dashboard, watcher — hands to ``Engine/submit(_:)``.
+public struct SubmitRequest: Sendable {
+    /// A workflow name in the workflows folder (`exam-pipeline`) or a path to a YAML file.
+    public var workflow: String
+    /// Overrides of the workflow's `params` defaults.
+    public var params: [String: Value]
+    /// A registered dataset for the `dataset` input…
+    public var datasetID: String?
+    /// …or a file to register first (must lie inside the allowed roots).
+    public var datasetPath: String?
+    /// Other inputs by name.
+    public var inputs: [String: Value]
+    public var trigger: Trigger
+
+    public init(workflow: String, params: [String: Value] = [:], datasetID: String? = nil,
+                datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger) {
+        self.workflow = workflow
+        self.params = params
+        self.datasetID = datasetID
+        self.datasetPath = datasetPath
+        self.inputs = inputs
+        self.trigger = trigger
+    }
+}

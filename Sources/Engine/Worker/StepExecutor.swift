@@ -1,0 +1,145 @@
+import FlowSpec
+import Foundation
+import Steps
+import Store
+
+/// Runs one claimed attempt of one step and says how it ended; never throws.
+///
+/// Resolves the step's `with:` against the run's params, inputs and upstream outputs, evaluates its
+/// `if:`, runs the ``Step`` with its timeout, and turns what happened into a
+/// ``StepCompletion/Outcome`` (with the retry time when attempts remain).
+struct StepExecutor: Sendable {
+    let engine: Engine
+    let plans: RunPlanCache
+
+    /// Why a running attempt is being stopped from outside.
+    enum StopReason: Sendable {
+        case canceled
+        case leaseLost
+        case shutdown
+    }
+
+    func execute(_ step: StepRunRecord, stopReason: @escaping @Sendable () -> StopReason?) async -> StepCompletion.Outcome {
+        let plan: RunPlan
+        do { plan = try await plans.plan(runID: step.runID) } catch {
+            return .failed(error: "cannot plan run: \(error)", exitStatus: nil, retryAt: nil)
+        }
+        guard let spec = plan.workflow.steps.first(where: { $0.id == step.stepID }) else {
+            return .failed(error: "step '\(step.stepID)' is not in the run's workflow", exitStatus: nil, retryAt: nil)
+        }
+
+        let log = LogFile(url: engine.layout.stepLog(run: step.runID, step: step.stepID, attempt: step.attempt))
+        defer { log.close() }
+        let clock = engine.clock
+        log.write("attempt \(step.attempt) of \(step.maxAttempts) on \(step.worker ?? "?")", at: clock.now())
+
+        do {
+            let context = try await expressionContext(plan: plan, step: step, spec: spec)
+            if let condition = spec.condition, !(try Expressions.evaluateCondition(condition, in: context)) {
+                log.write("skipped: if: \(condition) is false", at: clock.now())
+                return .skipped(reason: "if: \(condition) is false")
+            }
+            let (implementation, parameters) = try resolve(spec, context: context)
+            let artifacts = engine.layout.artifactDirectory(run: step.runID, step: step.stepID)
+            try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+            let stepContext = StepContext(
+                runID: step.runID, stepID: step.stepID, attempt: step.attempt, parameters: Parameters(parameters),
+                artifactDirectory: artifacts, dataRoot: engine.layout.root,
+                log: StepLogger { [clock] message in log.write(message, at: clock.now()) })
+
+            let result = try await runWithTimeout(implementation, stepContext, timeout: spec.timeout)
+            if let failure = log.failure { throw StepError.failed(failure) }
+            log.write("succeeded", at: clock.now())
+            return .succeeded(outputs: result.outputs.mapValues(\.jsonText), metrics: result.metrics)
+        } catch {
+            let now = clock.now()
+            switch stopReason() {
+            case .canceled?:
+                log.write("canceled", at: now)
+                return .canceled(reason: "run canceled")
+            case .leaseLost?, .shutdown?:
+                // The caller will not (or cannot) complete this attempt; the lease hands it on.
+                log.write("stopped: this worker no longer holds the step", at: now)
+                return .canceled(reason: "stopped")
+            case nil:
+                break
+            }
+            let message = (error as? TimeoutError)?.description ?? Self.describe(error)
+            log.write("failed: \(message)", at: now)
+            if step.attempt < step.maxAttempts {
+                let delay = spec.retry.delay(afterAttempt: step.attempt)
+                log.write("will retry in \(Self.format(delay)) (attempt \(step.attempt + 1) of \(step.maxAttempts))", at: now)
+                return .failed(error: message, exitStatus: nil, retryAt: now.addingTimeInterval(delay.seconds))
+            }
+            return .failed(error: message, exitStatus: nil, retryAt: nil)
+        }
+    }
+
+    private func expressionContext(plan: RunPlan, step: StepRunRecord, spec: StepSpec) async throws -> ExpressionContext {
+        var outputs: [String: [String: Value]] = [:]
+        if plan.readsStepOutputs.contains(spec.id) {
+            for upstream in try await engine.store.steps(runID: step.runID) where upstream.state == .succeeded {
+                outputs[upstream.stepID] = upstream.outputs.compactMapValues(RunPlan.decode)
+            }
+        }
+        return ExpressionContext(params: plan.params, inputs: plan.inputs, stepOutputs: outputs, runID: step.runID)
+    }
+
+    private func resolve(_ spec: StepSpec, context: ExpressionContext) throws -> (any Step, [String: Value]) {
+        switch spec.action {
+        case .uses(let name):
+            guard let implementation = engine.registry.step(named: name) else {
+                throw StepError.failed("uses: \(name): no such step in this flowrun (known: \(engine.registry.names.sorted().joined(separator: ", ")))")
+            }
+            let resolved = try Expressions.resolve(.map(spec.with), in: context)
+            return (implementation, resolved.mapValue ?? [:])
+        case .run(let command):
+            var parameters: [String: Value] = [:]
+            switch command {
+            case .shell(let script): parameters["command"] = try Expressions.resolve(.string(script), in: context)
+            case .argv(let args): parameters["command"] = try Expressions.resolve(.list(args.map(Value.string)), in: context)
+            }
+            parameters["env"] = try Expressions.resolve(.map(spec.env.mapValues(Value.string)), in: context)
+            if let directory = spec.workingDirectory {
+                parameters["working_directory"] = try Expressions.resolve(.string(directory), in: context)
+            }
+            return (engine.registry.step(named: CommandStep.name) ?? CommandStep(), parameters)
+        }
+    }
+
+    private func runWithTimeout(_ step: any Step, _ context: StepContext, timeout: Duration?) async throws -> StepResult {
+        guard let timeout else { return try await step.run(context) }
+        let clock = engine.clock
+        return try await withThrowingTaskGroup(of: StepResult?.self) { group in
+            group.addTask { try await step.run(context) }
+            group.addTask {
+                try await clock.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            guard let result = first else {
+                group.cancelAll()
+                // Wait for the step to stop (a command's process group is killed) before reporting.
+                while let _ = try? await group.next() {}
+                throw TimeoutError(limit: timeout)
+            }
+            return result
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? CustomStringConvertible { return error.description }
+        return String(describing: error)
+    }
+
+    static func format(_ d: Duration) -> String {
+        let s = d.seconds
+        return s < 1 ? "\(Int(s * 1000))ms" : s < 120 ? String(format: "%.3gs", s) : String(format: "%.0fm", s / 60)
+    }
+}
+
+struct TimeoutError: Error, CustomStringConvertible {
+    let limit: Duration
+    var description: String { "timed out after \(StepExecutor.format(limit))" }
+}

@@ -1,0 +1,262 @@
+import FlowSpec
+import Foundation
+import Store
+
+/// Claims ready steps from the store and runs them: the loop of "the life of a run".
+///
+/// Up to `concurrency` steps run at once. Completions that arrive together are written in one
+/// transaction (a group commit), which is what lets thousands of short steps a second through.
+/// While a step runs, its lease is extended every `heartbeatInterval`; a canceled run is noticed
+/// there and the step is stopped. Expired leases of dead workers are taken back on every heartbeat.
+public actor Worker {
+    public struct Options: Sendable {
+        /// Unique among live workers: `host:pid` by default.
+        public var name: String
+        public var concurrency: Int
+        public var leaseDuration: Duration
+        public var heartbeatInterval: Duration
+        /// The safety-net poll when no wake-up arrives.
+        public var pollInterval: Duration
+        /// Only this run's steps; the worker returns when the run has finished.
+        public var runID: String?
+
+        public init(name: String = Worker.defaultName(), concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
+                    pollInterval: Duration = .seconds(2), runID: String? = nil) {
+            self.name = name
+            self.concurrency = max(1, concurrency)
+            self.leaseDuration = leaseDuration
+            self.heartbeatInterval = heartbeatInterval
+            self.pollInterval = pollInterval
+            self.runID = runID
+        }
+    }
+
+    public let options: Options
+    private let engine: Engine
+    private let executor: StepExecutor
+    private var inFlight: [StepAttemptKey: InFlight] = [:]
+    private var pending: [StepCompletion] = []
+    private var flushing = false
+    private var woken = false
+    private var draining = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private let startedAt: Date
+
+    private struct InFlight {
+        let task: Task<Void, Never>
+        let stop: StopFlag
+        let startedAt: Date
+    }
+
+    public init(engine: Engine, options: Options = Options()) {
+        self.engine = engine
+        self.options = options
+        self.executor = StepExecutor(engine: engine, plans: RunPlanCache(engine: engine))
+        self.startedAt = engine.clock.now()
+    }
+
+    public static func defaultName() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    }
+
+    /// Wakes the worker to look for ready steps now (called after a submit or a completion).
+    public nonisolated func wake() {
+        Task { await self.signal() }
+    }
+
+    /// Runs until the task is canceled (or, with `runID`, until that run has finished). On cancel,
+    /// steps in flight are stopped and left to their leases.
+    public func run() async throws {
+        let store = engine.store
+        let clock = engine.clock
+        try await store.heartbeatWorker(workerRecord())
+        _ = try await store.recoverExpiredLeases(now: clock.now())
+        let heartbeat = Task { await self.heartbeatLoop() }
+        let notifications = store.readyNotifications()
+        let listener = Task { [weak self] in
+            for await _ in notifications { await self?.signal() }
+        }
+        defer {
+            heartbeat.cancel()
+            listener.cancel()
+        }
+
+        while !Task.isCancelled {
+            if draining {
+                if inFlight.isEmpty && pending.isEmpty { break }
+                await waitForWake(timeout: options.pollInterval)
+                continue
+            }
+            if let runID = options.runID, inFlight.isEmpty, pending.isEmpty,
+               try await store.run(id: runID)?.state.isFinished ?? true {
+                break
+            }
+            let free = options.concurrency - inFlight.count
+            var claimed: [StepRunRecord] = []
+            if free > 0 {
+                let now = clock.now()
+                do {
+                    claimed = try await store.claimReadySteps(
+                        worker: options.name, runID: options.runID, limit: free, now: now,
+                        leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
+                } catch {
+                    // The store is unreachable (a restarting PostgreSQL): wait and try again.
+                    try? await clock.sleep(for: .milliseconds(500))
+                    continue
+                }
+                for step in claimed { start(step) }
+            }
+            if claimed.isEmpty || inFlight.count >= options.concurrency {
+                await waitForWake(timeout: try await idleTimeout())
+            }
+        }
+        for (_, entry) in inFlight {
+            entry.stop.set(.shutdown)
+            entry.task.cancel()
+        }
+        try? await store.removeWorker(name: options.name)
+    }
+
+    /// Stops claiming; ``run()`` returns once the steps in flight have finished and been recorded.
+    public func drain() {
+        draining = true
+        signal()
+    }
+
+    /// Steps currently running in this worker.
+    public var heldSteps: [StepAttemptKey] { Array(inFlight.keys) }
+
+    // MARK: Executing
+
+    private func start(_ step: StepRunRecord) {
+        let key = StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt)
+        let stop = StopFlag()
+        let executor = self.executor
+        let task = Task {
+            let outcome = await executor.execute(step) { stop.reason }
+            await self.finished(key, outcome: outcome, stop: stop.reason)
+        }
+        inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now())
+    }
+
+    private func finished(_ key: StepAttemptKey, outcome: StepCompletion.Outcome, stop: StepExecutor.StopReason?) async {
+        if stop == .leaseLost || stop == .shutdown {
+            inFlight.removeValue(forKey: key)
+            signal()
+            return
+        }
+        pending.append(StepCompletion(key: key, worker: options.name, outcome: outcome, now: engine.clock.now()))
+        if !flushing { await flush() }
+    }
+
+    /// Writes every pending completion in one transaction, repeatedly, until none is left.
+    private func flush() async {
+        flushing = true
+        defer { flushing = false }
+        while !pending.isEmpty {
+            let batch = pending
+            pending.removeAll()
+            do {
+                _ = try await engine.store.completeSteps(batch)
+            } catch {
+                // Keep the completions: the attempt still holds its lease until it expires.
+                pending.insert(contentsOf: batch, at: 0)
+                try? await engine.clock.sleep(for: .milliseconds(500))
+                continue
+            }
+            for completion in batch {
+                let started = inFlight.removeValue(forKey: completion.key)?.startedAt
+                RunLog.append(completion, startedAt: started, layout: engine.layout)
+            }
+        }
+        signal()
+        engine.onWork()
+    }
+
+    // MARK: Waiting
+
+    private func signal() {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        } else {
+            woken = true
+        }
+    }
+
+    private func waitForWake(timeout: Duration) async {
+        if woken {
+            woken = false
+            return
+        }
+        let clock = engine.clock
+        let timer = Task { [weak self] in
+            try? await clock.sleep(for: timeout)
+            if !Task.isCancelled { await self?.signal() }
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiter = $0 }
+        } onCancel: {
+            Task { await self.signal() }
+        }
+        woken = false
+        timer.cancel()
+    }
+
+    /// How long to sleep when idle: until the next retry is due, at most the poll interval.
+    private func idleTimeout() async throws -> Duration {
+        guard let next = try? await engine.store.nextReadyTime(runID: options.runID) else { return options.pollInterval }
+        let wait = next.timeIntervalSince(engine.clock.now())
+        return wait <= 0 ? .milliseconds(1) : min(options.pollInterval, .milliseconds(Int64(wait * 1000) + 1))
+    }
+
+    // MARK: Leases
+
+    private func heartbeatLoop() async {
+        let clock = engine.clock
+        while !Task.isCancelled {
+            do { try await clock.sleep(for: options.heartbeatInterval) } catch { return }
+            await heartbeat()
+        }
+    }
+
+    /// Extends the leases of running steps, stops those whose run was canceled or whose lease was
+    /// lost, records this worker as alive, and takes back expired leases of dead workers.
+    public func heartbeat() async {
+        let store = engine.store
+        let now = engine.clock.now()
+        for (key, entry) in inFlight {
+            let status = try? await store.extendLease(
+                key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
+            switch status {
+            case .cancelRequested?:
+                entry.stop.set(.canceled)
+                entry.task.cancel()
+            case .lost?:
+                entry.stop.set(.leaseLost)
+                entry.task.cancel()
+            case .held?, nil:
+                break
+            }
+        }
+        try? await store.heartbeatWorker(workerRecord())
+        if let recovered = try? await store.recoverExpiredLeases(now: now), !recovered.isEmpty {
+            signal()
+        }
+    }
+
+    private func workerRecord() -> WorkerRecord {
+        WorkerRecord(name: options.name, host: ProcessInfo.processInfo.hostName, startedAt: startedAt,
+                     lastHeartbeat: engine.clock.now(), stepsHeld: inFlight.count)
+    }
+}
+
+/// Why a running step is being stopped, set from the heartbeat and read by the executor.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: StepExecutor.StopReason?
+
+    var reason: StepExecutor.StopReason? { lock.withLock { value } }
+    func set(_ reason: StepExecutor.StopReason) { lock.withLock { if value == nil { value = reason } } }
+}

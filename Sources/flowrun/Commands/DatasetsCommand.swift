@@ -1,0 +1,48 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Store
+
+struct DatasetsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datasets",
+        abstract: "Register and list datasets (files identified by their content hash).",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a file as a dataset; the same content registered twice is one dataset.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "A file inside the data root (or FLOWRUN_ALLOWED_ROOTS).") var path: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                let dataset = try await engine.registerDataset(path: path)
+                if output.json { print(try JSONOutput.encode(dataset)); return }
+                print("dataset \(dataset.id): \(dataset.path) (\(dataset.sizeBytes) bytes, sha256 \(dataset.contentHash.prefix(16))…)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Registered datasets, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "How many datasets.") var limit = 50
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                let datasets = try await engine.store.datasets(limit: limit)
+                if output.json { print(try JSONOutput.encode(datasets)); return }
+                var table = TextTable(header: ["id", "status", "size", "registered", "path"])
+                for d in datasets {
+                    table.rows.append([d.id, d.status, "\(d.sizeBytes)", d.registeredAt.formatted(.iso8601), d.path])
+                }
+                print(datasets.isEmpty ? "no datasets" : table.render())
+            }
+        }
+    }
+}

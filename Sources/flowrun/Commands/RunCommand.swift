@@ -1,0 +1,94 @@
+import ArgumentParser
+import Engine
+import FlowSpec
+import Foundation
+import Store
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Start a run of a workflow and follow it to the end.",
+        discussion: """
+            Submits the run (validated first: a refused request writes nothing), then runs its steps in \
+            this process, showing each step's state, attempt and elapsed time. Killed midway, the run is \
+            not lost: `flowrun runs resume ID` (or any worker) finishes it.
+
+            Exit codes: 0 the run succeeded; 1 it failed or was canceled; 2 the request was refused \
+            (unknown workflow, invalid YAML, bad param, dataset outside the data root).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "A workflow name in the workflows folder (exam-pipeline) or a path to a YAML file.")
+    var workflow: String
+
+    @Option(help: ArgumentHelp("A file for the workflow's dataset input; registered as a dataset first.", valueName: "path"))
+    var dataset: String?
+
+    @Option(name: .customLong("dataset-id"), help: ArgumentHelp("A registered dataset for the dataset input.", valueName: "id"))
+    var datasetID: String?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Override a param (repeatable): model_type=ridge.", valueName: "name=value"))
+    var params: [String] = []
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("Give an input other than the dataset (repeatable).", valueName: "name=value"))
+    var inputs: [String] = []
+
+    @Flag(help: "Submit and exit at once; a worker or `flowrun serve` runs the steps.")
+    var detach = false
+
+    @Option(help: "Steps run at once in this process. [default: number of cores]")
+    var concurrency: Int?
+
+    func run() async throws {
+        try await reportingErrors {
+            let engine = try await global.openEngine()
+            defer { Task { try? await engine.store.close() } }
+            let spec = try engine.loadWorkflow(workflow)
+            let request = SubmitRequest(
+                workflow: workflow, params: try ParamArguments.parse(params, for: spec),
+                datasetID: datasetID, datasetPath: dataset,
+                inputs: try ParamArguments.parseInputs(inputs), trigger: .cli)
+            let run = try await engine.submit(request)
+            print("run \(run.id) submitted: \(spec.name), \(spec.steps.count) steps")
+            if detach { return }
+            let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: concurrency)
+            try await RunFollower.printSummary(engine: engine, runID: run.id)
+            if state != .succeeded { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `--param name=value` and `--input name=value` parsing, typed by the workflow's declarations.
+enum ParamArguments {
+    static func parse(_ arguments: [String], for workflow: Workflow) throws -> [String: Value] {
+        var values: [String: Value] = [:]
+        for argument in arguments {
+            let (name, text) = try split(argument, flag: "--param")
+            if let spec = workflow.params.first(where: { $0.name == name }) {
+                do { values[name] = try spec.parse(text) } catch {
+                    throw CLIError.refused("--param \(name): \(error)")
+                }
+            } else {
+                values[name] = .string(text)  // resolveParams names the unknown param
+            }
+        }
+        return values
+    }
+
+    static func parseInputs(_ arguments: [String]) throws -> [String: Value] {
+        var values: [String: Value] = [:]
+        for argument in arguments {
+            let (name, text) = try split(argument, flag: "--input")
+            values[name] = .string(text)
+        }
+        return values
+    }
+
+    private static func split(_ argument: String, flag: String) throws -> (String, String) {
+        guard let eq = argument.firstIndex(of: "="), eq != argument.startIndex else {
+            throw CLIError.refused("\(flag) \(argument): expected NAME=VALUE")
+        }
+        return (String(argument[..<eq]), String(argument[argument.index(after: eq)...]))
+    }
+}

@@ -1,0 +1,219 @@
+import ArgumentParser
+import Engine
+import FlowSpec
+import Foundation
+import Store
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List, inspect, cancel, retry and resume runs.",
+        subcommands: [List.self, Show.self, Logs.self, Cancel.self, Retry.self, Resume.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recent runs, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only runs in this state (queued, running, succeeded, failed, canceled).") var state: String?
+        @Option(help: "Only runs of this workflow.") var workflow: String?
+        @Option(help: "How many runs.") var limit = 20
+        @Option(help: "Runs older than this run id (the next page).") var before: String?
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                var query = RunQuery(workflow: workflow, limit: limit, before: before)
+                if let state {
+                    guard let parsed = RunState(rawValue: state) else {
+                        throw CLIError.refused("--state \(state): expected one of \(RunState.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    query.state = parsed
+                }
+                let runs = try await engine.store.runs(query)
+                if output.json { print(try JSONOutput.encode(runs.map(RunSummary.init))); return }
+                var table = TextTable(header: ["id", "workflow", "state", "trigger", "created", "duration"])
+                for run in runs {
+                    let duration = run.startedAt.map { formatDuration((run.finishedAt ?? Date()).timeIntervalSince($0)) } ?? "-"
+                    table.rows.append([run.id, run.workflowName, run.state.rawValue, run.trigger.rawValue,
+                                       run.createdAt.formatted(.iso8601), duration])
+                }
+                print(runs.isEmpty ? "no runs" : table.render())
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A run's steps, attempts, outputs and metrics.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The run id.") var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                guard let run = try await engine.store.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                let steps = try await engine.store.steps(runID: id)
+                if output.json {
+                    let detail = RunDetail(
+                        run: RunSummary(run), params: decode(run.paramsJSON), inputs: decode(run.inputsJSON),
+                        steps: steps, attempts: try await engine.store.attempts(runID: id),
+                        metrics: try await engine.store.metrics(runID: id))
+                    print(try JSONOutput.encode(detail))
+                    return
+                }
+                print("run \(run.id): \(run.workflowName), \(run.state.rawValue), trigger \(run.trigger.rawValue)")
+                print("params: \(run.paramsJSON)")
+                print("inputs: \(run.inputsJSON)\n")
+                for step in steps { print(ProgressView.line(step, now: Date())) }
+                try await RunFollower.printSummary(engine: engine, runID: id)
+            }
+        }
+
+        private func decode(_ json: String) -> Value { RunSummary.decode(json) }
+    }
+
+    struct Logs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A run's logs: the engine's, or one step's.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id.") var id: String
+        @Option(help: "Only this step's log (its latest attempt unless --attempt).") var step: String?
+        @Option(help: "Which attempt of --step.") var attempt: Int?
+        @Flag(help: "Keep printing new lines until the run finishes.") var follow = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                guard try await engine.store.run(id: id) != nil else { throw CLIError.refused("run '\(id)' not found") }
+                var offsets: [URL: UInt64] = [:]
+                while true {
+                    for file in try await logFiles(engine) {
+                        offsets[file] = printNew(file, from: offsets[file] ?? 0, label: step == nil ? file.lastPathComponent : nil)
+                    }
+                    guard follow, let run = try await engine.store.run(id: id), !run.state.isFinished else { break }
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+            }
+        }
+
+        private func logFiles(_ engine: Engine) async throws -> [URL] {
+            let layout = engine.layout
+            guard let step else {
+                let steps = try await engine.store.steps(runID: id)
+                return [layout.runLog(run: id)] + steps.flatMap { s in
+                    s.attempt == 0 ? [] : (1...s.attempt).map { layout.stepLog(run: id, step: s.stepID, attempt: $0) }
+                }
+            }
+            guard let record = try await engine.store.steps(runID: id).first(where: { $0.stepID == step }) else {
+                throw CLIError.refused("run '\(id)' has no step '\(step)'")
+            }
+            return [layout.stepLog(run: id, step: step, attempt: attempt ?? max(1, record.attempt))]
+        }
+
+        private func printNew(_ file: URL, from offset: UInt64, label: String?) -> UInt64 {
+            guard let handle = try? FileHandle(forReadingFrom: file) else { return offset }
+            defer { try? handle.close() }
+            try? handle.seek(toOffset: offset)
+            let data = (try? handle.readToEnd()) ?? Data()
+            if !data.isEmpty {
+                let text = String(decoding: data, as: UTF8.self)
+                if let label {
+                    for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
+                        print("[\(label)] \(line)")
+                    }
+                } else {
+                    FileHandleWriter.write(text, fd: 1)
+                }
+            }
+            return offset + UInt64(data.count)
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a run: running steps are stopped, pending ones canceled.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id.") var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                try await engine.cancel(runID: id)
+                print("run \(id) canceled")
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a failed or canceled run again from where it failed; succeeded steps keep their outputs.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id.") var id: String
+        @Flag(help: "Only queue it; a worker or `flowrun serve` runs it.") var detach = false
+        @Option(help: "Steps run at once in this process.") var concurrency: Int?
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                try await engine.retry(runID: id)
+                print("run \(id) queued again")
+                if detach { return }
+                let state = try await RunFollower.follow(engine: engine, runID: id, concurrency: concurrency)
+                try await RunFollower.printSummary(engine: engine, runID: id)
+                if state != .succeeded { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Work on an unfinished run in this process until it finishes (after a crash, say).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id.") var id: String
+        @Option(help: "Steps run at once in this process.") var concurrency: Int?
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                guard let run = try await engine.store.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                if !run.state.isFinished {
+                    _ = try await RunFollower.follow(engine: engine, runID: id, concurrency: concurrency)
+                }
+                try await RunFollower.printSummary(engine: engine, runID: id)
+                if try await engine.store.run(id: id)?.state != .succeeded { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+/// A run as listings print it in JSON.
+struct RunSummary: Encodable {
+    let id, workflow, state, trigger: String
+    let datasetId: String?
+    let createdAt: Date
+    let startedAt, finishedAt: Date?
+    let error: String?
+
+    init(_ run: RunRecord) {
+        id = run.id
+        workflow = run.workflowName
+        state = run.state.rawValue
+        trigger = run.trigger.rawValue
+        datasetId = run.datasetID
+        createdAt = run.createdAt
+        startedAt = run.startedAt
+        finishedAt = run.finishedAt
+        error = run.error
+    }
+
+    static func decode(_ json: String) -> Value {
+        (try? JSONDecoder().decode(Value.self, from: Data(json.utf8))) ?? .null
+    }
+}
+
+struct RunDetail: Encodable {
+    let run: RunSummary
+    let params: Value
+    let inputs: Value
+    let steps: [StepRunRecord]
+    let attempts: [AttemptRecord]
+    let metrics: [MetricRecord]
+}

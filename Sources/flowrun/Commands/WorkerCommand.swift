@@ -1,0 +1,44 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Claim and run ready steps of any run, until SIGTERM.",
+        discussion: """
+            Run as many workers as you like, on as many machines as share the database (PostgreSQL) and \
+            the data folder. On SIGTERM or Ctrl-C the worker stops claiming, lets running steps finish for \
+            up to --grace, then stops them; their leases hand them to another worker.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Steps run at once. [default: number of cores]") var concurrency: Int?
+    @Option(help: "This worker's name in the dashboard. [default: host:pid]") var name: String?
+    @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
+    @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
+
+    func run() async throws {
+        try await reportingErrors {
+            let engine = try await global.openEngine()
+            var options = Worker.Options(leaseDuration: .seconds(lease), heartbeatInterval: .seconds(max(1, lease / 3)))
+            if let concurrency { options.concurrency = concurrency }
+            if let name { options.name = name }
+            let worker = Worker(engine: engine, options: options)
+            print("worker \(options.name): \(options.concurrency) slots on \(global.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : global.databaseURL)")
+            let work = Task { try await worker.run() }
+            let graceSeconds = grace
+            let sources = onTermination {
+                Task {
+                    await worker.drain()
+                    try? await Task.sleep(for: .seconds(graceSeconds))
+                    work.cancel()
+                }
+            }
+            defer { sources.forEach { $0.cancel() } }
+            try await work.value
+            try await engine.store.close()
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Crypto
 import FlowSpec
 import Foundation
 import Steps

@@ -1,0 +1,31 @@
+# flowrun: build with the official Swift image, run on slim Debian with the binary, the workflows and
+# the shared libraries it links (XGBoost, liblinear, LAPACK/OpenBLAS, SQLite) and nothing else.
+
+FROM swift:6.3-bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libxgboost-dev liblinear-dev liblapacke-dev libopenblas-dev libsqlite3-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Resolve dependencies first so source edits reuse this layer.
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product flowrun --static-swift-stdlib \
+ && install -D "$(swift build -c release --show-bin-path)/flowrun" /out/flowrun
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libxgboost0 liblinear4 liblapacke libopenblas0 libsqlite3-0 ca-certificates tzdata \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --create-home --home-dir /home/flowrun flowrun \
+ && mkdir -p /data && chown flowrun /data
+COPY --from=build /out/flowrun /usr/local/bin/flowrun
+COPY workflows /app/workflows
+WORKDIR /app
+USER flowrun
+ENV FLOWRUN_DATA=/data FLOWRUN_WORKFLOWS=/app/workflows FLOWRUN_PORT=8080
+VOLUME ["/data"]
+EXPOSE 8080
+ENTRYPOINT ["flowrun"]
+CMD ["serve", "--no-worker"]

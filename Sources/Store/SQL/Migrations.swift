@@ -1,0 +1,65 @@
+/// The schema, as numbered steps applied in order and recorded in `schema_migrations`.
+/// Written in the SQL both SQLite and PostgreSQL accept.
+enum Migrations {
+    static let all: [[String]] = [
+        // 1: the initial schema
+        [
+            """
+            CREATE TABLE datasets (
+                id TEXT PRIMARY KEY, path TEXT NOT NULL, size_bytes BIGINT NOT NULL,
+                content_hash TEXT NOT NULL UNIQUE, schema_json TEXT NOT NULL, registered_at DOUBLE PRECISION NOT NULL,
+                status TEXT NOT NULL, reject_reason TEXT)
+            """,
+            "CREATE INDEX datasets_registered ON datasets (registered_at DESC)",
+            """
+            CREATE TABLE runs (
+                id TEXT PRIMARY KEY, workflow_name TEXT NOT NULL, workflow_yaml TEXT NOT NULL, workflow_hash TEXT NOT NULL,
+                params_json TEXT NOT NULL, inputs_json TEXT NOT NULL, dataset_id TEXT, trigger TEXT NOT NULL,
+                state TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, started_at DOUBLE PRECISION,
+                finished_at DOUBLE PRECISION, error TEXT, unfinished_steps INTEGER NOT NULL)
+            """,
+            "CREATE INDEX runs_created ON runs (created_at DESC, id DESC)",
+            "CREATE INDEX runs_state ON runs (state, created_at DESC)",
+            "CREATE INDEX runs_workflow ON runs (workflow_name, created_at DESC)",
+            "CREATE INDEX runs_dataset ON runs (dataset_id, created_at DESC)",
+            """
+            CREATE TABLE steps (
+                run_id TEXT NOT NULL, step_id TEXT NOT NULL, position INTEGER NOT NULL, needs_json TEXT NOT NULL,
+                state TEXT NOT NULL, attempt INTEGER NOT NULL, max_attempts INTEGER NOT NULL, retry_budget INTEGER NOT NULL,
+                worker TEXT, lease_expires_at DOUBLE PRECISION, not_before DOUBLE PRECISION,
+                started_at DOUBLE PRECISION, finished_at DOUBLE PRECISION, exit_status INTEGER, error TEXT,
+                outputs_json TEXT NOT NULL, cancel_requested INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (run_id, step_id))
+            """,
+            "CREATE INDEX steps_ready ON steps (state, not_before)",
+            "CREATE INDEX steps_running ON steps (state, lease_expires_at)",
+            "CREATE INDEX steps_worker ON steps (worker, state)",
+            "CREATE TABLE step_edges (run_id TEXT NOT NULL, step_id TEXT NOT NULL, need_id TEXT NOT NULL, PRIMARY KEY (run_id, need_id, step_id))",
+            """
+            CREATE TABLE attempts (
+                run_id TEXT NOT NULL, step_id TEXT NOT NULL, attempt INTEGER NOT NULL, worker TEXT NOT NULL,
+                started_at DOUBLE PRECISION NOT NULL, finished_at DOUBLE PRECISION, outcome TEXT, error TEXT,
+                PRIMARY KEY (run_id, step_id, attempt))
+            """,
+            """
+            CREATE TABLE metrics (
+                run_id TEXT NOT NULL, step_id TEXT NOT NULL, name TEXT NOT NULL, value DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (run_id, step_id, name))
+            """,
+            "CREATE INDEX metrics_name ON metrics (name, run_id)",
+            """
+            CREATE TABLE events (
+                id %AUTOINCREMENT%, run_id TEXT NOT NULL, step_id TEXT, at DOUBLE PRECISION NOT NULL,
+                kind TEXT NOT NULL, message TEXT NOT NULL)
+            """,
+            "CREATE INDEX events_run ON events (run_id, id)",
+            """
+            CREATE TABLE workers (
+                name TEXT PRIMARY KEY, host TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL,
+                last_heartbeat DOUBLE PRECISION NOT NULL, steps_held INTEGER NOT NULL)
+            """,
+        ],
+    ]
+
+    static var latest: Int { all.count }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import SQLKit
+
+/// Claiming, leasing and completing steps: the coordination of workers through the database.
+extension SQLStore {
+    public func claimReadySteps(worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date) async throws -> [StepRunRecord] {
+        guard limit > 0 else { return [] }
+        return try await write { db in
+            let t = now.timeIntervalSince1970
+            let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
+            let lock: SQLQueryString = dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
+            let candidates = try await db.raw("""
+                SELECT run_id, step_id FROM steps
+                WHERE state = 'ready' AND (not_before IS NULL OR not_before <= \(bind: t)) \(runFilter)
+                ORDER BY run_id, position LIMIT \(bind: limit) \(lock)
+                """).all().map { (try $0.decode(column: "run_id", as: String.self), try $0.decode(column: "step_id", as: String.self)) }
+            guard !candidates.isEmpty else { return [] }
+
+            var claimed: [StepRunRecord] = []
+            for (run, group) in Dictionary(grouping: candidates, by: \.0) {
+                let ids = group.map { "\(bind: $0.1)" as SQLQueryString }.joined(separator: ", ")
+                try await db.raw("""
+                    UPDATE steps SET state = 'running', attempt = attempt + 1, worker = \(bind: worker),
+                        lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970), started_at = \(bind: t),
+                        finished_at = NULL, not_before = NULL, cancel_requested = 0
+                    WHERE run_id = \(bind: run) AND step_id IN (\(ids))
+                    """).run()
+                let rows = try await db.raw("SELECT * FROM steps WHERE run_id = \(bind: run) AND step_id IN (\(ids))").all().map(Self.step)
+                claimed += rows
+                let attempts = rows.map { "(\(bind: run), \(bind: $0.stepID), \(bind: $0.attempt), \(bind: worker), \(bind: t))" as SQLQueryString }
+                try await db.raw("INSERT INTO attempts (run_id, step_id, attempt, worker, started_at) VALUES \(attempts.joined(separator: ", "))").run()
+                let events = rows.map {
+                    "(\(bind: run), \(bind: $0.stepID), \(bind: t), 'step_state', \(bind: "\($0.stepID): ready → running (attempt \($0.attempt) of \($0.maxAttempts), \(worker))"))" as SQLQueryString
+                }
+                try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(events.joined(separator: ", "))").run()
+                if let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: run)").first(),
+                   try row.decode(column: "state", as: String.self) == RunState.queued.rawValue {
+                    try await db.raw("UPDATE runs SET state = 'running', started_at = COALESCE(started_at, \(bind: t)) WHERE id = \(bind: run)").run()
+                    try await Self.event(db, run: run, step: nil, kind: "run_state", message: "run: queued → running", at: now)
+                }
+            }
+            return claimed.sorted { ($0.runID, $0.position) < ($1.runID, $1.position) }
+        }
+    }
+
+    public func extendLease(_ key: StepAttemptKey, worker: String, until: Date, now: Date) async throws -> LeaseStatus {
+        try await write { db in
+            guard let row = try await db.raw("SELECT state, attempt, worker, cancel_requested FROM steps WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").first(),
+                  try row.decode(column: "state", as: String.self) == StepState.running.rawValue,
+                  try row.decode(column: "attempt", as: Int.self) == key.attempt,
+                  try row.decode(column: "worker", as: String?.self) == worker else {
+                return .lost
+            }
+            try await db.raw("UPDATE steps SET lease_expires_at = \(bind: until.timeIntervalSince1970) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+            return try row.decode(column: "cancel_requested", as: Int.self) != 0 ? .cancelRequested : .held
+        }
+    }
+
+    public func completeSteps(_ completions: [StepCompletion]) async throws -> [Bool] {
+        guard !completions.isEmpty else { return [] }
+        return try await write { db in
+            var results: [Bool] = []
+            var finishedByRun: [String: Int] = [:]
+            for c in completions {
+                let key = c.key
+                let t = c.now.timeIntervalSince1970
+                guard let row = try await db.raw("SELECT state, attempt, worker, max_attempts FROM steps WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").first(),
+                      try row.decode(column: "state", as: String.self) == StepState.running.rawValue,
+                      try row.decode(column: "attempt", as: Int.self) == key.attempt,
+                      try row.decode(column: "worker", as: String?.self) == c.worker else {
+                    results.append(false)
+                    continue
+                }
+                results.append(true)
+                let maxAttempts = try row.decode(column: "max_attempts", as: Int.self)
+                let terminal: StepState?
+                switch c.outcome {
+                case .succeeded(let outputs, let metrics):
+                    try await db.raw("""
+                        UPDATE steps SET state = 'succeeded', finished_at = \(bind: t), outputs_json = \(bind: Self.encodeJSON(outputs)),
+                            lease_expires_at = NULL, error = NULL, exit_status = NULL
+                        WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)
+                        """).run()
+                    if !metrics.isEmpty {
+                        try await db.raw("DELETE FROM metrics WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+                        let values = metrics.sorted { $0.key < $1.key }.filter { $0.value.isFinite }
+                            .map { "(\(bind: key.runID), \(bind: key.stepID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
+                        if !values.isEmpty {
+                            try await db.raw("INSERT INTO metrics (run_id, step_id, name, value) VALUES \(values.joined(separator: ", "))").run()
+                        }
+                    }
+                    try await endAttempt(db, key, outcome: "succeeded", error: nil, at: t)
+                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → succeeded (attempt \(key.attempt))", at: c.now)
+                    terminal = .succeeded
+                case .failed(let error, let exitStatus, let retryAt):
+                    try await endAttempt(db, key, outcome: "failed", error: error, at: t)
+                    if let retryAt, key.attempt < maxAttempts {
+                        try await db.raw("""
+                            UPDATE steps SET state = 'ready', not_before = \(bind: retryAt.timeIntervalSince1970), worker = NULL,
+                                lease_expires_at = NULL, error = \(bind: error), exit_status = \(bind: exitStatus)
+                            WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)
+                            """).run()
+                        try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → ready (attempt \(key.attempt) failed: \(error); retry at \(retryAt.formatted(.iso8601)))", at: c.now)
+                        terminal = nil
+                    } else {
+                        try await setTerminal(db, key.runID, key.stepID, .failed, error: error, exitStatus: exitStatus, at: t)
+                        try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → failed (attempt \(key.attempt)): \(error)", at: c.now)
+                        terminal = .failed
+                    }
+                case .skipped(let reason):
+                    try await endAttempt(db, key, outcome: "skipped", error: nil, at: t)
+                    try await setTerminal(db, key.runID, key.stepID, .skipped, error: reason, exitStatus: nil, at: t)
+                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → skipped (\(reason))", at: c.now)
+                    terminal = .skipped
+                case .canceled(let reason):
+                    try await endAttempt(db, key, outcome: "canceled", error: reason, at: t)
+                    try await setTerminal(db, key.runID, key.stepID, .canceled, error: reason, exitStatus: nil, at: t)
+                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → canceled (\(reason))", at: c.now)
+                    terminal = .canceled
+                }
+                if terminal != nil {
+                    finishedByRun[key.runID, default: 0] += 1
+                    finishedByRun[key.runID, default: 0] += try await propagate(db, run: key.runID, from: key.stepID, at: c.now)
+                }
+            }
+            for (run, count) in finishedByRun {
+                try await finishSteps(db, run: run, count: count, at: completions[0].now)
+            }
+            return results
+        }
+    }
+
+    public func recoverExpiredLeases(now: Date) async throws -> [StepAttemptKey] {
+        try await takeBack("state = 'running' AND lease_expires_at < \(bind: now.timeIntervalSince1970)", reason: "lease expired", now: now)
+    }
+
+    public func releaseLeases(worker: String, now: Date) async throws -> [StepAttemptKey] {
+        try await takeBack("state = 'running' AND worker = \(bind: worker)", reason: "worker \(worker) is gone", now: now)
+    }
+
+    /// Puts running steps matching `condition` back to `ready` (or `failed` when out of attempts).
+    private func takeBack(_ condition: SQLQueryString, reason: String, now: Date) async throws -> [StepAttemptKey] {
+        try await write { db in
+            let t = now.timeIntervalSince1970
+            let rows = try await db.raw("SELECT run_id, step_id, attempt, max_attempts, worker FROM steps WHERE \(condition)").all()
+            var keys: [StepAttemptKey] = []
+            var finishedByRun: [String: Int] = [:]
+            for row in rows {
+                let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
+                                         stepID: try row.decode(column: "step_id", as: String.self),
+                                         attempt: try row.decode(column: "attempt", as: Int.self))
+                let maxAttempts = try row.decode(column: "max_attempts", as: Int.self)
+                let holder = try row.decode(column: "worker", as: String?.self) ?? "?"
+                keys.append(key)
+                try await endAttempt(db, key, outcome: "lease_expired", error: "\(reason) (held by \(holder))", at: t)
+                if key.attempt < maxAttempts {
+                    try await db.raw("UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL, not_before = NULL WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) of \(maxAttempts) lost)", at: now)
+                } else {
+                    let message = "\(reason) on the last attempt (\(key.attempt) of \(maxAttempts))"
+                    try await setTerminal(db, key.runID, key.stepID, .failed, error: message, exitStatus: nil, at: t)
+                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → failed (\(message))", at: now)
+                    finishedByRun[key.runID, default: 0] += 1 + (try await propagate(db, run: key.runID, from: key.stepID, at: now))
+                }
+            }
+            for (run, count) in finishedByRun { try await finishSteps(db, run: run, count: count, at: now) }
+            return keys
+        }
+    }
+
+    public func nextReadyTime(runID: String?) async throws -> Date? {
+        try await read { db in
+            let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
+            return try await db.raw("SELECT MIN(not_before) AS t FROM steps WHERE state = 'ready' AND not_before IS NOT NULL \(runFilter)")
+                .first()?.decode(column: "t", as: Double?.self).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    public func cancelRun(id: String, now: Date) async throws {
+        try await write { db in
+            guard let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: id)").first() else {
+                throw StoreError.notFound("run '\(id)' not found")
+            }
+            let state = try row.decode(column: "state", as: String.self)
+            guard let runState = RunState(rawValue: state), !runState.isFinished else {
+                throw StoreError.conflict("run \(id) is already \(state): only queued or running runs can be canceled")
+            }
+            let t = now.timeIntervalSince1970
+            let waiting = try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: id) AND state IN ('pending', 'ready')").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await db.raw("UPDATE steps SET state = 'canceled', finished_at = \(bind: t), error = 'run canceled' WHERE run_id = \(bind: id) AND state IN ('pending', 'ready')").run()
+            try await db.raw("UPDATE steps SET cancel_requested = 1 WHERE run_id = \(bind: id) AND state = 'running'").run()
+            try await db.raw("UPDATE runs SET state = 'canceled', error = 'canceled' WHERE id = \(bind: id)").run()
+            try await Self.event(db, run: id, step: nil, kind: "run_state", message: "run: \(state) → canceled", at: now)
+            try await finishSteps(db, run: id, count: waiting, at: now)
+        }
+    }
+
+    public func retryRun(id: String, now: Date) async throws {
+        try await write { db in
+            guard let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: id)").first() else {
+                throw StoreError.notFound("run '\(id)' not found")
+            }
+            let state = try row.decode(column: "state", as: String.self)
+            guard state == RunState.failed.rawValue || state == RunState.canceled.rawValue else {
+                throw StoreError.conflict("run \(id) is \(state): only failed or canceled runs can be retried")
+            }
+            let again = try await db.raw("SELECT step_id FROM steps WHERE run_id = \(bind: id) AND state IN ('failed', 'canceled', 'upstream_failed')").all()
+                .map { try $0.decode(column: "step_id", as: String.self) }
+            try await db.raw("""
+                UPDATE steps SET state = 'pending', max_attempts = attempt + retry_budget, error = NULL, exit_status = NULL,
+                    finished_at = NULL, not_before = NULL, cancel_requested = 0, worker = NULL, lease_expires_at = NULL
+                WHERE run_id = \(bind: id) AND state IN ('failed', 'canceled', 'upstream_failed')
+                """).run()
+            // Those whose upstreams all succeeded can start now.
+            for step in again {
+                let needs = try await db.raw("SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: id) AND e.step_id = \(bind: step)").all()
+                    .map { try $0.decode(column: "state", as: String.self) }
+                if needs.allSatisfy({ $0 == StepState.succeeded.rawValue }) {
+                    try await db.raw("UPDATE steps SET state = 'ready' WHERE run_id = \(bind: id) AND step_id = \(bind: step)").run()
+                }
+            }
+            try await db.raw("UPDATE runs SET state = 'queued', finished_at = NULL, error = NULL, unfinished_steps = \(bind: again.count) WHERE id = \(bind: id)").run()
+            try await Self.event(db, run: id, step: nil, kind: "run_state", message: "run: \(state) → queued (retry of \(again.count) steps)", at: now)
+        }
+    }
+
+    // MARK: Helpers (inside a transaction)
+
+    private func endAttempt(_ db: any SQLDatabase, _ key: StepAttemptKey, outcome: String, error: String?, at t: Double) async throws {
+        try await db.raw("UPDATE attempts SET finished_at = \(bind: t), outcome = \(bind: outcome), error = \(bind: error) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)").run()
+    }
+
+    private func setTerminal(_ db: any SQLDatabase, _ run: String, _ step: String, _ state: StepState, error: String?, exitStatus: Int?, at t: Double) async throws {
+        try await db.raw("""
+            UPDATE steps SET state = \(bind: state.rawValue), finished_at = \(bind: t), error = \(bind: error), exit_status = \(bind: exitStatus),
+                lease_expires_at = NULL, not_before = NULL
+            WHERE run_id = \(bind: run) AND step_id = \(bind: step)
+            """).run()
+    }
+
+    /// Decides the dependents of a finished step whose needs are now all finished; returns how many
+    /// steps it finished (skipped / upstream_failed / canceled, transitively).
+    private func propagate(_ db: any SQLDatabase, run: String, from step: String, at now: Date) async throws -> Int {
+        var finished = 0
+        var queue = [step]
+        while let current = queue.popLast() {
+            let dependents = try await db.raw("""
+                SELECT s.step_id FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.step_id
+                WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND s.state = 'pending'
+                """).all().map { try $0.decode(column: "step_id", as: String.self) }
+            for dependent in dependents {
+                let states = try await db.raw("SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: run) AND e.step_id = \(bind: dependent)").all()
+                    .compactMap { StepState(rawValue: try $0.decode(column: "state", as: String.self)) }
+                guard states.allSatisfy(\.isFinished) else { continue }
+                let next: StepState
+                if states.allSatisfy({ $0 == .succeeded }) { next = .ready }
+                else if states.contains(where: { $0 == .failed || $0 == .upstreamFailed }) { next = .upstreamFailed }
+                else if states.contains(.canceled) { next = .canceled }
+                else { next = .skipped }
+                if next == .ready {
+                    try await db.raw("UPDATE steps SET state = 'ready' WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
+                } else {
+                    let reason = next == .skipped ? "an upstream step was skipped" : next == .canceled ? "an upstream step was canceled" : "an upstream step failed"
+                    try await setTerminal(db, run, dependent, next, error: reason, exitStatus: nil, at: now.timeIntervalSince1970)
+                    finished += 1
+                    queue.append(dependent)
+                }
+                try await Self.event(db, run: run, step: dependent, kind: "step_state", message: "\(dependent): pending → \(next.rawValue)", at: now)
+            }
+        }
+        return finished
+    }
+
+    /// Counts `count` more finished steps; when none is left, the run ends.
+    private func finishSteps(_ db: any SQLDatabase, run: String, count: Int, at now: Date) async throws {
+        guard count > 0 else { return }
+        try await db.raw("UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run)").run()
+        guard let row = try await db.raw("SELECT state, unfinished_steps FROM runs WHERE id = \(bind: run)").first(),
+              try row.decode(column: "unfinished_steps", as: Int.self) <= 0 else { return }
+        let current = try row.decode(column: "state", as: String.self)
+        let failed = try await db.raw("SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = 'failed' ORDER BY position LIMIT 1").first()
+        let final: RunState
+        var error: String?
+        if current == RunState.canceled.rawValue {
+            final = .canceled
+            error = "canceled"
+        } else if let failed {
+            final = .failed
+            error = "\(try failed.decode(column: "step_id", as: String.self)): \(try failed.decode(column: "error", as: String?.self) ?? "failed")"
+        } else if try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: run) AND state IN ('canceled', 'upstream_failed')").first()?.decode(column: "n", as: Int.self) ?? 0 > 0 {
+            final = .canceled
+        } else {
+            final = .succeeded
+        }
+        try await db.raw("UPDATE runs SET state = \(bind: final.rawValue), finished_at = \(bind: now.timeIntervalSince1970), error = \(bind: error) WHERE id = \(bind: run)").run()
+        if current != final.rawValue {
+            try await Self.event(db, run: run, step: nil, kind: "run_state", message: "run: \(current) → \(final.rawValue)", at: now)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The ``Store`` over SQL: one implementation, written in SQL that SQLite and PostgreSQL share,
+/// with the few dialect differences in ``Dialect``.
+///
+/// SQLite (the embedded default) is one file in WAL mode; write transactions are
+/// `BEGIN IMMEDIATE`, so several processes can share the file and never claim a step twice.
+public final class SQLStore: Store, @unchecked Sendable {
+    enum Dialect: Sendable {
+        case sqlite
+        case postgres
+    }
+
+    let db: any SQLDatabase
+    let dialect: Dialect
+    let location: String
+    private let gate = AsyncGate()
+    private let closer: @Sendable () async throws -> Void
+
+    init(db: any SQLDatabase, dialect: Dialect, location: String, closer: @escaping @Sendable () async throws -> Void) {
+        self.db = db
+        self.dialect = dialect
+        self.location = location
+        self.closer = closer
+    }
+
+    /// Opens (creating and migrating when needed) the store at `url`: a SQLite file path or
+    /// `sqlite:///abs/path`, or `postgres://user:pass@host:port/db`.
+    public static func open(url: String, logger: Logger) async throws -> SQLStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            throw StoreError.unavailable("\(url): PostgreSQL support is not built into this flowrun yet")
+        }
+        var path = url
+        if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
+        let store = try await openSQLite(path: path, logger: logger)
+        do {
+            try await store.migrate()
+        } catch let error as StoreError {
+            try? await store.close()
+            throw error
+        } catch {
+            try? await store.close()
+            throw StoreError.unavailable("\(path): \(Self.describe(error))")
+        }
+        return store
+    }
+
+    private static func openSQLite(path: String, logger: Logger) async throws -> SQLStore {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            throw StoreError.unavailable("\(path): the folder \(directory) does not exist")
+        }
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw StoreError.unavailable("\(path): cannot open the database: \(describe(error))")
+        }
+        let db = connection.sql()
+        do {
+            // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
+            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+                try await db.raw(SQLQueryString(pragma)).run()
+            }
+        } catch {
+            try? await connection.close()
+            throw StoreError.unavailable("\(path): \(describe(error))")
+        }
+        return SQLStore(db: db, dialect: .sqlite, location: path) { try await connection.close() }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("file is not a database") || text.contains("NOTADB") {
+            return "not a flowrun database (the file is corrupt or something else): move it away to start fresh"
+        }
+        if text.contains("readonly") || text.contains("READONLY") {
+            return "the database is read-only: check the file's and folder's permissions"
+        }
+        return text
+    }
+
+    public func close() async throws {
+        try await closer()
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one write transaction; rolls back when it throws.
+    func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await gate.withLock {
+            try await db.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw mapError(error)
+            }
+        }
+    }
+
+    /// Runs reads on the connection, serialized with the writes.
+    func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await gate.withLock {
+            do { return try await body(db) } catch { throw mapError(error) }
+        }
+    }
+
+    private func mapError(_ error: any Error) -> any Error {
+        if error is StoreError { return error }
+        return StoreError.unavailable("\(location): \(Self.describe(error))")
+    }
+
+    // MARK: Migrations
+
+    func migrate() async throws {
+        try await write { db in
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)").run()
+            let current = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?
+                .decode(column: "v", as: Int?.self) ?? 0
+            if current > Migrations.latest {
+                throw StoreError.schemaTooNew(found: current, supported: Migrations.latest)
+            }
+            for version in (current + 1)...max(current + 1, Migrations.latest) where version <= Migrations.latest {
+                for statement in Migrations.all[version - 1] {
+                    let sql = statement.replacingOccurrences(
+                        of: "%AUTOINCREMENT%",
+                        with: self.dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY")
+                    try await db.raw(SQLQueryString(sql)).run()
+                }
+                try await db.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: version), \(bind: Date().timeIntervalSince1970))").run()
+            }
+        }
+    }
+
+    public func readyNotifications() -> AsyncStream<Void> {
+        AsyncStream { _ in }
+    }
+}
+
+extension SQLQueryString {
+    init(_ text: String) {
+        self.init(stringLiteral: text)
+    }
+}

@@ -52,9 +52,9 @@ struct CLI {
         let (process, out, err) = try start(arguments, environment: environment)
         // Drain both pipes before waiting so a chatty process cannot block on a full pipe.
         let errData = ReadAll(err)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = ReadAll(out)
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData.wait(), as: UTF8.self),
                       stderr: String(decoding: errData.wait(), as: UTF8.self))
     }
 }
@@ -65,8 +65,16 @@ final class ReadAll: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(_ pipe: Pipe) {
+        let fd = pipe.fileHandleForReading.fileDescriptor
         Thread.detachNewThread { [self] in
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            // POSIX reads: Foundation's readDataToEndOfFile traps on EINTR.
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                data.append(contentsOf: buffer[0..<n])
+            }
             done.signal()
         }
     }

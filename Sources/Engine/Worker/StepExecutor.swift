@@ -129,7 +129,6 @@ struct StepExecutor: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let error = error as? CustomStringConvertible { return error.description }
         return String(describing: error)
     }
 

@@ -147,12 +147,16 @@ public actor Worker {
             return
         }
         pending.append(StepCompletion(key: key, worker: options.name, outcome: outcome, now: engine.clock.now()))
-        if !flushing { await flush() }
+        if !flushing {
+            // A fresh task: the step's own task may be canceled, and its cancellation must not
+            // reach the store writes that record the outcome.
+            flushing = true
+            Task { await self.flush() }
+        }
     }
 
     /// Writes every pending completion in one transaction, repeatedly, until none is left.
     private func flush() async {
-        flushing = true
         defer { flushing = false }
         while !pending.isEmpty {
             let batch = pending
@@ -161,6 +165,10 @@ public actor Worker {
                 _ = try await engine.store.completeSteps(batch)
             } catch {
                 // Keep the completions: the attempt still holds its lease until it expires.
+                for completion in batch {
+                    RunLog.note("cannot record \(completion.key.stepID) attempt \(completion.key.attempt): \(error); retrying",
+                                run: completion.key.runID, at: engine.clock.now(), layout: engine.layout)
+                }
                 pending.insert(contentsOf: batch, at: 0)
                 try? await engine.clock.sleep(for: .milliseconds(500))
                 continue

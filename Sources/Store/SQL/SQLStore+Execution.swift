@@ -3,6 +3,9 @@ import SQLKit
 
 /// Claiming, leasing and completing steps: the coordination of workers through the database.
 extension SQLStore {
+    /// Lost leases (worker crashes) per step that do not count against its retries.
+    static let crashAllowance = 3
+
     public func claimReadySteps(worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date) async throws -> [StepRunRecord] {
         guard limit > 0 else { return [] }
         return try await write { db in
@@ -153,9 +156,13 @@ extension SQLStore {
                 let holder = try row.decode(column: "worker", as: String?.self) ?? "?"
                 keys.append(key)
                 try await endAttempt(db, key, outcome: "lease_expired", error: "\(reason) (held by \(holder))", at: t)
-                if key.attempt < maxAttempts {
-                    try await db.raw("UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL, not_before = NULL WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
-                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) of \(maxAttempts) lost)", at: now)
+                // A crash is recorded as an attempt but does not use up the step's retries, up to
+                // `crashAllowance` crashes (a step that kills its worker every time must still end).
+                let crashes = try await db.raw("SELECT COUNT(*) AS n FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND outcome = 'lease_expired'").first()?.decode(column: "n", as: Int.self) ?? 0
+                let budget = crashes <= Self.crashAllowance ? maxAttempts + 1 : maxAttempts
+                if key.attempt < budget {
+                    try await db.raw("UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL, not_before = NULL, max_attempts = \(bind: budget) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) lost)", at: now)
                 } else {
                     let message = "\(reason) on the last attempt (\(key.attempt) of \(maxAttempts))"
                     try await setTerminal(db, key.runID, key.stepID, .failed, error: message, exitStatus: nil, at: t)

@@ -22,12 +22,21 @@ public final class SQLStore: Store, @unchecked Sendable {
     let location: String
     private let gate = AsyncGate()
     private let closer: @Sendable () async throws -> Void
+    private let closeInBackground: @Sendable () -> Void
+    private let closed = ClosedFlag()
 
-    init(db: any SQLDatabase, dialect: Dialect, location: String, closer: @escaping @Sendable () async throws -> Void) {
+    init(db: any SQLDatabase, dialect: Dialect, location: String,
+         closer: @escaping @Sendable () async throws -> Void, closeInBackground: @escaping @Sendable () -> Void) {
         self.db = db
         self.dialect = dialect
         self.location = location
         self.closer = closer
+        self.closeInBackground = closeInBackground
+    }
+
+    deinit {
+        // A store dropped without close() still releases its connection.
+        if !closed.isSet { closeInBackground() }
     }
 
     /// Opens (creating and migrating when needed) the store at `url`: a SQLite file path or
@@ -38,17 +47,25 @@ public final class SQLStore: Store, @unchecked Sendable {
         }
         var path = url
         if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
-        let store = try await openSQLite(path: path, logger: logger)
-        do {
-            try await store.migrate()
-        } catch let error as StoreError {
-            try? await store.close()
-            throw error
-        } catch {
-            try? await store.close()
-            throw StoreError.unavailable("\(path): \(Self.describe(error))")
+        // Two processes creating the same new file race for its first locks (switching to WAL needs
+        // an exclusive one, which SQLite's busy timeout does not always wait for): retry briefly.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let store = try await openSQLite(path: path, logger: logger)
+                do {
+                    try await store.migrate()
+                } catch {
+                    try? await store.close()
+                    throw error
+                }
+                return store
+            } catch let error as StoreError {
+                guard attempt < 50, "\(error)".contains("locked") || "\(error)".contains("busy") else { throw error }
+                try await Task.sleep(for: .milliseconds(20 * min(attempt, 10)))
+            }
         }
-        return store
     }
 
     private static func openSQLite(path: String, logger: Logger) async throws -> SQLStore {
@@ -72,7 +89,8 @@ public final class SQLStore: Store, @unchecked Sendable {
             try? await connection.close()
             throw StoreError.unavailable("\(path): \(describe(error))")
         }
-        return SQLStore(db: db, dialect: .sqlite, location: path) { try await connection.close() }
+        return SQLStore(db: db, dialect: .sqlite, location: path, closer: { try await connection.close() },
+                        closeInBackground: { _ = connection.close() })
     }
 
     static func describe(_ error: any Error) -> String {
@@ -87,6 +105,7 @@ public final class SQLStore: Store, @unchecked Sendable {
     }
 
     public func close() async throws {
+        guard closed.set() else { return }
         try await closer()
     }
 
@@ -143,6 +162,22 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     public func readyNotifications() -> AsyncStream<Void> {
         AsyncStream { _ in }
+    }
+}
+
+/// Set once; tells whether close() already ran.
+final class ClosedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    /// Sets the flag; false when it was already set.
+    func set() -> Bool {
+        lock.withLock {
+            defer { value = true }
+            return !value
+        }
     }
 }
 

@@ -13,6 +13,9 @@ public struct StepRegistry: Sendable {
         var registry = StepRegistry()
         registry.register(NoopStep())
         registry.register(CommandStep())
+        registry.register(PreprocessStep())
+        registry.register(TrainStep())
+        registry.register(EvaluateStep())
         return registry
     }
 

@@ -56,7 +56,7 @@ struct WorkflowDecoder {
         var steps: [StepSpec] = []
         if let f = fields["steps"] {
             steps = decodeSteps(f.value, defaults: defaults)
-            if steps.isEmpty, case .mapping = f.value { reader.error(f.value.mark, "steps: a workflow needs at least one step") }
+            if case .mapping(let pairs, _) = f.value, pairs.isEmpty { reader.error(f.value.mark, "steps: a workflow needs at least one step") }
         } else {
             reader.error(root.mark, "missing required key 'steps'")
         }
@@ -226,7 +226,8 @@ struct WorkflowDecoder {
             reader.error(uses.keyMark, "\(field): give either `uses:` or `run:`, not both")
         case (.some(let uses), nil):
             if let name = reader.string(uses.value, "\(field).uses") {
-                if knownSteps.contains(name) { action = .uses(name) } else {
+                action = .uses(name)
+                if !knownSteps.contains(name) {
                     reader.error(uses.value.mark, "\(field).uses: unknown step '\(name)'" + Suggestion.hint(for: name, in: knownSteps)
                                  + " (known: \(knownSteps.sorted().joined(separator: ", ")))")
                 }
@@ -304,8 +305,9 @@ struct WorkflowDecoder {
             workingDirectory = reader.string(w.value, "\(field).working_directory")
             collectSites(w.value, step: id, field: "\(field).working_directory")
         }
-        guard let action else { return nil }
-        return StepSpec(id: id, action: action, with: with, needs: needs, retry: retry, timeout: timeout,
+        // A step with a bad action stays in the graph so its dependents are checked too;
+        // the recorded error keeps the workflow from being used.
+        return StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
                         condition: condition, env: env, workingDirectory: workingDirectory)
     }
 
@@ -371,7 +373,7 @@ struct WorkflowDecoder {
     }
 
     private mutating func checkExpressions(steps: [StepSpec], params: [ParamSpec], inputs: [InputSpec]) {
-        let ancestors = Topology.ancestors(steps)
+        let upstream = Topology.Reachability(steps)
         let stepIDs = Set(stepMarks.keys)
         let paramNames = params.map(\.name)
         let inputNames = inputs.map(\.name)
@@ -413,7 +415,7 @@ struct WorkflowDecoder {
                         let target = path[1]
                         if !stepIDs.contains(target) {
                             reader.error(mark, "\(site.field): unknown step '\(target)'" + Suggestion.hint(for: target, in: stepIDs))
-                        } else if let user = site.step, !(ancestors[user] ?? []).contains(target) {
+                        } else if let user = site.step, !upstream.isUpstream(target, of: user) {
                             reader.error(mark, "\(site.field): step '\(target)' is not upstream of '\(user)'; add it to `needs:`")
                         } else if site.step == nil {
                             reader.error(mark, "\(site.field): step outputs can only be used inside steps")

@@ -1,0 +1,28 @@
+/// A CSV problem, naming the file and the row (1-based, counting the header as row 1) and column.
+public enum CSVError: Error, CustomStringConvertible, Equatable {
+    case empty(file: String)
+    case headerOnly(file: String)
+    case binary(file: String, row: Int)
+    case invalidUTF8(file: String, row: Int, column: String)
+    case ragged(file: String, row: Int, expected: Int, found: Int)
+    case unterminatedQuote(file: String, row: Int)
+    case missingColumn(file: String, name: String, role: String, suggestion: String?, available: [String])
+    case badTimestamp(file: String, row: Int, column: String, text: String)
+
+    public var description: String {
+        switch self {
+        case .empty(let f): "\(f): the file is empty"
+        case .headerOnly(let f): "\(f): the file has a header but no data rows"
+        case .binary(let f, let row): "\(f): row \(row): binary data (a NUL byte), not CSV text"
+        case .invalidUTF8(let f, let row, let column): "\(f): row \(row), column '\(column)': invalid UTF-8"
+        case .ragged(let f, let row, let expected, let found):
+            "\(f): row \(row): expected \(expected) cells like the header, found \(found)"
+        case .unterminatedQuote(let f, let row): "\(f): row \(row): a quoted cell is never closed"
+        case .missingColumn(let f, let name, let role, let suggestion, let available):
+            "\(f): no \(role) column '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+                + " (columns: \(available.joined(separator: ", ")))"
+        case .badTimestamp(let f, let row, let column, let text):
+            "\(f): row \(row), column '\(column)': '\(text)' is not a timestamp (ISO 8601 or epoch seconds/milliseconds)"
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// Fits a ``TrainedModel`` on a ``FeatureTable`` with the solver each model type binds.
+public enum ModelTrainer {
+    /// Decides the task from the labels: text, or few distinct integral values, means classes.
+    public static func inferTask(_ labels: [String]) -> LearningTask {
+        let distinct = Set(labels)
+        let numbers = distinct.compactMap(Double.init)
+        if numbers.count < distinct.count { return .classification }
+        let integral = numbers.allSatisfy { $0.rounded() == $0 }
+        return integral && distinct.count <= 10 ? .classification : .regression
+    }
+
+    /// Sorted class labels: numerically when all are numbers.
+    static func classes(_ labels: [String]) -> [String] {
+        let distinct = Array(Set(labels))
+        if distinct.allSatisfy({ Double($0) != nil }) { return distinct.sorted { Double($0)! < Double($1)! } }
+        return distinct.sorted()
+    }
+
+    public static func train(_ table: FeatureTable, config: ModelConfig, log: (String) -> Void = { _ in }) throws -> TrainedModel {
+        guard table.rowCount > 1 else { throw LearnError.badData("training needs at least 2 rows, got \(table.rowCount)") }
+        guard table.columnCount > 0 else { throw LearnError.badData("training needs at least one feature column") }
+        let labelled = table.labels.allSatisfy { !$0.isEmpty }
+        guard labelled else {
+            let row = table.labels.firstIndex(of: "") ?? 0
+            throw LearnError.badData("row \(row + 1) (id \(table.ids[row])): missing label")
+        }
+        let task = config.task ?? inferTask(table.labels)
+        log("task: \(task.rawValue)" + (config.task == nil ? " (inferred from \(Set(table.labels).count) distinct labels)" : ""))
+        var type = config.type
+        if task == .classification && type == .linear {
+            log("model_type linear on a classification target: fitting logistic regression instead")
+            type = .logistic
+        }
+        if task == .regression && type == .logistic {
+            throw LearnError.badData("model_type logistic needs a classification target, but the labels look continuous; use linear, random_forest or gradient_boosting, or set task: classification")
+        }
+        var classes: [String] = []
+        var y: [Double] = []
+        if task == .classification {
+            classes = Self.classes(table.labels)
+            guard classes.count >= 2 else {
+                throw LearnError.badData("only one class ('\(classes.first ?? "")') in the training labels: a classifier needs at least two")
+            }
+            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+            y = table.labels.map { Double(index[$0]!) }
+        } else {
+            for (row, label) in table.labels.enumerated() {
+                guard let v = Double(label), v.isFinite else {
+                    throw LearnError.badData("row \(row + 1) (id \(table.ids[row])): label '\(label)' is not a number, and the task is regression")
+                }
+                y.append(v)
+            }
+        }
+        let means = columnMeans(table)
+        var model = TrainedModel(
+            modelType: type, task: task, featureNames: table.featureNames, classes: classes, featureMeans: means,
+            featureScales: [], coefficients: [], intercepts: [], xgboostModel: nil, featureImportances: [:],
+            hyperparameters: [:], trainingRows: table.rowCount)
+
+        switch type {
+        case .linear, .logistic:
+            let scales = columnScales(table, means: means)
+            let x = standardized(table, means: means, scales: scales)
+            model.featureScales = scales
+            if type == .linear {
+                let fit = try RidgeSolver.fit(rows: x, columns: table.columnCount, targets: y, alpha: config.alpha)
+                model.coefficients = [fit.coefficients]
+                model.intercepts = [fit.intercept]
+                model.hyperparameters = ["alpha": "\(config.alpha)"]
+            } else {
+                let fit = try LiblinearModel(rows: x, columns: table.columnCount, labels: y.map { Int($0) }, C: config.C)
+                let (weights, intercepts) = fit.coefficients(columns: table.columnCount)
+                // liblinear orders classes by first appearance; put rows in our class order.
+                let order = fit.labelOrder
+                if classes.count == 2 {
+                    // One decision function for liblinear's first label: flip it to mean "class 1".
+                    let sign = order.first == 1 ? 1.0 : -1.0
+                    model.coefficients = [weights[0].map { $0 * sign }]
+                    model.intercepts = [intercepts[0] * sign]
+                } else {
+                    var byClass = [[Double]](repeating: [], count: classes.count)
+                    var interceptByClass = [Double](repeating: 0, count: classes.count)
+                    for (k, label) in order.enumerated() {
+                        byClass[label] = weights[k]
+                        interceptByClass[label] = intercepts[k]
+                    }
+                    model.coefficients = byClass
+                    model.intercepts = interceptByClass
+                }
+                model.hyperparameters = ["C": "\(config.C)", "solver": "liblinear"]
+            }
+            var importance = [Double](repeating: 0, count: table.columnCount)
+            for row in model.coefficients { for (i, w) in row.enumerated() { importance[i] += abs(w) } }
+            model.featureImportances = normalized(importance, names: table.featureNames)
+        case .randomForest, .gradientBoosting:
+            try TreeEnsemble.fit(&model, table: table, targets: y, config: config, log: log)
+        }
+        return model
+    }
+
+    static func columnMeans(_ t: FeatureTable) -> [Double] {
+        let p = t.columnCount
+        var sums = [Double](repeating: 0, count: p)
+        var counts = [Int](repeating: 0, count: p)
+        t.values.withUnsafeBufferPointer { v in
+            for r in 0..<t.rowCount {
+                for c in 0..<p where !v[r * p + c].isNaN {
+                    sums[c] += v[r * p + c]
+                    counts[c] += 1
+                }
+            }
+        }
+        return (0..<p).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : 0 }
+    }
+
+    static func columnScales(_ t: FeatureTable, means: [Double]) -> [Double] {
+        let p = t.columnCount
+        var sums = [Double](repeating: 0, count: p)
+        for r in 0..<t.rowCount {
+            for c in 0..<p {
+                let v = t.values[r * p + c]
+                let d = (v.isNaN ? means[c] : v) - means[c]
+                sums[c] += d * d
+            }
+        }
+        return sums.map { s in
+            let sd = (s / Double(t.rowCount)).squareRoot()
+            return sd > 1e-12 ? sd : 1
+        }
+    }
+
+    /// Missing values become the training mean; then (x - mean) / scale.
+    static func standardized(_ t: FeatureTable, means: [Double], scales: [Double]) -> [Double] {
+        let p = t.columnCount
+        var out = [Double](repeating: 0, count: t.values.count)
+        for r in 0..<t.rowCount {
+            for c in 0..<p {
+                let v = t.values[r * p + c]
+                out[r * p + c] = ((v.isNaN ? means[c] : v) - means[c]) / scales[c]
+            }
+        }
+        return out
+    }
+
+    static func normalized(_ values: [Double], names: [String]) -> [String: Double] {
+        let total = values.reduce(0, +)
+        guard total > 0 else { return [:] }
+        return Dictionary(uniqueKeysWithValues: zip(names, values.map { $0 / total }))
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+extension TrainedModel {
+    /// Predicts every row of `table`, whose features must be the model's (by name and order).
+    public func predict(_ table: FeatureTable) throws -> Predictions {
+        guard table.featureNames == featureNames else {
+            throw LearnError.featureMismatch(expected: featureNames, found: table.featureNames)
+        }
+        let n = table.rowCount
+        switch modelType {
+        case .linear, .logistic:
+            let x = ModelTrainer.standardized(table, means: featureMeans, scales: featureScales)
+            let p = featureNames.count
+            let scores: [[Double]] = (0..<n).map { r in
+                coefficients.enumerated().map { k, w in
+                    var s = intercepts[k]
+                    for c in 0..<p { s += w[c] * x[r * p + c] }
+                    return s
+                }
+            }
+            if task == .regression {
+                let values = scores.map { $0[0] }
+                return Predictions(labels: values.map { String($0) }, values: values, probabilities: nil)
+            }
+            // As scikit-learn's liblinear logistic: sigmoid per class, normalized (one-vs-rest).
+            let probabilities: [[Double]] = scores.map { s in
+                if classes.count == 2 {
+                    let p1 = 1 / (1 + exp(-s[0]))
+                    return [1 - p1, p1]
+                }
+                let raw = s.map { 1 / (1 + exp(-$0)) }
+                let total = raw.reduce(0, +)
+                return raw.map { $0 / total }
+            }
+            return classified(probabilities)
+        case .randomForest, .gradientBoosting:
+            guard let json = xgboostModel else { throw LearnError.badModelFile("model", "the tree model is missing") }
+            let booster = try XGBoostBooster()
+            try booster.load(modelJSON: json)
+            try booster.set("nthread", "\(ProcessInfo.processInfo.activeProcessorCount)")
+            let raw = try booster.predict(TreeEnsemble.matrix(table, rows: nil, labels: nil))
+            if task == .regression {
+                let values = raw.map(Double.init)
+                return Predictions(labels: values.map { String($0) }, values: values, probabilities: nil)
+            }
+            let k = classes.count
+            let probabilities: [[Double]] = (0..<n).map { r in
+                k == 2 ? [1 - Double(raw[r]), Double(raw[r])] : (0..<k).map { Double(raw[r * k + $0]) }
+            }
+            return classified(probabilities)
+        }
+    }
+
+    private func classified(_ probabilities: [[Double]]) -> Predictions {
+        let labels = probabilities.map { row in classes[row.indices.max { row[$0] < row[$1] } ?? 0] }
+        return Predictions(labels: labels, values: nil, probabilities: probabilities)
+    }
+}

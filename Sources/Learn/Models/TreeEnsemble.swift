@@ -1,0 +1,101 @@
+import Foundation
+
+/// Random forests and gradient boosting through XGBoost (`tree_method=hist`).
+enum TreeEnsemble {
+    static func fit(_ model: inout TrainedModel, table: FeatureTable, targets y: [Double], config: ModelConfig, log: (String) -> Void) throws {
+        let p = table.columnCount
+        let classCount = model.classes.count
+        var trainRows = Array(0..<table.rowCount)
+        var validRows: [Int] = []
+        let boosting = model.modelType == .gradientBoosting
+        if boosting, config.earlyStopping, table.rowCount >= 20 {
+            var rng = SplitMix64(seed: config.seed)
+            trainRows.shuffle(using: &rng)
+            let cut = max(1, Int(Double(table.rowCount) * config.validationFraction))
+            validRows = Array(trainRows.prefix(cut))
+            trainRows = Array(trainRows.dropFirst(cut))
+        }
+        let train = try matrix(table, rows: trainRows, labels: y)
+        let booster = try XGBoostBooster(training: [train])
+        var params: [(String, String)] = [
+            ("tree_method", "hist"), ("nthread", "\(config.threads)"), ("seed", "\(config.seed % UInt64(Int32.max))"),
+            ("verbosity", "0"),
+        ]
+        switch (model.task, classCount) {
+        case (.classification, 2): params += [("objective", "binary:logistic"), ("eval_metric", "logloss")]
+        case (.classification, _): params += [("objective", "multi:softprob"), ("num_class", "\(classCount)"), ("eval_metric", "mlogloss")]
+        case (.regression, _): params += [("objective", "reg:squarederror"), ("eval_metric", "rmse")]
+        }
+        var rounds: Int
+        if boosting {
+            params += [("eta", "\(config.learningRate)"), ("min_child_weight", "\(config.minSamplesLeaf)")]
+            if let leaves = config.maxLeafNodes {
+                params += [("grow_policy", "lossguide"), ("max_leaves", "\(leaves)"), ("max_depth", "\(config.maxDepth ?? 0)")]
+            } else {
+                params += [("max_depth", "\(config.maxDepth ?? 6)")]
+            }
+            rounds = config.maxIter
+        } else {
+            let fraction = columnFraction(config.maxFeatures, task: model.task, columns: p)
+            params += [
+                ("num_parallel_tree", "\(config.nEstimators)"), ("eta", "1"), ("subsample", "0.632"),
+                ("colsample_bynode", "\(fraction)"), ("max_depth", "\(config.maxDepth ?? 16)"),
+                ("min_child_weight", "\(config.minSamplesLeaf)"), ("lambda", "1e-5"),
+            ]
+            rounds = 1
+        }
+        for (name, value) in params { try booster.set(name, value) }
+        let valid = validRows.isEmpty ? nil : try matrix(table, rows: validRows, labels: y)
+        var best = (score: Double.infinity, round: 0)
+        var round = 0
+        while round < rounds {
+            try booster.updateOneIteration(round, train)
+            if let valid {
+                let text = try booster.evaluate(round, valid, name: "valid")
+                if let score = text.split(separator: ":").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+                    if score < best.score - 1e-12 { best = (score, round) } else if round - best.round >= 10 {
+                        log("early stopping at round \(round + 1): no improvement on the validation split for 10 rounds (best \(best.score) at round \(best.round + 1))")
+                        round += 1
+                        break
+                    }
+                }
+            }
+            round += 1
+        }
+        model.xgboostModel = try booster.modelJSON()
+        var importance = [Double](repeating: 0, count: p)
+        for (index, gain) in try booster.featureImportance() where index < p { importance[index] = gain }
+        model.featureImportances = ModelTrainer.normalized(importance, names: table.featureNames)
+        model.hyperparameters = Dictionary(uniqueKeysWithValues: params) .merging(["rounds": "\(round)"]) { a, _ in a }
+        log("\(model.modelType.rawValue): \(boosting ? "\(round) boosting rounds" : "\(config.nEstimators) trees") on \(trainRows.count) rows × \(p) features")
+    }
+
+    static func columnFraction(_ maxFeatures: String?, task: LearningTask, columns p: Int) -> Double {
+        let spec = maxFeatures ?? (task == .classification ? "sqrt" : "all")
+        let count: Double
+        switch spec {
+        case "sqrt": count = Double(p).squareRoot()
+        case "log2": count = log2(Double(max(p, 2)))
+        case "all", "none": return 1
+        default:
+            guard let f = Double(spec) else { return 1 }
+            return min(1, max(f <= 1 ? f : f / Double(p), 1 / Double(p)))
+        }
+        return min(1, max(count.rounded(.down), 1) / Double(p))
+    }
+
+    /// One contiguous Float32 matrix of the chosen rows.
+    static func matrix(_ table: FeatureTable, rows: [Int]?, labels: [Double]?) throws -> XGBoostMatrix {
+        let p = table.columnCount
+        let indices = rows ?? Array(0..<table.rowCount)
+        var values = [Float](repeating: .nan, count: indices.count * p)
+        table.values.withUnsafeBufferPointer { source in
+            values.withUnsafeMutableBufferPointer { target in
+                for (r, row) in indices.enumerated() {
+                    for c in 0..<p { target[r * p + c] = Float(source[row * p + c]) }
+                }
+            }
+        }
+        return try XGBoostMatrix(values: values, rows: indices.count, columns: p, labels: labels.map { l in indices.map { Float(l[$0]) } })
+    }
+}

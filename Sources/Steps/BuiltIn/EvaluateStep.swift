@@ -1,0 +1,73 @@
+import FlowSpec
+import Foundation
+import Learn
+
+/// Scores a model on the test table: metrics with scikit-learn's definitions, predictions, SVG plots.
+public struct EvaluateStep: Step {
+    public static let name = "evaluate"
+    public static let summary = "metrics (scikit-learn definitions), predictions.csv and SVG plots for a model on a test table"
+
+    public init() {}
+
+    public func run(_ context: StepContext) async throws -> StepResult {
+        let p = context.parameters
+        let model = try TrainedModel.load(from: context.path(try p.string("model")))
+        let table = try FeatureTable.read(from: context.path(try p.string("features")))
+        guard table.rowCount > 0 else { throw StepError.failed("with.features: the test table has no rows") }
+        let predictions = try model.predict(table)
+        let dir = context.artifactDirectory
+        var plots: [String] = []
+        func plot(_ name: String, _ svg: String) throws {
+            let url = dir.appendingPathComponent(name)
+            try svg.write(to: url, atomically: true, encoding: .utf8)
+            plots.append(url.path)
+        }
+        var metrics: [String: Double]
+        var report: [String: Any] = ["model_type": model.modelType.rawValue, "task": model.task.rawValue, "rows": table.rowCount]
+        var csv: String
+        if model.task == .classification {
+            let unseen = Set(table.labels).subtracting(model.classes)
+            if !unseen.isEmpty {
+                context.log.warning("test labels never seen in training: \(unseen.sorted().joined(separator: ", ")) — those rows count as errors")
+            }
+            let classes = model.classes + unseen.sorted()
+            let probabilities = unseen.isEmpty ? predictions.probabilities : predictions.probabilities?.map { $0 + Array(repeating: 0, count: unseen.count) }
+            let result = ClassificationMetrics(actual: table.labels, predicted: predictions.labels, classes: classes,
+                                               probabilities: probabilities)
+            metrics = result.values
+            report["classes"] = classes
+            report["confusion_matrix"] = result.confusion
+            report["positive_class"] = ClassificationMetrics.positiveClass(of: model.classes)
+            try plot("confusion_matrix.svg", SVGPlot.confusionMatrix(result.confusion, classes: classes))
+            if model.classes.count == 2, let probs = predictions.probabilities {
+                let pos = model.classes.firstIndex(of: ClassificationMetrics.positiveClass(of: model.classes)) ?? 1
+                let curve = ClassificationMetrics.rocCurve(scores: probs.map { $0[pos] }, positives: table.labels.map { $0 == model.classes[pos] })
+                if !curve.isEmpty { try plot("roc_curve.svg", SVGPlot.rocCurve(curve, auc: metrics["roc_auc"])) }
+            }
+            csv = "id,actual,predicted" + model.classes.map { ",p_\($0)" }.joined() + "\n"
+            for r in 0..<table.rowCount {
+                csv += "\(table.ids[r]),\(table.labels[r]),\(predictions.labels[r])"
+                csv += (predictions.probabilities?[r] ?? []).map { String(format: ",%.6f", $0) }.joined() + "\n"
+            }
+        } else {
+            let actual = try table.labels.enumerated().map { row, label -> Double in
+                guard let v = Double(label) else { throw StepError.failed("test row \(row + 1) (id \(table.ids[row])): label '\(label)' is not a number") }
+                return v
+            }
+            let values = predictions.values ?? []
+            metrics = RegressionMetrics.compute(actual: actual, predicted: values)
+            try plot("predicted_vs_actual.svg", SVGPlot.scatter(actual: actual, predicted: values))
+            csv = "id,actual,predicted\n" + (0..<table.rowCount).map { "\(table.ids[$0]),\(actual[$0]),\(values[$0])" }.joined(separator: "\n") + "\n"
+        }
+        if !model.featureImportances.isEmpty { try plot("feature_importances.svg", SVGPlot.featureImportances(model.featureImportances)) }
+        report["metrics"] = metrics
+        let metricsURL = dir.appendingPathComponent("metrics.json")
+        try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]).write(to: metricsURL)
+        let predictionsURL = dir.appendingPathComponent("predictions.csv")
+        try csv.write(to: predictionsURL, atomically: true, encoding: .utf8)
+        context.log.info(metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.4f", $0.value))" }.joined(separator: " "))
+        return StepResult(
+            outputs: ["metrics": .string(metricsURL.path), "predictions": .string(predictionsURL.path), "plots": .list(plots.map(Value.string))],
+            metrics: metrics)
+    }
+}

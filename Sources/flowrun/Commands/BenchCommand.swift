@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print JSON: spec, engine.",
+        subcommands: [BenchSpec.self, BenchEngine.self])
+}

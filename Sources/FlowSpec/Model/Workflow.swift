@@ -101,6 +101,13 @@ public struct FolderTrigger: Sendable, Equatable {
     public var include: [String]
     public var stableSeconds: Double
     public var doneFile: Bool
+
+    public init(path: String, include: [String], stableSeconds: Double, doneFile: Bool) {
+        self.path = path
+        self.include = include
+        self.stableSeconds = stableSeconds
+        self.doneFile = doneFile
+    }
 }
 
 /// Something a trigger must supply.

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import Learn
+
+@Suite struct ModelTests {
+    /// y = 3 x0 - 2 x1 + 1 + small noise; classes by the sign of x0 + x1.
+    static func table(rows n: Int = 200, seed: UInt64 = 1) -> FeatureTable {
+        var rng = SplitMix64(seed: seed)
+        var values: [Double] = [], labels: [String] = [], targets: [String] = []
+        for _ in 0..<n {
+            let x0 = rng.normal(), x1 = rng.normal()
+            values += [x0, x1]
+            labels.append(x0 + x1 + 0.3 * rng.normal() > 0 ? "pass" : "fail")
+            targets.append(String(3 * x0 - 2 * x1 + 1 + 0.01 * rng.normal()))
+        }
+        _ = targets
+        return FeatureTable(ids: (0..<n).map(String.init), labels: labels, featureNames: ["x0", "x1"], values: values)
+    }
+
+    @Test func ridgeRecoversCoefficients() throws {
+        var t = Self.table()
+        var rng = SplitMix64(seed: 9)
+        t.labels = (0..<t.rowCount).map { String(3 * t[$0, 0] - 2 * t[$0, 1] + 1 + 0.01 * rng.normal()) }
+        var config = ModelConfig(type: .linear)
+        config.alpha = 1e-6
+        let model = try ModelTrainer.train(t, config: config)
+        #expect(model.task == .regression)
+        // Coefficients are on standardized features: divide by the scale to compare.
+        let raw = zip(model.coefficients[0], model.featureScales).map { $0 / $1 }
+        #expect(abs(raw[0] - 3) < 0.01 && abs(raw[1] + 2) < 0.01)
+        let r2 = RegressionMetrics.compute(actual: t.labels.compactMap(Double.init), predicted: try model.predict(t).values!)["r2"]!
+        #expect(r2 > 0.999)
+    }
+
+    @Test(arguments: [ModelType.logistic, .randomForest, .gradientBoosting])
+    func classifiersLearnAndRoundTrip(_ type: ModelType) throws {
+        let train = Self.table(rows: 400, seed: 1), test = Self.table(rows: 200, seed: 2)
+        let model = try ModelTrainer.train(train, config: ModelConfig(type: type))
+        #expect(model.classes == ["fail", "pass"])
+        let predictions = try model.predict(test)
+        let accuracy = Double(zip(predictions.labels, test.labels).filter { $0 == $1 }.count) / Double(test.rowCount)
+        #expect(accuracy > 0.85, "\(type) accuracy \(accuracy)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).json")
+        try model.save(to: url)
+        let loaded = try TrainedModel.load(from: url)
+        #expect(try loaded.predict(test).labels == predictions.labels)
+    }
+
+    @Test func singleClassIsRefused() {
+        var t = Self.table(rows: 20)
+        t.labels = Array(repeating: "pass", count: 20)
+        #expect(throws: LearnError.self) { try ModelTrainer.train(t, config: ModelConfig(type: .randomForest)) }
+    }
+
+    @Test func xgboostErrorsComeBackWithTheLibraryMessage() throws {
+        let booster = try XGBoostBooster()
+        #expect(throws: LibraryError.self) { try booster.load(modelJSON: "{not json") }
+    }
+
+    @Test func inferredTask() {
+        #expect(ModelTrainer.inferTask(["pass", "fail"]) == .classification)
+        #expect(ModelTrainer.inferTask(["0", "1", "2"]) == .classification)
+        #expect(ModelTrainer.inferTask(["0.5", "1.25", "2.75"]) == .regression)
+    }
+}

@@ -51,6 +51,7 @@ enum ExamCleaner {
         }
         for i in 0..<first { values[i] = values[first] }
         for i in (last + 1)..<values.count { values[i] = values[last] }
+        guard first < last else { return }
         var previous = first
         for i in (first + 1)...last where !values[i].isNaN {
             if i - previous > 1 {

@@ -162,7 +162,7 @@ enum Closest {
             return row[b.count]
         }
         let w = Array(word.lowercased())
-        let scored = candidates.map { ($0, distance(w, Array($0.lowercased()))) }.filter { $0.1 <= max(2, w.count / 3) }
+        let scored = candidates.map { ($0, distance(w, Array($0.lowercased()))) }.filter { $0.1 <= max(2, w.count / 2) }
         return scored.min { $0.1 < $1.1 }?.0
     }
 }

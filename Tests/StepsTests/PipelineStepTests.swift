@@ -1,0 +1,84 @@
+import FlowSpec
+import Foundation
+import Learn
+import Steps
+import Testing
+
+/// preprocess → train → evaluate called as the engine calls them, on generated exam data.
+@Suite struct PipelineStepTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steps-\(UUID().uuidString)")
+
+    func context(_ step: String, _ parameters: [String: Value]) throws -> StepContext {
+        let artifacts = dir.appendingPathComponent(step)
+        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        return StepContext(runID: "r", stepID: step, attempt: 1, parameters: Parameters(parameters),
+                           artifactDirectory: artifacts, dataRoot: dir, log: .discard)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        return name
+    }
+
+    @Test func sampleDataEndToEnd() async throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try ExamDataGenerator(exams: 120, samplesPerExam: 80, seed: 3).write(to: dir.appendingPathComponent("exams.csv"))
+        let pre = try await PreprocessStep().run(try context("preprocess", ["input": "exams.csv", "window": 20]))
+        #expect(pre.metrics["exams"] == 120)
+        #expect(pre.metrics["train_exams"]! + pre.metrics["test_exams"]! == 120)
+        #expect(pre.metrics["rows_dropped_duplicate"]! > 0, "the generator writes duplicated rows")
+        // No exam on both sides.
+        let train = try FeatureTable.read(from: URL(fileURLWithPath: pre.outputs["train_features"]!.stringValue!))
+        let test = try FeatureTable.read(from: URL(fileURLWithPath: pre.outputs["test_features"]!.stringValue!))
+        #expect(Set(train.ids).isDisjoint(with: test.ids))
+        let trained = try await TrainStep().run(try context("train", ["features": pre.outputs["train_features"]!, "model_type": "gradient_boosting"]))
+        let evaluated = try await EvaluateStep().run(try context("evaluate", ["model": trained.outputs["model"]!, "features": pre.outputs["test_features"]!]))
+        let accuracy = try #require(evaluated.metrics["accuracy"])
+        #expect(accuracy > 0.6 && accuracy < 1.0, "learnable but not trivial: \(accuracy)")
+        #expect(evaluated.outputs["plots"]?.listValue?.count == 3)
+    }
+
+    @Test func missingColumnSuggestsTheClosest() async throws {
+        let input = try write("typo.csv", "exam,timestamp,temp,label\nA,1,2,pass\nB,1,3,fail\n")
+        do {
+            _ = try await PreprocessStep().run(try context("p", ["input": .string(input)]))
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)" == "typo.csv: no group column 'exam_id'; did you mean 'exam'? (columns: exam, timestamp, temp, label)")
+        }
+    }
+
+    @Test func badInputNamesRowAndColumn() async throws {
+        let cases: [(String, String)] = [
+            ("a.csv", "exam_id,timestamp,x,label\nA,1,1,pass\nA,yesterday,2,pass\n"),
+            ("b.csv", "exam_id,timestamp,x,label\nA,1,,pass\nB,2,n/a,fail\n"),
+            ("c.csv", "exam_id,timestamp,x,label\nA,1,1,pass\n"),
+        ]
+        let expected = [
+            "a.csv: row 3, column 'timestamp': 'yesterday' is not a timestamp (ISO 8601 or epoch seconds/milliseconds)",
+            "b.csv: column 'x' has no numeric value in any of its 2 rows",
+            "c.csv: 1 sample(s) after cleaning; at least 2 are needed to split into train and test",
+        ]
+        for ((name, text), message) in zip(cases, expected) {
+            let input = try write(name, text)
+            await #expect(throws: (any Error).self) { try await PreprocessStep().run(try context("p", ["input": .string(input)])) }
+            do { _ = try await PreprocessStep().run(try context("p", ["input": .string(input)])) } catch { #expect("\(error)" == message) }
+        }
+    }
+
+    @Test func oneSampleExamsAndDuplicateTimestampsDoNotCrash() async throws {
+        let input = try write("odd.csv", """
+            exam_id,timestamp,x,label
+            A,1,1,pass
+            B,1,2,fail
+            B,1,5,fail
+            B,2,3,fail
+            C,1,1,pass
+            D,3,9,fail
+            """)
+        let result = try await PreprocessStep().run(try context("p", ["input": .string(input), "test_fraction": 0.5]))
+        #expect(result.metrics["exams"] == 4)
+        #expect(result.metrics["rows_dropped_duplicate_time"] == 1)
+    }
+}

@@ -119,3 +119,20 @@ import Testing
         #expect(try h.log(run.id, "loud", attempt: 1).contains("[log truncated at"))
     }
 }
+
+/// A full disk while writing a step's log: the attempt fails with the reason, the run stays consistent.
+@Suite struct FullDiskTests {
+    @Test func aLogThatCannotBeWrittenFailsTheAttemptClearly() async throws {
+        let h = try await Harness()
+        try h.write("chatty", "name: chatty\nversion: 1\nsteps:\n  talk:\n    run: echo hello\n")
+        let run = try await h.engine.submit(SubmitRequest(workflow: "chatty", trigger: .cli))
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        let log = h.engine.layout.stepLog(run: run.id, step: "talk", attempt: 1)
+        try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: log.path, withDestinationPath: "/dev/full")
+        #expect(try await h.runToEnd(run.id).state == .failed)
+        let step = try #require(try await h.steps(run.id)["talk"])
+        #expect(step.state == .failed)
+        #expect(step.error?.contains("No space left on device") == true, "\(step.error ?? "")")
+    }
+}

@@ -3,7 +3,16 @@ import Store
 
 /// The engine's own lines in `logs/<run>/run.log`: one per finished attempt.
 enum RunLog {
-    static func append(_ completion: StepCompletion, startedAt: Date?, layout: DataLayout) {
+    /// One line per finished attempt, each run's log opened once per batch.
+    static func append(_ completions: [StepCompletion], startedAt: [StepAttemptKey: Date], layout: DataLayout) {
+        for (run, group) in Dictionary(grouping: completions, by: \.key.runID) {
+            let log = LogFile(url: layout.runLog(run: run))
+            for completion in group { log.write(line(completion, startedAt: startedAt[completion.key]), at: completion.now) }
+            log.close()
+        }
+    }
+
+    static func line(_ completion: StepCompletion, startedAt: Date?) -> String {
         let key = completion.key
         let elapsed = startedAt.map { String(format: " in %.3fs", completion.now.timeIntervalSince($0)) } ?? ""
         let what: String
@@ -14,9 +23,7 @@ enum RunLog {
         case .skipped(let reason): what = "skipped: \(reason)"
         case .canceled(let reason): what = "canceled: \(reason)"
         }
-        let log = LogFile(url: layout.runLog(run: key.runID))
-        log.write("\(key.stepID) attempt \(key.attempt) by \(completion.worker) \(what)\(elapsed)", at: completion.now)
-        log.close()
+        return "\(key.stepID) attempt \(key.attempt) by \(completion.worker) \(what)\(elapsed)"
     }
 
     /// Writes one line to a run's log.

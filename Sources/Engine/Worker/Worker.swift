@@ -173,10 +173,9 @@ public actor Worker {
                 try? await engine.clock.sleep(for: .milliseconds(500))
                 continue
             }
-            for completion in batch {
-                let started = inFlight.removeValue(forKey: completion.key)?.startedAt
-                RunLog.append(completion, startedAt: started, layout: engine.layout)
-            }
+            var started: [StepAttemptKey: Date] = [:]
+            for completion in batch { started[completion.key] = inFlight.removeValue(forKey: completion.key)?.startedAt }
+            RunLog.append(batch, startedAt: started, layout: engine.layout)
         }
         signal()
         engine.onWork()

@@ -38,8 +38,8 @@ struct BenchEngine: AsyncParsableCommand {
             let chained = try await Self.time(engine, workflow: "chain", concurrency: 2)
             try await store.close()
 
-            let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--concurrency", "\(concurrency)"], root: root)
             let chainRSS = try Self.peakRSS(of: ["run", "chain"], root: root)
+            let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--concurrency", "\(concurrency)"], root: root)
             let report: [String: Any] = [
                 "backend": database.map { $0.hasPrefix("postgres") ? "postgresql" : "sqlite" } ?? "sqlite",
                 "fan_out": ["steps": steps, "concurrency": concurrency, "seconds": fan,
@@ -73,9 +73,10 @@ struct BenchEngine: AsyncParsableCommand {
                                          "--workflows", root.appendingPathComponent("workflows").path]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var status: Int32 = 0
+        process.waitUntilExit()
+        // The peak of all waited-for children so far: run the smaller workload last.
         var usage = rusage()
-        wait4(process.processIdentifier, &status, 0, &usage)
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
         return Double(usage.ru_maxrss) / 1024
     }
 

@@ -11,8 +11,10 @@ public struct StepContext: Sendable {
     public let attempt: Int
     /// The step's `with:` map with every expression resolved.
     public let parameters: Parameters
-    /// `data/runs/<run>/<step>/`, created before the step starts.
-    public let artifactDirectory: URL
+    /// `data/runs/<run>/<step>/`, created the first time a step asks for it (a step that writes
+    /// no files costs no directory).
+    public var artifactDirectory: URL { artifacts.url }
+    private let artifacts: ArtifactFolder
     /// The data root (`FLOWRUN_DATA`); relative paths in parameters are resolved against it.
     public let dataRoot: URL
     /// Writes timestamped lines to the attempt's log file.
@@ -26,7 +28,7 @@ public struct StepContext: Sendable {
         self.stepID = stepID
         self.attempt = attempt
         self.parameters = parameters
-        self.artifactDirectory = artifactDirectory
+        self.artifacts = ArtifactFolder(artifactDirectory)
         self.dataRoot = dataRoot
         self.log = log
     }
@@ -39,6 +41,25 @@ public struct StepContext: Sendable {
     /// A path parameter resolved against the data root when it is relative.
     public func path(_ text: String) -> URL {
         text.hasPrefix("/") ? URL(fileURLWithPath: text) : dataRoot.appendingPathComponent(text)
+    }
+}
+
+/// Creates the artifact folder once, on first use.
+private final class ArtifactFolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private let folder: URL
+    private var created = false
+
+    init(_ folder: URL) { self.folder = folder }
+
+    var url: URL {
+        lock.withLock {
+            if !created {
+                try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                created = true
+            }
+            return folder
+        }
     }
 }
 

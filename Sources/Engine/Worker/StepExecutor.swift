@@ -41,7 +41,6 @@ struct StepExecutor: Sendable {
             }
             let (implementation, parameters) = try resolve(spec, context: context)
             let artifacts = engine.layout.artifactDirectory(run: step.runID, step: step.stepID)
-            try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
             let stepContext = StepContext(
                 runID: step.runID, stepID: step.stepID, attempt: step.attempt, parameters: Parameters(parameters),
                 artifactDirectory: artifacts, dataRoot: engine.layout.root,

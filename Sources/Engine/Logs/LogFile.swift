@@ -14,9 +14,22 @@ public final class LogFile: @unchecked Sendable {
     private var dropped = 0
     private var firstFailure: String?
 
-    public init(url: URL, limit: Int = 20 << 20) {
+    /// A line written first, when (and only if) anything else is written.
+    private var header: String?
+
+    /// - Parameter lazily: create the file only when the first line is written, so an attempt
+    ///   that logs nothing costs no file (thousands of `noop` steps a second).
+    public init(url: URL, limit: Int = 20 << 20, lazily: Bool = false, header: String? = nil) {
         self.url = url
         self.limit = limit
+        self.header = header
+        if !lazily { open() }
+    }
+
+    private var opened = false
+
+    private func open() {
+        opened = true
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: url.path) {
@@ -26,9 +39,12 @@ public final class LogFile: @unchecked Sendable {
             written = Int(try handle.seekToEnd())
             self.handle = handle
         } catch {
-            firstFailure = "cannot open log \(url.path): \(error.localizedDescription)"
+            firstFailure = "cannot open log \(url.path): \(LogFile.reason(error))"
         }
     }
+
+    /// Whether anything was written (the file exists).
+    public var isOpen: Bool { lock.withLock { opened } }
 
     deinit { try? handle?.close() }
 
@@ -36,8 +52,12 @@ public final class LogFile: @unchecked Sendable {
     public var failure: String? { lock.withLock { firstFailure } }
 
     public func write(_ message: String, at date: Date = Date()) {
-        let line = LogFile.timestamp(date) + " " + message + "\n"
+        var line = LogFile.timestamp(date) + " " + message + "\n"
         lock.withLock {
+            if !opened {
+                open()
+                if let header { line = LogFile.timestamp(date) + " " + header + "\n" + line }
+            }
             guard let handle, firstFailure == nil else { return }
             if written + line.utf8.count > limit {
                 if dropped == 0 {

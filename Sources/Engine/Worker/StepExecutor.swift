@@ -28,10 +28,11 @@ struct StepExecutor: Sendable {
             return .failed(error: "step '\(step.stepID)' is not in the run's workflow", exitStatus: nil, retryAt: nil)
         }
 
-        let log = LogFile(url: engine.layout.stepLog(run: step.runID, step: step.stepID, attempt: step.attempt))
+        // Created on the first line a step writes; a silent attempt leaves its record in run.log only.
+        let log = LogFile(url: engine.layout.stepLog(run: step.runID, step: step.stepID, attempt: step.attempt), lazily: true,
+                          header: "attempt \(step.attempt) of \(step.maxAttempts) on \(step.worker ?? "?")")
         defer { log.close() }
         let clock = engine.clock
-        log.write("attempt \(step.attempt) of \(step.maxAttempts) on \(step.worker ?? "?")", at: clock.now())
 
         do {
             let context = try await expressionContext(plan: plan, step: step, spec: spec)
@@ -48,7 +49,7 @@ struct StepExecutor: Sendable {
 
             let result = try await runWithTimeout(implementation, stepContext, timeout: spec.timeout)
             if let failure = log.failure { throw StepError.failed(failure) }
-            log.write("succeeded", at: clock.now())
+            if log.isOpen { log.write("succeeded", at: clock.now()) }
             return .succeeded(outputs: result.outputs.mapValues(\.jsonText), metrics: result.metrics)
         } catch {
             let now = clock.now()

@@ -30,7 +30,7 @@ final class LiblinearModel {
         var problemText: String?
         let trained: UnsafeMutablePointer<model>? = y.withUnsafeMutableBufferPointer { yBuffer in
             var problem = CLinear.problem(l: Int32(n), n: Int32(columns + 1), y: yBuffer.baseAddress, x: pointers, bias: -1)
-            var parameter = CLinear.parameter(solver_type: Int32(L2R_LR), eps: 0.01, C: C, nr_weight: 0, weight_label: nil, weight: nil, p: 0.1, init_sol: nil)
+            var parameter = CLinear.parameter(solver_type: Int32(L2R_LR), eps: 1e-8, C: C, nr_weight: 0, weight_label: nil, weight: nil, p: 0.1, init_sol: nil)
             if let text = check_parameter(&problem, &parameter) {
                 problemText = String(cString: text)
                 return nil

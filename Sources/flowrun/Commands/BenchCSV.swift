@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Learn
+
+struct BenchCSV: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "csv",
+        abstract: "CSV → numeric columns throughput on a file (JSON): every cell parsed as a number or text.")
+
+    @Argument(help: "A CSV file (e.g. from `flowrun sample-data`).") var file: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let url = URL(fileURLWithPath: file)
+            let bytes = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            let start = ContinuousClock.now
+            let reader = try CSVReader(url: url)
+            var rows = 0, numbers = 0, missing = 0
+            var checksum = 0.0
+            try reader.forEachRecord { record, _ in
+                rows += 1
+                for i in 0..<record.count {
+                    switch record.number(i) {
+                    case .value(let v): numbers += 1; checksum += v
+                    case .missing: missing += 1
+                    case .bad: break
+                    }
+                }
+            }
+            let seconds = (ContinuousClock.now - start).seconds
+            var usage = rusage()
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            let report: [String: Any] = [
+                "file": file, "bytes": bytes, "rows": rows, "numeric_cells": numbers, "missing_cells": missing,
+                "seconds": seconds, "rows_per_second": Double(rows) / seconds, "mb_per_second": Double(bytes) / 1e6 / seconds,
+                "peak_rss_mb": Double(usage.ru_maxrss) / 1024, "checksum": checksum,
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        }
+    }
+}

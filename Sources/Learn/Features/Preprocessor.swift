@@ -49,8 +49,12 @@ public struct Preprocessor {
         let channelIndices = try channelNames.map { try column($0, role: "channel") }
         guard !channelIndices.isEmpty else { throw LearnError.badData("\(file): no channel columns besides group, time and label") }
 
-        var exams: [String: ExamSeries] = [:]
-        var order: [String] = []
+        // Exams in first-seen order; rows of one exam usually come together, so the dictionary is
+        // consulted only when the exam id changes.
+        var exams: [ExamSeries] = []
+        var indexByID: [String: Int] = [:]
+        var current = -1
+        var currentID = ""
         var rowsRead = 0, duplicates = 0
         var missing = [Int](repeating: 0, count: channelIndices.count)
         var bad = [Int](repeating: 0, count: channelIndices.count)
@@ -68,24 +72,30 @@ public struct Preprocessor {
             guard let time = TimestampParser.seconds(timeText) else {
                 throw CSVError.badTimestamp(file: file, row: row, column: timeColumn, text: timeText)
             }
-            if exams[id] == nil {
-                exams[id] = ExamSeries(id: id, channelCount: channelIndices.count, firstRow: row)
-                order.append(id)
+            if current < 0 || id != currentID {
+                if let known = indexByID[id] {
+                    current = known
+                } else {
+                    current = exams.count
+                    indexByID[id] = current
+                    exams.append(ExamSeries(id: id, channelCount: channelIndices.count, firstRow: row))
+                }
+                currentID = id
             }
-            let hash = record.contentHash()
-            guard exams[id]!.rowHashes.insert(hash).inserted else {
+            guard exams[current].rowHashes.insert(record.contentHash()).inserted else {
                 duplicates += 1
                 return
             }
-            guard let label = record.string(labelIndex) else { throw CSVError.invalidUTF8(file: file, row: row, column: labelColumn) }
-            let trimmed = label.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty, exams[id]!.label.isEmpty { exams[id]!.label = trimmed }
-            exams[id]!.times.append(time)
+            if exams[current].label.isEmpty {
+                guard let label = record.string(labelIndex) else { throw CSVError.invalidUTF8(file: file, row: row, column: labelColumn) }
+                exams[current].label = label.trimmingCharacters(in: .whitespaces)
+            }
+            exams[current].times.append(time)
             for (k, index) in channelIndices.enumerated() {
                 switch record.number(index) {
-                case .value(let v): exams[id]!.channels[k].append(v)
-                case .missing: missing[k] += 1; exams[id]!.channels[k].append(.nan)
-                case .bad: bad[k] += 1; exams[id]!.channels[k].append(.nan)
+                case .value(let v): exams[current].channels[k].append(v)
+                case .missing: missing[k] += 1; exams[current].channels[k].append(.nan)
+                case .bad: bad[k] += 1; exams[current].channels[k].append(.nan)
                 }
             }
         }
@@ -101,8 +111,9 @@ public struct Preprocessor {
         var droppedMissing = 0, duplicateTimes = 0
         var samples: [(id: String, label: String, start: Double, features: [Double])] = []
         var featureNames: [String] = []
-        for id in order {
-            var exam = exams.removeValue(forKey: id)!
+        for index in exams.indices {
+            var exam = exams[index]
+            exams[index] = ExamSeries(id: exam.id, channelCount: 0, firstRow: 0)  // release the rows as we go
             let cleaned = ExamCleaner.clean(&exam, fill: fill, clip: clip)
             droppedMissing += cleaned.droppedMissing
             duplicateTimes += cleaned.duplicateTimes
@@ -110,7 +121,7 @@ public struct Preprocessor {
             if grouped {
                 let (names, values) = FeatureExtractor.features(exam, channelNames: channelNames, window: window, step: step ?? window)
                 featureNames = names
-                samples.append((id, exam.label, exam.times[0], values))
+                samples.append((exam.id, exam.label, exam.times[0], values))
             } else {
                 // One long series: each window is a sample, labelled by its last row.
                 let width = max(2, window), stride = max(1, step ?? window)

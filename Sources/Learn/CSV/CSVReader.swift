@@ -170,14 +170,6 @@ public struct CSVRecord: ~Copyable {
     public func number(_ i: Int) -> NumberCell {
         bytes.withUnsafeBufferPointer { NumberParser.parse(UnsafeBufferPointer(rebasing: $0[range(i)])) }
     }
-
-    /// A hash of the whole record, for finding exact duplicate rows.
-    public func contentHash() -> Int {
-        var hasher = Hasher()
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        for e in ends { hasher.combine(e) }
-        return hasher.finalize()
-    }
 }
 
 /// What a numeric cell held.

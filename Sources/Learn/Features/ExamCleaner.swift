@@ -4,17 +4,25 @@ import Foundation
 enum ExamCleaner {
     struct Outcome {
         var droppedMissing = 0
+        /// Rows equal to an earlier row in time and every value: copies, dropped silently.
+        var duplicateRows = 0
+        /// Rows repeating an earlier timestamp with other values: the first is kept.
         var duplicateTimes = 0
     }
 
     static func clean(_ exam: inout ExamSeries, fill: Preprocessor.Fill, clip: Preprocessor.Clip) -> Outcome {
         var outcome = Outcome()
-        // Sort by time (stable, so equal times keep file order), then keep the first of equal times.
+        // Sort by time (stable, so equal times keep file order), then keep the first of equal times:
+        // exact copies sort next to each other, so duplicates need no hashing of every row.
         let order = exam.times.indices.sorted { (exam.times[$0], $0) < (exam.times[$1], $1) }
         var keep: [Int] = []
         keep.reserveCapacity(order.count)
         for i in order {
-            if let last = keep.last, exam.times[last] == exam.times[i] { outcome.duplicateTimes += 1; continue }
+            if let last = keep.last, exam.times[last] == exam.times[i] {
+                let same = exam.channels.allSatisfy { $0[last].bitPattern == $0[i].bitPattern }
+                if same { outcome.duplicateRows += 1 } else { outcome.duplicateTimes += 1 }
+                continue
+            }
             keep.append(i)
         }
         exam.times = keep.map { exam.times[$0] }

@@ -4,7 +4,6 @@ struct ExamSeries {
     var label: String = ""
     var times: [Double] = []
     var channels: [[Double]]
-    var rowHashes = Set<Int>()
     var firstRow = 0
 
     init(id: String, channelCount: Int, firstRow: Int) {

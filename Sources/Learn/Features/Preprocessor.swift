@@ -55,7 +55,7 @@ public struct Preprocessor {
         var indexByID: [String: Int] = [:]
         var current = -1
         var currentID = ""
-        var rowsRead = 0, duplicates = 0
+        var rowsRead = 0
         var missing = [Int](repeating: 0, count: channelIndices.count)
         var bad = [Int](repeating: 0, count: channelIndices.count)
         var notes: [String] = []
@@ -82,10 +82,6 @@ public struct Preprocessor {
                 }
                 currentID = id
             }
-            guard exams[current].rowHashes.insert(record.contentHash()).inserted else {
-                duplicates += 1
-                return
-            }
             if exams[current].label.isEmpty {
                 guard let label = record.string(labelIndex) else { throw CSVError.invalidUTF8(file: file, row: row, column: labelColumn) }
                 exams[current].label = label.trimmingCharacters(in: .whitespaces)
@@ -100,7 +96,7 @@ public struct Preprocessor {
             }
         }
 
-        var counts: [String: Double] = ["rows_read": Double(rowsRead), "rows_dropped_duplicate": Double(duplicates)]
+        var counts: [String: Double] = ["rows_read": Double(rowsRead)]
         for (k, name) in channelNames.enumerated() {
             counts["missing.\(name)"] = Double(missing[k])
             counts["bad_numbers.\(name)"] = Double(bad[k])
@@ -108,7 +104,7 @@ public struct Preprocessor {
                 throw LearnError.badData("\(file): column '\(name)' has no numeric value in any of its \(rowsRead) rows")
             }
         }
-        var droppedMissing = 0, duplicateTimes = 0
+        var droppedMissing = 0, duplicateRows = 0, duplicateTimes = 0
         var samples: [(id: String, label: String, start: Double, features: [Double])] = []
         var featureNames: [String] = []
         for index in exams.indices {
@@ -117,6 +113,7 @@ public struct Preprocessor {
             let cleaned = ExamCleaner.clean(&exam, fill: fill, clip: clip)
             droppedMissing += cleaned.droppedMissing
             duplicateTimes += cleaned.duplicateTimes
+            duplicateRows += cleaned.duplicateRows
             if exam.count == 0 { continue }
             if grouped {
                 let (names, values) = FeatureExtractor.features(exam, channelNames: channelNames, window: window, step: step ?? window)
@@ -139,6 +136,7 @@ public struct Preprocessor {
         }
         counts["rows_dropped_missing"] = Double(droppedMissing)
         counts["rows_dropped_duplicate_time"] = Double(duplicateTimes)
+        counts["rows_dropped_duplicate"] = Double(duplicateRows)
         if duplicateTimes > 0 { notes.append("\(duplicateTimes) rows repeat an earlier timestamp of their exam with other values: the first was kept") }
         guard samples.count >= 2 else {
             throw LearnError.badData("\(file): \(samples.count) sample(s) after cleaning; at least 2 are needed to split into train and test")

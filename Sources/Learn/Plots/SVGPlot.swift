@@ -36,10 +36,11 @@ public enum SVGPlot {
         return svg + "</svg>\n"
     }
 
-    /// A line chart with axes 0…1 (ROC) or any range (predicted vs actual uses ``scatter``).
-    public static func rocCurve(_ points: [(Double, Double)], auc: Double?) -> String {
+    /// The ROC curve of the positive class, with the chance diagonal.
+    public static func rocCurve(_ points: [(Double, Double)], auc: Double?, positive: String) -> String {
         let size = 300, left = 50, top = 40
-        var svg = header(left + size + 30, top + size + 50, title: "ROC curve" + (auc.map { String(format: " (AUC %.3f)", $0) } ?? ""))
+        var svg = header(left + size + 30, top + size + 50,
+                         title: "ROC curve for '\(positive)'" + (auc.map { String(format: " (AUC %.3f)", $0) } ?? ""))
         svg += axes(left: left, top: top, size: size, xLabel: "false positive rate", yLabel: "true positive rate")
         svg += "<line x1=\"\(left)\" y1=\"\(top + size)\" x2=\"\(left + size)\" y2=\"\(top)\" stroke=\"#bbb\" stroke-dasharray=\"4\"/>\n"
         let path = points.map { String(format: "%.1f,%.1f", Double(left) + $0.0 * Double(size), Double(top + size) - $0.1 * Double(size)) }.joined(separator: " ")

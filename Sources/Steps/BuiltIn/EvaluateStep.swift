@@ -42,7 +42,7 @@ public struct EvaluateStep: Step {
             if model.classes.count == 2, let probs = predictions.probabilities {
                 let pos = model.classes.firstIndex(of: ClassificationMetrics.positiveClass(of: model.classes)) ?? 1
                 let curve = ClassificationMetrics.rocCurve(scores: probs.map { $0[pos] }, positives: table.labels.map { $0 == model.classes[pos] })
-                if !curve.isEmpty { try plot("roc_curve.svg", SVGPlot.rocCurve(curve, auc: metrics["roc_auc"])) }
+                if !curve.isEmpty { try plot("roc_curve.svg", SVGPlot.rocCurve(curve, auc: metrics["roc_auc"], positive: model.classes[pos])) }
             }
             csv = "id,actual,predicted" + model.classes.map { ",p_\($0)" }.joined() + "\n"
             for r in 0..<table.rowCount {

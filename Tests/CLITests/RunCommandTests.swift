@@ -70,6 +70,31 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func readOnlyDatabaseRefusesWritesClearlyAndStillReads() throws {
+        let cli = try CLI()
+        try cli.write("workflows/steps.yaml", Self.steps)
+        #expect(try cli.run(["runs", "list"]).status == 0)
+        let database = cli.directory.appendingPathComponent("data/flowrun.sqlite").path
+        // Root ignores file modes; the immutable attribute holds even for root.
+        let lock = Process()
+        lock.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        lock.arguments = ["+i", database]
+        try lock.run()
+        lock.waitUntilExit()
+        try #require(lock.terminationStatus == 0, "chattr +i must work on this file system")
+        defer {
+            let unlock = Process()
+            unlock.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+            unlock.arguments = ["-i", database]
+            try? unlock.run()
+            unlock.waitUntilExit()
+        }
+        let run = try cli.run(["run", "steps"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "flowrun: error: \(database): the database is read-only: check the file's and folder's permissions\n")
+        #expect(try cli.run(["runs", "list"]).status == 0, "reading history still works")
+    }
+
     @Test func killedRunIsFinishedByASecondProcess() throws {
         let cli = try CLI()
         try cli.write("workflows/steps.yaml", Self.steps)

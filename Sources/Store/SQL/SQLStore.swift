@@ -4,7 +4,6 @@ import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
-import SQLiteNIO
 
 /// The ``Store`` over SQL: one implementation, written in SQL that SQLite and PostgreSQL share,
 /// with the few dialect differences in ``Dialect``.
@@ -73,24 +72,22 @@ public final class SQLStore: Store, @unchecked Sendable {
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StoreError.unavailable("\(path): the folder \(directory) does not exist")
         }
-        let connection: SQLiteConnection
+        let db: SQLiteDirectDatabase
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            db = try SQLiteDirectDatabase(path: path, logger: logger)
         } catch {
             throw StoreError.unavailable("\(path): cannot open the database: \(describe(error))")
         }
-        let db = connection.sql()
         do {
             // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
             for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
                 try await db.raw(SQLQueryString(pragma)).run()
             }
         } catch {
-            try? await connection.close()
+            db.close()
             throw StoreError.unavailable("\(path): \(describe(error))")
         }
-        return SQLStore(db: db, dialect: .sqlite, location: path, closer: { try await connection.close() },
-                        closeInBackground: { _ = connection.close() })
+        return SQLStore(db: db, dialect: .sqlite, location: path, closer: { db.close() }, closeInBackground: { db.close() })
     }
 
     static func describe(_ error: any Error) -> String {

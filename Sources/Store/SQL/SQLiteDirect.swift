@@ -1,0 +1,193 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import VaporCSQLite
+
+/// SQLKit over SQLite's C API, called in place: no thread-pool hop per statement and a cache of
+/// prepared statements. SQLiteNIO hops to a thread pool for every statement (and to the event loop
+/// for every row), which made those hops most of an engine step's cost. Uses the SQLite that
+/// sqlite-nio bundles, so one SQLite library (and one set of POSIX locks) serves the process.
+///
+/// Not thread-safe on its own: ``SQLStore`` serializes all use through its transaction gate.
+final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    let logger: Logger
+    let eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    let dialect: any SQLDialect = SQLiteDialect()
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    private let lock = NSLock()
+
+    init(path: String, logger: Logger) throws {
+        self.logger = logger
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let rc = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite_nio_sqlite3_close_v2(db)
+            throw Failure(message: message)
+        }
+        handle = db
+    }
+
+    deinit { close() }
+
+    func close() {
+        lock.withLock {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements.removeAll()
+            if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+            handle = nil
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        do {
+            try run(query, onRow)
+            return eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try run(query, onRow)
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        try lock.withLock {
+            guard let db = handle else { throw Failure(message: "the database is closed") }
+            let statement = try prepared(serializer.sql, db)
+            defer {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            }
+            for (i, bind) in serializer.binds.enumerated() { try Self.bind(bind, at: Int32(i + 1), statement, db) }
+            let columnCount = sqlite_nio_sqlite3_column_count(statement)
+            var names: [String]?
+            while true {
+                let rc = sqlite_nio_sqlite3_step(statement)
+                if rc == SQLITE_DONE { return }
+                guard rc == SQLITE_ROW else { throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db))) }
+                if names == nil {
+                    names = (0..<columnCount).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+                }
+                var cells: [DirectRow.Cell] = []
+                cells.reserveCapacity(Int(columnCount))
+                for c in 0..<columnCount {
+                    switch sqlite_nio_sqlite3_column_type(statement, c) {
+                    case SQLITE_INTEGER: cells.append(.integer(sqlite_nio_sqlite3_column_int64(statement, c)))
+                    case SQLITE_FLOAT: cells.append(.real(sqlite_nio_sqlite3_column_double(statement, c)))
+                    case SQLITE_NULL: cells.append(.null)
+                    default:
+                        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, c))
+                        if let text = sqlite_nio_sqlite3_column_text(statement, c) {
+                            cells.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
+                        } else {
+                            cells.append(.text(""))
+                        }
+                    }
+                }
+                onRow(DirectRow(columns: names!, cells: cells))
+            }
+        }
+    }
+
+    private func prepared(_ sql: String, _ db: OpaquePointer) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        var statement: OpaquePointer?
+        guard sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
+            throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
+        }
+        // Statements with many values (multi-row inserts) vary in shape; cache only the reusable ones.
+        if statements.count < 512 { statements[sql] = statement }
+        return statement
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ value: any Encodable & Sendable, at index: Int32, _ statement: OpaquePointer, _ db: OpaquePointer) throws {
+        let rc: Int32
+        switch value as Any {
+        case let v as String: rc = sqlite_nio_sqlite3_bind_text(statement, index, v, -1, transient)
+        case let v as Int: rc = sqlite_nio_sqlite3_bind_int64(statement, index, Int64(v))
+        case let v as Int64: rc = sqlite_nio_sqlite3_bind_int64(statement, index, v)
+        case let v as Int32: rc = sqlite_nio_sqlite3_bind_int64(statement, index, Int64(v))
+        case let v as Double: rc = sqlite_nio_sqlite3_bind_double(statement, index, v)
+        case let v as Bool: rc = sqlite_nio_sqlite3_bind_int64(statement, index, v ? 1 : 0)
+        default:
+            guard Mirror(reflecting: value).displayStyle == .optional else {
+                throw Failure(message: "cannot bind a value of type \(type(of: value))")
+            }
+            rc = sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+        guard rc == SQLITE_OK else { throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db))) }
+    }
+}
+
+/// A result row of ``SQLiteDirectDatabase``.
+struct DirectRow: SQLRow {
+    enum Cell: Sendable {
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+        case null
+    }
+
+    let columns: [String]
+    let cells: [Cell]
+
+    var allColumns: [String] { columns }
+
+    func contains(column: String) -> Bool { columns.contains(column) }
+
+    private func cell(_ column: String) throws -> Cell {
+        guard let i = columns.firstIndex(of: column) else {
+            throw SQLiteDirectDatabase.Failure(message: "no column '\(column)' in the result")
+        }
+        return cells[i]
+    }
+
+    func decodeNil(column: String) throws -> Bool {
+        if case .null = try cell(column) { return true }
+        return false
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        let value = try cell(column)
+        func fail() -> any Error {
+            SQLiteDirectDatabase.Failure(message: "column '\(column)': cannot read \(value) as \(D.self)")
+        }
+        if case .null = value {
+            // Optional types decode NULL as nil.
+            if let none = (Optional<Int>.none as Any) as? D, D.self == Int?.self { return none }
+            if D.self == String?.self { return (String?.none as Any) as! D }
+            if D.self == Double?.self { return (Double?.none as Any) as! D }
+            if D.self == Int64?.self { return (Int64?.none as Any) as! D }
+            throw fail()
+        }
+        let result: Any?
+        switch (value, D.self) {
+        case (.text(let s), is String.Type), (.text(let s), is String?.Type): result = s
+        case (.integer(let n), is Int.Type), (.integer(let n), is Int?.Type): result = Int(n)
+        case (.integer(let n), is Int64.Type), (.integer(let n), is Int64?.Type): result = n
+        case (.integer(let n), is Double.Type), (.integer(let n), is Double?.Type): result = Double(n)
+        case (.real(let x), is Double.Type), (.real(let x), is Double?.Type): result = x
+        case (.integer(let n), is Bool.Type): result = n != 0
+        default: result = nil
+        }
+        guard let result else { throw fail() }
+        if let direct = result as? D { return direct }
+        throw fail()
+    }
+}

@@ -4,12 +4,10 @@ struct ExamSeries {
     var label: String = ""
     var times: [Double] = []
     var channels: [[Double]]
-    var firstRow = 0
 
-    init(id: String, channelCount: Int, firstRow: Int) {
+    init(id: String, channelCount: Int) {
         self.id = id
         self.channels = Array(repeating: [], count: channelCount)
-        self.firstRow = firstRow
     }
 
     var count: Int { times.count }

@@ -78,7 +78,7 @@ public struct Preprocessor {
                 } else {
                     current = exams.count
                     indexByID[id] = current
-                    exams.append(ExamSeries(id: id, channelCount: channelIndices.count, firstRow: row))
+                    exams.append(ExamSeries(id: id, channelCount: channelIndices.count))
                 }
                 currentID = id
             }
@@ -109,7 +109,7 @@ public struct Preprocessor {
         var featureNames: [String] = []
         for index in exams.indices {
             var exam = exams[index]
-            exams[index] = ExamSeries(id: exam.id, channelCount: 0, firstRow: 0)  // release the rows as we go
+            exams[index] = ExamSeries(id: exam.id, channelCount: 0)  // release the rows as we go
             let cleaned = ExamCleaner.clean(&exam, fill: fill, clip: clip)
             droppedMissing += cleaned.droppedMissing
             duplicateTimes += cleaned.duplicateTimes
@@ -124,7 +124,7 @@ public struct Preprocessor {
                 let width = max(2, window), stride = max(1, step ?? window)
                 var start = 0
                 while start + width <= exam.count {
-                    var piece = ExamSeries(id: "\(start)", channelCount: channelNames.count, firstRow: start)
+                    var piece = ExamSeries(id: "\(start)", channelCount: channelNames.count)
                     piece.times = Array(exam.times[start..<(start + width)])
                     piece.channels = exam.channels.map { Array($0[start..<(start + width)]) }
                     let (names, values) = FeatureExtractor.features(piece, channelNames: channelNames, window: max(2, width / 4), step: max(1, width / 4))

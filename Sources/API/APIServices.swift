@@ -5,15 +5,26 @@ import Store
 /// What the HTTP layer needs: the engine (submit, cancel, retry, datasets, workflows) and settings.
 public struct APIServices: Sendable {
     public let engine: Engine
-    /// When set, every route but `/api/health` requires `Authorization: Bearer <token>`.
+    /// When set, every route but `/api/health`, `/api/openapi.json` and `/api/docs` requires
+    /// `Authorization: Bearer <token>` (or the dashboard's `flowrun_token` cookie).
     public let apiToken: String?
     /// The process start time, for uptime in `/api/health`.
     public let startedAt: Date
+    /// Largest request body accepted; larger ones get 413.
+    public let maxBodySize: Int
+    /// How often `/api/runs/{id}/events` looks for new events and log lines.
+    public let eventPollInterval: Duration
+    /// How long `/api/health` and `/metrics` reuse one look at the store.
+    public let snapshotTTL: TimeInterval
 
-    public init(engine: Engine, apiToken: String?, startedAt: Date = Date()) {
+    public init(engine: Engine, apiToken: String?, startedAt: Date = Date(), maxBodySize: Int = 1 << 20,
+                eventPollInterval: Duration = .milliseconds(250), snapshotTTL: TimeInterval = 1) {
         self.engine = engine
-        self.apiToken = apiToken
+        self.apiToken = apiToken.flatMap { $0.isEmpty ? nil : $0 }
         self.startedAt = startedAt
+        self.maxBodySize = maxBodySize
+        self.eventPollInterval = eventPollInterval
+        self.snapshotTTL = snapshotTTL
     }
 
     public var store: any Store { engine.store }

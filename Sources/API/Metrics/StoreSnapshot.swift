@@ -1,0 +1,60 @@
+import Foundation
+import Store
+
+/// One look at the store for `/api/health` and `/metrics`: run counts, live workers, queue depth.
+struct StoreSnapshot: Sendable {
+    var takenAt: Date
+    var runCounts: [RunState: Int]
+    var workers: [WorkerRecord]
+    var queueDepth: Int
+    /// Why the store could not be read; nil when it could.
+    var error: String?
+}
+
+/// Takes a ``StoreSnapshot`` at most once per `ttl`, so a load balancer polling `/api/health`
+/// thousands of times a second costs the database nothing.
+actor StoreSnapshots {
+    private let services: APIServices
+    private var cached: StoreSnapshot?
+    private var inFlight: Task<StoreSnapshot, Never>?
+
+    init(services: APIServices) {
+        self.services = services
+    }
+
+    func current() async -> StoreSnapshot {
+        let now = services.engine.clock.now()
+        if let cached, now.timeIntervalSince(cached.takenAt) < services.snapshotTTL, now >= cached.takenAt { return cached }
+        if let inFlight { return await inFlight.value }
+        let services = self.services
+        let task = Task { await StoreSnapshots.take(services, now: now) }
+        inFlight = task
+        let snapshot = await task.value
+        cached = snapshot
+        inFlight = nil
+        return snapshot
+    }
+
+    static func take(_ services: APIServices, now: Date) async -> StoreSnapshot {
+        let store = services.store
+        do {
+            let counts = try await store.runCounts()
+            let workers = try await store.workers(since: now.addingTimeInterval(-60))
+            let depth = try await queueDepth(store)
+            return StoreSnapshot(takenAt: now, runCounts: counts, workers: workers, queueDepth: depth)
+        } catch {
+            return StoreSnapshot(takenAt: now, runCounts: [:], workers: [], queueDepth: 0, error: "\(error)")
+        }
+    }
+
+    /// Ready steps of unfinished runs (the store has no count of its own; unfinished runs are few).
+    static func queueDepth(_ store: any Store) async throws -> Int {
+        var depth = 0
+        for state in [RunState.queued, .running] {
+            for run in try await store.runs(RunQuery(state: state, limit: 500)) {
+                depth += try await store.steps(runID: run.id).count { $0.state == .ready }
+            }
+        }
+        return depth
+    }
+}

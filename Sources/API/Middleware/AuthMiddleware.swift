@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+
+/// When `FLOWRUN_API_TOKEN` is set: `/api/**` and `/metrics` need `Authorization: Bearer <token>`,
+/// or the dashboard's `flowrun_token` cookie — and then, for a POST, an `X-CSRF-Token` header equal
+/// to the `flowrun_csrf` cookie (double-submit). `/api/health`, `/api/openapi.json` and `/api/docs`
+/// stay open: a load balancer and a reader of the documentation need no secret.
+struct AuthMiddleware: RouterMiddleware {
+    let token: String?
+
+    static let openPaths: Set<String> = ["/api/health", "/api/openapi.json", "/api/docs"]
+
+    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+        guard let token else { return try await next(request, context) }
+        let path = request.uri.path
+        guard path == "/metrics" || path.hasPrefix("/api/"), !AuthMiddleware.openPaths.contains(path) else {
+            return try await next(request, context)
+        }
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            guard AuthMiddleware.same(String(header.dropFirst("Bearer ".count)), token) else { throw APIError.unauthorized }
+            return try await next(request, context)
+        }
+        if let cookie = request.cookies["flowrun_token"]?.value, AuthMiddleware.same(cookie, token) {
+            if request.method != .get && request.method != .head {
+                guard let csrf = request.cookies["flowrun_csrf"]?.value, !csrf.isEmpty,
+                      let sent = request.headers[.csrfToken], AuthMiddleware.same(sent, csrf) else {
+                    throw APIError(status: .forbidden, code: "csrf",
+                                   message: "a request authenticated by cookie must carry the X-CSRF-Token header (the flowrun_csrf cookie's value)")
+                }
+            }
+            var context = context
+            context.authenticatedByCookie = true
+            return try await next(request, context)
+        }
+        throw APIError.unauthorized
+    }
+
+    /// Compares in time independent of where the texts differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var diff = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<max(x.count, y.count) {
+            diff |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        }
+        return diff == 0
+    }
+}

@@ -1,0 +1,1 @@
+enum DocsPage { static let html = "" }

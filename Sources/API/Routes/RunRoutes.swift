@@ -1,0 +1,110 @@
+import Engine
+import FlowSpec
+import Foundation
+import Hummingbird
+import Store
+
+/// `POST /api/runs`, `GET /api/runs`, `GET /api/runs/{id}`, cancel and retry.
+struct RunRoutes {
+    let services: APIServices
+
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/api/runs") { request, context -> Response in
+            let body = try await APIJSON.decode(SubmitRunBody.self, from: request, context: context)
+            let run = try await services.engine.submit(try submitRequest(body))
+            let view = RunSummaryView(run, now: services.engine.clock.now())
+            return try APIJSON.response(view, status: .created, headers: [.location: "/api/runs/\(run.id)"])
+        }
+        router.get("/api/runs") { request, _ -> Response in
+            let query = Query(request: request)
+            let limit = try query.int("limit", default: 50, in: 1...500) ?? 50
+            var runQuery = RunQuery(state: try query.oneOf("state", RunState.self), workflow: query.string("workflow"),
+                                    datasetID: query.string("dataset"), limit: limit + 1, before: query.string("before"))
+            if let before = runQuery.before, try await services.store.run(id: before) == nil {
+                throw APIError.badRequest("cursor 'before': run '\(before)' not found", field: "before")
+            }
+            runQuery.limit = limit + 1
+            let runs = try await services.store.runs(runQuery)
+            let now = services.engine.clock.now()
+            let page = Array(runs.prefix(limit))
+            return try APIJSON.response(RunPage(runs: page.map { RunSummaryView($0, now: now) },
+                                                nextBefore: runs.count > limit ? page.last?.id : nil))
+        }
+        router.get("/api/runs/{id}") { _, context -> Response in
+            try APIJSON.response(try await detail(try context.parameters.path("id")))
+        }
+        router.post("/api/runs/{id}/cancel") { _, context -> Response in
+            let id = try context.parameters.path("id")
+            try await services.engine.cancel(runID: id)
+            return try APIJSON.response(try await summary(id))
+        }
+        router.post("/api/runs/{id}/retry") { _, context -> Response in
+            let id = try context.parameters.path("id")
+            try await services.engine.retry(runID: id)
+            return try APIJSON.response(try await summary(id))
+        }
+    }
+
+    func submitRequest(_ body: SubmitRunBody) throws -> SubmitRequest {
+        guard !body.workflow.isEmpty else { throw APIError.badRequest("'workflow' must not be empty", field: "workflow") }
+        if body.datasetId != nil && body.datasetPath != nil {
+            throw APIError.badRequest("give either 'dataset_id' or 'dataset_path', not both", field: "dataset_path")
+        }
+        var params = body.params ?? [:]
+        if let modelType = body.modelType {
+            if let given = params["model_type"], given != .string(modelType) {
+                throw APIError.badRequest("'model_type' (\(modelType)) and 'params.model_type' disagree", field: "model_type")
+            }
+            params["model_type"] = .string(modelType)
+        }
+        let trigger: Trigger
+        switch body.trigger ?? "api" {
+        case "api": trigger = .api
+        case "ui": trigger = .ui
+        case let other: throw APIError.badRequest("'trigger' must be 'api' or 'ui', not '\(other)'", field: "trigger")
+        }
+        var datasetPath = body.datasetPath
+        if let path = datasetPath, !path.hasPrefix("/") {
+            // Relative paths are relative to the data root, not to wherever the server was started.
+            datasetPath = services.engine.layout.root.appendingPathComponent(path).path
+        }
+        return SubmitRequest(workflow: body.workflow, params: params, datasetID: body.datasetId, datasetPath: datasetPath,
+                             inputs: body.inputs ?? [:], trigger: trigger)
+    }
+
+    func summary(_ id: String) async throws -> RunSummaryView {
+        guard let run = try await services.store.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
+        return RunSummaryView(run, now: services.engine.clock.now())
+    }
+
+    func detail(_ id: String) async throws -> RunDetailView {
+        let store = services.store
+        guard let run = try await store.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
+        async let stepsRead = store.steps(runID: id)
+        async let attemptsRead = store.attempts(runID: id)
+        async let metricsRead = store.metrics(runID: id)
+        let (steps, attempts, metrics) = try await (stepsRead, attemptsRead, metricsRead)
+        let attemptsByStep = Dictionary(grouping: attempts, by: \.stepID)
+        let metricsByStep = Dictionary(grouping: metrics, by: \.stepID)
+        let now = services.engine.clock.now()
+        let files = ArtifactFiles(layout: services.engine.layout)
+        let stepViews = steps.map { step in
+            StepView(
+                id: step.stepID, position: step.position, needs: step.needs, state: step.state.rawValue,
+                attempt: step.attempt, maxAttempts: step.maxAttempts, worker: step.worker,
+                startedAt: step.startedAt, finishedAt: step.finishedAt,
+                durationSeconds: step.startedAt.map { (step.finishedAt ?? now).timeIntervalSince($0) },
+                exitStatus: step.exitStatus, error: step.error,
+                outputs: step.outputs.mapValues { JSONText.value($0) },
+                metrics: Dictionary(metricsByStep[step.stepID, default: []].map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
+                attempts: attemptsByStep[step.stepID, default: []].sorted { $0.attempt < $1.attempt }.map(AttemptView.init),
+                artifacts: files.list(run: id, step: step.stepID))
+        }
+        return RunDetailView(
+            id: run.id, workflow: run.workflowName, workflowHash: run.workflowHash, state: run.state.rawValue,
+            trigger: run.trigger.rawValue, datasetId: run.datasetID,
+            params: JSONText.value(run.paramsJSON, fallback: .map([:])), inputs: JSONText.value(run.inputsJSON, fallback: .map([:])),
+            createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt,
+            durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) }, error: run.error, steps: stepViews)
+    }
+}

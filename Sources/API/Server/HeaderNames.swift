@@ -1,0 +1,8 @@
+import HTTPTypes
+
+extension HTTPField.Name {
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+}

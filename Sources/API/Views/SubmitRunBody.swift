@@ -1,0 +1,20 @@
+import FlowSpec
+
+/// `POST /api/runs`.
+struct SubmitRunBody: Codable, Sendable {
+    var workflow: String
+    var datasetId: String?
+    var datasetPath: String?
+    var params: [String: Value]?
+    /// The old API's shorthand for `params.model_type`.
+    var modelType: String?
+    /// `api` (default) or `ui` when the dashboard submits.
+    var trigger: String?
+    /// Other inputs by name.
+    var inputs: [String: Value]?
+}
+
+/// `POST /api/datasets`.
+struct RegisterDatasetBody: Codable, Sendable {
+    var path: String
+}

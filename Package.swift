@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "API", dependencies: [
             "Engine", "Store", "FlowSpec",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "flowrun", dependencies: [
             "FlowSpec", "Learn", "Steps", "Store", "Engine", "API",

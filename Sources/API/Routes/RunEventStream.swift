@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Store
 
 /// Follows one run for SSE: polls the store's events after the last id sent and the running
@@ -32,7 +33,8 @@ struct RunEventStream: Sendable {
         var lastWrite = clock.now()
         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
 
-        while !Task.isCancelled {
+        // A server shutting down ends open streams; clients reconnect with Last-Event-ID.
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             var out = ""
             let events = try await store.events(runID: runID, after: last, limit: 500)
             for event in events {

@@ -1,0 +1,58 @@
+@testable import API
+import Foundation
+import Store
+import Testing
+
+@Suite struct HealthAndMetricsTests {
+    @Test func healthReportsStoreWorkersAndQueue() async throws {
+        let harness = try await APIHarness()
+        try await harness.engine.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
+        try await harness.engine.store.heartbeatWorker(WorkerRecord(name: "old:2", host: "old", startedAt: Date(timeIntervalSinceNow: -600),
+                                                                    lastHeartbeat: Date(timeIntervalSinceNow: -300), stepsHeld: 0))
+        try await harness.test { (client: APIClient) async throws in
+            _ = try await client.post("/api/runs", json: #"{"workflow": "hello"}"#)
+            let health = try await client.get("/api/health")
+            #expect(health.status == 200)
+            #expect(health.json["status"] as? String == "ok")
+            #expect(health.json["version"] as? String == "0.1.0")
+            #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
+            #expect((health.json["workers"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["host:1"])
+            #expect(health.json["queue_depth"] as? Int == 1)
+            #expect((health.json["runs"] as? [String: Any])?["queued"] as? Int == 1)
+        }
+    }
+
+    @Test func healthIs503WhenTheStoreIsGone() async throws {
+        let harness = try await APIHarness()
+        try await harness.engine.store.close()
+        try await harness.test { (client: APIClient) async throws in
+            let health = try await client.get("/api/health")
+            #expect(health.status == 503)
+            #expect(health.json["status"] as? String == "degraded")
+            let runs = try await client.get("/api/runs")
+            #expect(runs.status >= 400 && runs.status < 600)
+            #expect(runs.errorCode != nil)
+        }
+    }
+
+    @Test func prometheusCountsRunsStepsAndRetries() async throws {
+        let harness = try await APIHarness()
+        try await harness.test { (client: APIClient) async throws in
+            let first = try await client.get("/metrics")
+            #expect(first.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let ok = try #require(try await client.post("/api/runs", json: #"{"workflow": "hello"}"#).json["id"] as? String)
+            let bad = try #require(try await client.post("/api/runs", json: #"{"workflow": "failing"}"#).json["id"] as? String)
+            _ = try await harness.runToEnd(ok)
+            _ = try await harness.runToEnd(bad)
+            let text = try await client.get("/metrics").text
+            #expect(text.contains("flowrun_runs{state=\"succeeded\"} 1\n"))
+            #expect(text.contains("flowrun_runs{state=\"failed\"} 1\n"))
+            #expect(text.contains("flowrun_runs_finished_total{state=\"succeeded\"} 1\n"))
+            #expect(text.contains("flowrun_runs_finished_total{state=\"failed\"} 1\n"))
+            #expect(text.contains("flowrun_step_duration_seconds_count{outcome=\"succeeded\"} 2\n"))
+            #expect(text.contains("flowrun_step_duration_seconds_bucket{outcome=\"failed\",le=\"+Inf\"} 1\n"))
+            #expect(text.contains("flowrun_queue_depth 0\n"))
+            #expect(text.contains("# TYPE flowrun_step_duration_seconds histogram"))
+        }
+    }
+}

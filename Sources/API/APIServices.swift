@@ -28,4 +28,10 @@ public struct APIServices: Sendable {
     }
 
     public var store: any Store { engine.store }
+
+    /// A path from a request: relative paths are relative to the data root, not to the folder the
+    /// server was started in.
+    func dataPath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : engine.layout.root.appendingPathComponent(path).path
+    }
 }

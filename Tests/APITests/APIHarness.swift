@@ -17,6 +17,7 @@ struct APIHarness: Sendable {
 
     static let hello = """
         name: hello
+        version: 1
         description: A small example
         params:
           who: { type: string, default: world }
@@ -30,6 +31,7 @@ struct APIHarness: Sendable {
 
     static let failing = """
         name: failing
+        version: 1
         steps:
           boom:
             run: echo "about to fail"; exit 3
@@ -37,6 +39,7 @@ struct APIHarness: Sendable {
 
     static let withDataset = """
         name: with-dataset
+        version: 1
         inputs:
           data: { type: dataset, required: true }
         params:
@@ -53,7 +56,7 @@ struct APIHarness: Sendable {
         try APIHarness.hello.write(to: workflows.appendingPathComponent("hello.yaml"), atomically: true, encoding: .utf8)
         try APIHarness.failing.write(to: workflows.appendingPathComponent("failing.yaml"), atomically: true, encoding: .utf8)
         try APIHarness.withDataset.write(to: workflows.appendingPathComponent("with-dataset.yaml"), atomically: true, encoding: .utf8)
-        try "name: broken\nsteps:\n  a: { uses: nope }\n".write(to: workflows.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        try "name: broken\nversion: 1\nsteps:\n  a: { uses: nope }\n".write(to: workflows.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
         let store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "test"))

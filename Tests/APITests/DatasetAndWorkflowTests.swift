@@ -65,8 +65,8 @@ import Testing
 
             let broken = try await client.get("/api/workflows/broken")
             let diagnostics = try #require(broken.json["diagnostics"] as? [[String: Any]])
-            #expect(diagnostics.first?["line"] as? Int == 3)
-            #expect((diagnostics.first?["text"] as? String)?.hasPrefix("broken.yaml:3:") == true)
+            #expect(diagnostics.first?["line"] as? Int == 4)
+            #expect((diagnostics.first?["text"] as? String)?.hasPrefix("broken.yaml:4:") == true)
 
             let missing = try await client.get("/api/workflows/nope")
             #expect(missing.status == 404)
@@ -79,16 +79,16 @@ import Testing
     @Test func validateJSONAndRawYAML() async throws {
         let harness = try await APIHarness()
         try await harness.test { (client: APIClient) async throws in
-            let good = try await client.post("/api/workflows/validate", json: #"{"yaml": "name: ok\nsteps:\n  a: { uses: noop }\n"}"#)
+            let good = try await client.post("/api/workflows/validate", json: #"{"yaml": "name: ok\nversion: 1\nsteps:\n  a: { uses: noop }\n"}"#)
             #expect(good.json["valid"] as? Bool == true)
             #expect(good.json["name"] as? String == "ok")
-            let bad = try await client.call(.post, "/api/workflows/validate", body: Data("name: x\nsteps:\n  a: { uses: nop }\n".utf8),
+            let bad = try await client.call(.post, "/api/workflows/validate", body: Data("name: x\nversion: 1\nsteps:\n  a: { uses: nop }\n".utf8),
                                             headers: [.contentType: "application/yaml"])
             #expect(bad.status == 200)
             #expect(bad.json["valid"] as? Bool == false)
             let diagnostic = try #require((bad.json["diagnostics"] as? [[String: Any]])?.first)
             #expect(diagnostic["file"] as? String == "workflow.yaml")
-            #expect(diagnostic["line"] as? Int == 3)
+            #expect(diagnostic["line"] as? Int == 4)
             #expect((diagnostic["message"] as? String)?.contains("noop") == true)
             let noYAML = try await client.post("/api/workflows/validate", json: #"{"file": "a.yaml"}"#)
             #expect(noYAML.errorField == "yaml")

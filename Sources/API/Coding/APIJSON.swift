@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The one JSON configuration of the API: snake_case keys, ISO 8601 dates with milliseconds,
 /// sorted keys. Keys of free-form maps (params, outputs, metrics) are left as they are.
@@ -48,6 +49,8 @@ public enum APIJSON {
         do {
             return try await request.body.collect(upTo: context.maxUploadSize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.tooLarge(limit: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
             throw APIError.tooLarge(limit: context.maxUploadSize)
         }
     }

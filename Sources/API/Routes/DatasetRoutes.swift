@@ -11,7 +11,7 @@ struct DatasetRoutes {
             let body = try await APIJSON.decode(RegisterDatasetBody.self, from: request, context: context)
             guard !body.path.isEmpty else { throw APIError.badRequest("'path' must not be empty", field: "path") }
             let before = services.engine.clock.now()
-            let record = try await services.engine.registerDataset(path: body.path)
+            let record = try await services.engine.registerDataset(path: services.dataPath(body.path))
             // The engine returns the existing record for content it already knows.
             let created = record.registeredAt >= before
             return try APIJSON.response(DatasetView(record), status: created ? .created : .ok,

@@ -63,11 +63,7 @@ struct RunRoutes {
         case "ui": trigger = .ui
         case let other: throw APIError.badRequest("'trigger' must be 'api' or 'ui', not '\(other)'", field: "trigger")
         }
-        var datasetPath = body.datasetPath
-        if let path = datasetPath, !path.hasPrefix("/") {
-            // Relative paths are relative to the data root, not to wherever the server was started.
-            datasetPath = services.engine.layout.root.appendingPathComponent(path).path
-        }
+        let datasetPath = body.datasetPath.map(services.dataPath)
         return SubmitRequest(workflow: body.workflow, params: params, datasetID: body.datasetId, datasetPath: datasetPath,
                              inputs: body.inputs ?? [:], trigger: trigger)
     }

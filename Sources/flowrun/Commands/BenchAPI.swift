@@ -85,7 +85,15 @@ struct BenchAPI: AsyncParsableCommand {
 
     func waitForHealth(_ base: String) async throws {
         for _ in 0..<200 {
-            if let url = URL(string: "\(base)/api/health"), let data = try? Data(contentsOf: url), !data.isEmpty { return }
+            // curl: Foundation's URL loading is not linked into flowrun on Linux.
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            probe.arguments = ["curl", "-fsS", "-o", "/dev/null", "\(base)/api/health"]
+            probe.standardError = FileHandle.nullDevice
+            if (try? probe.run()) != nil {
+                probe.waitUntilExit()
+                if probe.terminationStatus == 0 { return }
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CLIError.refused("the server did not answer /api/health")

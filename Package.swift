@@ -62,11 +62,13 @@ let package = Package(
         .testTarget(name: "FlowSpecTests", dependencies: ["FlowSpec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LearnTests", dependencies: ["Learn"]),
         .testTarget(name: "StepsTests", dependencies: ["Steps"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        // Creates the throwaway databases (SQLite files, PostgreSQL databases) the tests run against.
+        .target(name: "TestSupport", dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/Support"),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: [
             "API", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

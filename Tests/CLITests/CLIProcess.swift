@@ -84,3 +84,15 @@ final class ReadAll: @unchecked Sendable {
         return data
     }
 }
+
+/// Runs `/bin/sh -c command` and waits with waitpid. (Foundation's Process never saw `su` — used to
+/// restart PostgreSQL as its owner — exit, and waitUntilExit hung.)
+func runShell(_ command: String) -> Int32 {
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (s: String) in strdup(s) } + [nil]
+    defer { argv.forEach { free($0) } }
+    guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status >> 8) & 0xff
+}

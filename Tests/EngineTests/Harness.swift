@@ -4,8 +4,9 @@ import Foundation
 import Logging
 import Steps
 import Store
+import TestSupport
 
-/// A data root in a temp folder, a real SQLite store, a manual clock and a registry with the
+/// A data root in a temp folder, a real store (a SQLite file, or a fresh PostgreSQL database), a manual clock and a registry with the
 /// test steps below. Workflows are written as files, as users write them.
 struct Harness {
     let root: URL
@@ -13,12 +14,12 @@ struct Harness {
     let engine: Engine
     let counter = AttemptCounter()
 
-    init(extraSteps: (inout StepRegistry, AttemptCounter) -> Void = { _, _ in }) async throws {
+    init(database: TestDatabase = .sqlite, extraSteps: (inout StepRegistry, AttemptCounter) -> Void = { _, _ in }) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("workflows"), withIntermediateDirectories: true)
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
-        let store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "test"))
+        let store = try await SQLStore.open(url: try await database.makeURL(in: layout.root), logger: Logger(label: "test"))
         var registry = StepRegistry.builtIn()
         registry.register(FlakyStep(counter: counter))
         extraSteps(&registry, counter)

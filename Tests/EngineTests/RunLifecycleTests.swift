@@ -2,11 +2,12 @@ import Engine
 import FlowSpec
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 @Suite struct RunLifecycleTests {
-    @Test func diamondRunsInOrderAndPassesOutputs() async throws {
-        let h = try await Harness()
+    @Test(arguments: TestDatabase.all) func diamondRunsInOrderAndPassesOutputs(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
         try h.write("diamond", """
             name: diamond
             version: 1
@@ -39,8 +40,8 @@ import Testing
         #expect(runLog.contains("d attempt 1 by w1 succeeded"))
     }
 
-    @Test func retriesWaitForTheirBackoffOnTheClock() async throws {
-        let h = try await Harness()
+    @Test(arguments: TestDatabase.all) func retriesWaitForTheirBackoffOnTheClock(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
         try h.write("flaky", """
             name: flaky
             version: 1
@@ -64,8 +65,8 @@ import Testing
         #expect(attempts.map(\.outcome) == ["failed", "failed", "succeeded"])
     }
 
-    @Test func failureMarksDownstreamAndRetryRunResumes() async throws {
-        let h = try await Harness()
+    @Test(arguments: TestDatabase.all) func failureMarksDownstreamAndRetryRunResumes(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
         try h.write("breaks", """
             name: breaks
             version: 1
@@ -97,8 +98,8 @@ import Testing
         #expect(steps["after"]?.state == .succeeded)
     }
 
-    @Test func falseConditionSkipsTheStepAndItsDependents() async throws {
-        let h = try await Harness()
+    @Test(arguments: TestDatabase.all) func falseConditionSkipsTheStepAndItsDependents(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
         try h.write("cond", """
             name: cond
             version: 1
@@ -122,8 +123,8 @@ import Testing
         #expect(steps["always"]?.state == .succeeded)
     }
 
-    @Test func expiredLeaseOfADeadWorkerIsTakenBackAndCountedAsAnAttempt() async throws {
-        let h = try await Harness()
+    @Test(arguments: TestDatabase.all) func expiredLeaseOfADeadWorkerIsTakenBackAndCountedAsAnAttempt(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
         // No retries: a crash does not use up the retry budget.
         try h.write("one", "name: one\nversion: 1\nsteps:\n  s:\n    uses: noop\n")
         let run = try await h.engine.submit(SubmitRequest(workflow: "one", trigger: .cli))
@@ -139,8 +140,8 @@ import Testing
         #expect(attempts.first?.outcome == "lease_expired")
     }
 
-    @Test func refusedSubmissionsWriteNothing() async throws {
-        let h = try await Harness()
+    @Test(arguments: TestDatabase.all) func refusedSubmissionsWriteNothing(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
         try h.write("needs-data", """
             name: needs-data
             version: 1

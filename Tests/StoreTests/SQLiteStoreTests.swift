@@ -31,34 +31,4 @@ import Testing
             #expect("\(error)".contains("not a flowrun database"))
         }
     }
-
-    @Test func datasetsAreDedupedByContent() async throws {
-        let store = try await SQLStore.open(url: path, logger: Logger(label: "t"))
-        let first = DatasetRecord(id: "ds-1", path: "/a.csv", sizeBytes: 3, contentHash: "abc", registeredAt: Date(timeIntervalSince1970: 1))
-        #expect(try await store.registerDataset(first).created)
-        var renamed = first
-        renamed.id = "ds-2"
-        renamed.path = "/b.csv"
-        let again = try await store.registerDataset(renamed)
-        #expect(!again.created)
-        #expect(again.record.id == "ds-1")
-        try await store.close()
-    }
-
-    @Test func runsPageNewestFirst() async throws {
-        let store = try await SQLStore.open(url: path, logger: Logger(label: "t"))
-        for i in 0..<5 {
-            try await store.createRun(
-                RunRecord(id: "r\(i)", workflowName: i % 2 == 0 ? "even" : "odd", workflowYAML: "", workflowHash: "",
-                          paramsJSON: "{}", inputsJSON: "{}", datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: Double(i))),
-                steps: [NewStepRun(stepID: "s", position: 0, needs: [], maxAttempts: 1)])
-        }
-        let page1 = try await store.runs(RunQuery(limit: 2))
-        #expect(page1.map(\.id) == ["r4", "r3"])
-        let page2 = try await store.runs(RunQuery(limit: 2, before: "r3"))
-        #expect(page2.map(\.id) == ["r2", "r1"])
-        #expect(try await store.runs(RunQuery(workflow: "odd")).map(\.id) == ["r3", "r1"])
-        #expect(try await store.runCounts() == [.queued: 5])
-        try await store.close()
-    }
 }

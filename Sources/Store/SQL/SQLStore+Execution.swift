@@ -48,7 +48,8 @@ extension SQLStore {
 
     public func extendLease(_ key: StepAttemptKey, worker: String, until: Date, now: Date) async throws -> LeaseStatus {
         try await write { db in
-            guard let row = try await db.raw("SELECT state, attempt, worker, cancel_requested FROM steps WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").first(),
+            let lock: SQLQueryString = dialect == .postgres ? "FOR UPDATE" : ""
+            guard let row = try await db.raw("SELECT state, attempt, worker, cancel_requested FROM steps WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) \(lock)").first(),
                   try row.decode(column: "state", as: String.self) == StepState.running.rawValue,
                   try row.decode(column: "attempt", as: Int.self) == key.attempt,
                   try row.decode(column: "worker", as: String?.self) == worker else {
@@ -62,8 +63,10 @@ extension SQLStore {
     public func completeSteps(_ completions: [StepCompletion]) async throws -> [Bool] {
         guard !completions.isEmpty else { return [] }
         return try await write { db in
+            try await lockRuns(db, completions.map(\.key.runID))
             var results: [Bool] = []
             var finishedByRun: [String: Int] = [:]
+            var readied = 0
             for c in completions {
                 let key = c.key
                 let t = c.now.timeIntervalSince1970
@@ -123,12 +126,13 @@ extension SQLStore {
                 }
                 if terminal != nil {
                     finishedByRun[key.runID, default: 0] += 1
-                    finishedByRun[key.runID, default: 0] += try await propagate(db, run: key.runID, from: key.stepID, at: c.now)
+                    finishedByRun[key.runID, default: 0] += try await propagate(db, run: key.runID, from: key.stepID, at: c.now, readied: &readied)
                 }
             }
             for (run, count) in finishedByRun {
                 try await finishSteps(db, run: run, count: count, at: completions[0].now)
             }
+            if readied > 0 { try await notifyReady(db) }
             return results
         }
     }
@@ -145,9 +149,16 @@ extension SQLStore {
     private func takeBack(_ condition: SQLQueryString, reason: String, now: Date) async throws -> [StepAttemptKey] {
         try await write { db in
             let t = now.timeIntervalSince1970
+            if dialect == .postgres {
+                let runs = try await db.raw("SELECT DISTINCT run_id FROM steps WHERE \(condition)").all().map { try $0.decode(column: "run_id", as: String.self) }
+                guard !runs.isEmpty else { return [] }
+                try await lockRuns(db, runs)
+            }
+            // Read after the locks: another worker may just have taken the same leases back.
             let rows = try await db.raw("SELECT run_id, step_id, attempt, max_attempts, worker FROM steps WHERE \(condition)").all()
             var keys: [StepAttemptKey] = []
             var finishedByRun: [String: Int] = [:]
+            var readied = 0
             for row in rows {
                 let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
                                          stepID: try row.decode(column: "step_id", as: String.self),
@@ -162,15 +173,17 @@ extension SQLStore {
                 let budget = crashes <= Self.crashAllowance ? maxAttempts + 1 : maxAttempts
                 if key.attempt < budget {
                     try await db.raw("UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL, not_before = NULL, max_attempts = \(bind: budget) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+                    readied += 1
                     try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) lost)", at: now)
                 } else {
                     let message = "\(reason) on the last attempt (\(key.attempt) of \(maxAttempts))"
                     try await setTerminal(db, key.runID, key.stepID, .failed, error: message, exitStatus: nil, at: t)
                     try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → failed (\(message))", at: now)
-                    finishedByRun[key.runID, default: 0] += 1 + (try await propagate(db, run: key.runID, from: key.stepID, at: now))
+                    finishedByRun[key.runID, default: 0] += 1 + (try await propagate(db, run: key.runID, from: key.stepID, at: now, readied: &readied))
                 }
             }
             for (run, count) in finishedByRun { try await finishSteps(db, run: run, count: count, at: now) }
+            if readied > 0 { try await notifyReady(db) }
             return keys
         }
     }
@@ -185,6 +198,7 @@ extension SQLStore {
 
     public func cancelRun(id: String, now: Date) async throws {
         try await write { db in
+            try await lockRuns(db, [id])
             guard let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: id)").first() else {
                 throw StoreError.notFound("run '\(id)' not found")
             }
@@ -204,6 +218,7 @@ extension SQLStore {
 
     public func retryRun(id: String, now: Date) async throws {
         try await write { db in
+            try await lockRuns(db, [id])
             guard let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: id)").first() else {
                 throw StoreError.notFound("run '\(id)' not found")
             }
@@ -228,6 +243,7 @@ extension SQLStore {
             }
             try await db.raw("UPDATE runs SET state = 'queued', finished_at = NULL, error = NULL, unfinished_steps = \(bind: again.count) WHERE id = \(bind: id)").run()
             try await Self.event(db, run: id, step: nil, kind: "run_state", message: "run: \(state) → queued (retry of \(again.count) steps)", at: now)
+            try await notifyReady(db)
         }
     }
 
@@ -247,7 +263,7 @@ extension SQLStore {
 
     /// Decides the dependents of a finished step whose needs are now all finished; returns how many
     /// steps it finished (skipped / upstream_failed / canceled, transitively).
-    private func propagate(_ db: any SQLDatabase, run: String, from step: String, at now: Date) async throws -> Int {
+    private func propagate(_ db: any SQLDatabase, run: String, from step: String, at now: Date, readied: inout Int) async throws -> Int {
         var finished = 0
         var queue = [step]
         while let current = queue.popLast() {
@@ -266,6 +282,7 @@ extension SQLStore {
                 else { next = .skipped }
                 if next == .ready {
                     try await db.raw("UPDATE steps SET state = 'ready' WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
+                    readied += 1
                 } else {
                     let reason = next == .skipped ? "an upstream step was skipped" : next == .canceled ? "an upstream step was canceled" : "an upstream step failed"
                     try await setTerminal(db, run, dependent, next, error: reason, exitStatus: nil, at: now.timeIntervalSince1970)

@@ -5,16 +5,19 @@ import SQLKit
 extension SQLStore {
     public func registerDataset(_ dataset: DatasetRecord) async throws -> (record: DatasetRecord, created: Bool) {
         try await write { db in
-            if let row = try await db.raw("SELECT * FROM datasets WHERE content_hash = \(bind: dataset.contentHash)").first() {
-                return (try Self.dataset(row), false)
-            }
+            // ON CONFLICT: two processes registering the same content at once make one dataset.
             try await db.raw("""
                 INSERT INTO datasets (id, path, size_bytes, content_hash, schema_json, registered_at, status, reject_reason)
                 VALUES (\(bind: dataset.id), \(bind: dataset.path), \(bind: dataset.sizeBytes), \(bind: dataset.contentHash),
                         \(bind: dataset.schemaJSON), \(bind: dataset.registeredAt.timeIntervalSince1970), \(bind: dataset.status),
                         \(bind: dataset.rejectReason))
+                ON CONFLICT (content_hash) DO NOTHING
                 """).run()
-            return (dataset, true)
+            guard let row = try await db.raw("SELECT * FROM datasets WHERE content_hash = \(bind: dataset.contentHash)").first() else {
+                throw StoreError.unavailable("dataset \(dataset.id) vanished while being registered")
+            }
+            let record = try Self.dataset(row)
+            return (record, record.id == dataset.id)
         }
     }
 
@@ -56,6 +59,7 @@ extension SQLStore {
                 try await db.raw("INSERT INTO step_edges (run_id, step_id, need_id) VALUES \(values.joined(separator: ", "))").run()
             }
             try await Self.event(db, run: run.id, step: nil, kind: "run_state", message: "run submitted by \(run.trigger.rawValue): \(run.workflowName), \(steps.count) steps", at: run.createdAt)
+            if steps.contains(where: { $0.needs.isEmpty }) { try await notifyReady(db) }
         }
     }
 

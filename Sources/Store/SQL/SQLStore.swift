@@ -16,33 +16,27 @@ public final class SQLStore: Store, @unchecked Sendable {
         case postgres
     }
 
-    let db: any SQLDatabase
-    let dialect: Dialect
+    let backend: any SQLBackend
     let location: String
-    private let gate = AsyncGate()
-    private let closer: @Sendable () async throws -> Void
-    private let closeInBackground: @Sendable () -> Void
     private let closed = ClosedFlag()
 
-    init(db: any SQLDatabase, dialect: Dialect, location: String,
-         closer: @escaping @Sendable () async throws -> Void, closeInBackground: @escaping @Sendable () -> Void) {
-        self.db = db
-        self.dialect = dialect
+    var dialect: Dialect { backend.dialect }
+
+    init(backend: any SQLBackend, location: String) {
+        self.backend = backend
         self.location = location
-        self.closer = closer
-        self.closeInBackground = closeInBackground
     }
 
     deinit {
-        // A store dropped without close() still releases its connection.
-        if !closed.isSet { closeInBackground() }
+        // A store dropped without close() still releases its connections.
+        if !closed.isSet { backend.closeInBackground() }
     }
 
     /// Opens (creating and migrating when needed) the store at `url`: a SQLite file path or
     /// `sqlite:///abs/path`, or `postgres://user:pass@host:port/db`.
     public static func open(url: String, logger: Logger) async throws -> SQLStore {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw StoreError.unavailable("\(url): PostgreSQL support is not built into this flowrun yet")
+        if PostgresURL.isPostgres(url) {
+            return try await openPostgres(url: url, logger: logger)
         }
         var path = url
         if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
@@ -67,6 +61,18 @@ public final class SQLStore: Store, @unchecked Sendable {
         }
     }
 
+    private static func openPostgres(url: String, logger: Logger) async throws -> SQLStore {
+        let backend = PostgresBackend(configuration: try PostgresURL.configuration(url), logger: logger)
+        let store = SQLStore(backend: backend, location: PostgresURL.redacted(url))
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
     private static func openSQLite(path: String, logger: Logger) async throws -> SQLStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -87,7 +93,7 @@ public final class SQLStore: Store, @unchecked Sendable {
             db.close()
             throw StoreError.unavailable("\(path): \(describe(error))")
         }
-        return SQLStore(db: db, dialect: .sqlite, location: path, closer: { db.close() }, closeInBackground: { db.close() })
+        return SQLStore(backend: SQLiteBackend(db: db), location: path)
     }
 
     static func describe(_ error: any Error) -> String {
@@ -103,31 +109,37 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     public func close() async throws {
         guard closed.set() else { return }
-        try await closer()
+        try await backend.close()
     }
 
     // MARK: Transactions
 
     /// Runs `body` in one write transaction; rolls back when it throws.
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await gate.withLock {
-            try await db.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw mapError(error)
-            }
-        }
+        do { return try await backend.transaction(body) } catch { throw mapError(error) }
     }
 
-    /// Runs reads on the connection, serialized with the writes.
+    /// Runs reads (serialized with the writes on SQLite's one connection).
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await gate.withLock {
-            do { return try await body(db) } catch { throw mapError(error) }
-        }
+        do { return try await backend.read(body) } catch { throw mapError(error) }
+    }
+
+    /// PostgreSQL: locks the runs' rows, in id order, for the rest of the transaction. Every write
+    /// that moves steps of a run between states takes these first, so two completions of one run's
+    /// steps never both miss that their common dependent became ready. SQLite's `BEGIN IMMEDIATE`
+    /// already serializes all writers.
+    func lockRuns(_ db: any SQLDatabase, _ ids: some Sequence<String>) async throws {
+        guard dialect == .postgres else { return }
+        let sorted = Set(ids).sorted()
+        guard !sorted.isEmpty else { return }
+        let list = sorted.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        try await db.raw("SELECT id FROM runs WHERE id IN (\(list)) ORDER BY id FOR UPDATE").run()
+    }
+
+    /// Wakes idle workers in every process when this transaction commits (PostgreSQL `NOTIFY`).
+    func notifyReady(_ db: any SQLDatabase) async throws {
+        guard dialect == .postgres else { return }
+        try await db.raw("SELECT pg_notify(\(bind: PostgresBackend.readyChannel), '')").run()
     }
 
     private func mapError(_ error: any Error) -> any Error {
@@ -139,6 +151,10 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     func migrate() async throws {
         try await write { db in
+            if self.dialect == .postgres {
+                // Several processes starting at once: one migrates, the others wait and find it done.
+                try await db.raw("SELECT pg_advisory_xact_lock(7262013)").run()
+            }
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)").run()
             let current = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?
                 .decode(column: "v", as: Int?.self) ?? 0
@@ -158,7 +174,7 @@ public final class SQLStore: Store, @unchecked Sendable {
     }
 
     public func readyNotifications() -> AsyncStream<Void> {
-        AsyncStream { _ in }
+        backend.readyNotifications()
     }
 }
 

@@ -11,13 +11,17 @@ struct BenchEngine: AsyncParsableCommand {
         abstract: "Engine throughput and per-step overhead on noop steps, printed as JSON.",
         discussion: """
             fan_out: one run of N independent noop steps, submit to finish (steps/s). chain: a run of M \
-            noop steps each needing the previous (engine overhead per step). peak_rss_mb: the peak memory \
-            of a `flowrun run` child process on each workflow.
+            noop steps each needing the previous (engine overhead per step, and ready_to_claimed_ms: from \
+            a step's upstream finishing to a worker claiming it, p50/p99). --workers runs that many \
+            workers, each with its own database connection as separate processes have; with PostgreSQL \
+            they wake each other through LISTEN/NOTIFY. peak_rss_mb: the peak memory of a `flowrun run` \
+            child process on each workflow.
             """)
 
     @Option(help: "Independent steps in the fan-out run.") var steps = 1000
     @Option(help: "Steps in the chain run.") var chain = 200
     @Option(help: "Steps in flight at once for the fan-out.") var concurrency = 64
+    @Option(help: "Workers sharing the steps, each with its own store connection.") var workers = 1
     @Option(help: "Database URL (default: a SQLite file in a temp folder).") var database: String?
 
     func run() async throws {
@@ -31,38 +35,63 @@ struct BenchEngine: AsyncParsableCommand {
 
             let layout = DataLayout(root: root.appendingPathComponent("data"))
             try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
-            let store = try await SQLStore.open(url: database ?? layout.database.path, logger: Logger(label: "bench"))
-            let engine = Engine(store: store, registry: .builtIn(), layout: layout, workflowsDirectory: workflows)
+            var engines: [Engine] = []
+            for _ in 0..<max(1, workers) {
+                let store = try await SQLStore.open(url: database ?? layout.database.path, logger: Logger(label: "bench"))
+                engines.append(Engine(store: store, registry: .builtIn(), layout: layout, workflowsDirectory: workflows))
+            }
 
-            let fan = try await Self.time(engine, workflow: "fanout", concurrency: concurrency)
-            let chained = try await Self.time(engine, workflow: "chain", concurrency: 2)
-            try await store.close()
+            let fan = try await Self.time(engines, workflow: "fanout", concurrency: concurrency)
+            let chained = try await Self.time(engines, workflow: "chain", concurrency: 2)
+            let latency = try await Self.readyToClaimed(engines[0].store, runID: chained.runID)
+            for engine in engines { try await engine.store.close() }
 
             let chainRSS = try Self.peakRSS(of: ["run", "chain"], root: root)
             let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--concurrency", "\(concurrency)"], root: root)
             let report: [String: Any] = [
                 "backend": database.map { $0.hasPrefix("postgres") ? "postgresql" : "sqlite" } ?? "sqlite",
-                "fan_out": ["steps": steps, "concurrency": concurrency, "seconds": fan,
-                            "steps_per_second": Double(steps) / fan, "peak_rss_mb": fanRSS],
-                "chain": ["steps": chain, "seconds": chained, "ms_per_step": chained * 1000 / Double(chain),
-                          "peak_rss_mb": chainRSS],
+                "workers": max(1, workers),
+                "fan_out": ["steps": steps, "concurrency": concurrency, "seconds": fan.seconds,
+                            "steps_per_second": Double(steps) / fan.seconds, "peak_rss_mb": fanRSS],
+                "chain": ["steps": chain, "seconds": chained.seconds, "ms_per_step": chained.seconds * 1000 / Double(chain),
+                          "ready_to_claimed_ms": ["p50": latency.p50, "p99": latency.p99], "peak_rss_mb": chainRSS],
             ]
             let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
     }
 
-    /// Submit to finished, in seconds.
-    static func time(_ engine: Engine, workflow: String, concurrency: Int) async throws -> Double {
+    /// Submit to finished, in seconds, with one worker per engine sharing `concurrency` slots.
+    static func time(_ engines: [Engine], workflow: String, concurrency: Int) async throws -> (seconds: Double, runID: String) {
         let start = ContinuousClock.now
-        let run = try await engine.submit(SubmitRequest(workflow: workflow, trigger: .cli))
-        let worker = Worker(engine: engine, options: .init(concurrency: concurrency, runID: run.id))
-        try await worker.run()
+        let run = try await engines[0].submit(SubmitRequest(workflow: workflow, trigger: .cli))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (i, engine) in engines.enumerated() {
+                let slots = max(1, concurrency / engines.count)
+                let worker = Worker(engine: engine, options: .init(name: "bench-\(i)", concurrency: slots, runID: run.id))
+                group.addTask { try await worker.run() }
+            }
+            try await group.waitForAll()
+        }
         let elapsed = (ContinuousClock.now - start).seconds
-        guard try await engine.store.run(id: run.id)?.state == .succeeded else {
+        guard try await engines[0].store.run(id: run.id)?.state == .succeeded else {
             throw CLIError(message: "bench run \(run.id) did not succeed", code: 1)
         }
-        return elapsed
+        return (elapsed, run.id)
+    }
+
+    /// For each step of a chain but the first: from its upstream's finish to its claim, in ms.
+    static func readyToClaimed(_ store: any Store, runID: String) async throws -> (p50: Double, p99: Double) {
+        let steps = try await store.steps(runID: runID)
+        let finished = Dictionary(uniqueKeysWithValues: steps.map { ($0.stepID, $0.finishedAt) })
+        let claimed = Dictionary(try await store.attempts(runID: runID).map { ($0.stepID, $0.startedAt) }, uniquingKeysWith: min)
+        let waits = steps.compactMap { step -> Double? in
+            guard let need = step.needs.first, let ready = finished[need] ?? nil, let claim = claimed[step.stepID] else { return nil }
+            return claim.timeIntervalSince(ready) * 1000
+        }.sorted()
+        guard !waits.isEmpty else { return (0, 0) }
+        let pick = { (q: Double) in waits[min(waits.count - 1, Int((Double(waits.count) * q).rounded(.down)))] }
+        return (pick(0.5), pick(0.99))
     }
 
     /// Runs this binary with `arguments` and returns its peak resident memory in MB.

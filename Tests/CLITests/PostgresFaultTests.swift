@@ -1,0 +1,215 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Faults of a multi-machine deployment, with real `flowrun worker` processes on a real PostgreSQL:
+/// a worker killed mid-step, the database restarted mid-run, four workers racing for 2,000 steps,
+/// and a network cut between a worker and the database while it holds a lease.
+///
+/// `scripts/test` runs this suite on its own (it restarts the shared server). Skipped only when no
+/// PostgreSQL is configured outside CI.
+@Suite(.serialized) struct PostgresFaultTests {
+    let cli: CLI
+    let url: String?
+
+    init() async throws {
+        cli = try CLI()
+        url = TestDatabase.all.contains(.postgres) ? try await TestDatabase.postgres.makeURL(in: cli.directory) : nil
+    }
+
+    var env: [String: String] { ["DATABASE_URL": url ?? ""] }
+    var executions: URL { cli.directory.appendingPathComponent("data/executions.txt") }
+
+    func executionLines() -> [String] {
+        ((try? String(contentsOf: executions, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// Polls (real processes: no injected clock reaches them) until `condition` or `seconds` pass.
+    func waitFor(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try !condition() {
+            guard Date() < deadline else { throw TestDatabaseError("gave up after \(Int(seconds)) s waiting for \(what)") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    func submit(_ workflow: String, _ extra: [String] = []) throws -> String {
+        let result = try cli.run(["run", workflow, "--detach"] + extra, environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let list = try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"], environment: env).stdout.utf8)) as! [[String: Any]]
+        return try #require(list.first?["id"] as? String)
+    }
+
+    func detail(_ id: String) throws -> [String: Any] {
+        let show = try cli.run(["runs", "show", id, "--json"], environment: env)
+        return (try? JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    func state(_ id: String) throws -> String? { (try detail(id)["run"] as? [String: Any])?["state"] as? String }
+
+    func worker(_ name: String, lease: Int = 2, environment: [String: String]? = nil) throws -> Process {
+        let (process, _, _) = try cli.start(["worker", "--name", name, "--lease", "\(lease)", "--concurrency", "2", "--grace", "30"],
+                                            environment: environment ?? env)
+        return process
+    }
+
+    func stop(_ processes: Process...) {
+        for p in processes where p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        for p in processes { p.waitUntilExit() }
+    }
+
+    @Test func aWorkerKilledMidStepIsReplacedAndTheStepRunsAgain() throws {
+        guard url != nil else { return }
+        try cli.write("workflows/slow.yaml", """
+            name: slow
+            version: 1
+            steps:
+              s:
+                run: "echo attempt-$FLOWRUN_ATTEMPT >> $FLOWRUN_DATA/executions.txt; sleep 2"
+              after:
+                needs: [s]
+                run: "echo after >> $FLOWRUN_DATA/executions.txt"
+            """)
+        let id = try submit("slow")
+        let a = try worker("a")
+        try waitFor(60, "worker a to start the step") { executionLines().contains("attempt-1") }
+        kill(a.processIdentifier, SIGKILL)
+        a.waitUntilExit()
+        let b = try worker("b")
+        defer { stop(b) }
+        try waitFor(90, "the run to finish") { try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false }
+        #expect(try state(id) == "succeeded")
+        #expect(executionLines() == ["attempt-1", "attempt-2", "after"])
+        let attempts = try #require(try detail(id)["attempts"] as? [[String: Any]]).filter { $0["step_id"] as? String == "s" || $0["stepID"] as? String == "s" }
+        #expect(attempts.compactMap { $0["outcome"] as? String } == ["lease_expired", "succeeded"])
+        #expect(attempts.compactMap { $0["worker"] as? String } == ["a", "b"])
+    }
+
+    @Test func theDatabaseRestartedMidRunAndTheRunCompletes() throws {
+        guard url != nil else { return }
+        let restart = try #require(ProcessInfo.processInfo.environment["FLOWRUN_TEST_PG_RESTART"],
+                                   "FLOWRUN_TEST_PG_RESTART: run through scripts/with-postgres")
+        try cli.write("workflows/chain.yaml", """
+            name: chain
+            version: 1
+            steps:
+              one: { run: "sleep 1; echo one >> $FLOWRUN_DATA/executions.txt" }
+              two: { needs: [one], run: "sleep 1; echo two >> $FLOWRUN_DATA/executions.txt" }
+              three: { needs: [two], run: "sleep 1; echo three >> $FLOWRUN_DATA/executions.txt" }
+              four: { needs: [three], run: "sleep 1; echo four >> $FLOWRUN_DATA/executions.txt" }
+            """)
+        let id = try submit("chain")
+        let w = try worker("w", lease: 10)
+        defer { stop(w) }
+        try waitFor(60, "the first step") { executionLines().contains("one") }
+        #expect(runShell(restart) == 0)
+        try waitFor(120, "the run to finish after the restart") { try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false }
+        #expect(try state(id) == "succeeded")
+        #expect(executionLines() == ["one", "two", "three", "four"], "each step ran exactly once")
+    }
+
+    @Test func fourWorkersRunTwoThousandStepsEachExactlyOnce() throws {
+        guard url != nil else { return }
+        var yaml = "name: wide\nversion: 1\nsteps:\n"
+        for i in 0..<2000 {
+            // $PPID is the worker process that started this shell.
+            yaml += "  s\(i): { run: \"echo $FLOWRUN_STEP $FLOWRUN_ATTEMPT $PPID >> $FLOWRUN_DATA/executions.txt\" }\n"
+        }
+        try cli.write("workflows/wide.yaml", yaml)
+        let id = try submit("wide")
+        let workers = try (0..<4).map { try worker("w\($0)", lease: 30) }
+        defer { workers.forEach { stop($0) } }
+        try waitFor(600, "2,000 steps") { try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false }
+        #expect(try state(id) == "succeeded")
+        let lines = executionLines().map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.count == 2000, "every step executed once: \(lines.count) executions")
+        #expect(Set(lines.map { $0[0] }).count == 2000)
+        #expect(lines.allSatisfy { $0[1] == "1" }, "no step needed a second attempt")
+        let byWorker = Dictionary(grouping: lines, by: { $0[2] }).mapValues(\.count)
+        #expect(byWorker.count >= 2, "the work was shared: \(byWorker)")
+    }
+
+    @Test func aWorkerCutOffFromTheDatabaseDoesNotCompleteItsStepTwice() throws {
+        guard let url, var components = URLComponents(string: url) else { return }
+        let proxy = try TCPProxy(to: components.port ?? 5432, in: cli.directory)
+        defer { proxy.process.terminate() }
+        components.port = proxy.port
+        try cli.write("workflows/cut.yaml", """
+            name: cut
+            version: 1
+            steps:
+              s:
+                run: "echo attempt-$FLOWRUN_ATTEMPT >> $FLOWRUN_DATA/executions.txt; sleep 4; echo ::output attempt=$FLOWRUN_ATTEMPT"
+            """)
+        let id = try submit("cut")
+        let a = try worker("a", environment: ["DATABASE_URL": components.string!])
+        try waitFor(60, "worker a to start the step") { executionLines().contains("attempt-1") }
+        // The cut: the proxy stops moving bytes; a's connections hang as on a dead network.
+        kill(proxy.process.processIdentifier, SIGSTOP)
+        let b = try worker("b")
+        defer { stop(b) }
+        try waitFor(90, "worker b to finish the step") { try state(id) == "succeeded" }
+        // The network comes back: a's step has long finished and a tries to record it.
+        kill(proxy.process.processIdentifier, SIGCONT)
+        stop(a)  // SIGTERM: a drains, so its completion has been tried when it exits
+        #expect(executionLines() == ["attempt-1", "attempt-2"])
+        let detail = try detail(id)
+        let attempts = try #require(detail["attempts"] as? [[String: Any]])
+        #expect(attempts.compactMap { $0["outcome"] as? String } == ["lease_expired", "succeeded"])
+        let steps = try #require(detail["steps"] as? [[String: Any]])
+        #expect(steps.first?["attempt"] as? Int == 2)
+        #expect("\(steps.first?["outputs"] ?? "")".contains("2"), "the outputs are attempt 2's")
+    }
+}
+
+/// A TCP forwarder in a separate process (Python's asyncio): SIGSTOP on it cuts the network
+/// between its clients and the server without closing a connection.
+struct TCPProxy {
+    let process: Process
+    let port: Int
+
+    init(to target: Int, in folder: URL) throws {
+        let script = folder.appendingPathComponent("proxy.py")
+        try """
+            import asyncio, os, sys
+            async def pipe(r, w):
+                try:
+                    while data := await r.read(65536):
+                        w.write(data); await w.drain()
+                finally:
+                    w.close()
+            async def handle(r, w):
+                tr, tw = await asyncio.open_connection('127.0.0.1', \(target))
+                await asyncio.gather(pipe(r, tw), pipe(tr, w), return_exceptions=True)
+            async def orphaned():
+                # Dies with the test process, even one that crashed.
+                parent = os.getppid()
+                while os.getppid() == parent:
+                    await asyncio.sleep(0.5)
+                os._exit(0)
+            async def main():
+                server = await asyncio.start_server(handle, '127.0.0.1', 0)
+                print(server.sockets[0].getsockname()[1], flush=True)
+                asyncio.ensure_future(orphaned())
+                await server.serve_forever()
+            asyncio.run(main())
+            """.write(to: script, atomically: true, encoding: .utf8)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestDatabaseError("the TCP proxy did not start")
+        }
+        self.port = port
+    }
+}

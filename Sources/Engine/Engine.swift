@@ -98,6 +98,9 @@ public struct Engine: Sendable {
     /// Everything is checked first (workflow, params, inputs, dataset path): a refused request
     /// writes nothing.
     public func submit(_ request: SubmitRequest) async throws -> RunRecord {
+        if let key = request.idempotencyKey, let existing = try await store.run(triggerKey: key) {
+            return existing
+        }
         let workflow = try loadWorkflow(request.workflow)
         let params: [String: Value]
         do { params = try workflow.resolveParams(request.params) } catch { throw EngineError.badParam("\(error)") }
@@ -128,11 +131,18 @@ public struct Engine: Sendable {
         let run = RunRecord(
             id: RunID.make(at: now), workflowName: workflow.name, workflowYAML: workflow.sourceText,
             workflowHash: ContentHash.sha256(of: workflow.sourceText), paramsJSON: Value.map(params).jsonText,
-            inputsJSON: Value.map(inputs).jsonText, datasetID: datasetID, trigger: request.trigger, createdAt: now)
+            inputsJSON: Value.map(inputs).jsonText, datasetID: datasetID, trigger: request.trigger, createdAt: now,
+            triggerKey: request.idempotencyKey)
         let steps = workflow.topologicalOrder().enumerated().map { position, step in
             NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts)
         }
-        try await store.createRun(run, steps: steps)
+        do {
+            try await store.createRun(run, steps: steps)
+        } catch {
+            // Another process submitted the same key a moment ago: theirs is the run.
+            if let key = request.idempotencyKey, let existing = try await store.run(triggerKey: key) { return existing }
+            throw error
+        }
         onWork()
         return run
     }

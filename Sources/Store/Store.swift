@@ -18,8 +18,10 @@ public protocol Store: Sendable {
     // MARK: Runs
 
     /// Writes the run and all its steps at once: steps without `needs` are `ready`, the rest `pending`.
+    /// Fails, writing nothing, when a run with the same `triggerKey` exists.
     func createRun(_ run: RunRecord, steps: [NewStepRun]) async throws
     func run(id: String) async throws -> RunRecord?
+    func run(triggerKey: String) async throws -> RunRecord?
     /// Newest first (`createdAt`, then `id`), filtered and paginated by ``RunQuery``.
     func runs(_ query: RunQuery) async throws -> [RunRecord]
     /// How many runs are in each state.

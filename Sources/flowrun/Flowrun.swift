@@ -13,7 +13,7 @@ struct Flowrun: AsyncParsableCommand {
             """,
         version: FlowrunVersion.current,
         subcommands: [
-            DemoCommand.self, ValidateCommand.self, RunCommand.self, RunsCommand.self, DatasetsCommand.self, WorkerCommand.self, ServeCommand.self, SampleDataCommand.self, BenchCommand.self,
+            DemoCommand.self, ValidateCommand.self, RunCommand.self, RunsCommand.self, DatasetsCommand.self, WorkerCommand.self, ServeCommand.self, WatchCommand.self, SampleDataCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -14,9 +14,12 @@ public struct SubmitRequest: Sendable {
     /// Other inputs by name.
     public var inputs: [String: Value]
     public var trigger: Trigger
+    /// Submitting twice with one key makes one run; the second submit returns the first run.
+    public var idempotencyKey: String?
 
     public init(workflow: String, params: [String: Value] = [:], datasetID: String? = nil,
-                datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger) {
+                datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger, idempotencyKey: String? = nil) {
+        self.idempotencyKey = idempotencyKey
         self.workflow = workflow
         self.params = params
         self.datasetID = datasetID

@@ -46,13 +46,17 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var startedAt: Date?
     public var finishedAt: Date?
     public var error: String?
+    /// At most one run per key: what makes a trigger's submission idempotent (the watcher's
+    /// `watch:<workflow>:<content hash>`, an API client's `Idempotency-Key`).
+    public var triggerKey: String?
 
     public init(
         id: String, workflowName: String, workflowYAML: String, workflowHash: String,
         paramsJSON: String, inputsJSON: String, datasetID: String?, trigger: Trigger,
         state: RunState = .queued, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
-        error: String? = nil
+        error: String? = nil, triggerKey: String? = nil
     ) {
+        self.triggerKey = triggerKey
         self.id = id
         self.workflowName = workflowName
         self.workflowYAML = workflowYAML

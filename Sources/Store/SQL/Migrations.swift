@@ -59,6 +59,11 @@ enum Migrations {
                 last_heartbeat DOUBLE PRECISION NOT NULL, steps_held INTEGER NOT NULL)
             """,
         ],
+        // 2: idempotent submissions
+        [
+            "ALTER TABLE runs ADD COLUMN trigger_key TEXT",
+            "CREATE UNIQUE INDEX runs_trigger_key ON runs (trigger_key)",
+        ],
     ]
 
     static var latest: Int { all.count }

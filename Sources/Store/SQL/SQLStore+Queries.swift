@@ -39,10 +39,11 @@ extension SQLStore {
         try await write { db in
             try await db.raw("""
                 INSERT INTO runs (id, workflow_name, workflow_yaml, workflow_hash, params_json, inputs_json, dataset_id, trigger,
-                                  state, created_at, started_at, finished_at, error, unfinished_steps)
+                                  state, created_at, started_at, finished_at, error, unfinished_steps, trigger_key)
                 VALUES (\(bind: run.id), \(bind: run.workflowName), \(bind: run.workflowYAML), \(bind: run.workflowHash),
                         \(bind: run.paramsJSON), \(bind: run.inputsJSON), \(bind: run.datasetID), \(bind: run.trigger.rawValue),
-                        \(bind: run.state.rawValue), \(bind: run.createdAt.timeIntervalSince1970), NULL, NULL, NULL, \(bind: steps.count))
+                        \(bind: run.state.rawValue), \(bind: run.createdAt.timeIntervalSince1970), NULL, NULL, NULL, \(bind: steps.count),
+                        \(bind: run.triggerKey))
                 """).run()
             // Multi-row inserts in chunks: a thousand-step run is a handful of statements.
             for chunk in steps.chunked(100) {
@@ -65,6 +66,10 @@ extension SQLStore {
 
     public func run(id: String) async throws -> RunRecord? {
         try await read { db in try await db.raw("SELECT * FROM runs WHERE id = \(bind: id)").first().map(Self.run) }
+    }
+
+    public func run(triggerKey: String) async throws -> RunRecord? {
+        try await read { db in try await db.raw("SELECT * FROM runs WHERE trigger_key = \(bind: triggerKey)").first().map(Self.run) }
     }
 
     public func runs(_ query: RunQuery) async throws -> [RunRecord] {

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Watch folders for finished uploads: each new file becomes a dataset and a run, exactly once.",
+        discussion: """
+            The folders and file patterns come from the workflows' `triggers.folder` (path under the data \
+            root). A file is finished when its size and mtime have not changed for STABLE_SECONDS, or, with \
+            USE_DONE_FILE=true, once <file>.done exists. Temporary names (.part, .tmp, ~, dot-files) are \
+            ignored. The same content seen twice (a re-copy, a rename) is one dataset and one run.
+
+            Environment (overrides the workflows' trigger settings): STABLE_SECONDS (default 5), \
+            USE_DONE_FILE (true|false), INCLUDE_EXT (.csv,.tsv), FLOWRUN_WATCH_DIR (watch this folder \
+            instead), FLOWRUN_WATCH_MODE (auto|inotify|poll; network file systems need poll, which auto \
+            picks for them), FLOWRUN_WATCH_POLL_SECONDS (rescan interval; default 2, or 30 next to inotify).
+
+            Like `serve`, it keeps an embedded worker that runs what it triggers; --no-worker leaves the \
+            runs to `flowrun worker` processes.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Run no embedded worker (run `flowrun worker` processes instead).") var noWorker = false
+    @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
+    @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
+    @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
+    @Flag(help: "One pass over the folders, then exit (files still arriving wait for the next pass).") var once = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let settings: WatchSettings
+            do { settings = try WatchSettings.fromEnvironment() } catch { throw CLIError.refused("\(error)") }
+            var engine = try await global.openEngine()
+            var worker: Worker?
+            if !noWorker && !once {
+                var options = Worker.Options(leaseDuration: .seconds(lease), heartbeatInterval: .seconds(max(1, lease / 3)))
+                if let concurrency { options.concurrency = concurrency }
+                let embedded = Worker(engine: engine, options: options)
+                engine.onWork = { embedded.wake() }
+                worker = embedded
+                print("embedded worker \(options.name) (\(options.concurrency) slots)")
+            }
+            let watcher: FolderWatcher
+            do {
+                watcher = try FolderWatcher.make(engine: engine, settings: settings) { line in
+                    // Written at once, not buffered: this is a service's log.
+                    FileHandleWriter.write("\(Date().formatted(.iso8601)) \(line)\n", fd: 1)
+                }
+            } catch let error as WatchError {
+                throw CLIError.refused("\(error)")
+            }
+            if once {
+                let report = await watcher.tick()
+                print("submitted \(report.submitted.count), already known \(report.duplicates.count), rejected \(report.rejected.count)")
+                try await engine.store.close()
+                return
+            }
+            let watching = Task { await watcher.run() }
+            let embedded = worker
+            let working = embedded.map { worker in Task { try await worker.run() } }
+            let graceSeconds = grace
+            let sources = onTermination {
+                watching.cancel()
+                Task {
+                    await embedded?.drain()
+                    try? await Task.sleep(for: .seconds(graceSeconds))
+                    working?.cancel()
+                }
+            }
+            defer { sources.forEach { $0.cancel() } }
+            await watching.value
+            try await working?.value
+            try await engine.store.close()
+        }
+    }
+}

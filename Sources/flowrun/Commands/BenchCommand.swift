@@ -3,6 +3,6 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks that print JSON: spec, engine, csv, api.",
-        subcommands: [BenchSpec.self, BenchEngine.self, BenchCSV.self, BenchAPI.self])
+        abstract: "Benchmarks that print JSON: spec, engine, csv, api, watch.",
+        subcommands: [BenchSpec.self, BenchEngine.self, BenchCSV.self, BenchAPI.self, BenchWatch.self])
 }

@@ -26,8 +26,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
+    @Flag(help: "Also watch the workflows' trigger folders for finished uploads (as `flowrun watch`; same environment settings).")
+    var watch = false
 
     func run() async throws {
+        lineBufferedStandardOutput()
         try await reportingErrors {
             let environment = ProcessInfo.processInfo.environment
             let port = try port ?? environment["FLOWRUN_PORT"].map { text in
@@ -50,6 +53,21 @@ struct ServeCommand: AsyncParsableCommand {
                 services.append(WorkerService(worker: worker, grace: .seconds(grace)))
                 workerName = "\(options.name) (\(options.concurrency) slots)"
             }
+            var watcherLine: String?
+            if watch {
+                let settings: WatchSettings
+                do { settings = try WatchSettings.fromEnvironment() } catch { throw CLIError.refused("\(error)") }
+                do {
+                    let watcher = try FolderWatcher.make(engine: engine, settings: settings) { line in
+                        print("\(Date().formatted(.iso8601)) watch: \(line)")
+                    }
+                    services.append(WatcherService(watcher: watcher))
+                    watcherLine = "watching \(Set(watcher.rules.map(\.folder.path)).sorted().joined(separator: ", "))"
+                } catch let error as WatchError {
+                    throw CLIError.refused("\(error)")
+                }
+            }
+            let watchingLine = watcherLine
             let workerLine = workerName.map { "embedded worker \($0)" } ?? "no embedded worker (--no-worker): run `flowrun worker` to execute steps"
             let token = environment["FLOWRUN_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             let api = APIServices(engine: engine, apiToken: token)
@@ -65,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
                     let bound = channel.localAddress?.port ?? port
                     print("flowrun serve: http://\(host):\(bound)/  (API docs: /api/docs)")
                     print(workerLine)
+                    if let watchingLine { print(watchingLine) }
                     if token == nil {
                         print("warning: FLOWRUN_API_TOKEN is not set: the API is open to anyone who can reach \(host):\(bound)")
                     } else {

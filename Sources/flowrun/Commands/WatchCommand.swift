@@ -29,6 +29,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "One pass over the folders, then exit (files still arriving wait for the next pass).") var once = false
 
     func run() async throws {
+        lineBufferedStandardOutput()
         try await reportingErrors {
             let settings: WatchSettings
             do { settings = try WatchSettings.fromEnvironment() } catch { throw CLIError.refused("\(error)") }
@@ -45,8 +46,7 @@ struct WatchCommand: AsyncParsableCommand {
             let watcher: FolderWatcher
             do {
                 watcher = try FolderWatcher.make(engine: engine, settings: settings) { line in
-                    // Written at once, not buffered: this is a service's log.
-                    FileHandleWriter.write("\(Date().formatted(.iso8601)) \(line)\n", fd: 1)
+                    print("\(Date().formatted(.iso8601)) \(line)")
                 }
             } catch let error as WatchError {
                 throw CLIError.refused("\(error)")

@@ -20,6 +20,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
 
     func run() async throws {
+        lineBufferedStandardOutput()
         try await reportingErrors {
             let engine = try await global.openEngine()
             var options = Worker.Options(leaseDuration: .seconds(lease), heartbeatInterval: .seconds(max(1, lease / 3)))

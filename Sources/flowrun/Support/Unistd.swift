@@ -1,5 +1,6 @@
 #if canImport(Glibc)
-import Glibc
+// @preconcurrency: `stdout` is a C global, set once at start-up below.
+@preconcurrency import Glibc
 #endif
 
 func unistd_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
@@ -8,3 +9,9 @@ func unistd_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int 
 
 /// True when standard output is a terminal (progress is redrawn in place only then).
 func stdoutIsTerminal() -> Bool { isatty(1) == 1 }
+
+/// Services (serve, worker, watch) log to stdout, usually a pipe to docker or journald: write each
+/// line at once instead of in 4 KiB blocks, so logs show up when things happen.
+func lineBufferedStandardOutput() {
+    setvbuf(stdout, nil, _IOLBF, 0)
+}

@@ -1,0 +1,24 @@
+import Engine
+import ServiceLifecycle
+
+/// The folder watcher of `flowrun serve --watch` as a `Service`: it stops at graceful shutdown
+/// (files it has not taken yet are found again at the next start).
+public struct WatcherService: Service {
+    public let watcher: FolderWatcher
+
+    public init(watcher: FolderWatcher) { self.watcher = watcher }
+
+    public func run() async throws {
+        let watcher = self.watcher
+        let task = Task { await watcher.run() }
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await task.value
+            } onCancel: {
+                task.cancel()
+            }
+        } onGracefulShutdown: {
+            task.cancel()
+        }
+    }
+}

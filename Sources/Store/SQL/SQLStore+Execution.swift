@@ -22,25 +22,28 @@ extension SQLStore {
             var claimed: [StepRunRecord] = []
             for (run, group) in Dictionary(grouping: candidates, by: \.0) {
                 let ids = group.map { "\(bind: $0.1)" as SQLQueryString }.joined(separator: ", ")
-                try await db.raw("""
+                // RETURNING: the claimed rows come back with the update, one round trip.
+                let rows = try await db.raw("""
                     UPDATE steps SET state = 'running', attempt = attempt + 1, worker = \(bind: worker),
                         lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970), started_at = \(bind: t),
                         finished_at = NULL, not_before = NULL, cancel_requested = 0
                     WHERE run_id = \(bind: run) AND step_id IN (\(ids))
-                    """).run()
-                let rows = try await db.raw("SELECT * FROM steps WHERE run_id = \(bind: run) AND step_id IN (\(ids))").all().map(Self.step)
+                    RETURNING *
+                    """).all().map(Self.step)
                 claimed += rows
                 let attempts = rows.map { "(\(bind: run), \(bind: $0.stepID), \(bind: $0.attempt), \(bind: worker), \(bind: t))" as SQLQueryString }
                 try await db.raw("INSERT INTO attempts (run_id, step_id, attempt, worker, started_at) VALUES \(attempts.joined(separator: ", "))").run()
-                let events = rows.map {
+                var events = rows.map {
                     "(\(bind: run), \(bind: $0.stepID), \(bind: t), 'step_state', \(bind: "\($0.stepID): ready → running (attempt \($0.attempt) of \($0.maxAttempts), \(worker))"))" as SQLQueryString
                 }
-                try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(events.joined(separator: ", "))").run()
-                if let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: run)").first(),
-                   try row.decode(column: "state", as: String.self) == RunState.queued.rawValue {
-                    try await db.raw("UPDATE runs SET state = 'running', started_at = COALESCE(started_at, \(bind: t)) WHERE id = \(bind: run)").run()
-                    try await Self.event(db, run: run, step: nil, kind: "run_state", message: "run: queued → running", at: now)
+                let started = try await db.raw("""
+                    UPDATE runs SET state = 'running', started_at = COALESCE(started_at, \(bind: t))
+                    WHERE id = \(bind: run) AND state = 'queued' RETURNING id
+                    """).first()
+                if started != nil {
+                    events.append("(\(bind: run), NULL, \(bind: t), 'run_state', 'run: queued → running')")
                 }
+                try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(events.joined(separator: ", "))").run()
             }
             return claimed.sorted { ($0.runID, $0.position) < ($1.runID, $1.position) }
         }
@@ -64,29 +67,48 @@ extension SQLStore {
         guard !completions.isEmpty else { return [] }
         return try await write { db in
             try await lockRuns(db, completions.map(\.key.runID))
+            // Set-based: a batch of completions costs a handful of statements, not a handful each —
+            // what matters on PostgreSQL, where every statement is a network round trip.
+            // The attempt each step is on, whether it is running, and who holds it.
+            var current: [StepAttemptKey: (maxAttempts: Int, running: Bool, worker: String?)] = [:]
+            for chunk in completions.chunked(200) {
+                let pairs = chunk.map { "(\(bind: $0.key.runID), \(bind: $0.key.stepID))" as SQLQueryString }.joined(separator: ", ")
+                for row in try await db.raw("""
+                    SELECT run_id, step_id, state, attempt, worker, max_attempts FROM steps
+                    WHERE (run_id, step_id) IN (VALUES \(pairs))
+                    """).all() {
+                    let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
+                                             stepID: try row.decode(column: "step_id", as: String.self),
+                                             attempt: try row.decode(column: "attempt", as: Int.self))
+                    let running = try row.decode(column: "state", as: String.self) == StepState.running.rawValue
+                    current[key] = (try row.decode(column: "max_attempts", as: Int.self), running,
+                                    try row.decode(column: "worker", as: String?.self))
+                }
+            }
             var results: [Bool] = []
-            var finishedByRun: [String: Int] = [:]
-            var readied = 0
+            var succeeded: [SQLQueryString] = []
+            var attemptEnds: [SQLQueryString] = []
+            var events: [SQLQueryString] = []
+            var finished: [(run: String, step: String, at: Date)] = []
+            var seen: Set<StepAttemptKey> = []
             for c in completions {
                 let key = c.key
                 let t = c.now.timeIntervalSince1970
-                guard let row = try await db.raw("SELECT state, attempt, worker, max_attempts FROM steps WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").first(),
-                      try row.decode(column: "state", as: String.self) == StepState.running.rawValue,
-                      try row.decode(column: "attempt", as: Int.self) == key.attempt,
-                      try row.decode(column: "worker", as: String?.self) == c.worker else {
+                // Only the holder of this very attempt completes it, once.
+                guard let state = current[key], state.running, state.worker == c.worker, seen.insert(key).inserted else {
                     results.append(false)
                     continue
                 }
                 results.append(true)
-                let maxAttempts = try row.decode(column: "max_attempts", as: Int.self)
-                let terminal: StepState?
+                func ended(_ outcome: String, _ error: String?) {
+                    attemptEnds.append("(\(bind: key.runID), \(bind: key.stepID), \(bind: key.attempt), \(bind: t), \(bind: outcome), \(bind: error ?? ""))")
+                }
+                func event(_ message: String) {
+                    events.append("(\(bind: key.runID), \(bind: key.stepID), \(bind: t), 'step_state', \(bind: message))")
+                }
                 switch c.outcome {
                 case .succeeded(let outputs, let metrics):
-                    try await db.raw("""
-                        UPDATE steps SET state = 'succeeded', finished_at = \(bind: t), outputs_json = \(bind: Self.encodeJSON(outputs)),
-                            lease_expires_at = NULL, error = NULL, exit_status = NULL
-                        WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)
-                        """).run()
+                    succeeded.append("(\(bind: key.runID), \(bind: key.stepID), \(bind: t), \(bind: Self.encodeJSON(outputs)))")
                     if !metrics.isEmpty {
                         try await db.raw("DELETE FROM metrics WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
                         let values = metrics.sorted { $0.key < $1.key }.filter { $0.value.isFinite }
@@ -95,38 +117,67 @@ extension SQLStore {
                             try await db.raw("INSERT INTO metrics (run_id, step_id, name, value) VALUES \(values.joined(separator: ", "))").run()
                         }
                     }
-                    try await endAttempt(db, key, outcome: "succeeded", error: nil, at: t)
-                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → succeeded (attempt \(key.attempt))", at: c.now)
-                    terminal = .succeeded
+                    ended("succeeded", nil)
+                    event("\(key.stepID): running → succeeded (attempt \(key.attempt))")
+                    finished.append((key.runID, key.stepID, c.now))
                 case .failed(let error, let exitStatus, let retryAt):
-                    try await endAttempt(db, key, outcome: "failed", error: error, at: t)
-                    if let retryAt, key.attempt < maxAttempts {
+                    ended("failed", error)
+                    if let retryAt, key.attempt < state.maxAttempts {
                         try await db.raw("""
                             UPDATE steps SET state = 'ready', not_before = \(bind: retryAt.timeIntervalSince1970), worker = NULL,
                                 lease_expires_at = NULL, error = \(bind: error), exit_status = \(bind: exitStatus)
                             WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)
                             """).run()
-                        try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → ready (attempt \(key.attempt) failed: \(error); retry at \(retryAt.formatted(.iso8601)))", at: c.now)
-                        terminal = nil
+                        event("\(key.stepID): running → ready (attempt \(key.attempt) failed: \(error); retry at \(retryAt.formatted(.iso8601)))")
                     } else {
                         try await setTerminal(db, key.runID, key.stepID, .failed, error: error, exitStatus: exitStatus, at: t)
-                        try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → failed (attempt \(key.attempt)): \(error)", at: c.now)
-                        terminal = .failed
+                        event("\(key.stepID): running → failed (attempt \(key.attempt)): \(error)")
+                        finished.append((key.runID, key.stepID, c.now))
                     }
                 case .skipped(let reason):
-                    try await endAttempt(db, key, outcome: "skipped", error: nil, at: t)
+                    ended("skipped", nil)
                     try await setTerminal(db, key.runID, key.stepID, .skipped, error: reason, exitStatus: nil, at: t)
-                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → skipped (\(reason))", at: c.now)
-                    terminal = .skipped
+                    event("\(key.stepID): running → skipped (\(reason))")
+                    finished.append((key.runID, key.stepID, c.now))
                 case .canceled(let reason):
-                    try await endAttempt(db, key, outcome: "canceled", error: reason, at: t)
+                    ended("canceled", reason)
                     try await setTerminal(db, key.runID, key.stepID, .canceled, error: reason, exitStatus: nil, at: t)
-                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "step_state", message: "\(key.stepID): running → canceled (\(reason))", at: c.now)
-                    terminal = .canceled
+                    event("\(key.stepID): running → canceled (\(reason))")
+                    finished.append((key.runID, key.stepID, c.now))
                 }
-                if terminal != nil {
-                    finishedByRun[key.runID, default: 0] += 1
-                    finishedByRun[key.runID, default: 0] += try await propagate(db, run: key.runID, from: key.stepID, at: c.now, readied: &readied)
+            }
+            for chunk in succeeded.chunked(200) {
+                try await db.raw("""
+                    UPDATE steps SET state = 'succeeded', finished_at = v.column3, outputs_json = v.column4,
+                        lease_expires_at = NULL, error = NULL, exit_status = NULL
+                    FROM (VALUES \(chunk.joined(separator: ", "))) AS v
+                    WHERE steps.run_id = v.column1 AND steps.step_id = v.column2
+                    """).run()
+            }
+            for chunk in attemptEnds.chunked(200) {
+                try await db.raw("""
+                    UPDATE attempts SET finished_at = v.column4, outcome = v.column5, error = NULLIF(v.column6, '')
+                    FROM (VALUES \(chunk.joined(separator: ", "))) AS v
+                    WHERE attempts.run_id = v.column1 AND attempts.step_id = v.column2 AND attempts.attempt = v.column3
+                    """).run()
+            }
+            for chunk in events.chunked(200) {
+                try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(chunk.joined(separator: ", "))").run()
+            }
+            // Only steps that have dependents need propagating: one query finds them.
+            var withDependents: Set<String> = []
+            for chunk in finished.chunked(200) {
+                let pairs = chunk.map { "(\(bind: $0.run), \(bind: $0.step))" as SQLQueryString }.joined(separator: ", ")
+                for row in try await db.raw("SELECT DISTINCT run_id, need_id FROM step_edges WHERE (run_id, need_id) IN (VALUES \(pairs))").all() {
+                    withDependents.insert(try row.decode(column: "run_id", as: String.self) + "\u{0}" + row.decode(column: "need_id", as: String.self))
+                }
+            }
+            var finishedByRun: [String: Int] = [:]
+            var readied = 0
+            for step in finished {
+                finishedByRun[step.run, default: 0] += 1
+                if withDependents.contains(step.run + "\u{0}" + step.step) {
+                    finishedByRun[step.run, default: 0] += try await propagate(db, run: step.run, from: step.step, at: step.at, readied: &readied)
                 }
             }
             for (run, count) in finishedByRun {

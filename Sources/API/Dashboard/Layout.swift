@@ -37,6 +37,7 @@ enum Layout {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(html(title)) · flowrun</title>
+            <link rel="icon" href="data:,">
             <link rel="stylesheet" href="/assets/dashboard.css">
             <script src="/assets/dashboard.js" defer></script>
             </head>

@@ -260,3 +260,40 @@ import Testing
         return try await client.call(.post, "/login", body: Data(form.utf8), headers: [.contentType: "application/x-www-form-urlencoded"])
     }
 }
+
+/// The charts' arithmetic.
+@Suite struct DashboardChartTests {
+    @Test func graphColumnsFollowDependencyDepth() {
+        let graph = DAGGraph(nodes: [
+            .init(id: "a", needs: [], state: "succeeded", detail: ""),
+            .init(id: "b", needs: ["a"], state: "running", detail: ""),
+            .init(id: "c", needs: ["a"], state: "ready", detail: ""),
+            .init(id: "d", needs: ["b", "c"], state: "pending", detail: ""),
+            .init(id: "e", needs: ["a", "d"], state: "pending", detail: ""),
+            .init(id: "lonely", needs: ["missing"], state: "pending", detail: ""),
+        ])
+        #expect(graph.depths() == ["a": 0, "b": 1, "c": 1, "d": 2, "e": 3, "lonely": 0])
+        let svg = graph.svg()
+        #expect(svg.components(separatedBy: "class=\"dag-edge\"").count - 1 == 6)
+        #expect(svg.contains("class=\"dag-node state-running\" data-step=\"b\" data-state=\"running\""))
+    }
+
+    @Test(arguments: [
+        (0.02, 0.98, 4, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        (0.7, 0.8, 4, [0.7, 0.72, 0.74, 0.76, 0.78, 0.8]),
+        (3.0, 97.0, 4, [0.0, 20, 40, 60, 80, 100]),
+        (-1.5, 1.5, 4, [-2.0, -1, 0, 1, 2]),
+    ])
+    func ticksAreRoundAndCoverTheRange(low: Double, high: Double, count: Int, expected: [Double]) {
+        let ticks = Ticks.values(low, high, count: count)
+        #expect(ticks.count == expected.count, "\(ticks)")
+        for (tick, want) in zip(ticks, expected) { #expect(abs(tick - want) < 1e-9, "\(ticks)") }
+    }
+
+    @Test func durationTicksCountInReadableSteps() {
+        #expect(Ticks.seconds(upTo: 50) == [0, 10, 20, 30, 40, 50])
+        #expect(Ticks.seconds(upTo: 170) == [0, 30, 60, 90, 120, 150])
+        #expect(Format.shortDuration(90) == "1m30s")
+        #expect(Format.duration(185) == "3 m 05 s")
+    }
+}

@@ -20,7 +20,7 @@ enum DashboardStyle {
         form.logout { margin: 0; }
         button.link { background: none; border: 0; cursor: pointer; font: inherit; }
         section, .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; margin: 0 0 16px; }
-        .grid { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); }
+        .grid { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); margin-bottom: 16px; }
         .grid > section { margin: 0; }
         .stats { display: grid; gap: 12px; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); margin-bottom: 16px; }
         .stat { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
@@ -29,6 +29,9 @@ enum DashboardStyle {
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+        table.kv th { text-transform: none; letter-spacing: 0; font-size: 13px; font-weight: 500; width: 1%; white-space: nowrap; }
+        table.kv table.kv th, table.kv table.kv td { padding: 2px 6px; }
+        time { white-space: nowrap; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         tr:hover td { background: #f8fafc; }
         .muted { color: var(--muted); }

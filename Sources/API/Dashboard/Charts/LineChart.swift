@@ -33,7 +33,8 @@ struct LineChart {
                 + "<text x=\"\(px(Self.left - 6))\" y=\"\(px(y(tick) + 4))\" text-anchor=\"end\">\(html(Format.number(tick)))</text>"
         }
         out += "<text x=\"\(px(Self.left))\" y=\"\(px(Self.height - 6))\">\(html(points.first?.label ?? ""))</text>"
-            + "<text x=\"\(px(Self.width - Self.right))\" y=\"\(px(Self.height - 6))\" text-anchor=\"end\">\(html(points.last?.label ?? ""))</text></g>"
+            + (points.count > 1 ? "<text x=\"\(px(Self.width - Self.right))\" y=\"\(px(Self.height - 6))\" text-anchor=\"end\">\(html(points.last?.label ?? ""))</text>" : "")
+            + "</g>"
         let line = points.indices.map { "\(px(x($0))),\(px(y(points[$0].value)))" }.joined(separator: " ")
         out += "<polyline class=\"chart-line\" points=\"\(line)\"/>"
         for (index, point) in points.enumerated() {

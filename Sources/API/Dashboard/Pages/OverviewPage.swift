@@ -18,19 +18,20 @@ struct OverviewPage {
         let now = services.engine.clock.now()
         let query = Query(request: request)
         let snapshot = await snapshots.current()
-        let recent = try await store.runs(RunQuery(limit: 15))
+        let latest = try await store.runs(RunQuery(limit: Self.chartRuns))
+        let recent = Array(latest.prefix(15))
         let succeeded = try await store.runs(RunQuery(state: .succeeded, limit: Self.medianRuns))
 
         let counts = snapshot.runCounts
         let total = counts.values.reduce(0, +)
         let finished = [RunState.succeeded, .failed, .canceled].reduce(0) { $0 + counts[$1, default: 0] }
         let successRate = finished > 0 ? Double(counts[.succeeded, default: 0]) / Double(finished) : nil
-        let durations = succeeded.compactMap { run in run.startedAt.flatMap { start in run.finishedAt.map { $0.timeIntervalSince(start) } } }
+        let succeededDurations = succeeded.compactMap { run in run.startedAt.flatMap { start in run.finishedAt.map { $0.timeIntervalSince(start) } } }
         let stats = [
             ("Runs", "\(total)", "stat-runs"),
             ("Active", "\(counts[.queued, default: 0] + counts[.running, default: 0])", "stat-active"),
             ("Success rate", Format.percent(successRate), "stat-success"),
-            ("Median duration", Format.duration(Self.median(durations)), "stat-median"),
+            ("Median duration", Format.duration(Self.median(succeededDurations)), "stat-median"),
             ("Workers alive", "\(snapshot.workers.count)", "stat-workers"),
             ("Queued steps", "\(snapshot.queueDepth)", "stat-queue"),
         ].map { label, value, id in
@@ -39,6 +40,10 @@ struct OverviewPage {
         let stateBar = StateBar(parts: RunState.allCases.map { state in
             .init(state: state.rawValue, count: counts[state, default: 0], href: "/runs?state=\(state.rawValue)")
         })
+        let durations = DurationBars(bars: latest.reversed().map { run in
+            .init(label: run.id, href: "/runs/\(urlPart(run.id))", state: run.state.rawValue,
+                  seconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
+        })
         let storeProblem = snapshot.error.map { "<p class=\"notice error\">The store cannot be read: \(html($0))</p>" } ?? ""
 
         let chart = try await metricChart(workflow: query.string("workflow"), metric: query.string("metric"), recent: recent)
@@ -46,8 +51,11 @@ struct OverviewPage {
             <h1>Overview</h1>
             \(storeProblem)
             <div class="stats">\(stats)</div>
+            <div class="grid">
             <section id="runs-by-state"><h2>Runs by state</h2>\(stateBar.render())
             <p class="muted">Success rate over all finished runs; median duration of the last \(Self.medianRuns) succeeded runs.</p></section>
+            <section id="durations"><h2>Durations of the last \(Self.chartRuns) runs</h2>\(durations.svg())</section>
+            </div>
             \(chart)
             <section id="recent-runs"><h2>Recent runs <a href="/runs" class="muted">all runs →</a></h2>
             \(RunTable.render(recent, now: now, id: "recent-runs-table"))

@@ -1,3 +1,4 @@
+import FlowSpec
 import Foundation
 import Hummingbird
 import Store
@@ -104,7 +105,7 @@ struct RunDetailPage {
             <td class="num">\(step.attempt) / \(step.maxAttempts)</td><td>\(html(step.worker ?? "—"))</td>\
             <td>\(Format.time(step.startedAt))</td><td class="num">\(html(Format.duration(step.durationSeconds)))</td>\
             <td class="num">\(step.exitStatus.map(String.init) ?? "—")</td>\
-            <td>\(step.outputs.isEmpty ? "" : ValueTable.render(.map(step.outputs)))\
+            <td>\(step.outputs.isEmpty ? "" : ValueTable.render(relative(.map(step.outputs), to: run.id)))\
             \(step.error.map { "<div class=\"error-text\">\(html($0))</div>" } ?? "")</td></tr>
             """
         }.joined(separator: "\n")
@@ -113,6 +114,17 @@ struct RunDetailPage {
             <th>Started</th><th class="num">Duration</th><th class="num">Exit</th><th>Outputs / error</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             """
+    }
+
+    /// Outputs name files in the run's folder by absolute path; `evaluate/roc_curve.svg` says as much.
+    func relative(_ value: Value, to run: String) -> Value {
+        let folder = services.engine.layout.runs.appendingPathComponent(run).path + "/"
+        switch value {
+        case .string(let text) where text.hasPrefix(folder): return .string(String(text.dropFirst(folder.count)))
+        case .list(let items): return .list(items.map { relative($0, to: run) })
+        case .map(let map): return .map(map.mapValues { relative($0, to: run) })
+        default: return value
+        }
     }
 
     func metrics(_ run: RunDetailView) -> String {

@@ -1,20 +1,23 @@
 """The dashboard in a real browser (headless Chromium through Selenium), against a live `flowrun serve`.
 
-Logs in with the server's token, starts a run of exam-pipeline from its workflow page, watches it
-succeed on the run page without reloading, reads a step's log, checks the plots loaded, and finds the
-run in the runs list. Every wait is an explicit WebDriverWait on a condition. Saves a screenshot of
-each page in --out; exits 1 with a message naming the failed check.
+Logs in with the server's token, starts a run of exam-pipeline from its workflow page, cancels it and
+retries it, starts a worker and watches the run succeed, all on the run page without reloading; reads
+a step's log, checks the plots loaded, and finds the run in the runs list and on its dataset's page.
+Every wait is an explicit WebDriverWait on a condition. Saves a screenshot of each page in --out;
+exits 1 with a message naming the failed check.
 
-Started by scripts/test-browser, which builds flowrun, starts the server and registers a dataset.
+Started by scripts/test-browser, which builds flowrun, starts the server without a worker (so that
+the run waits until this test starts one) and registers a dataset.
 """
 
 import argparse
 import os
 import re
+import subprocess
 import sys
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -34,6 +37,8 @@ def parse_args():
     parser.add_argument("--dataset", required=True, help="id of the registered dataset to run on")
     parser.add_argument("--out", default="test-output/browser", help="folder for screenshots")
     parser.add_argument("--run-timeout", type=float, default=180, help="seconds the run may take")
+    parser.add_argument("--worker", required=True, help="the worker to start once the run waits: a flowrun binary and its arguments, space-separated")
+    parser.add_argument("--worker-pid-file", help="where to write the worker's pid (for the calling script's cleanup)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     return parser.parse_args()
@@ -54,16 +59,52 @@ class DashboardTest:
         self.driver = driver
         self.args = args
         self.base = args.url.rstrip("/")
+        self.worker = None
         os.makedirs(args.out, exist_ok=True)
 
-    def wait(self, condition, what, timeout=15):
+    def start_worker(self):
+        log = open(os.path.join(self.args.out, "worker.log"), "w")
+        self.worker = subprocess.Popen(self.args.worker.split(), stdout=log, stderr=subprocess.STDOUT)
+        if self.args.worker_pid_file:
+            with open(self.args.worker_pid_file, "w") as file:
+                file.write(str(self.worker.pid))
+
+    def stop_worker(self):
+        if self.worker is None:
+            return
+        self.worker.terminate()
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(condition)
+            self.worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.worker.kill()
+            self.worker.wait()
+
+    def wait(self, condition, what, timeout=15):
+        # The run page swaps its live part as the run goes: an element found a moment ago may be gone.
+        ignored = (NoSuchElementException, StaleElementReferenceException)
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.2, ignored_exceptions=ignored).until(condition)
         except TimeoutException:
             raise CheckFailed(f"timed out after {timeout:g} s waiting for {what} (at {self.driver.current_url})") from None
 
     def css(self, selector, timeout=15):
         return self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, selector)), f"'{selector}'", timeout)
+
+    def attribute_is(self, selector, name, value, timeout=15):
+        """Waits until the element's attribute has the value (the live part may still be catching up)."""
+        def check(driver):
+            return driver.find_element(By.CSS_SELECTOR, selector).get_attribute(name) == value
+        self.wait(check, f"{selector} to have {name}={value!r}", timeout)
+
+    def click(self, selector, what):
+        """Clicks once the element is there and enabled; finding and clicking again if a refresh replaced it."""
+        def attempt(driver):
+            element = driver.find_element(By.CSS_SELECTOR, selector)
+            if not element.is_enabled():
+                return False
+            element.click()
+            return True
+        self.wait(attempt, what)
 
     def screenshot(self, name):
         path = os.path.join(self.args.out, f"{name}.png")
@@ -85,6 +126,7 @@ class DashboardTest:
         self.login()
         self.overview()
         run_id = self.start_run()
+        self.cancel_and_retry(run_id)
         self.watch_run(run_id)
         self.logs()
         self.plots()
@@ -129,28 +171,55 @@ class DashboardTest:
         print(f"  run {run_id}")
         return run_id
 
-    def watch_run(self, run_id):
-        print("run page: waiting for the run to succeed, without reloading")
-        # A reload would drop this mark.
-        self.driver.execute_script("window.flowrunNoReload = true")
-
-        def finished(driver):
+    def state_is(self, wanted):
+        def check(driver):
             state = driver.find_element(By.ID, "run-state").get_attribute("data-state")
-            return state if state in FINISHED else False
+            return state if state in wanted else False
+        return check
 
-        state = self.wait(finished, f"run {run_id} to finish", timeout=self.args.run_timeout)
+    def cancel_and_retry(self, run_id):
+        print("run page: cancel and retry while no worker runs")
+        # A reload would drop this mark; it is checked once the run succeeded.
+        self.driver.execute_script("window.flowrunNoReload = true")
+        self.attribute_is("#run-state", "data-state", "queued")
+        self.attribute_is("#dag g.dag-node[data-step='preprocess']", "data-state", "ready")
+        self.attribute_is("#retry-run", "disabled", "true")
+        self.click("#cancel-run", "Cancel to be enabled")
+        self.wait(self.state_is(("canceled",)), f"run {run_id} to show canceled")
+        self.attribute_is("#dag g.dag-node[data-step='evaluate']", "data-state", "canceled")
+        self.screenshot("run-canceled")
+        self.click("#retry-run", "Retry to be enabled")
+        self.wait(self.state_is(("queued", "running")), f"run {run_id} to be queued again after Retry")
+        error = self.driver.find_element(By.ID, "action-error")
+        self.check(error.get_attribute("hidden") is not None, f"Cancel/Retry showed an error: {error.text}")
+
+    def watch_run(self, run_id):
+        print("run page: starting a worker, waiting for the run to succeed without reloading")
+        self.start_worker()
+
+        state = self.wait(self.state_is(FINISHED), f"run {run_id} to finish (worker log: {self.args.out}/worker.log)", timeout=self.args.run_timeout)
         if state != "succeeded":
             error = self.driver.find_elements(By.ID, "run-error")
             raise CheckFailed(f"run {run_id} ended {state}" + (f": {error[0].text}" if error else ""))
-        self.check(self.driver.execute_script("return window.flowrunNoReload === true"), "the run page reloaded instead of updating live")
-        for step in ("preprocess", "train", "evaluate"):
-            node = self.css(f"#dag g.dag-node[data-step='{step}']")
-            self.check(node.get_attribute("data-state") == "succeeded", f"graph node {step} is {node.get_attribute('data-state')}, not succeeded")
-        self.check(len(self.driver.find_elements(By.CSS_SELECTOR, "#timeline rect.bar")) >= 3, "the timeline has no bar per step")
-        self.css("#metrics-table tr[data-metric='evaluate.accuracy']")
-        retry = self.driver.find_element(By.ID, "retry-run")
-        cancel = self.driver.find_element(By.ID, "cancel-run")
-        self.check(not retry.is_enabled() and not cancel.is_enabled(), "Cancel/Retry are enabled on a succeeded run")
+        # One read of the page, so that a last refresh of the live part cannot interleave.
+        page = self.driver.execute_script("""
+            const q = selector => document.querySelector(selector);
+            return {
+                noReload: window.flowrunNoReload === true,
+                attempts: q("#steps-table tr[data-step='preprocess'] td.num").textContent,
+                nodes: Object.fromEntries(Array.from(document.querySelectorAll('#dag g.dag-node')).map(n => [n.dataset.step, n.dataset.state])),
+                bars: document.querySelectorAll('#timeline rect.bar').length,
+                accuracy: q("#metrics-table tr[data-metric='evaluate.accuracy'] td.num")?.textContent,
+                buttonsDisabled: q('#retry-run').disabled && q('#cancel-run').disabled,
+            };
+        """)
+        self.check(page["noReload"], "the run page reloaded instead of updating live")
+        self.check(page["nodes"] == {"preprocess": "succeeded", "train": "succeeded", "evaluate": "succeeded"}, f"graph nodes: {page['nodes']}")
+        self.check(page["attempts"].startswith("1 /"), f"preprocess shows attempts {page['attempts']}, not 1 (canceled steps never started)")
+        self.check(page["bars"] == 3, f"the timeline has {page['bars']} bars, not one per step")
+        self.check(page["accuracy"], "the metrics table has no evaluate.accuracy")
+        self.check(page["buttonsDisabled"], "Cancel/Retry are enabled on a succeeded run")
+        print(f"  succeeded; evaluate.accuracy = {page['accuracy']}")
         self.screenshot("run")
 
     def logs(self):
@@ -223,6 +292,7 @@ def main():
         return 1
     finally:
         driver.quit()
+        test.stop_worker()
     print("dashboard browser test: passed")
     return 0
 

@@ -103,7 +103,7 @@ enum DashboardScript {
           var logStep = null;     // whose log is shown: a step id, or '' for the run's own log
           var logLoading = false;
           var chosen = false;     // the visitor picked a log: stop following the running step
-          var busy = false, again = false, timer = null;
+          var pending = null, again = false, timer = null;
 
           function runState() {
             var badge = document.getElementById('run-state');
@@ -112,25 +112,30 @@ enum DashboardScript {
           function finished() { return ['succeeded', 'failed', 'canceled'].indexOf(runState()) >= 0; }
 
           // Re-renders the live part; events arriving meanwhile cause one more pass, not one each.
-          async function refresh() {
-            if (busy) { again = true; return; }
-            busy = true;
-            try {
-              do {
-                again = false;
-                var response = await fetch('/runs/' + encodeURIComponent(id) + '/live', { credentials: 'same-origin', cache: 'no-store' });
-                if (response.ok) live.innerHTML = await response.text();
-              } while (again);
-            } catch (problem) {
-              // Offline for a moment: the next event or tick tries again.
-            } finally {
-              busy = false;
-            }
-            // The run's own log has no live stream: read it again with the page.
-            if (logStep === '') loadLog('');
-            clearTimeout(timer);
-            // Durations and running bars grow between events too.
-            if (!finished()) timer = setTimeout(refresh, 5000);
+          // Afterwards: a run that is not finished is followed by a stream (again, after a retry).
+          function refresh() {
+            if (pending) { again = true; return pending; }
+            pending = (async function () {
+              try {
+                do {
+                  again = false;
+                  var response = await fetch('/runs/' + encodeURIComponent(id) + '/live', { credentials: 'same-origin', cache: 'no-store' });
+                  if (response.ok) live.innerHTML = await response.text();
+                } while (again);
+              } catch (problem) {
+                // Offline for a moment: the next event or tick tries again.
+              }
+              pending = null;
+              // The run's own log has no live stream: read it again with the page.
+              if (logStep === '') loadLog('');
+              clearTimeout(timer);
+              if (!finished()) {
+                if (!source || source.readyState === EventSource.CLOSED) openStream();
+                // Durations and running bars grow between events too.
+                timer = setTimeout(refresh, 5000);
+              }
+            })();
+            return pending;
           }
 
           async function loadLog(step) {
@@ -194,8 +199,6 @@ enum DashboardScript {
             try {
               await postJSON(base + '/' + button.dataset.action);
               actionError.hidden = true;
-              // A retried run goes on: follow it again.
-              if (source.readyState === EventSource.CLOSED) openStream();
             } catch (problem) {
               actionError.textContent = problem.message;
               actionError.hidden = false;

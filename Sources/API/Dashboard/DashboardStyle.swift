@@ -92,6 +92,7 @@ enum DashboardStyle {
         .log-tabs { display: flex; gap: 6px; flex-wrap: wrap; margin-bottom: 8px; }
         .log-tabs button[aria-pressed="true"] { background: #102a43; color: #fff; border-color: #102a43; }
         pre.log { margin: 0; height: 340px; overflow: auto; background: #0b1a2b; color: #d9e2ec; padding: 10px 12px; border-radius: 6px; white-space: pre-wrap; word-break: break-all; }
+        pre.log:empty::before { content: "No lines yet."; color: #829ab1; }
         .plots { display: flex; flex-wrap: wrap; gap: 14px; }
         .plots figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff; }
         .plots img { display: block; width: 380px; max-width: 100%; height: auto; }

@@ -132,6 +132,7 @@ class DashboardTest:
         self.plots()
         self.runs_list(run_id)
         self.datasets(run_id)
+        self.live_tail()
         errors = self.console_errors()
         self.check(not errors, f"the browser console has errors: {errors}")
 
@@ -268,6 +269,28 @@ class DashboardTest:
         self.css(f"#recent-runs-table tr[data-run='{run_id}']")
         self.css("#metric-chart circle.chart-dot")
         self.screenshot("overview-after")
+
+
+    def live_tail(self):
+        print("live log tail (the ticker workflow writes a line every 0.4 s)")
+        self.css("nav.top a[data-nav=workflows]").click()
+        self.css("#workflows-table tr[data-workflow='ticker'] a").click()
+        self.css("#run-form[data-workflow='ticker'] #run-submit").click()
+        self.wait(EC.url_matches(r"/runs/[^/]+$"), "the ticker run's page")
+        read = """
+            const view = document.getElementById('log-lines');
+            return {step: view.dataset.step, text: view.textContent};
+        """
+
+        def early_ticks(driver):
+            log = driver.execute_script(read)
+            return log if log["step"] == "tick" and "tick 3\n" in log["text"] else False
+
+        log = self.wait(early_ticks, "the tick step's first lines in the log view", timeout=30)
+        self.check("tick 12\n" not in log["text"], "the log view got the tick step's lines only at the end, not as they were written")
+        self.wait(self.state_is(("succeeded",)), "the ticker run to succeed", timeout=60)
+        self.wait(lambda driver: "tick 12\n" in driver.execute_script(read)["text"], "the last tick to be appended to the log view")
+        self.screenshot("live-tail")
 
 
 def main():

@@ -66,6 +66,14 @@ import Testing
         }
     }
 
+    @Test func theDashboardAddsNoAPIRoutes() async throws {
+        let harness = try await APIHarness()
+        let api = Set(harness.makeRouter().routes.map { "\($0.method) \($0.path)" })
+        let added = harness.makeServeRouter().routes.map { "\($0.method) \($0.path)" }.filter { !api.contains($0) }
+        #expect(added.contains("GET /runs/{id}"))
+        #expect(added.allSatisfy { !$0.contains(" /api/") && !$0.contains(" api/") && !$0.hasSuffix(" /metrics") }, "\(added)")
+    }
+
     @Test func unknownRunsDatasetsAndWorkflowsGetA404Page() async throws {
         let harness = try await APIHarness()
         try await harness.test { (client: APIClient) async throws in

@@ -43,9 +43,7 @@ enum HTMLResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func redirect(to location: String, headers: HTTPFields = [:]) -> Response {
-        var fields = headers
-        fields[.location] = location
-        return Response(status: .seeOther, headers: fields)
+    static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
     }
 }

@@ -66,6 +66,27 @@ import Testing
         }
     }
 
+    @Test func datasetPageShowsTheSchemaAndWhyItWasRejected() async throws {
+        let harness = try await APIHarness()
+        let schema = #"{"rows": 12000, "columns": [{"name": "exam_id", "type": "int", "missing": 0}, {"name": "pressure", "type": "float", "missing": 134}], "quality": {"duplicates": 58}}"#
+        let record = DatasetRecord(id: "ds-rejected", path: "/data/inbound/bad.csv", sizeBytes: 2048, contentHash: String(repeating: "ab", count: 32),
+                                   schemaJSON: schema, registeredAt: Date(), status: "rejected", rejectReason: "row 3, column 'pressure': not a number")
+        _ = try await harness.engine.store.registerDataset(record)
+        try await harness.test { (client: APIClient) async throws in
+            let page = try await client.get("/datasets/ds-rejected")
+            #expect(page.status == 200)
+            #expect(page.text.contains("id=\"dataset-status\" class=\"state state-rejected\" data-state=\"rejected\""))
+            #expect(page.text.contains("Rejected: row 3, column &#39;pressure&#39;: not a number"))
+            #expect(page.text.contains("<th>rows</th><td><span class=\"mono\">12000</span></td>"))
+            #expect(page.text.contains("<thead><tr><th>missing</th><th>name</th><th>type</th></tr></thead>"))
+            #expect(page.text.contains("<td><span>pressure</span></td>") && page.text.contains("<th>duplicates</th>"))
+            #expect(page.text.contains("2.0 KB"))
+            // A rejected dataset is not offered to run on.
+            let form = try await client.get("/workflows/with-dataset")
+            #expect(!form.text.contains("ds-rejected"))
+        }
+    }
+
     @Test func theDashboardAddsNoAPIRoutes() async throws {
         let harness = try await APIHarness()
         let api = Set(harness.makeRouter().routes.map { "\($0.method) \($0.path)" })

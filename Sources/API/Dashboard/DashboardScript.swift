@@ -120,6 +120,8 @@ enum DashboardScript {
                 do {
                   again = false;
                   var response = await fetch('/runs/' + encodeURIComponent(id) + '/live', { credentials: 'same-origin', cache: 'no-store' });
+                  // Sent to /login (the cookie is gone): go there rather than show the form in the page.
+                  if (response.redirected) { location.assign(response.url); return; }
                   if (response.ok) live.innerHTML = await response.text();
                 } while (again);
               } catch (problem) {

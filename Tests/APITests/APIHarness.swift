@@ -66,11 +66,17 @@ struct APIHarness: Sendable {
 
     var layout: DataLayout { engine.layout }
 
+    /// The API alone, as the OpenAPI document describes it.
     func makeRouter() -> Router<APIRequestContext> { APIRouter.make(services: services) }
 
-    /// Runs `body` against the router in memory.
+    /// What `flowrun serve` serves: the API and the dashboard.
+    func makeServeRouter() -> Router<APIRequestContext> {
+        APIRouter.make(services: services, extraRoutes: DashboardRoutes(services: services).register)
+    }
+
+    /// Runs `body` against the router of `flowrun serve`, in memory.
     func test<T>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
-        let app = Application(router: makeRouter())
+        let app = Application(router: makeServeRouter())
         return try await app.test(.router) { client in try await body(APIClient(client: client)) }
     }
 

@@ -10,19 +10,23 @@ struct AuthMiddleware: RouterMiddleware {
 
     static let openPaths: Set<String> = ["/api/health", "/api/openapi.json", "/api/docs"]
 
+    /// What a request shows to prove it may in.
+    enum Credential {
+        case bearer, cookie, missing, wrong
+    }
+
     func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
         guard let token else { return try await next(request, context) }
         let path = request.uri.path
         guard path == "/metrics" || path.hasPrefix("/api/"), !AuthMiddleware.openPaths.contains(path) else {
             return try await next(request, context)
         }
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            guard AuthMiddleware.same(String(header.dropFirst("Bearer ".count)), token) else { throw APIError.unauthorized }
+        switch AuthMiddleware.credential(of: request, token: token) {
+        case .bearer:
             return try await next(request, context)
-        }
-        if let cookie = request.cookies["flowrun_token"]?.value, AuthMiddleware.same(cookie, token) {
+        case .cookie:
             if request.method != .get && request.method != .head {
-                guard let csrf = request.cookies["flowrun_csrf"]?.value, !csrf.isEmpty,
+                guard let csrf = request.cookies[DashboardCookies.csrf]?.value, !csrf.isEmpty,
                       let sent = request.headers[.csrfToken], AuthMiddleware.same(sent, csrf) else {
                     throw APIError(status: .forbidden, code: "csrf",
                                    message: "a request authenticated by cookie must carry the X-CSRF-Token header (the flowrun_csrf cookie's value)")
@@ -31,8 +35,19 @@ struct AuthMiddleware: RouterMiddleware {
             var context = context
             context.authenticatedByCookie = true
             return try await next(request, context)
+        case .missing, .wrong:
+            throw APIError.unauthorized
         }
-        throw APIError.unauthorized
+    }
+
+    /// A bearer header decides alone (a wrong one is not rescued by a cookie); without one, the
+    /// dashboard's cookie, which holds the token percent-encoded.
+    static func credential(of request: Request, token: String) -> Credential {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            return same(String(header.dropFirst("Bearer ".count)), token) ? .bearer : .wrong
+        }
+        guard let cookie = request.cookies[DashboardCookies.token]?.value else { return .missing }
+        return same(cookie.removingPercentEncoding ?? cookie, token) ? .cookie : .wrong
     }
 
     /// Compares in time independent of where the texts differ.

@@ -5,4 +5,6 @@ extension HTTPField.Name {
     static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }

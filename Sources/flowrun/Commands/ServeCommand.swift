@@ -11,9 +11,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the HTTP API and dashboard, with an embedded worker, until SIGTERM.",
         discussion: """
-            The API is documented at /api/docs (OpenAPI at /api/openapi.json). Set FLOWRUN_API_TOKEN to \
-            require 'Authorization: Bearer <token>' on every route but /api/health; without it the server \
-            is open to anyone who can reach the port (it says so at start). On SIGTERM or Ctrl-C the server \
+            The dashboard is at /, the API documented at /api/docs (OpenAPI at /api/openapi.json). Set \
+            FLOWRUN_API_TOKEN to require 'Authorization: Bearer <token>' on every route but /api/health (the \
+            dashboard asks for the token once at /login); without it the server is open to anyone who can \
+            reach the port (it says so at start). On SIGTERM or Ctrl-C the server \
             stops accepting requests and the embedded worker lets running steps finish for up to --grace.
             """)
 
@@ -71,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             let workerLine = workerName.map { "embedded worker \($0)" } ?? "no embedded worker (--no-worker): run `flowrun worker` to execute steps"
             let token = environment["FLOWRUN_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             let api = APIServices(engine: engine, apiToken: token)
-            let router = APIRouter.make(services: api)
+            let router = APIRouter.make(services: api, extraRoutes: DashboardRoutes(services: api).register)
 
             var logger = Logger(label: "flowrun.serve")
             logger.logLevel = .warning
@@ -81,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
                 services: services,
                 onServerRunning: { channel in
                     let bound = channel.localAddress?.port ?? port
-                    print("flowrun serve: http://\(host):\(bound)/  (API docs: /api/docs)")
+                    print("flowrun serve: http://\(host):\(bound)/  (dashboard; API docs: /api/docs)")
                     print(workerLine)
                     if let watchingLine { print(watchingLine) }
                     if token == nil {

@@ -1,0 +1,324 @@
+"""The dashboard in a real browser (headless Chromium through Selenium), against a live `flowrun serve`.
+
+Logs in with the server's token, starts a run of exam-pipeline from its workflow page, cancels it and
+retries it, starts a worker and watches the run succeed, all on the run page without reloading; reads
+a step's log, checks the plots loaded, and finds the run in the runs list and on its dataset's page.
+Every wait is an explicit WebDriverWait on a condition. Saves a screenshot of each page in --out;
+exits 1 with a message naming the failed check.
+
+Started by scripts/test-browser, which builds flowrun, starts the server without a worker (so that
+the run waits until this test starts one) and registers a dataset.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+FINISHED = ("succeeded", "failed", "canceled")
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8080")
+    parser.add_argument("--token", required=True, help="the server's FLOWRUN_API_TOKEN")
+    parser.add_argument("--dataset", required=True, help="id of the registered dataset to run on")
+    parser.add_argument("--out", default="test-output/browser", help="folder for screenshots")
+    parser.add_argument("--run-timeout", type=float, default=180, help="seconds the run may take")
+    parser.add_argument("--worker", required=True, help="the worker to start once the run waits: a flowrun binary and its arguments, space-separated")
+    parser.add_argument("--worker-pid-file", help="where to write the worker's pid (for the calling script's cleanup)")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    return parser.parse_args()
+
+
+def make_driver(args):
+    options = webdriver.ChromeOptions()
+    options.binary_location = args.chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # A given driver binary: Selenium Manager would otherwise try to download one.
+    return webdriver.Chrome(service=Service(executable_path=args.chromedriver), options=options)
+
+
+class DashboardTest:
+    def __init__(self, driver, args):
+        self.driver = driver
+        self.args = args
+        self.base = args.url.rstrip("/")
+        self.worker = None
+        os.makedirs(args.out, exist_ok=True)
+
+    def start_worker(self):
+        log = open(os.path.join(self.args.out, "worker.log"), "w")
+        self.worker = subprocess.Popen(self.args.worker.split(), stdout=log, stderr=subprocess.STDOUT)
+        if self.args.worker_pid_file:
+            with open(self.args.worker_pid_file, "w") as file:
+                file.write(str(self.worker.pid))
+
+    def stop_worker(self):
+        if self.worker is None:
+            return
+        self.worker.terminate()
+        try:
+            self.worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.worker.kill()
+            self.worker.wait()
+
+    def wait(self, condition, what, timeout=15):
+        # The run page swaps its live part as the run goes: an element found a moment ago may be gone.
+        ignored = (NoSuchElementException, StaleElementReferenceException)
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.2, ignored_exceptions=ignored).until(condition)
+        except TimeoutException:
+            raise CheckFailed(f"timed out after {timeout:g} s waiting for {what} (at {self.driver.current_url})") from None
+
+    def css(self, selector, timeout=15):
+        return self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, selector)), f"'{selector}'", timeout)
+
+    def attribute_is(self, selector, name, value, timeout=15):
+        """Waits until the element's attribute has the value (the live part may still be catching up)."""
+        def check(driver):
+            return driver.find_element(By.CSS_SELECTOR, selector).get_attribute(name) == value
+        self.wait(check, f"{selector} to have {name}={value!r}", timeout)
+
+    def click(self, selector, what):
+        """Clicks once the element is there and enabled; finding and clicking again if a refresh replaced it."""
+        def attempt(driver):
+            element = driver.find_element(By.CSS_SELECTOR, selector)
+            if not element.is_enabled():
+                return False
+            element.click()
+            return True
+        self.wait(attempt, what)
+
+    def screenshot(self, name):
+        path = os.path.join(self.args.out, f"{name}.png")
+        # The whole page, not just the window.
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(1400, max(1000, min(height + 40, 6000)))
+        self.driver.save_screenshot(path)
+        self.driver.set_window_size(1400, 1000)
+        print(f"  screenshot {path}")
+
+    def check(self, condition, message):
+        if not condition:
+            raise CheckFailed(message)
+
+    def console_errors(self):
+        return [entry["message"] for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+    def run(self):
+        self.login()
+        self.overview()
+        run_id = self.start_run()
+        self.cancel_and_retry(run_id)
+        self.watch_run(run_id)
+        self.logs()
+        self.plots()
+        self.runs_list(run_id)
+        self.datasets(run_id)
+        self.live_tail()
+        errors = self.console_errors()
+        self.check(not errors, f"the browser console has errors: {errors}")
+
+    def login(self):
+        print("login")
+        self.driver.get(self.base + "/")
+        self.wait(EC.url_contains("/login"), "the redirect to /login")
+        self.css("#login-token").send_keys(self.args.token)
+        self.screenshot("login")
+        self.css("#login-submit").click()
+        self.css("#stat-runs")
+        cookies = self.driver.execute_script("return document.cookie")
+        self.check("flowrun_csrf=" in cookies, "the CSRF cookie is not readable by the page")
+        self.check("flowrun_token" not in cookies, "the token cookie is readable by scripts (must be HttpOnly)")
+
+    def overview(self):
+        print("overview")
+        self.check(self.driver.find_element(By.CSS_SELECTOR, "nav.top a[aria-current]").text == "Overview", "Overview is not the current nav entry")
+        self.screenshot("overview")
+
+    def start_run(self):
+        print("workflow page: run form")
+        self.css("nav.top a[data-nav=workflows]").click()
+        self.css("#workflows-table tr[data-workflow='exam-pipeline'] a").click()
+        form = self.css("#run-form[data-workflow='exam-pipeline']")
+        dataset = Select(form.find_element(By.ID, "run-dataset"))
+        dataset.select_by_value(self.args.dataset)
+        Select(form.find_element(By.CSS_SELECTOR, "select[data-param='model_type']")).select_by_visible_text("logistic")
+        window = form.find_element(By.CSS_SELECTOR, "input[data-param='window']")
+        self.check(window.get_attribute("value") == "50", f"the window param does not show its default 50: {window.get_attribute('value')!r}")
+        self.screenshot("workflow")
+        form.find_element(By.ID, "run-submit").click()
+        self.wait(EC.url_matches(r"/runs/[^/]+$"), "the new run's page")
+        page = self.css("#run-page")
+        run_id = page.get_attribute("data-run")
+        self.check(self.driver.current_url.endswith("/runs/" + run_id), f"landed on {self.driver.current_url}, not run {run_id}")
+        print(f"  run {run_id}")
+        return run_id
+
+    def state_is(self, wanted):
+        def check(driver):
+            state = driver.find_element(By.ID, "run-state").get_attribute("data-state")
+            return state if state in wanted else False
+        return check
+
+    def cancel_and_retry(self, run_id):
+        print("run page: cancel and retry while no worker runs")
+        # A reload would drop this mark; it is checked once the run succeeded.
+        self.driver.execute_script("window.flowrunNoReload = true")
+        self.attribute_is("#run-state", "data-state", "queued")
+        self.attribute_is("#dag g.dag-node[data-step='preprocess']", "data-state", "ready")
+        self.attribute_is("#retry-run", "disabled", "true")
+        self.click("#cancel-run", "Cancel to be enabled")
+        self.wait(self.state_is(("canceled",)), f"run {run_id} to show canceled")
+        self.attribute_is("#dag g.dag-node[data-step='evaluate']", "data-state", "canceled")
+        self.screenshot("run-canceled")
+        self.click("#retry-run", "Retry to be enabled")
+        self.wait(self.state_is(("queued", "running")), f"run {run_id} to be queued again after Retry")
+        error = self.driver.find_element(By.ID, "action-error")
+        self.check(error.get_attribute("hidden") is not None, f"Cancel/Retry showed an error: {error.text}")
+
+    def watch_run(self, run_id):
+        print("run page: starting a worker, waiting for the run to succeed without reloading")
+        self.start_worker()
+
+        state = self.wait(self.state_is(FINISHED), f"run {run_id} to finish (worker log: {self.args.out}/worker.log)", timeout=self.args.run_timeout)
+        if state != "succeeded":
+            error = self.driver.find_elements(By.ID, "run-error")
+            raise CheckFailed(f"run {run_id} ended {state}" + (f": {error[0].text}" if error else ""))
+        # One read of the page, so that a last refresh of the live part cannot interleave.
+        page = self.driver.execute_script("""
+            const q = selector => document.querySelector(selector);
+            return {
+                noReload: window.flowrunNoReload === true,
+                attempts: q("#steps-table tr[data-step='preprocess'] td.num").textContent,
+                nodes: Object.fromEntries(Array.from(document.querySelectorAll('#dag g.dag-node')).map(n => [n.dataset.step, n.dataset.state])),
+                bars: document.querySelectorAll('#timeline rect.bar').length,
+                accuracy: q("#metrics-table tr[data-metric='evaluate.accuracy'] td.num")?.textContent,
+                buttonsDisabled: q('#retry-run').disabled && q('#cancel-run').disabled,
+            };
+        """)
+        self.check(page["noReload"], "the run page reloaded instead of updating live")
+        self.check(page["nodes"] == {"preprocess": "succeeded", "train": "succeeded", "evaluate": "succeeded"}, f"graph nodes: {page['nodes']}")
+        self.check(page["attempts"].startswith("1 /"), f"preprocess shows attempts {page['attempts']}, not 1 (canceled steps never started)")
+        self.check(page["bars"] == 3, f"the timeline has {page['bars']} bars, not one per step")
+        self.check(page["accuracy"], "the metrics table has no evaluate.accuracy")
+        self.check(page["buttonsDisabled"], "Cancel/Retry are enabled on a succeeded run")
+        print(f"  succeeded; evaluate.accuracy = {page['accuracy']}")
+        self.screenshot("run")
+
+    def logs(self):
+        print("logs")
+        tab = self.css("#log-tabs button[data-log-step='preprocess']")
+        self.driver.execute_script("arguments[0].scrollIntoView()", tab)
+        tab.click()
+
+        def has_lines(driver):
+            view = driver.find_element(By.ID, "log-lines")
+            return view.get_attribute("data-step") == "preprocess" and view.text.strip() != ""
+
+        self.wait(has_lines, "the preprocess log's lines")
+        text = self.driver.find_element(By.ID, "log-lines").text
+        self.check(re.search(r"\S", text), "the log view is empty")
+        print(f"  first log line: {text.splitlines()[0][:100]}")
+        self.screenshot("logs")
+
+    def plots(self):
+        print("plots")
+        loaded = """
+            const images = Array.from(document.querySelectorAll('img.plot'));
+            return images.length >= 3 && images.every(i => i.complete && i.naturalWidth > 0)
+                ? images.map(i => i.dataset.plot) : false;
+        """
+        names = self.wait(lambda driver: driver.execute_script(loaded), "the plots (img of SVG artifacts) to load")
+        for expected in ("confusion_matrix.svg", "roc_curve.svg"):
+            self.check(any(name.endswith(expected) for name in names), f"no {expected} among the plots {names}")
+        print(f"  loaded {', '.join(names)}")
+
+    def runs_list(self, run_id):
+        print("runs list")
+        self.css("nav.top a[data-nav=runs]").click()
+        row = self.css(f"#runs-table tr[data-run='{run_id}']")
+        self.check(row.get_attribute("data-state") == "succeeded", f"the runs list shows run {run_id} as {row.get_attribute('data-state')}")
+        self.check("exam-pipeline" in row.text, "the run's row does not name its workflow")
+        self.screenshot("runs")
+
+    def datasets(self, run_id):
+        print("dataset page and overview chart")
+        self.css("nav.top a[data-nav=datasets]").click()
+        self.css(f"#datasets-table tr[data-dataset='{self.args.dataset}'] a").click()
+        self.css(f"#dataset-runs-table tr[data-run='{run_id}']")
+        self.screenshot("dataset")
+        self.css("nav.top a[data-nav=overview]").click()
+        self.css(f"#recent-runs-table tr[data-run='{run_id}']")
+        self.css("#metric-chart circle.chart-dot")
+        self.screenshot("overview-after")
+
+
+    def live_tail(self):
+        print("live log tail (the ticker workflow writes a line every 0.4 s)")
+        self.css("nav.top a[data-nav=workflows]").click()
+        self.css("#workflows-table tr[data-workflow='ticker'] a").click()
+        self.css("#run-form[data-workflow='ticker'] #run-submit").click()
+        self.wait(EC.url_matches(r"/runs/[^/]+$"), "the ticker run's page")
+        read = """
+            const view = document.getElementById('log-lines');
+            return {step: view.dataset.step, text: view.textContent};
+        """
+
+        def early_ticks(driver):
+            log = driver.execute_script(read)
+            return log if log["step"] == "tick" and "tick 3\n" in log["text"] else False
+
+        log = self.wait(early_ticks, "the tick step's first lines in the log view", timeout=30)
+        self.check("tick 12\n" not in log["text"], "the log view got the tick step's lines only at the end, not as they were written")
+        self.wait(self.state_is(("succeeded",)), "the ticker run to succeed", timeout=60)
+        self.wait(lambda driver: "tick 12\n" in driver.execute_script(read)["text"], "the last tick to be appended to the log view")
+        self.screenshot("live-tail")
+
+
+def main():
+    args = parse_args()
+    try:
+        driver = make_driver(args)
+    except WebDriverException as error:
+        print(f"FAIL: could not start Chromium through {args.chromedriver}: {error.msg}", file=sys.stderr)
+        return 1
+    test = DashboardTest(driver, args)
+    try:
+        test.run()
+    except (CheckFailed, WebDriverException) as error:
+        message = str(error) if isinstance(error, CheckFailed) else f"{type(error).__name__}: {error.msg}"
+        try:
+            test.screenshot("failure")
+            for line in test.console_errors():
+                print(f"  browser console: {line}", file=sys.stderr)
+        except WebDriverException:
+            pass
+        print(f"FAIL: {message}", file=sys.stderr)
+        return 1
+    finally:
+        driver.quit()
+        test.stop_worker()
+    print("dashboard browser test: passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -36,11 +36,11 @@ extension SQLStore {
                 var events = rows.map {
                     "(\(bind: run), \(bind: $0.stepID), \(bind: t), 'step_state', \(bind: "\($0.stepID): ready → running (attempt \($0.attempt) of \($0.maxAttempts), \(worker))"))" as SQLQueryString
                 }
-                let started = try await db.raw("""
-                    UPDATE runs SET state = 'running', started_at = COALESCE(started_at, \(bind: t))
-                    WHERE id = \(bind: run) AND state = 'queued' RETURNING id
-                    """).first()
-                if started != nil {
+                // Read first, update only a queued run: on PostgreSQL an UPDATE waits for the row lock
+                // another worker's completion holds on the run, even when it would change nothing.
+                if let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: run)").first(),
+                   try row.decode(column: "state", as: String.self) == RunState.queued.rawValue {
+                    try await db.raw("UPDATE runs SET state = 'running', started_at = COALESCE(started_at, \(bind: t)) WHERE id = \(bind: run)").run()
                     events.append("(\(bind: run), NULL, \(bind: t), 'run_state', 'run: queued → running')")
                 }
                 try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(events.joined(separator: ", "))").run()

@@ -30,13 +30,13 @@ public struct FolderScan: Sendable {
                 $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
-            let full = path + "/" + name
-            let rel = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
-            guard lstat(full, &info) == 0 else { continue }  // vanished meanwhile
+            // fstatat relative to the open folder: no path to build or walk per file.
+            guard fstatat(dirfd(dir), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }  // vanished meanwhile
+            let rel = relative.isEmpty ? name : relative + "/" + name
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                if !name.hasPrefix(".") { walk(full, relative: rel, depth: depth + 1) }
+                if !name.hasPrefix(".") { walk(path + "/" + name, relative: rel, depth: depth + 1) }
             case S_IFREG:
                 if name.hasSuffix(".done") {
                     doneMarkers.insert(String(rel.dropLast(".done".count)))

@@ -42,7 +42,7 @@ enum Format {
     /// A `<time>` element with the machine-readable instant and the UTC text.
     static func time(_ date: Date?) -> String {
         guard let date else { return "—" }
-        return "<time datetime=\"\(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))\">\(Format.date(date)) UTC</time>"
+        return "<time datetime=\"\(ISO8601Millis.string(from: date))\">\(Format.date(date)) UTC</time>"
     }
 
     /// Metric values: up to four significant decimals, integers without a point.

@@ -2,6 +2,7 @@ import Engine
 import FlowSpec
 import Foundation
 import Hummingbird
+import NIOCore
 import Store
 
 /// `POST /api/runs`, `GET /api/runs`, `GET /api/runs/{id}`, cancel and retry.
@@ -27,8 +28,10 @@ struct RunRoutes {
             let runs = try await services.store.runs(runQuery)
             let now = services.engine.clock.now()
             let page = Array(runs.prefix(limit))
-            return try APIJSON.response(RunPage(runs: page.map { RunSummaryView($0, now: now) },
-                                                nextBefore: runs.count > limit ? page.last?.id : nil))
+            let body = RunPageJSON.encode(RunPage(runs: page.map { RunSummaryView($0, now: now) },
+                                                  nextBefore: runs.count > limit ? page.last?.id : nil))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.get("/api/runs/{id}") { _, context -> Response in
             try APIJSON.response(try await detail(try context.parameters.path("id")))

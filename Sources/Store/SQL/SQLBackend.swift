@@ -15,13 +15,21 @@ protocol SQLBackend: Sendable {
     func closeInBackground()
 }
 
-/// SQLite: one connection, one transaction at a time in this process (the gate), `BEGIN IMMEDIATE`
-/// so that other processes on the same file wait for the write lock instead of failing later.
+/// SQLite: one writing connection, one transaction at a time in this process (its gate),
+/// `BEGIN IMMEDIATE` so that other processes on the same file wait for the write lock instead of
+/// failing later; and a few reading connections, each with its own gate, so that reads (the API's
+/// pages) run on every core next to the writes — WAL lets readers and the writer overlap.
 final class SQLiteBackend: SQLBackend {
     let db: SQLiteDirectDatabase
     private let gate = AsyncGate()
+    private let readers: [SQLiteDirectDatabase]
+    private let pool: ReaderPool
 
-    init(db: SQLiteDirectDatabase) { self.db = db }
+    init(db: SQLiteDirectDatabase, readers: [SQLiteDirectDatabase]) {
+        self.db = db
+        self.readers = readers
+        self.pool = ReaderPool(count: readers.count)
+    }
 
     var dialect: SQLStore.Dialect { .sqlite }
 
@@ -40,12 +48,51 @@ final class SQLiteBackend: SQLBackend {
     }
 
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await gate.withLock { try await body(db) }
+        guard !readers.isEmpty else { return try await gate.withLock { try await body(db) } }
+        // One FIFO queue for all readers: the next free one takes the oldest waiting read.
+        let index = await pool.acquire()
+        defer { pool.release(index) }
+        return try await body(readers[index])
     }
 
     /// Other processes on the file cannot signal this one; workers poll.
     func readyNotifications() -> AsyncStream<Void> { AsyncStream { _ in } }
 
-    func close() async throws { db.close() }
-    func closeInBackground() { db.close() }
+    func close() async throws { closeInBackground() }
+
+    func closeInBackground() {
+        db.close()
+        for reader in readers { reader.close() }
+    }
+}
+
+/// Hands out reader indices: a free one at once, else the first to be released, in arrival order.
+final class ReaderPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [Int]
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    init(count: Int) { free = Array((0..<count).reversed()) }
+
+    func acquire() async -> Int {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+            let index: Int? = lock.withLock {
+                if let index = free.popLast() { return index }
+                waiters.append(continuation)
+                return nil
+            }
+            if let index { continuation.resume(returning: index) }
+        }
+    }
+
+    func release(_ index: Int) {
+        let waiter: CheckedContinuation<Int, Never>? = lock.withLock {
+            if waiters.isEmpty {
+                free.append(index)
+                return nil
+            }
+            return waiters.removeFirst()
+        }
+        waiter?.resume(returning: index)
+    }
 }

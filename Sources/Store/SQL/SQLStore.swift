@@ -93,7 +93,20 @@ public final class SQLStore: Store, @unchecked Sendable {
             db.close()
             throw StoreError.unavailable("\(path): \(describe(error))")
         }
-        return SQLStore(backend: SQLiteBackend(db: db), location: path)
+        // Readers are opened after the writer has set WAL mode (a property of the file).
+        var readers: [SQLiteDirectDatabase] = []
+        for _ in 0..<min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) {
+            do {
+                let reader = try SQLiteDirectDatabase(path: path, logger: logger)
+                try await reader.raw("PRAGMA busy_timeout = 10000").run()
+                readers.append(reader)
+            } catch {
+                readers.forEach { $0.close() }
+                db.close()
+                throw StoreError.unavailable("\(path): \(describe(error))")
+            }
+        }
+        return SQLStore(backend: SQLiteBackend(db: db, readers: readers), location: path)
     }
 
     static func describe(_ error: any Error) -> String {

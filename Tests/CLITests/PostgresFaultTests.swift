@@ -48,14 +48,26 @@ import Testing
     func state(_ id: String) throws -> String? { (try detail(id)["run"] as? [String: Any])?["state"] as? String }
 
     func worker(_ name: String, lease: Int = 2, environment: [String: String]? = nil) throws -> Process {
-        let (process, _, _) = try cli.start(["worker", "--name", name, "--lease", "\(lease)", "--concurrency", "2", "--grace", "30"],
-                                            environment: environment ?? env)
+        let (process, out, err) = try cli.start(["worker", "--name", name, "--lease", "\(lease)", "--concurrency", "2", "--grace", "30"],
+                                                environment: environment ?? env)
+        // Drained, so a chatty worker can never block on a full pipe.
+        _ = ReadAll(out)
+        _ = ReadAll(err)
         return process
     }
 
+    /// SIGTERM, then SIGKILL after a minute: a stuck worker fails the test instead of hanging the suite.
     func stop(_ processes: Process...) {
         for p in processes where p.isRunning { kill(p.processIdentifier, SIGTERM) }
-        for p in processes { p.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(60)
+        for p in processes {
+            while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            if p.isRunning {
+                Issue.record("worker \(p.processIdentifier) did not stop within 60 s of SIGTERM")
+                kill(p.processIdentifier, SIGKILL)
+            }
+            p.waitUntilExit()
+        }
     }
 
     @Test func aWorkerKilledMidStepIsReplacedAndTheStepRunsAgain() throws {

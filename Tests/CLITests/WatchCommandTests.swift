@@ -24,7 +24,9 @@ import Testing
     @Test func aBurstOf500FilesMakes500DatasetsAnd500Runs() throws {
         let cli = try CLI()
         try cli.write("workflows/ingest.yaml", Self.workflow)
-        let (watcher, _, _) = try cli.start(["watch", "--no-worker"], environment: ["STABLE_SECONDS": "1"])
+        let (watcher, out, err) = try cli.start(["watch", "--no-worker"], environment: ["STABLE_SECONDS": "1"])
+        _ = ReadAll(out)  // a line per file: more than a pipe holds
+        _ = ReadAll(err)
         defer {
             kill(watcher.processIdentifier, SIGTERM)
             watcher.waitUntilExit()

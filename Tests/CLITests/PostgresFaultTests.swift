@@ -170,7 +170,8 @@ import Testing
         #expect(attempts.compactMap { $0["outcome"] as? String } == ["lease_expired", "succeeded"])
         let steps = try #require(detail["steps"] as? [[String: Any]])
         #expect(steps.first?["attempt"] as? Int == 2)
-        #expect("\(steps.first?["outputs"] ?? "")".contains("2"), "the outputs are attempt 2's")
+        let outputs = steps.first?["outputs"] as? [String: Any]
+        #expect(outputs?["attempt"] as? String == #""2""#, "the outputs (JSON texts) are attempt 2's: \(String(describing: outputs))")
     }
 }
 

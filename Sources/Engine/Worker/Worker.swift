@@ -33,8 +33,6 @@ public actor Worker {
     }
 
     public let options: Options
-    /// How long a store call may take before the worker gives it up (see ``StoreDeadline``).
-    static let storeDeadline = 20.0
     private let engine: Engine
     private let executor: StepExecutor
     private var inFlight: [StepAttemptKey: InFlight] = [:]
@@ -91,19 +89,17 @@ public actor Worker {
                 continue
             }
             if let runID = options.runID, inFlight.isEmpty, pending.isEmpty,
-               (try? await StoreDeadline.run(Self.storeDeadline, { try await store.run(id: runID)?.state.isFinished ?? true })) ?? false {
+               try await store.run(id: runID)?.state.isFinished ?? true {
                 break
             }
             let free = options.concurrency - inFlight.count
             var claimed: [StepRunRecord] = []
             if free > 0 {
                 let now = clock.now()
-                let (name, runID, lease) = (options.name, options.runID, options.leaseDuration.seconds)
                 do {
-                    claimed = try await StoreDeadline.run(Self.storeDeadline) {
-                        try await store.claimReadySteps(worker: name, runID: runID, limit: free, now: now,
-                                                        leaseUntil: now.addingTimeInterval(lease))
-                    }
+                    claimed = try await store.claimReadySteps(
+                        worker: options.name, runID: options.runID, limit: free, now: now,
+                        leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
                 } catch {
                     // The store is unreachable (a restarting PostgreSQL): wait and try again.
                     try? await clock.sleep(for: .milliseconds(500))
@@ -165,9 +161,8 @@ public actor Worker {
         while !pending.isEmpty {
             let batch = pending
             pending.removeAll()
-            let store = engine.store
             do {
-                _ = try await StoreDeadline.run(Self.storeDeadline) { try await store.completeSteps(batch) }
+                _ = try await engine.store.completeSteps(batch)
             } catch {
                 // Keep the completions: the attempt still holds its lease until it expires.
                 for completion in batch {
@@ -218,10 +213,7 @@ public actor Worker {
 
     /// How long to sleep when idle: until the next retry is due, at most the poll interval.
     private func idleTimeout() async throws -> Duration {
-        let (store, runID) = (engine.store, options.runID)
-        guard let next = try? await StoreDeadline.run(Self.storeDeadline, { try await store.nextReadyTime(runID: runID) }) else {
-            return options.pollInterval
-        }
+        guard let next = try? await engine.store.nextReadyTime(runID: options.runID) else { return options.pollInterval }
         let wait = next.timeIntervalSince(engine.clock.now())
         return wait <= 0 ? .milliseconds(1) : min(options.pollInterval, .milliseconds(Int64(wait * 1000) + 1))
     }

@@ -46,14 +46,7 @@ public final class SQLStore: Store, @unchecked Sendable {
         while true {
             attempt += 1
             do {
-                let store = try await openSQLite(path: path, logger: logger)
-                do {
-                    try await store.migrate()
-                } catch {
-                    try? await store.close()
-                    throw error
-                }
-                return store
+                return try await openSQLite(path: path, logger: logger).migrated()
             } catch let error as StoreError {
                 guard attempt < 50, "\(error)".contains("locked") || "\(error)".contains("busy") else { throw error }
                 try await Task.sleep(for: .milliseconds(20 * min(attempt, 10)))
@@ -63,14 +56,18 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     private static func openPostgres(url: String, logger: Logger) async throws -> SQLStore {
         let backend = PostgresBackend(configuration: try PostgresURL.configuration(url), logger: logger)
-        let store = SQLStore(backend: backend, location: PostgresURL.redacted(url))
+        return try await SQLStore(backend: backend, location: PostgresURL.redacted(url)).migrated()
+    }
+
+    /// The store, migrated; closed when migrating fails.
+    private func migrated() async throws -> SQLStore {
         do {
-            try await store.migrate()
+            try await migrate()
         } catch {
-            try? await store.close()
+            try? await close()
             throw error
         }
-        return store
+        return self
     }
 
     private static func openSQLite(path: String, logger: Logger) async throws -> SQLStore {

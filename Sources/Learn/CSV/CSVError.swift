@@ -9,6 +9,18 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
     case missingColumn(file: String, name: String, role: String, suggestion: String?, available: [String])
     case badTimestamp(file: String, row: Int, column: String, text: String)
 
+    /// The same error with its row moved down by `offset` (a chunk's row 1 is the file's row `offset + 1`).
+    public func shiftingRows(by offset: Int) -> CSVError {
+        switch self {
+        case .binary(let f, let row): .binary(file: f, row: row + offset)
+        case .invalidUTF8(let f, let row, let column): .invalidUTF8(file: f, row: row + offset, column: column)
+        case .ragged(let f, let row, let expected, let found): .ragged(file: f, row: row + offset, expected: expected, found: found)
+        case .unterminatedQuote(let f, let row): .unterminatedQuote(file: f, row: row + offset)
+        case .badTimestamp(let f, let row, let column, let text): .badTimestamp(file: f, row: row + offset, column: column, text: text)
+        case .empty, .headerOnly, .missingColumn: self
+        }
+    }
+
     public var description: String {
         switch self {
         case .empty(let f): "\(f): the file is empty"

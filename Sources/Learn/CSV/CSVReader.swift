@@ -1,36 +1,51 @@
 import Foundation
 
-/// Reads CSV as test benches and spreadsheets write it, in bounded memory: the file is read in
-/// blocks and handed out one record at a time as byte ranges, so no `String` is made per cell.
+/// Reads CSV as test benches and spreadsheets write it, in bounded memory: the file is cut into
+/// chunks of whole records (``CSVChunker``), and each record is handed out as byte ranges of its
+/// chunk (``CSVRecord``), so no `String` is made per cell.
 ///
 /// Handles `,` `;` and tab (sniffed from the header unless given), quoted cells with embedded
-/// delimiters, quotes and newlines, a UTF-8 BOM, and CRLF line ends.
+/// delimiters, quotes and newlines, a UTF-8 BOM, and CRLF line ends. Rows are numbered as records,
+/// the header being row 1.
 public final class CSVReader {
     public let file: String
-    public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
-    public private(set) var header: [String] = []
+    public let delimiter: UInt8
+    public let header: [String]
     private let handle: FileHandle
-    private let blockSize: Int
-    private var block: [UInt8] = []
-    private var position = 0
-    private var atEOF = false
+    private var chunker: CSVChunker
 
     /// Opens `url` and reads its header.
     public init(url: URL, delimiter: UInt8? = nil, displayName: String? = nil, blockSize: Int = 1 << 22) throws {
-        file = displayName ?? url.path
+        let file = displayName ?? url.path
+        self.file = file
         handle = try FileHandle(forReadingFrom: url)
-        self.blockSize = blockSize
-        try refill()
-        if block.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-        if block.count - position == 0 { throw CSVError.empty(file: file) }
-        let firstLine = block[position...].prefix { $0 != UInt8(ascii: "\n") }
-        self.delimiter = delimiter ?? Self.sniff(firstLine)
-        var record = CSVRecord()
-        guard try next(into: &record, row: 1) else { throw CSVError.empty(file: file) }
-        for i in 0..<record.count {
-            guard let name = record.string(i) else { throw CSVError.invalidUTF8(file: file, row: 1, column: "#\(i + 1)") }
-            header.append(name.trimmingCharacters(in: .whitespaces))
+        // Enough of the file to hold the first line, from which the delimiter is sniffed.
+        var first: [UInt8] = []
+        while !first.contains(UInt8(ascii: "\n")), let more = try handle.read(upToCount: blockSize), !more.isEmpty {
+            first += more
         }
+        if first.starts(with: [0xEF, 0xBB, 0xBF]) { first.removeFirst(3) }
+        if first.isEmpty { throw CSVError.empty(file: file) }
+        let delimiter = delimiter ?? Self.sniff(first.prefix { $0 != UInt8(ascii: "\n") })
+        self.delimiter = delimiter
+        chunker = CSVChunker(descriptor: handle.fileDescriptor, delimiter: delimiter, blockSize: blockSize, pending: first)
+        // The header is the first record of the first chunk; the rest of that chunk is data.
+        guard let chunk = try chunker.next() else { throw CSVError.empty(file: file) }
+        var header: [String] = []
+        let rest = try chunk.withUnsafeBufferPointer { p -> [UInt8] in
+            var parser = CSVRecordParser(bytes: p, delimiter: delimiter)
+            var record = CSVRecord()
+            record.base = p
+            do { _ = try parser.next(into: &record) } catch { throw CSVError.unterminatedQuote(file: file, row: 1) }
+            if memchr(p.baseAddress!, 0, parser.position) != nil { throw CSVError.binary(file: file, row: 1) }
+            for i in 0..<record.count {
+                guard let name = record.string(i) else { throw CSVError.invalidUTF8(file: file, row: 1, column: "#\(i + 1)") }
+                header.append(name.trimmingCharacters(in: .whitespaces))
+            }
+            return Array(p[parser.position...])
+        }
+        self.header = header
+        chunker.pushBack(rest)
     }
 
     deinit { try? handle.close() }
@@ -48,133 +63,49 @@ public final class CSVReader {
         return counts[best] > 0 ? candidates[best] : UInt8(ascii: ",")
     }
 
-    private func refill() throws {
-        guard !atEOF else { return }
-        let data = try handle.read(upToCount: blockSize) ?? Data()
-        if data.isEmpty { atEOF = true; return }
-        block.removeFirst(position)
-        position = 0
-        block.append(contentsOf: data)
-    }
-
-    /// Calls `body` with each data record and its row number (the header is row 1).
+    /// Calls `body` with each data record and its row number, in file order, on this thread.
     /// Every record has as many cells as the header, or the read fails with ``CSVError/ragged``.
     public func forEachRecord(_ body: (borrowing CSVRecord, Int) throws -> Void) throws {
-        var record = CSVRecord()
-        var row = 1
-        var sawData = false
-        while true {
-            row += 1
-            guard try next(into: &record, row: row) else { break }
-            if record.count == 1 && record.isEmpty(0) { continue }  // blank line
-            guard record.count == header.count else {
-                throw CSVError.ragged(file: file, row: row, expected: header.count, found: record.count)
+        var rowsBefore = 1, dataRecords = 0
+        while let bytes = try chunker.next() {
+            let chunk = CSVChunk(bytes: bytes, delimiter: delimiter, fieldCount: header.count, file: file)
+            do {
+                try chunk.forEachRecord { record, row in try body(record, rowsBefore + row) }
+            } catch let error as CSVError {
+                throw error.shiftingRows(by: rowsBefore)
             }
-            sawData = true
-            try body(record, row)
+            rowsBefore += chunk.records
+            dataRecords += chunk.dataRecords
         }
-        if !sawData { throw CSVError.headerOnly(file: file) }
+        if dataRecords == 0 { throw CSVError.headerOnly(file: file) }
     }
 
-    /// Parses the next record into `record`; false at the end of the file.
-    private func next(into record: inout CSVRecord, row: Int) throws -> Bool {
-        record.reset()
-        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        var inQuotes = false
-        var fieldStarted = false
-        var any = false
+    /// Parses the file on `parallelism` threads: `parse` runs on chunks of whole records
+    /// concurrently (rows in its errors counted from the chunk's start, as ``CSVChunk`` does), then
+    /// `consume` gets the results in file order with the number of rows before the chunk. The
+    /// first error in file order is thrown, with rows counted from the start of the file.
+    /// Memory: about `parallelism` chunks of the file at a time.
+    public func forEachChunk<T>(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                parse: @Sendable (CSVChunk) throws -> T,
+                                consume: (T, _ rowsBefore: Int) throws -> Void) throws {
+        var rowsBefore = 1, dataRecords = 0
         while true {
-            if position >= block.count {
-                try refill()
-                if position >= block.count {
-                    if inQuotes { throw CSVError.unterminatedQuote(file: file, row: row) }
-                    if any { record.endField() }
-                    return any
-                }
+            var batch: [CSVChunk] = []
+            while batch.count < max(1, parallelism), let bytes = try chunker.next() {
+                batch.append(CSVChunk(bytes: bytes, delimiter: delimiter, fieldCount: header.count, file: file))
             }
-            let byte = block[position]
-            position += 1
-            any = true
-            if byte == 0 { throw CSVError.binary(file: file, row: row) }
-            if inQuotes {
-                if byte == quote {
-                    if position >= block.count { try refill() }
-                    if position < block.count && block[position] == quote {
-                        record.append(quote)
-                        position += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    record.append(byte)
+            if batch.isEmpty { break }
+            let results = parallelMap(batch) { chunk in Result { try parse(chunk) } }
+            for (k, chunk) in batch.enumerated() {
+                switch results[k] {
+                case .success(let value): try consume(value, rowsBefore)
+                case .failure(let error as CSVError): throw error.shiftingRows(by: rowsBefore)
+                case .failure(let error): throw error
                 }
-                continue
-            }
-            switch byte {
-            case delimiter:
-                record.endField()
-                fieldStarted = false
-            case lf:
-                record.endField()
-                return true
-            case cr:
-                continue
-            case quote where !fieldStarted:
-                inQuotes = true
-                fieldStarted = true
-            default:
-                record.append(byte)
-                fieldStarted = true
+                rowsBefore += chunk.records
+                dataRecords += chunk.dataRecords
             }
         }
+        if dataRecords == 0 { throw CSVError.headerOnly(file: file) }
     }
-}
-
-/// One CSV record: cells as byte ranges of a reused buffer.
-public struct CSVRecord: ~Copyable {
-    private var bytes: [UInt8] = []
-    private var ends: [Int] = []
-    private var start = 0
-
-    init() {
-        bytes.reserveCapacity(1024)
-        ends.reserveCapacity(64)
-    }
-
-    mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        start = 0
-    }
-
-    mutating func append(_ byte: UInt8) { bytes.append(byte) }
-
-    mutating func endField() {
-        ends.append(bytes.count)
-    }
-
-    public var count: Int { ends.count }
-
-    private func range(_ i: Int) -> Range<Int> {
-        (i == 0 ? 0 : ends[i - 1])..<ends[i]
-    }
-
-    public func isEmpty(_ i: Int) -> Bool { range(i).isEmpty }
-
-    /// The cell as text; nil when it is not valid UTF-8.
-    public func string(_ i: Int) -> String? {
-        bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range(i)]), as: UTF8.self) }
-    }
-
-    /// The cell as a number: `.missing` for the spellings of "no value", `.bad` for text that is not a number.
-    public func number(_ i: Int) -> NumberCell {
-        bytes.withUnsafeBufferPointer { NumberParser.parse(UnsafeBufferPointer(rebasing: $0[range(i)])) }
-    }
-}
-
-/// What a numeric cell held.
-public enum NumberCell: Equatable {
-    case value(Double)
-    case missing
-    case bad
 }

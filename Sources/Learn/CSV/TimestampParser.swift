@@ -4,9 +4,20 @@ import Foundation
 /// fraction, `T` or a space) or epoch numbers (seconds; milliseconds when above 10^11).
 public enum TimestampParser {
     public static func seconds(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if let n = Double(t) { return abs(n) > 1e11 ? n / 1000 : n }
-        let b = Array(t.utf8)
+        var text = text
+        return text.withUTF8 { seconds($0) }
+    }
+
+    /// The same from a cell's bytes, without making a `String`.
+    public static func seconds(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
+        var lo = 0, hi = cell.count
+        while lo < hi, cell[lo] == 0x20 || cell[lo] == 0x09 { lo += 1 }
+        while hi > lo, cell[hi - 1] == 0x20 || cell[hi - 1] == 0x09 { hi -= 1 }
+        let b = UnsafeBufferPointer(rebasing: cell[lo..<hi])
+        if b.count < 10 || b[4] != UInt8(ascii: "-") {
+            guard case .value(let n) = NumberParser.parse(b), n.isFinite else { return nil }
+            return abs(n) > 1e11 ? n / 1000 : n
+        }
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
             var v = 0

@@ -4,18 +4,19 @@ import Foundation
 enum FeatureExtractor {
     static let perChannel = ["mean", "std", "min", "max", "last", "slope", "win_mean_max", "win_mean_min", "win_std_mean"]
 
-    static func features(_ exam: ExamSeries, channelNames: [String], window: Int, step: Int) -> ([String], [Double]) {
-        var names: [String] = []
+    /// `<channel>_<feature>` for each channel, in the order ``features(_:window:step:)`` returns values.
+    static func names(_ channelNames: [String]) -> [String] {
+        channelNames.flatMap { channel in perChannel.map { "\(channel)_\($0)" } }
+    }
+
+    static func features(_ exam: ExamSeries, window: Int, step: Int) -> [Double] {
         var values: [Double] = []
-        names.reserveCapacity(channelNames.count * perChannel.count)
-        values.reserveCapacity(channelNames.count * perChannel.count)
+        values.reserveCapacity(exam.channels.count * perChannel.count)
         let t0 = exam.times.first ?? 0
-        for (k, channel) in channelNames.enumerated() {
-            let x = exam.channels[k]
+        for x in exam.channels {
             values += x.withUnsafeBufferPointer { summary($0, times: exam.times, t0: t0, window: window, step: step) }
-            names += perChannel.map { "\(channel)_\($0)" }
         }
-        return (names, values)
+        return values
     }
 
     private static func summary(_ x: UnsafeBufferPointer<Double>, times: [Double], t0: Double, window: Int, step: Int) -> [Double] {

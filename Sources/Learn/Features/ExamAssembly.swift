@@ -1,0 +1,150 @@
+import Foundation
+
+/// Puts parsed chunks back together into exams (in the order the file first names them) and turns
+/// each exam into samples as soon as its rows have ended, on all cores.
+struct ExamAssembly {
+    struct Sample: Sendable {
+        var id: String
+        var label: String
+        var start: Double
+        var features: [Double]
+    }
+
+    private struct Featurized: Sendable {
+        var samples: [Sample]
+        var outcome: ExamCleaner.Outcome
+    }
+
+    let settings: Preprocessor
+    let channelNames: [String]
+    let grouped: Bool
+    private(set) var rowsRead = 0
+    private(set) var missing: [Int]
+    private(set) var bad: [Int]
+    /// Per exam, in first-seen order: its samples once computed (grouped: one; a single series: one per window).
+    private(set) var samples: [[Sample]?] = []
+    private var outcomes: [ExamCleaner.Outcome?] = []
+    private var indexByID: [String: Int] = [:]
+    /// The exam whose rows are being read, and the exams whose rows have ended.
+    private var open: (index: Int, exam: ExamSeries)?
+    private var ended: [(index: Int, exam: ExamSeries)] = []
+    /// Exams met again after their rows had ended: set aside and gathered by a second read.
+    private(set) var scattered: Set<String> = []
+    /// The most rows held at once (exams being read or waiting for features): what bounds memory.
+    private(set) var peakRowsHeld = 0
+    private var gathering: [String: ExamSeries] = [:]
+
+    init(settings: Preprocessor, channelNames: [String], grouped: Bool) {
+        self.settings = settings
+        self.channelNames = channelNames
+        self.grouped = grouped
+        missing = Array(repeating: 0, count: channelNames.count)
+        bad = Array(repeating: 0, count: channelNames.count)
+    }
+
+    /// What cleaning dropped, over the exams kept.
+    var cleaning: ExamCleaner.Outcome {
+        outcomes.reduce(into: ExamCleaner.Outcome()) { total, outcome in
+            guard let outcome else { return }
+            total.droppedMissing += outcome.droppedMissing
+            total.duplicateRows += outcome.duplicateRows
+            total.duplicateTimes += outcome.duplicateTimes
+        }
+    }
+
+    /// First read: one chunk's rows, in file order.
+    mutating func add(_ rows: ExamRows) {
+        rowsRead += rows.rowsRead
+        for k in missing.indices {
+            missing[k] += rows.missing[k]
+            bad[k] += rows.bad[k]
+        }
+        for r in rows.runs.indices {
+            let id = rows.runs[r].id
+            if open?.exam.id != id {
+                endOpenExam()
+                if let index = indexByID[id] {
+                    scattered.insert(id)
+                    open = (index, ExamSeries(id: id, channelCount: channelNames.count))
+                } else {
+                    indexByID[id] = samples.count
+                    open = (samples.count, ExamSeries(id: id, channelCount: channelNames.count))
+                    samples.append(nil)
+                    outcomes.append(nil)
+                }
+            }
+            open!.exam.append(rows, run: r)
+        }
+        featurizeEnded()
+    }
+
+    mutating func finishFirstRead() {
+        endOpenExam()
+        featurizeEnded()
+        for id in scattered {
+            samples[indexByID[id]!] = nil
+            outcomes[indexByID[id]!] = nil
+        }
+    }
+
+    /// Second read: rows of the scattered exams only.
+    mutating func gather(_ rows: ExamRows) {
+        for r in rows.runs.indices {
+            gathering[rows.runs[r].id, default: ExamSeries(id: rows.runs[r].id, channelCount: channelNames.count)].append(rows, run: r)
+        }
+    }
+
+    mutating func finishGathering() {
+        ended = gathering.map { (indexByID[$0.key]!, $0.value) }
+        gathering = [:]
+        featurizeEnded()
+    }
+
+    private mutating func endOpenExam() {
+        guard let exam = open else { return }
+        open = nil
+        if !scattered.contains(exam.exam.id) { ended.append(exam) }
+    }
+
+    private mutating func featurizeEnded() {
+        peakRowsHeld = max(peakRowsHeld, ended.reduce(open?.exam.count ?? 0) { $0 + $1.exam.count })
+        guard !ended.isEmpty else { return }
+        let (settings, channelNames, grouped) = (settings, channelNames, grouped)
+        let results: [Featurized]
+        if ended.count == 1 {
+            // Often the one long series: hand it over rather than copy it.
+            let exam = ended.removeLast()
+            ended = [(exam.index, ExamSeries(id: "", channelCount: 0))]
+            results = [Self.featurize(exam.exam, settings, channelNames, grouped)]
+        } else {
+            results = parallelMap(ended.map(\.exam)) { Self.featurize($0, settings, channelNames, grouped) }
+        }
+        for (exam, result) in zip(ended, results) {
+            samples[exam.index] = result.samples
+            outcomes[exam.index] = result.outcome
+        }
+        ended.removeAll(keepingCapacity: true)
+    }
+
+    private static func featurize(_ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool) -> Featurized {
+        let outcome = ExamCleaner.clean(&exam, fill: settings.fill, clip: settings.clip)
+        guard exam.count > 0 else { return Featurized(samples: [], outcome: outcome) }
+        if grouped {
+            let values = FeatureExtractor.features(exam, window: settings.window, step: settings.step ?? settings.window)
+            return Featurized(samples: [Sample(id: exam.id, label: exam.label, start: exam.times[0], features: values)], outcome: outcome)
+        }
+        // One long series: each window is a sample, labelled by the series' label.
+        var samples: [Sample] = []
+        let width = max(2, settings.window), stride = max(1, settings.step ?? settings.window)
+        var start = 0
+        while start + width <= exam.count {
+            var piece = ExamSeries(id: "\(start)", channelCount: channelNames.count)
+            piece.times = Array(exam.times[start..<(start + width)])
+            piece.channels = exam.channels.map { Array($0[start..<(start + width)]) }
+            let values = FeatureExtractor.features(piece, window: max(2, width / 4), step: max(1, width / 4))
+            samples.append(Sample(id: "window-\(start)", label: exam.label, start: piece.times[0], features: values))
+            start += stride
+        }
+        return Featurized(samples: samples, outcome: outcome)
+    }
+}

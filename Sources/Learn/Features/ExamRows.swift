@@ -1,0 +1,90 @@
+import Foundation
+
+/// Where the exam columns are in the file's header.
+struct ExamColumns: Sendable {
+    var file: String
+    /// nil: one long series without a group column.
+    var group: Int?
+    var groupName: String
+    var time: Int
+    var timeName: String
+    var label: Int
+    var labelName: String
+    var channels: [Int]
+}
+
+/// One chunk's rows, parsed (on any thread): consecutive rows of one exam form a run.
+struct ExamRows: Sendable {
+    struct Run: Sendable {
+        var id: String
+        /// The first non-empty label of the run's rows.
+        var label: String
+        /// The run's first row in ``ExamRows/times``; it ends where the next run starts.
+        var start: Int
+    }
+
+    var runs: [Run] = []
+    var times: [Double] = []
+    /// One column per channel, NaN for missing and bad cells.
+    var channels: [[Double]]
+    var missing: [Int]
+    var bad: [Int]
+    var rowsRead = 0
+
+    func end(of run: Int) -> Int { run + 1 < runs.count ? runs[run + 1].start : times.count }
+
+    /// Parses `chunk`; with `only`, keeps just the rows of those exams. Rows in errors are the chunk's.
+    static func parse(_ chunk: CSVChunk, columns c: ExamColumns, only: Set<String>? = nil) throws -> ExamRows {
+        let k = c.channels.count
+        var rows = ExamRows(channels: Array(repeating: [], count: k), missing: Array(repeating: 0, count: k),
+                            bad: Array(repeating: 0, count: k))
+        let estimate = chunk.bytes.count / 48
+        rows.times.reserveCapacity(estimate)
+        for j in 0..<k { rows.channels[j].reserveCapacity(estimate) }
+        var currentID: [UInt8] = []
+        var inRun = false, keep = true
+        try chunk.forEachRecord { record, row in
+            rows.rowsRead += 1
+            // The group cell is compared as bytes; a String is made only when the exam changes.
+            if let g = c.group {
+                if !inRun || !record.rawEquals(g, currentID) {
+                    currentID = record.rawBytes(g)
+                    guard let id = record.string(g) else { throw CSVError.invalidUTF8(file: c.file, row: row, column: c.groupName) }
+                    keep = only?.contains(id) ?? true
+                    if keep { rows.runs.append(Run(id: id, label: "", start: rows.times.count)) }
+                    inRun = true
+                }
+            } else if !inRun {
+                rows.runs.append(Run(id: "series", label: "", start: 0))
+                inRun = true
+            }
+            guard keep else { return }
+            if rows.runs[rows.runs.count - 1].label.isEmpty {
+                guard let label = record.string(c.label) else { throw CSVError.invalidUTF8(file: c.file, row: row, column: c.labelName) }
+                rows.runs[rows.runs.count - 1].label = label.trimmingCharacters(in: .whitespaces)
+            }
+            guard let time = record.withBytes(c.time, { TimestampParser.seconds($0) }) else {
+                throw CSVError.badTimestamp(file: c.file, row: row, column: c.timeName, text: record.string(c.time) ?? "(invalid UTF-8)")
+            }
+            rows.times.append(time)
+            for j in 0..<k {
+                switch record.number(c.channels[j]) {
+                case .value(let v): rows.channels[j].append(v)
+                case .missing: rows.missing[j] += 1; rows.channels[j].append(.nan)
+                case .bad: rows.bad[j] += 1; rows.channels[j].append(.nan)
+                }
+            }
+        }
+        return rows
+    }
+}
+
+extension ExamSeries {
+    /// Appends run `r` of `rows`.
+    mutating func append(_ rows: ExamRows, run r: Int) {
+        let range = rows.runs[r].start..<rows.end(of: r)
+        if label.isEmpty { label = rows.runs[r].label }
+        times.append(contentsOf: rows.times[range])
+        for j in channels.indices { channels[j].append(contentsOf: rows.channels[j][range]) }
+    }
+}

@@ -7,17 +7,17 @@ enum RunPageJSON {
     static func encode(_ page: RunPage) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 * page.runs.count + 64)
-        out += Array(#"{"#.utf8)
+        out.append(UInt8(ascii: "{"))
         if let next = page.nextBefore {
-            out += Array(#""next_before":"#.utf8)
+            out.append(contentsOf: #""next_before":"#.utf8)
             string(next, into: &out)
             out.append(UInt8(ascii: ","))
         }
-        out += Array(#""runs":["#.utf8)
+        out.append(contentsOf: #""runs":["#.utf8)
         for (index, run) in page.runs.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             // Keys in sorted order; absent optionals are left out, as the encoder does.
-            out += Array(#"{"created_at":"#.utf8)
+            out.append(contentsOf: #"{"created_at":"#.utf8)
             string(ISO8601Millis.string(from: run.createdAt), into: &out)
             if let value = run.datasetId { field("dataset_id", into: &out); string(value, into: &out) }
             if let value = run.durationSeconds { field("duration_seconds", into: &out); number(value, into: &out) }
@@ -30,18 +30,22 @@ enum RunPageJSON {
             field("workflow", into: &out); string(run.workflow, into: &out)
             out.append(UInt8(ascii: "}"))
         }
-        out += Array("]}".utf8)
+        out.append(contentsOf: "]}".utf8)
         return out
     }
 
-    private static func field(_ name: String, into out: inout [UInt8]) {
-        out += Array(",\"\(name)\":".utf8)
+    private static func field(_ name: StaticString, into out: inout [UInt8]) {
+        out.append(contentsOf: #",""#.utf8)
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: #"":"#.utf8)
     }
 
     /// JSON string escaping as JSONEncoder does it with `.withoutEscapingSlashes`.
     private static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        var text = text
+        text.withUTF8 { bytes in
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
@@ -55,6 +59,7 @@ enum RunPageJSON {
                 out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             default: out.append(byte)
             }
+        }
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -15,7 +15,7 @@ extension SQLStore {
             let candidates = try await db.raw("""
                 SELECT run_id, step_id FROM steps
                 WHERE state = 'ready' AND (not_before IS NULL OR not_before <= \(bind: t)) \(runFilter)
-                ORDER BY run_id, position LIMIT \(bind: limit) \(lock)
+                ORDER BY run_id, position LIMIT \(literal: limit) \(lock)
                 """).all().map { (try $0.decode(column: "run_id", as: String.self), try $0.decode(column: "step_id", as: String.self)) }
             guard !candidates.isEmpty else { return [] }
 

@@ -20,6 +20,17 @@ import Testing
         #expect(abs(m.values["log_loss"]! - logLoss) < 1e-12)
     }
 
+    @Test func logLossTakesProbabilitiesAsGiven() {
+        // scikit-learn's log_loss clips to [eps, 1 - eps] and does not renormalize rows that miss a
+        // sum of 1 (XGBoost's float32 softprob rows do, by ~1e-7): -(log 0.5 + log 0.25) / 2.
+        let m = ClassificationMetrics(actual: ["a", "b"], predicted: ["a", "a"], classes: ["a", "b", "c"],
+                                      probabilities: [[0.5, 0.3, 0.1], [0.5, 0.25, 0.1]])
+        #expect(abs(m.values["log_loss"]! + (log(0.5) + log(0.25)) / 2) < 1e-15)
+        // A probability of 0 for the true class costs -log(eps), as in scikit-learn.
+        let zero = ClassificationMetrics(actual: ["b"], predicted: ["a"], classes: ["a", "b"], probabilities: [[1, 0]])
+        #expect(zero.values["log_loss"] == -log(Double.ulpOfOne))
+    }
+
     @Test func rocAUCCountsTiesAsHalf() {
         #expect(ClassificationMetrics.rocAUC(scores: [0.5, 0.5, 0.5, 0.5], positives: [true, false, true, false]) == 0.5)
         #expect(ClassificationMetrics.rocAUC(scores: [0.1, 0.2], positives: [true, true]) == nil)

@@ -2,7 +2,7 @@
 
 Drives the real `flowrun` binary (train + evaluate steps through a workflow) on shared synthetic
 feature tables (binary, 4-class with text labels, regression), then recomputes everything in Python:
-  - metrics equal scikit-learn's on the same predictions (1e-9)
+  - metrics equal scikit-learn's on the same predictions (1e-12; the issue asks 1e-9, see METRIC_TOL)
   - ridge coefficients equal Ridge(alpha); logistic ones LogisticRegression(solver="liblinear"),
     one-vs-rest for more than two classes (1e-6)
   - random forest / gradient boosting accuracy (R² for regression) within 1 point (0.01) of
@@ -33,6 +33,10 @@ failures = []
 # predictions.csv writes probabilities with "%.6f": a value is at most half a unit of the 6th decimal
 # away from the exact one (plus the binary rounding of that decimal).
 CSV_ROUNDING = 5e-7 + 1e-12
+# Metrics: the issue asks for 1e-9. Both sides sum the same doubles, so they agree to rounding
+# (≤ 1e-14 here); a gap above that is a different definition. One such, a log loss that renormalized
+# XGBoost's float32 probabilities, was 5e-10 off: inside 1e-9, caught at 1e-12.
+METRIC_TOL = 1e-12
 
 
 def check(name, ok, detail=""):
@@ -42,7 +46,7 @@ def check(name, ok, detail=""):
 
 
 def check_close(name, ours, theirs, tol):
-    check(name, abs(ours - theirs) <= tol, f"{ours:.12f} vs {theirs:.12f}")
+    check(name, abs(ours - theirs) <= tol, f"{ours:.12f} vs {theirs:.12f}, diff {abs(ours - theirs):.1e}")
 
 
 # ---------------------------------------------------------------------------------------- fixtures
@@ -253,7 +257,7 @@ def check_classifier(work, model_type, fixture):
     check(f"{label} reports every metric scikit-learn computes", not missing, f"missing {missing}" if missing else "")
     for name, value in expected.items():
         if name in ours:
-            check_close(f"{label} {name} = scikit-learn", ours[name], value, 1e-9)
+            check_close(f"{label} {name} = scikit-learn", ours[name], value, METRIC_TOL)
 
 
 # -------------------------------------------------------------------------------------- regression
@@ -263,7 +267,7 @@ def check_regression_metrics(label, report, preds):
     for name, fn in {"mae": M.mean_absolute_error, "r2": M.r2_score, "mape": M.mean_absolute_percentage_error,
                      "rmse": M.root_mean_squared_error}.items():
         value = fn(actual, predicted)
-        check_close(f"{label} {name} = scikit-learn", report["metrics"][name], value, 1e-9 * max(1, abs(value)))
+        check_close(f"{label} {name} = scikit-learn", report["metrics"][name], value, METRIC_TOL * max(1, abs(value)))
 
 
 def check_regressor(work, model_type, fixture):

@@ -48,8 +48,9 @@ public struct ClassificationMetrics: Sendable, Codable {
             let truth = actual.map { index[$0] ?? -1 }
             var loss = 0.0
             for (row, t) in truth.enumerated() where t >= 0 {
-                let total = probabilities[row].reduce(0, +)
-                let p = min(max(probabilities[row][t] / total, Double.ulpOfOne), 1 - Double.ulpOfOne)
+                // As scikit-learn's log_loss: clipped to [eps, 1 - eps], not renormalized (XGBoost's
+                // float32 probabilities miss a sum of 1 by ~1e-7; scikit-learn uses them as they are).
+                let p = min(max(probabilities[row][t], Double.ulpOfOne), 1 - Double.ulpOfOne)
                 loss -= log(p)
             }
             values["log_loss"] = loss / n

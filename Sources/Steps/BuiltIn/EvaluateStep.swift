@@ -31,9 +31,8 @@ public struct EvaluateStep: Step {
                 context.log.warning("test labels never seen in training: \(unseen.sorted().joined(separator: ", ")) — those rows count as errors")
             }
             let classes = model.classes + unseen.sorted()
-            let probabilities = unseen.isEmpty ? predictions.probabilities : predictions.probabilities?.map { $0 + Array(repeating: 0, count: unseen.count) }
             let result = ClassificationMetrics(actual: table.labels, predicted: predictions.labels, classes: classes,
-                                               probabilities: probabilities)
+                                               probabilities: predictions.probabilities, modelClasses: model.classes.count)
             metrics = result.values
             report["classes"] = classes
             report["confusion_matrix"] = result.confusion

@@ -42,6 +42,13 @@ public struct StepContext: Sendable {
     public func path(_ text: String) -> URL {
         text.hasPrefix("/") ? URL(fileURLWithPath: text) : dataRoot.appendingPathComponent(text)
     }
+
+    /// ``path(_:)`` of a file that must exist: else fails with `with.<parameter>: <text>: no such file`.
+    public func existingFile(_ text: String, parameter: String) throws -> URL {
+        let url = path(text)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw StepError.failed("with.\(parameter): \(text): no such file") }
+        return url
+    }
 }
 
 /// Creates the artifact folder once, on first use.

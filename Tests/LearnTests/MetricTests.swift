@@ -20,6 +20,36 @@ import Testing
         #expect(abs(m.values["log_loss"]! - logLoss) < 1e-12)
     }
 
+    @Test func logLossTakesProbabilitiesAsGiven() {
+        // scikit-learn's log_loss clips to [eps, 1 - eps] and does not renormalize rows that miss a
+        // sum of 1 (XGBoost's float32 softprob rows do, by ~1e-7): -(log 0.5 + log 0.25) / 2.
+        let m = ClassificationMetrics(actual: ["a", "b"], predicted: ["a", "a"], classes: ["a", "b", "c"],
+                                      probabilities: [[0.5, 0.3, 0.1], [0.5, 0.25, 0.1]])
+        #expect(abs(m.values["log_loss"]! + (log(0.5) + log(0.25)) / 2) < 1e-15)
+        // A probability of 0 for the true class costs -log(eps), as in scikit-learn.
+        let zero = ClassificationMetrics(actual: ["b"], predicted: ["a"], classes: ["a", "b"], probabilities: [[1, 0]])
+        #expect(zero.values["log_loss"] == -log(Double.ulpOfOne))
+    }
+
+    @Test func labelsTheModelNeverSawCountAsErrorsAndKeepBinaryMetricsBinary() {
+        // A pass/fail model; two test rows are labelled "unknown". Confusion (rows actual, columns
+        // predicted; fail, pass, unknown): fail [1 1 0], pass [0 2 0], unknown [1 1 0].
+        let m = ClassificationMetrics(
+            actual: ["fail", "fail", "pass", "pass", "unknown", "unknown"], predicted: ["fail", "pass", "pass", "pass", "fail", "pass"],
+            classes: ["fail", "pass", "unknown"],
+            probabilities: [[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.3, 0.7], [0.6, 0.4], [0.1, 0.9]], modelClasses: 2)
+        #expect(m.confusion == [[1, 1, 0], [0, 2, 0], [1, 1, 0]])
+        #expect(m.values["accuracy"] == 0.5)
+        // Still the binary metrics on "fail": the unknown row predicted fail is a false positive.
+        #expect(m.values["precision"] == 0.5 && m.values["recall"] == 0.5 && m.values["f1"] == 0.5)
+        #expect(m.values["precision_macro"] == nil)
+        #expect(m.values["balanced_accuracy"] == 0.5, "recalls 0.5, 1 and 0 for the unknown class")
+        // ROC AUC of P(fail) with the unknown rows among the negatives: 7 of 8 pairs ordered right.
+        #expect(m.values["roc_auc"] == 7.0 / 8)
+        let logLoss = -(log(0.9) + log(0.4) + log(0.8) + log(0.7) + 2 * log(Double.ulpOfOne)) / 6
+        #expect(abs(m.values["log_loss"]! - logLoss) < 1e-12)
+    }
+
     @Test func rocAUCCountsTiesAsHalf() {
         #expect(ClassificationMetrics.rocAUC(scores: [0.5, 0.5, 0.5, 0.5], positives: [true, false, true, false]) == 0.5)
         #expect(ClassificationMetrics.rocAUC(scores: [0.1, 0.2], positives: [true, true]) == nil)

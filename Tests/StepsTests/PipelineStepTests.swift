@@ -5,21 +5,8 @@ import Steps
 import Testing
 
 /// preprocess → train → evaluate called as the engine calls them, on generated exam data.
-@Suite struct PipelineStepTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steps-\(UUID().uuidString)")
-
-    func context(_ step: String, _ parameters: [String: Value]) throws -> StepContext {
-        let artifacts = dir.appendingPathComponent(step)
-        try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        return StepContext(runID: "r", stepID: step, attempt: 1, parameters: Parameters(parameters),
-                           artifactDirectory: artifacts, dataRoot: dir, log: .discard)
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        return name
-    }
+@Suite struct PipelineStepTests: StepScratch {
+    let dir = Self.newDirectory()
 
     @Test func sampleDataEndToEnd() async throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

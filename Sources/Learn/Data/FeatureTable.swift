@@ -43,11 +43,14 @@ public struct FeatureTable: Sendable, Equatable {
 
 extension FeatureTable {
     public enum FileError: Error, CustomStringConvertible {
+        /// Rows are numbered as in ``CSVError``: the header is row 1.
         case malformed(file: String, line: Int, message: String)
+        case notANumber(file: String, row: Int, column: String, text: String)
 
         public var description: String {
             switch self {
-            case .malformed(let file, let line, let message): "\(file):\(line): \(message)"
+            case .malformed(let file, let line, let message): "\(file): row \(line): \(message)"
+            case .notANumber(let file, let row, let column, let text): "\(file): row \(row), column '\(column)': '\(text)' is not a number"
             }
         }
     }
@@ -67,38 +70,41 @@ extension FeatureTable {
         try Data(text.utf8).write(to: url, options: .atomic)
     }
 
-    /// Reads a table written by ``write(to:)``.
-    public static func read(from url: URL) throws -> FeatureTable {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).makeIterator()
-        guard let header = lines.next() else {
-            throw FileError.malformed(file: url.path, line: 1, message: "empty feature table")
-        }
-        let names = splitRow(header)
+    /// Reads a table written by ``write(to:)`` with ``CSVReader``, so a bad file fails as an exam CSV
+    /// does, naming the file (`displayName`, else the path), the row (the header is row 1) and the
+    /// column: invalid UTF-8 in an id or label, a NUL byte, a ragged row, an empty file. A header
+    /// with no rows is an empty table (the steps say what they need).
+    public static func read(from url: URL, displayName: String? = nil) throws -> FeatureTable {
+        let reader = try CSVReader(url: url, delimiter: UInt8(ascii: ","), displayName: displayName)
+        let file = reader.file
+        let names = reader.header
         guard names.count >= 2, names[0] == "id", names[1] == "label" else {
-            throw FileError.malformed(file: url.path, line: 1, message: "expected header `id,label,…`")
+            throw FileError.malformed(file: file, line: 1, message: "expected header `id,label,…`")
         }
         let p = names.count - 2
         var ids = [String](), labels = [String](), values = [Double]()
-        var lineNumber = 1
-        while let line = lines.next() {
-            lineNumber += 1
-            let cells = splitRow(line)
-            guard cells.count == names.count else {
-                throw FileError.malformed(file: url.path, line: lineNumber,
-                                          message: "expected \(names.count) cells, found \(cells.count)")
-            }
-            ids.append(cells[0])
-            labels.append(cells[1])
-            for c in 0..<p {
-                let cell = cells[c + 2]
-                if cell.isEmpty { values.append(.nan); continue }
-                guard let v = Double(cell) else {
-                    throw FileError.malformed(file: url.path, line: lineNumber,
-                                              message: "column '\(names[c + 2])': not a number: \(cell)")
+        do {
+            try reader.forEachRecord { record, row in
+                guard let id = record.string(0) else { throw CSVError.invalidUTF8(file: file, row: row, column: "id") }
+                guard let label = record.string(1) else { throw CSVError.invalidUTF8(file: file, row: row, column: "label") }
+                ids.append(id)
+                labels.append(label)
+                for c in 0..<p {
+                    switch record.number(c + 2) {
+                    case .value(let v): values.append(v)
+                    case .missing: values.append(.nan)
+                    case .bad:
+                        guard let text = record.string(c + 2) else { throw CSVError.invalidUTF8(file: file, row: row, column: names[c + 2]) }
+                        // Swift's own spellings too ("inf", "-inf"), which `write` uses for infinities.
+                        guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                            throw FileError.notANumber(file: file, row: row, column: names[c + 2], text: text)
+                        }
+                        values.append(v)
+                    }
                 }
-                values.append(v)
             }
+        } catch CSVError.headerOnly {
+            // No rows: an empty table.
         }
         return FeatureTable(ids: ids, labels: labels, featureNames: Array(names.dropFirst(2)), values: values)
     }
@@ -106,24 +112,5 @@ extension FeatureTable {
     private static func escape(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
-    private static func splitRow(_ line: Substring) -> [String] {
-        var cells = [String](), cell = "", quoted = false
-        var chars = line.makeIterator()
-        while let ch = chars.next() {
-            if quoted {
-                if ch == "\"" {
-                    // A doubled quote inside a quoted cell is a literal quote.
-                    if let next = chars.next() {
-                        if next == "\"" { cell.append("\"") } else { quoted = false; if next == "," { cells.append(cell); cell = "" } else if next != "\r" { cell.append(next) } }
-                    } else { quoted = false }
-                } else { cell.append(ch) }
-            } else if ch == "\"" { quoted = true }
-            else if ch == "," { cells.append(cell); cell = "" }
-            else if ch != "\r" { cell.append(ch) }
-        }
-        cells.append(cell)
-        return cells
     }
 }

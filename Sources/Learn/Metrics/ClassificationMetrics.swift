@@ -8,12 +8,21 @@ public struct ClassificationMetrics: Sendable, Codable {
     public var values: [String: Double]
 
     /// - Parameters:
+    ///   - classes: the model's classes, then any test labels the model never saw in training.
+    ///   - probabilities: per row, one per model class in `classes` order; enables ROC AUC and log loss.
     ///   - positive: the positive class for binary precision/recall/F1 (see ``positiveClass(of:)``).
-    ///   - probabilities: per row, in `classes` order; enables ROC AUC and log loss.
-    public init(actual: [String], predicted: [String], classes: [String], probabilities: [[Double]]?, positive: String? = nil) {
+    ///   - modelClasses: how many of `classes` (the first ones) the model knows; nil: all of them.
+    ///     The others count as errors wherever they occur: a binary model's metrics stay binary
+    ///     (on its positive class), and the model's probabilities for the true class of such a row
+    ///     are 0 in log loss. ROC AUC averages over the model's classes only, with those rows
+    ///     among the negatives: the model gives no score for a class it never saw.
+    public init(actual: [String], predicted: [String], classes: [String], probabilities: [[Double]]?, positive: String? = nil,
+                modelClasses: Int? = nil) {
         self.classes = classes
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let k = classes.count
+        let known = min(modelClasses ?? k, k)
+        let positiveIndex = index[positive ?? Self.positiveClass(of: Array(classes.prefix(known)))] ?? 1
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
         for (a, p) in zip(actual, predicted) {
             if let i = index[a], let j = index[p] { confusion[i][j] += 1 }
@@ -29,11 +38,10 @@ public struct ClassificationMetrics: Sendable, Codable {
         let f1 = (0..<k).map { precision[$0] + recall[$0] > 0 ? 2 * precision[$0] * recall[$0] / (precision[$0] + recall[$0]) : 0 }
         let present = (0..<k).filter { support[$0] > 0 }
         values["balanced_accuracy"] = present.isEmpty ? 0 : present.reduce(0) { $0 + recall[$1] } / Double(present.count)
-        if k == 2 {
-            let pos = index[positive ?? Self.positiveClass(of: classes)] ?? 1
-            values["precision"] = precision[pos]
-            values["recall"] = recall[pos]
-            values["f1"] = f1[pos]
+        if known == 2 {
+            values["precision"] = precision[positiveIndex]
+            values["recall"] = recall[positiveIndex]
+            values["f1"] = f1[positiveIndex]
         } else {
             values["precision_macro"] = precision.reduce(0, +) / Double(k)
             values["recall_macro"] = recall.reduce(0, +) / Double(k)
@@ -44,21 +52,23 @@ public struct ClassificationMetrics: Sendable, Codable {
             values["recall_weighted"] = total > 0 ? (0..<k).reduce(0) { $0 + recall[$1] * Double(support[$1]) } / total : 0
             values["f1"] = values["f1_macro"]
         }
-        if let probabilities, probabilities.count == actual.count, !actual.isEmpty {
+        if let probabilities, probabilities.count == actual.count, !actual.isEmpty,
+           probabilities.allSatisfy({ $0.count >= known }) {
             let truth = actual.map { index[$0] ?? -1 }
             var loss = 0.0
             for (row, t) in truth.enumerated() where t >= 0 {
-                let total = probabilities[row].reduce(0, +)
-                let p = min(max(probabilities[row][t] / total, Double.ulpOfOne), 1 - Double.ulpOfOne)
+                // As scikit-learn's log_loss: clipped to [eps, 1 - eps], not renormalized (XGBoost's
+                // float32 probabilities miss a sum of 1 by ~1e-7; scikit-learn uses them as they are).
+                let p = min(max(t < known ? probabilities[row][t] : 0, Double.ulpOfOne), 1 - Double.ulpOfOne)
                 loss -= log(p)
             }
             values["log_loss"] = loss / n
-            if k == 2 {
-                let pos = index[positive ?? Self.positiveClass(of: classes)] ?? 1
+            if known == 2 {
+                let pos = positiveIndex
                 if let auc = Self.rocAUC(scores: probabilities.map { $0[pos] }, positives: truth.map { $0 == pos }) { values["roc_auc"] = auc }
             } else {
-                let aucs = (0..<k).compactMap { c in Self.rocAUC(scores: probabilities.map { $0[c] }, positives: truth.map { $0 == c }) }
-                if aucs.count == k { values["roc_auc"] = aucs.reduce(0, +) / Double(k) }
+                let aucs = (0..<known).compactMap { c in Self.rocAUC(scores: probabilities.map { $0[c] }, positives: truth.map { $0 == c }) }
+                if aucs.count == known { values["roc_auc"] = aucs.reduce(0, +) / Double(known) }
             }
         }
         self.values = values

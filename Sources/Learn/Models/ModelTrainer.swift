@@ -18,13 +18,15 @@ public enum ModelTrainer {
         return distinct.sorted()
     }
 
+    /// Errors about a row number it as the table's file does (``FeatureTable/write(to:)``: the
+    /// header is row 1, so table row 0 is row 2) and name its id.
     public static func train(_ table: FeatureTable, config: ModelConfig, log: (String) -> Void = { _ in }) throws -> TrainedModel {
         guard table.rowCount > 1 else { throw LearnError.badData("training needs at least 2 rows, got \(table.rowCount)") }
         guard table.columnCount > 0 else { throw LearnError.badData("training needs at least one feature column") }
         let labelled = table.labels.allSatisfy { !$0.isEmpty }
         guard labelled else {
             let row = table.labels.firstIndex(of: "") ?? 0
-            throw LearnError.badData("row \(row + 1) (id \(table.ids[row])): missing label")
+            throw LearnError.badData("row \(row + 2) (id \(table.ids[row])): missing label")
         }
         let task = config.task ?? inferTask(table.labels)
         log("task: \(task.rawValue)" + (config.task == nil ? " (inferred from \(Set(table.labels).count) distinct labels)" : ""))
@@ -48,7 +50,7 @@ public enum ModelTrainer {
         } else {
             for (row, label) in table.labels.enumerated() {
                 guard let v = Double(label), v.isFinite else {
-                    throw LearnError.badData("row \(row + 1) (id \(table.ids[row])): label '\(label)' is not a number, and the task is regression")
+                    throw LearnError.badData("row \(row + 2) (id \(table.ids[row])): label '\(label)' is not a number, and the task is regression")
                 }
                 y.append(v)
             }

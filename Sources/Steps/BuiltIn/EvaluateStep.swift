@@ -11,10 +11,12 @@ public struct EvaluateStep: Step {
 
     public func run(_ context: StepContext) async throws -> StepResult {
         let p = context.parameters
-        let model = try TrainedModel.load(from: context.path(try p.string("model")))
-        let table = try FeatureTable.read(from: context.path(try p.string("features")))
-        guard table.rowCount > 0 else { throw StepError.failed("with.features: the test table has no rows") }
-        let predictions = try model.predict(table)
+        let model = try TrainedModel.load(from: try context.existingFile(try p.string("model"), parameter: "model"))
+        let features = try p.string("features")
+        let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
+        guard table.rowCount > 0 else { throw StepError.failed("with.features: \(features): the test table has no rows") }
+        let predictions: Predictions
+        do { predictions = try model.predict(table) } catch let error as LearnError { throw StepError.failed("\(features): \(error)") }
         let dir = context.artifactDirectory
         var plots: [String] = []
         func plot(_ name: String, _ svg: String) throws {
@@ -31,9 +33,8 @@ public struct EvaluateStep: Step {
                 context.log.warning("test labels never seen in training: \(unseen.sorted().joined(separator: ", ")) — those rows count as errors")
             }
             let classes = model.classes + unseen.sorted()
-            let probabilities = unseen.isEmpty ? predictions.probabilities : predictions.probabilities?.map { $0 + Array(repeating: 0, count: unseen.count) }
             let result = ClassificationMetrics(actual: table.labels, predicted: predictions.labels, classes: classes,
-                                               probabilities: probabilities)
+                                               probabilities: predictions.probabilities, modelClasses: model.classes.count)
             metrics = result.values
             report["classes"] = classes
             report["confusion_matrix"] = result.confusion
@@ -51,7 +52,9 @@ public struct EvaluateStep: Step {
             }
         } else {
             let actual = try table.labels.enumerated().map { row, label -> Double in
-                guard let v = Double(label) else { throw StepError.failed("test row \(row + 1) (id \(table.ids[row])): label '\(label)' is not a number") }
+                guard let v = Double(label) else {
+                    throw StepError.failed("\(features): row \(row + 2) (id \(table.ids[row])): label '\(label)' is not a number, and the model is a regression")
+                }
                 return v
             }
             let values = predictions.values ?? []

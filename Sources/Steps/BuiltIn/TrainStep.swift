@@ -37,10 +37,17 @@ public struct TrainStep: Step {
         config.validationFraction = try p.double("validation_fraction", default: 0.1)
         config.seed = UInt64(max(0, try p.int("seed", default: 42)))
 
-        let table = try FeatureTable.read(from: context.path(try p.string("features")))
+        let features = try p.string("features")
+        let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
         context.log.info("training \(type.rawValue) on \(table.rowCount) rows × \(table.columnCount) features")
         let started = Date()
-        let model = try ModelTrainer.train(table, config: config) { context.log.info($0) }
+        let model: TrainedModel
+        do {
+            model = try ModelTrainer.train(table, config: config) { context.log.info($0) }
+        } catch let error as LearnError {
+            // The trainer's messages name rows and ids; say which file they are in.
+            throw StepError.failed("\(features): \(error)")
+        }
         let seconds = Date().timeIntervalSince(started)
         try context.checkCancellation()
         let modelURL = context.artifactDirectory.appendingPathComponent("model.json")

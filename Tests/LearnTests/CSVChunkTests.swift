@@ -55,6 +55,8 @@ import Testing
         for blockSize in [4, 1 << 20] {
             #expect(throws: CSVError.binary(file: binary.path, row: 4)) { try records(binary, blockSize: blockSize) }
         }
+        let garbage = try file("\"\u{1}\u{0}\u{7f}x\n")
+        #expect(throws: CSVError.binary(file: garbage.path, row: 1)) { try records(garbage, blockSize: 1 << 20) }
         let open = try file("a,b\n1,2\n3,\"never closed\n4,5\n")
         #expect(throws: CSVError.unterminatedQuote(file: open.path, row: 3)) { try records(open, blockSize: 8) }
     }
@@ -65,5 +67,16 @@ import Testing
         #expect(try CSVReader(url: url, blockSize: 5).header == ["long_column_name", "another_long_name"])
         #expect(rows == [["2", "1", "2"]])
         #expect(throws: CSVError.headerOnly(file: "t")) { try CSVReader(url: try file("a,b\n\n\r\n"), displayName: "t").forEachRecord { _, _ in } }
+    }
+}
+
+extension CSVChunkTests {
+    @Test func errorsThrownByTheCallerKeepTheirRow() throws {
+        let url = try file("a\n1\n2\n3\n")
+        #expect(throws: CSVError.invalidUTF8(file: "t", row: 3, column: "a")) {
+            try CSVReader(url: url, blockSize: 2).forEachRecord { _, row in
+                if row == 3 { throw CSVError.invalidUTF8(file: "t", row: row, column: "a") }
+            }
+        }
     }
 }

@@ -26,6 +26,8 @@ public final class CSVReader {
         }
         if first.starts(with: [0xEF, 0xBB, 0xBF]) { first.removeFirst(3) }
         if first.isEmpty { throw CSVError.empty(file: file) }
+        // Binary data is named as such before its bytes can look like an unclosed quote.
+        if first.prefix(while: { $0 != UInt8(ascii: "\n") }).contains(0) { throw CSVError.binary(file: file, row: 1) }
         let delimiter = delimiter ?? Self.sniff(first.prefix { $0 != UInt8(ascii: "\n") })
         self.delimiter = delimiter
         chunker = CSVChunker(descriptor: handle.fileDescriptor, delimiter: delimiter, blockSize: blockSize, pending: first)
@@ -69,8 +71,14 @@ public final class CSVReader {
         var rowsBefore = 1, dataRecords = 0
         while let bytes = try chunker.next() {
             let chunk = CSVChunk(bytes: bytes, delimiter: delimiter, fieldCount: header.count, file: file)
+            // The chunk's own errors count rows from the chunk; `body`'s already name file rows.
+            struct FromBody: Error { let error: any Error }
             do {
-                try chunk.forEachRecord { record, row in try body(record, rowsBefore + row) }
+                try chunk.forEachRecord { record, row in
+                    do { try body(record, rowsBefore + row) } catch { throw FromBody(error: error) }
+                }
+            } catch let error as FromBody {
+                throw error.error
             } catch let error as CSVError {
                 throw error.shiftingRows(by: rowsBefore)
             }

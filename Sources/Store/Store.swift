@@ -24,6 +24,8 @@ public protocol Store: Sendable {
     func run(triggerKey: String) async throws -> RunRecord?
     /// Newest first (`createdAt`, then `id`), filtered and paginated by ``RunQuery``.
     func runs(_ query: RunQuery) async throws -> [RunRecord]
+    /// The same runs as ``runs(_:)`` without the large columns: what run lists read.
+    func runSummaries(_ query: RunQuery) async throws -> [RunSummary]
     /// How many runs are in each state.
     func runCounts() async throws -> [RunState: Int]
     /// In `position` order.

@@ -17,7 +17,7 @@ import Testing
             runs.append(run)
         }
         for nextBefore in [nil, "r3"] {
-            let page = RunPage(runs: runs.map { RunSummaryView($0, now: now) }, nextBefore: nextBefore)
+            let page = RunPage(runs: runs.map { RunSummaryView($0.summary, now: now) }, nextBefore: nextBefore)
             let expected = try APIJSON.encoder().encode(page)
             let written = Data(RunPageJSON.encode(page))
             #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))

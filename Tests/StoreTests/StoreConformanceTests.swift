@@ -58,6 +58,10 @@ import Testing
         #expect(try await store.runs(RunQuery(limit: 2)).map(\.id) == ["r4", "r3"])
         #expect(try await store.runs(RunQuery(limit: 2, before: "r3")).map(\.id) == ["r2", "r1"])
         #expect(try await store.runs(RunQuery(workflow: "odd")).map(\.id) == ["r3", "r1"])
+        // Summaries are the same runs, field for field.
+        for query in [RunQuery(limit: 3), RunQuery(limit: 2, before: "r3"), RunQuery(state: .queued, workflow: "even")] {
+            #expect(try await store.runSummaries(query) == store.runs(query).map(\.summary))
+        }
         #expect(try await store.runCounts() == [.queued: 5])
         try await store.close()
     }

@@ -13,7 +13,7 @@ struct RunRoutes {
         router.post("/api/runs") { request, context -> Response in
             let body = try await APIJSON.decode(SubmitRunBody.self, from: request, context: context)
             let run = try await services.engine.submit(try submitRequest(body))
-            let view = RunSummaryView(run, now: services.engine.clock.now())
+            let view = RunSummaryView(run.summary, now: services.engine.clock.now())
             return try APIJSON.response(view, status: .created, headers: [.location: "/api/runs/\(run.id)"])
         }
         router.get("/api/runs") { request, _ -> Response in
@@ -25,7 +25,7 @@ struct RunRoutes {
                 throw APIError.badRequest("cursor 'before': run '\(before)' not found", field: "before")
             }
             runQuery.limit = limit + 1
-            let runs = try await services.store.runs(runQuery)
+            let runs = try await services.store.runSummaries(runQuery)
             let now = services.engine.clock.now()
             let page = Array(runs.prefix(limit))
             let body = RunPageJSON.encode(RunPage(runs: page.map { RunSummaryView($0, now: now) },
@@ -73,7 +73,7 @@ struct RunRoutes {
 
     func summary(_ id: String) async throws -> RunSummaryView {
         guard let run = try await services.store.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
-        return RunSummaryView(run, now: services.engine.clock.now())
+        return RunSummaryView(run.summary, now: services.engine.clock.now())
     }
 
     func detail(_ id: String) async throws -> RunDetailView {

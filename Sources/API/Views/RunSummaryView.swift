@@ -15,7 +15,7 @@ struct RunSummaryView: Codable, Sendable {
     var durationSeconds: Double?
     var error: String?
 
-    init(_ run: RunRecord, now: Date) {
+    init(_ run: RunSummary, now: Date) {
         id = run.id
         workflow = run.workflowName
         state = run.state.rawValue

@@ -73,6 +73,32 @@ public struct RunRecord: Sendable, Codable, Hashable {
     }
 }
 
+/// What a list of runs shows: a run without its workflow text, params and inputs.
+public struct RunSummary: Sendable, Hashable {
+    public var id: String
+    public var workflowName: String
+    public var datasetID: String?
+    public var trigger: Trigger
+    public var state: RunState
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var error: String?
+
+    public init(id: String, workflowName: String, datasetID: String?, trigger: Trigger, state: RunState, createdAt: Date,
+                startedAt: Date?, finishedAt: Date?, error: String?) {
+        (self.id, self.workflowName, self.datasetID, self.trigger, self.state) = (id, workflowName, datasetID, trigger, state)
+        (self.createdAt, self.startedAt, self.finishedAt, self.error) = (createdAt, startedAt, finishedAt, error)
+    }
+}
+
+extension RunRecord {
+    public var summary: RunSummary {
+        RunSummary(id: id, workflowName: workflowName, datasetID: datasetID, trigger: trigger, state: state, createdAt: createdAt,
+                   startedAt: startedAt, finishedAt: finishedAt, error: error)
+    }
+}
+
 /// A step to create with its run (see ``Store/createRun(_:steps:)``).
 public struct NewStepRun: Sendable, Hashable {
     public var stepID: String

@@ -73,21 +73,31 @@ extension SQLStore {
     }
 
     public func runs(_ query: RunQuery) async throws -> [RunRecord] {
+        try await read { db in try await Self.runPage(query, columns: "*", db).map(Self.run) }
+    }
+
+    public func runSummaries(_ query: RunQuery) async throws -> [RunSummary] {
         try await read { db in
-            var conditions: [SQLQueryString] = []
-            if let state = query.state { conditions.append("state = \(bind: state.rawValue)") }
-            if let workflow = query.workflow { conditions.append("workflow_name = \(bind: workflow)") }
-            if let dataset = query.datasetID { conditions.append("dataset_id = \(bind: dataset)") }
-            if let before = query.before,
-               let cursor = try await db.raw("SELECT created_at FROM runs WHERE id = \(bind: before)").first()?.decode(column: "created_at", as: Double.self) {
-                conditions.append("(created_at < \(bind: cursor) OR (created_at = \(bind: cursor) AND id < \(bind: before)))")
-            }
-            let filter: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
-            // LIMIT as a literal, here and elsewhere: SQLite re-prepares a statement every time a
-            // bound LIMIT is bound again (its planner may use the value), which cost a fifth of a page.
-            return try await db.raw("SELECT * FROM runs \(filter) ORDER BY created_at DESC, id DESC LIMIT \(literal: max(1, min(query.limit, 1000)))")
-                .all().map(Self.run)
+            try await Self.runPage(query, columns: "id, workflow_name, dataset_id, trigger, state, created_at, started_at, finished_at, error", db)
+                .map(Self.runSummary)
         }
+    }
+
+    /// Rows of `runs`, newest first, filtered and paged by `query`.
+    private static func runPage(_ query: RunQuery, columns: String, _ db: any SQLDatabase) async throws -> [any SQLRow] {
+        var conditions: [SQLQueryString] = []
+        if let state = query.state { conditions.append("state = \(bind: state.rawValue)") }
+        if let workflow = query.workflow { conditions.append("workflow_name = \(bind: workflow)") }
+        if let dataset = query.datasetID { conditions.append("dataset_id = \(bind: dataset)") }
+        if let before = query.before,
+           let cursor = try await db.raw("SELECT created_at FROM runs WHERE id = \(bind: before)").first()?.decode(column: "created_at", as: Double.self) {
+            conditions.append("(created_at < \(bind: cursor) OR (created_at = \(bind: cursor) AND id < \(bind: before)))")
+        }
+        let filter: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
+        // LIMIT as a literal, here and elsewhere: SQLite re-prepares a statement every time a
+        // bound LIMIT is bound again (its planner may use the value), which cost a fifth of a page.
+        return try await db.raw("SELECT \(unsafeRaw: columns) FROM runs \(filter) ORDER BY created_at DESC, id DESC LIMIT \(literal: max(1, min(query.limit, 1000)))")
+            .all()
     }
 
     public func runCounts() async throws -> [RunState: Int] {

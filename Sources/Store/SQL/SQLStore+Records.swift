@@ -35,6 +35,18 @@ extension SQLStore {
             triggerKey: try row.decode(column: "trigger_key", as: String?.self))
     }
 
+    static func runSummary(_ row: any SQLRow) throws -> RunSummary {
+        RunSummary(
+            id: try row.decode(column: "id", as: String.self),
+            workflowName: try row.decode(column: "workflow_name", as: String.self),
+            datasetID: try row.decode(column: "dataset_id", as: String?.self),
+            trigger: Trigger(rawValue: try row.decode(column: "trigger", as: String.self)) ?? .cli,
+            state: RunState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed,
+            createdAt: try date(row, "created_at") ?? .distantPast,
+            startedAt: try date(row, "started_at"), finishedAt: try date(row, "finished_at"),
+            error: try row.decode(column: "error", as: String?.self))
+    }
+
     static func step(_ row: any SQLRow) throws -> StepRunRecord {
         StepRunRecord(
             runID: try row.decode(column: "run_id", as: String.self),

@@ -40,7 +40,7 @@ struct DatasetsPage {
     func renderDetail(id: String) async throws -> String? {
         guard let record = try await services.store.dataset(id: id) else { return nil }
         let dataset = DatasetView(record)
-        let runs = try await services.store.runs(RunQuery(datasetID: id, limit: 50))
+        let runs = try await services.store.runSummaries(RunQuery(datasetID: id, limit: 50))
         let rejected = dataset.rejectReason.map { "<p id=\"reject-reason\" class=\"notice error\">Rejected: \(html($0))</p>" } ?? ""
         let body = """
             <h1>Dataset <code>\(html(dataset.id))</code> \(StateBadge.render(dataset.status, id: "dataset-status"))</h1>

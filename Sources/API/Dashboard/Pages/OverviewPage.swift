@@ -18,9 +18,9 @@ struct OverviewPage {
         let now = services.engine.clock.now()
         let query = Query(request: request)
         let snapshot = await snapshots.current()
-        let latest = try await store.runs(RunQuery(limit: Self.chartRuns))
+        let latest = try await store.runSummaries(RunQuery(limit: Self.chartRuns))
         let recent = Array(latest.prefix(15))
-        let succeeded = try await store.runs(RunQuery(state: .succeeded, limit: Self.medianRuns))
+        let succeeded = try await store.runSummaries(RunQuery(state: .succeeded, limit: Self.medianRuns))
 
         let counts = snapshot.runCounts
         let total = counts.values.reduce(0, +)
@@ -66,7 +66,7 @@ struct OverviewPage {
 
     /// The chart's section: the workflow and metric select boxes, and the line of the metric over
     /// the workflow's last succeeded runs, oldest to newest.
-    func metricChart(workflow requested: String?, metric requestedMetric: String?, recent: [RunRecord]) async throws -> String {
+    func metricChart(workflow requested: String?, metric requestedMetric: String?, recent: [RunSummary]) async throws -> String {
         let store = services.store
         var workflows = WorkflowRoutes.summaries(services.engine).map(\.name)
         if let requested, !workflows.contains(requested) { workflows.append(requested) }
@@ -75,8 +75,8 @@ struct OverviewPage {
         }
         if !workflows.contains(workflow) { workflows.append(workflow) }
 
-        let runs = Array(try await store.runs(RunQuery(state: .succeeded, workflow: workflow, limit: Self.chartRuns)).reversed())
-        var values: [(run: RunRecord, metrics: [String: Double])] = []
+        let runs = Array(try await store.runSummaries(RunQuery(state: .succeeded, workflow: workflow, limit: Self.chartRuns)).reversed())
+        var values: [(run: RunSummary, metrics: [String: Double])] = []
         var names: Set<String> = []
         for run in runs {
             let metrics = Dictionary(try await store.metrics(runID: run.id).map { ($0.stepID + "." + $0.name, $0.value) }, uniquingKeysWith: { $1 })

@@ -14,7 +14,7 @@ struct RunsPage {
         let state = query.string("state").flatMap(RunState.init(rawValue:))
         let workflow = query.string("workflow")
         let before = query.string("before")
-        let runs = try await services.store.runs(RunQuery(state: state, workflow: workflow, limit: Self.pageSize + 1, before: before))
+        let runs = try await services.store.runSummaries(RunQuery(state: state, workflow: workflow, limit: Self.pageSize + 1, before: before))
         let page = Array(runs.prefix(Self.pageSize))
 
         var workflows = WorkflowRoutes.summaries(services.engine).map(\.name)

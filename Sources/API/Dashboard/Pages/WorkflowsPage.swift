@@ -36,7 +36,7 @@ struct WorkflowsPage {
         }
         let hasDatasetInput = workflow.inputs.contains { $0.type == "dataset" }
         let datasets = hasDatasetInput ? try await services.store.datasets(limit: 100).filter { $0.status == "ok" } : []
-        let runs = try await services.store.runs(RunQuery(workflow: workflow.name, limit: 10))
+        let runs = try await services.store.runSummaries(RunQuery(workflow: workflow.name, limit: 10))
         let graph = DAGGraph(nodes: workflow.steps.map { step in
             DAGGraph.Node(id: step.id, needs: step.needs, state: "none", detail: step.uses ?? "run: " + (step.run ?? ""))
         })

@@ -3,7 +3,7 @@ import Store
 
 /// A table of runs (newest first), as the overview, the runs list, a dataset and a workflow show them.
 enum RunTable {
-    static func render(_ runs: [RunRecord], now: Date, id: String) -> String {
+    static func render(_ runs: [RunSummary], now: Date, id: String) -> String {
         guard !runs.isEmpty else { return "<p id=\"\(html(id))-empty\" class=\"empty\">No runs.</p>" }
         let rows = runs.map { run -> String in
             let duration = run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) }

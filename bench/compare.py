@@ -6,7 +6,7 @@ Usage: bench/compare (creates the venv, builds flowrun in release, runs this). P
             `flowrun run exam-pipeline` vs the same steps in pandas + scikit-learn
   models:   random forest / gradient boosting, 100 trees, 200,000 × 40 — fit time and accuracy
 """
-import json, os, resource, subprocess, sys, tempfile, time
+import json, os, subprocess, sys, tempfile, time
 import numpy as np
 import pandas as pd
 
@@ -36,12 +36,15 @@ out["csv"] = csv
 work = tempfile.mkdtemp(prefix="flowrun-compare-")
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 start = time.perf_counter()
-subprocess.run([BIN, "run", "exam-pipeline", "--dataset", DATA, "--param", "model_type=gradient_boosting",
-                "--data", work, "--workflows", f"{root}/workflows"], capture_output=True, text=True, check=True,
-               env={**os.environ, "FLOWRUN_ALLOWED_ROOTS": os.path.dirname(DATA)})
+child = subprocess.Popen([BIN, "run", "exam-pipeline", "--dataset", DATA, "--param", "model_type=gradient_boosting",
+                          "--data", work, "--workflows", f"{root}/workflows"], stdout=subprocess.DEVNULL,
+                         env={**os.environ, "FLOWRUN_ALLOWED_ROOTS": os.path.dirname(DATA)})
+# wait4: the peak memory of this one process (RUSAGE_CHILDREN would be the largest child so far).
+_, status, usage = os.wait4(child.pid, 0)
 flowrun_s = time.perf_counter() - start
-# Peak of all children so far (includes `flowrun bench csv`); measure one run alone with /usr/bin/time -v.
-flowrun_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+if status != 0:
+    raise SystemExit("flowrun run exam-pipeline failed")
+flowrun_rss = usage.ru_maxrss / 1024
 run_id = json.loads(subprocess.run([BIN, "runs", "list", "--json", "--limit", "1", "--data", work], capture_output=True, text=True).stdout)[0]["id"]
 flowrun_acc = json.load(open(f"{work}/runs/{run_id}/evaluate/metrics.json"))["metrics"]["accuracy"]
 

@@ -43,6 +43,7 @@ public struct CSVRecord: ~Copyable {
     func rawEquals(_ i: Int, _ bytes: [UInt8]) -> Bool {
         let n = ends[i] - starts[i]
         guard n == bytes.count else { return false }
+        if n == 0 { return true }
         return bytes.withUnsafeBufferPointer { memcmp(base.baseAddress! + starts[i], $0.baseAddress!, n) == 0 }
     }
 

@@ -87,8 +87,15 @@ public struct RunSummary: Sendable, Hashable {
 
     public init(id: String, workflowName: String, datasetID: String?, trigger: Trigger, state: RunState, createdAt: Date,
                 startedAt: Date?, finishedAt: Date?, error: String?) {
-        (self.id, self.workflowName, self.datasetID, self.trigger, self.state) = (id, workflowName, datasetID, trigger, state)
-        (self.createdAt, self.startedAt, self.finishedAt, self.error) = (createdAt, startedAt, finishedAt, error)
+        self.id = id
+        self.workflowName = workflowName
+        self.datasetID = datasetID
+        self.trigger = trigger
+        self.state = state
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.error = error
     }
 }
 

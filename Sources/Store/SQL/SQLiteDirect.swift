@@ -165,32 +165,39 @@ struct DirectRow: SQLRow {
         return false
     }
 
-    /// Matches the requested type by identity and converts with `unsafeBitCast` once the type is
-    /// known: a generic `as? D` cast per cell cost a quarter of `GET /api/runs` (runtime metadata
-    /// lookups and dynamic casts).
+    /// Matches the requested type by identity, then hands the value over as `D` (``same(_:as:)``): a
+    /// generic `as? D` cast per cell cost a quarter of `GET /api/runs` (runtime metadata lookups
+    /// and dynamic casts).
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         let value = try cell(column)
         switch value {
         case .text(let s):
-            if D.self == String.self { return unsafeBitCast(s, to: D.self) }
-            if D.self == String?.self { return unsafeBitCast(Optional(s), to: D.self) }
+            if D.self == String.self { return Self.same(s, as: D.self) }
+            if D.self == String?.self { return Self.same(Optional(s), as: D.self) }
         case .integer(let n):
-            if D.self == Int.self { return unsafeBitCast(Int(n), to: D.self) }
-            if D.self == Int?.self { return unsafeBitCast(Optional(Int(n)), to: D.self) }
-            if D.self == Int64.self { return unsafeBitCast(n, to: D.self) }
-            if D.self == Int64?.self { return unsafeBitCast(Optional(n), to: D.self) }
-            if D.self == Double.self { return unsafeBitCast(Double(n), to: D.self) }
-            if D.self == Double?.self { return unsafeBitCast(Optional(Double(n)), to: D.self) }
-            if D.self == Bool.self { return unsafeBitCast(n != 0, to: D.self) }
+            if D.self == Int.self { return Self.same(Int(n), as: D.self) }
+            if D.self == Int?.self { return Self.same(Optional(Int(n)), as: D.self) }
+            if D.self == Int64.self { return Self.same(n, as: D.self) }
+            if D.self == Int64?.self { return Self.same(Optional(n), as: D.self) }
+            if D.self == Double.self { return Self.same(Double(n), as: D.self) }
+            if D.self == Double?.self { return Self.same(Optional(Double(n)), as: D.self) }
+            if D.self == Bool.self { return Self.same(n != 0, as: D.self) }
         case .real(let x):
-            if D.self == Double.self { return unsafeBitCast(x, to: D.self) }
-            if D.self == Double?.self { return unsafeBitCast(Optional(x), to: D.self) }
+            if D.self == Double.self { return Self.same(x, as: D.self) }
+            if D.self == Double?.self { return Self.same(Optional(x), as: D.self) }
         case .null:
-            if D.self == String?.self { return unsafeBitCast(String?.none, to: D.self) }
-            if D.self == Int?.self { return unsafeBitCast(Int?.none, to: D.self) }
-            if D.self == Int64?.self { return unsafeBitCast(Int64?.none, to: D.self) }
-            if D.self == Double?.self { return unsafeBitCast(Double?.none, to: D.self) }
+            if D.self == String?.self { return Self.same(String?.none, as: D.self) }
+            if D.self == Int?.self { return Self.same(Int?.none, as: D.self) }
+            if D.self == Int64?.self { return Self.same(Int64?.none, as: D.self) }
+            if D.self == Double?.self { return Self.same(Double?.none, as: D.self) }
         }
         throw SQLiteDirectDatabase.Failure(message: "column '\(column)': cannot read \(value) as \(D.self)")
+    }
+
+    /// `value` as `D`, which the caller has checked is `T` itself: read through a rebound pointer,
+    /// the documented way to view a value as a type of the same layout (here: the same type).
+    @inline(__always)
+    private static func same<T, D>(_ value: T, as: D.Type) -> D {
+        withUnsafePointer(to: value) { $0.withMemoryRebound(to: D.self, capacity: 1) { $0.pointee } }
     }
 }

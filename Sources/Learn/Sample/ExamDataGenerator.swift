@@ -26,9 +26,12 @@ public struct ExamDataGenerator {
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var rng = SplitMix64(seed: seed)
-        var out = Self.header + "\n"
+        // Rows are written as bytes: `String(format:)` per cell made 50 million rows take minutes.
+        var out = Array((Self.header + "\n").utf8)
         var rows = 0
         let start = 1_767_225_600.0  // 2026-01-01T00:00:00Z
+        let missing = ["", "NaN", "NA", "n/a", "null"].map { Array($0.utf8) }
+        let malformed = ["err", "#VALUE!", "--"].map { Array($0.utf8) }
         for e in 0..<exams {
             let fail = Double.random(in: 0..<1, using: &rng) < 0.3
             // Each exam's own offsets, so exams of one class still differ.
@@ -37,8 +40,9 @@ public struct ExamDataGenerator {
             let pressureShift = fail ? -0.25 + rng.normal() * 0.2 : rng.normal() * 0.2
             let spikeRate = fail ? 0.02 : 0.008
             let examStart = start + Double(e) * 3600
-            let id = String(format: "EX%05d", e + 1)
-            var lines: [String] = []
+            let id = Array(String(format: "EX%05d", e + 1).utf8)
+            let label = Array((fail ? ",fail" : ",pass").utf8)
+            var lines: [[UInt8]] = []
             lines.reserveCapacity(samplesPerExam)
             for s in 0..<samplesPerExam {
                 let t = Double(s) / 10
@@ -47,39 +51,75 @@ public struct ExamDataGenerator {
                 var vibration = 0.5 + abs(rng.normal()) * 0.2
                 if Double.random(in: 0..<1, using: &rng) < spikeRate { vibration += 2 + abs(rng.normal()) * 2 }
                 let current = base.current + 0.05 * temperature / 60 + rng.normal() * 0.3
-                var cells = [String(format: "%.3f", temperature), String(format: "%.4f", pressure),
-                             String(format: "%.4f", vibration), String(format: "%.3f", current)]
-                // Missing and malformed cells.
-                for c in cells.indices {
+                var line = id
+                line.reserveCapacity(72)
+                line.append(UInt8(ascii: ","))
+                Self.appendISO(examStart + t, to: &line)
+                for (value, decimals) in [(temperature, 3), (pressure, 4), (vibration, 4), (current, 3)] {
+                    line.append(UInt8(ascii: ","))
+                    // Missing and malformed cells.
                     let roll = Double.random(in: 0..<1, using: &rng)
-                    if roll < 0.01 { cells[c] = ["", "NaN", "NA", "n/a", "null"][Int.random(in: 0..<5, using: &rng)] }
-                    else if roll < 0.012 { cells[c] = ["err", "#VALUE!", "--"][Int.random(in: 0..<3, using: &rng)] }
+                    if roll < 0.01 { line += missing[Int.random(in: 0..<5, using: &rng)] }
+                    else if roll < 0.012 { line += malformed[Int.random(in: 0..<3, using: &rng)] }
+                    else { Self.appendFixed(value, decimals: decimals, to: &line) }
                 }
-                let stamp = Self.iso(examStart + t)
-                lines.append("\(id),\(stamp),\(cells.joined(separator: ",")),\(fail ? "fail" : "pass")")
-                if Double.random(in: 0..<1, using: &rng) < 0.005 { lines.append(lines[lines.count - 1]) }  // duplicated row
+                line += label
+                lines.append(line)
+                if Double.random(in: 0..<1, using: &rng) < 0.005 { lines.append(line) }  // duplicated row
             }
             // Out-of-order timestamps: swap a few neighbours.
             for i in stride(from: 1, to: lines.count, by: 1) where Double.random(in: 0..<1, using: &rng) < 0.01 {
                 lines.swapAt(i, i - 1)
             }
             rows += lines.count
-            out += lines.joined(separator: "\n") + "\n"
-            if out.utf8.count > 1 << 22 {
-                try handle.write(contentsOf: Data(out.utf8))
-                out = ""
+            for line in lines {
+                out += line
+                out.append(UInt8(ascii: "\n"))
+            }
+            if out.count > 1 << 22 {
+                try handle.write(contentsOf: out)
+                out.removeAll(keepingCapacity: true)
             }
         }
-        try handle.write(contentsOf: Data(out.utf8))
+        try handle.write(contentsOf: out)
         return rows
     }
 
-    static func iso(_ seconds: Double) -> String {
+    /// `value` with `decimals` digits after the point, as `%.3f`/`%.4f` write it (the scaled value
+    /// is rounded half away from zero; printf rounds the exact decimal — they differ only on ties).
+    static func appendFixed(_ value: Double, decimals: Int, to out: inout [UInt8]) {
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = UInt64((abs(value) * Double(scale)).rounded())
+        if value < 0 { out.append(UInt8(ascii: "-")) }  // as printf: -0.0004 is "-0.000"
+        appendDigits(scaled / scale, minimum: 1, to: &out)
+        out.append(UInt8(ascii: "."))
+        appendDigits(scaled % scale, minimum: decimals, to: &out)
+    }
+
+    /// Decimal digits of `n`, zero-padded to `minimum`.
+    static func appendDigits(_ n: UInt64, minimum: Int, to out: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var n = n
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(n % 10))
+            n /= 10
+        } while n > 0
+        for _ in digits.count..<max(minimum, digits.count) { out.append(UInt8(ascii: "0")) }
+        out += digits.reversed()
+    }
+
+    /// `2026-01-01T00:00:00.100Z`
+    static func appendISO(_ seconds: Double, to out: inout [UInt8]) {
         let whole = Int(seconds.rounded(.down))
         let ms = Int(((seconds - Double(whole)) * 1000).rounded())
         let days = whole / 86400, rest = whole % 86400
         let (y, m, d) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rest / 3600, rest % 3600 / 60, rest % 60, ms)
+        for (value, width, separator) in [(y, 4, "-"), (m, 2, "-"), (d, 2, "T"), (rest / 3600, 2, ":"), (rest % 3600 / 60, 2, ":"),
+                                          (rest % 60, 2, "."), (ms, 3, "Z")] as [(Int, Int, Character)] {
+            appendDigits(UInt64(value), minimum: width, to: &out)
+            out.append(UInt8(ascii: separator.unicodeScalars.first!))
+        }
     }
 
     static func civil(fromDays z0: Int) -> (Int, Int, Int) {

@@ -122,6 +122,16 @@ s, m = timed(lambda: RandomForestClassifier(n_estimators=100, n_jobs=-1, random_
 models["random_forest"].update(sklearn_fit_s=s, sklearn_accuracy=m.score(Xte, yte))
 s, m = timed(lambda: HistGradientBoostingClassifier(max_iter=100, early_stopping=False).fit(Xtr, ytr))
 models["gradient_boosting"].update(sklearn_fit_s=s, sklearn_accuracy=m.score(Xte, yte))
+# XGBoost itself from Python, with the parameters flowrun passes: what the binding adds is the difference.
+import xgboost
+def xgb_fit():
+    dtrain = xgboost.DMatrix(Xtr.astype(np.float32), label=ytr)
+    params = {"tree_method": "hist", "nthread": os.cpu_count(), "objective": "binary:logistic", "eta": 0.1,
+              "max_depth": 6, "min_child_weight": 1, "seed": 42, "verbosity": 0}
+    return xgboost.train(params, dtrain, num_boost_round=100)
+s, booster = timed(xgb_fit)
+acc = float(((booster.predict(xgboost.DMatrix(Xte.astype(np.float32))) > 0.5) == yte).mean())
+models["gradient_boosting"].update(xgboost_python_fit_s=s, xgboost_python_accuracy=acc)
 try:
     import lightgbm
     s, m = timed(lambda: lightgbm.LGBMClassifier(n_estimators=100, verbose=-1).fit(Xtr, ytr))

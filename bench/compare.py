@@ -36,15 +36,16 @@ out["csv"] = csv
 work = tempfile.mkdtemp(prefix="flowrun-compare-")
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 start = time.perf_counter()
-child = subprocess.Popen([BIN, "run", "exam-pipeline", "--dataset", DATA, "--param", "model_type=gradient_boosting",
-                          "--data", work, "--workflows", f"{root}/workflows"], stdout=subprocess.DEVNULL,
-                         env={**os.environ, "FLOWRUN_ALLOWED_ROOTS": os.path.dirname(DATA)})
-# wait4: the peak memory of this one process (RUSAGE_CHILDREN would be the largest child so far).
-_, status, usage = os.wait4(child.pid, 0)
+# /usr/bin/time measures flowrun's own peak: a child forked from this Python process starts out
+# sharing Python's memory, so its rusage (RUSAGE_CHILDREN, wait4) reports this process's size.
+done = subprocess.run(["/usr/bin/time", "-f", "%M", BIN, "run", "exam-pipeline", "--dataset", DATA,
+                       "--param", "model_type=gradient_boosting", "--data", work, "--workflows", f"{root}/workflows"],
+                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                      env={**os.environ, "FLOWRUN_ALLOWED_ROOTS": os.path.dirname(DATA)})
 flowrun_s = time.perf_counter() - start
-if status != 0:
-    raise SystemExit("flowrun run exam-pipeline failed")
-flowrun_rss = usage.ru_maxrss / 1024
+if done.returncode != 0:
+    raise SystemExit("flowrun run exam-pipeline failed:\n" + done.stderr)
+flowrun_rss = int(done.stderr.strip().splitlines()[-1]) / 1024
 run_id = json.loads(subprocess.run([BIN, "runs", "list", "--json", "--limit", "1", "--data", work], capture_output=True, text=True).stdout)[0]["id"]
 flowrun_acc = json.load(open(f"{work}/runs/{run_id}/evaluate/metrics.json"))["metrics"]["accuracy"]
 

@@ -5,12 +5,6 @@ import Testing
 /// The file is cut into chunks of whole records and parsed on several threads: wherever the cuts
 /// fall, the records, their row numbers and the errors must be what one pass over the file gives.
 @Suite struct CSVChunkTests {
-    func file(_ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chunk-\(UUID().uuidString).csv")
-        try Data(text.utf8).write(to: url)
-        return url
-    }
-
     /// Every record with its row, read sequentially and in parallel chunks.
     func records(_ url: URL, blockSize: Int) throws -> (sequential: [[String]], parallel: [[String]]) {
         var sequential: [[String]] = []
@@ -31,7 +25,7 @@ import Testing
     static let tricky = "id,note,x\r\n1,\"a, b\",1.5\r\n\r\n2,\"say \"\"hi\"\"\",2\r\n3,\"two\nlines\",3\r\n4,\"\",\r\n5,\"end\"\"\",5"
 
     @Test func everyBlockSizeGivesTheSameRecords() throws {
-        let url = try file(Self.tricky)
+        let url = try csvFile(Self.tricky)
         let expected: [[String]] = [
             ["2", "1", "a, b", "1.5"], ["4", "2", "say \"hi\"", "2"], ["5", "3", "two\nlines", "3"], ["6", "4", "", ""],
             ["7", "5", "end\"", "5"],
@@ -47,32 +41,32 @@ import Testing
         var text = "a,b\n"
         for i in 0..<60 { text += "\(i),\(i)\n" }
         text += "60,60,60\n61,61\n"  // row 62 is ragged
-        let url = try file(text)
+        let url = try csvFile(text)
         for blockSize in [8, 16, 33, 1 << 20] {
             #expect(throws: CSVError.ragged(file: url.path, row: 62, expected: 2, found: 3)) { try records(url, blockSize: blockSize) }
         }
-        let binary = try file("a,b\n1,2\n3,4\n5,\u{0}\n")
+        let binary = try csvFile("a,b\n1,2\n3,4\n5,\u{0}\n")
         for blockSize in [4, 1 << 20] {
             #expect(throws: CSVError.binary(file: binary.path, row: 4)) { try records(binary, blockSize: blockSize) }
         }
-        let garbage = try file("\"\u{1}\u{0}\u{7f}x\n")
+        let garbage = try csvFile("\"\u{1}\u{0}\u{7f}x\n")
         #expect(throws: CSVError.binary(file: garbage.path, row: 1)) { try records(garbage, blockSize: 1 << 20) }
-        let open = try file("a,b\n1,2\n3,\"never closed\n4,5\n")
+        let open = try csvFile("a,b\n1,2\n3,\"never closed\n4,5\n")
         #expect(throws: CSVError.unterminatedQuote(file: open.path, row: 3)) { try records(open, blockSize: 8) }
     }
 
     @Test func headerSpanningBlocksAndBlankOnlyData() throws {
-        let url = try file("\u{FEFF}long_column_name;another_long_name\n1;2\n")
+        let url = try csvFile("\u{FEFF}long_column_name;another_long_name\n1;2\n")
         let (rows, _) = try records(url, blockSize: 5)
         #expect(try CSVReader(url: url, blockSize: 5).header == ["long_column_name", "another_long_name"])
         #expect(rows == [["2", "1", "2"]])
-        #expect(throws: CSVError.headerOnly(file: "t")) { try CSVReader(url: try file("a,b\n\n\r\n"), displayName: "t").forEachRecord { _, _ in } }
+        #expect(throws: CSVError.headerOnly(file: "t")) { try CSVReader(url: try csvFile("a,b\n\n\r\n"), displayName: "t").forEachRecord { _, _ in } }
     }
 }
 
 extension CSVChunkTests {
     @Test func errorsThrownByTheCallerKeepTheirRow() throws {
-        let url = try file("a\n1\n2\n3\n")
+        let url = try csvFile("a\n1\n2\n3\n")
         #expect(throws: CSVError.invalidUTF8(file: "t", row: 3, column: "a")) {
             try CSVReader(url: url, blockSize: 2).forEachRecord { _, row in
                 if row == 3 { throw CSVError.invalidUTF8(file: "t", row: row, column: "a") }

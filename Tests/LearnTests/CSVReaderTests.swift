@@ -3,14 +3,8 @@ import Testing
 @testable import Learn
 
 @Suite struct CSVReaderTests {
-    func file(_ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString).csv")
-        try Data(text.utf8).write(to: url)
-        return url
-    }
-
     func rows(_ text: String) throws -> (header: [String], rows: [[String]]) {
-        let reader = try CSVReader(url: try file(text), displayName: "t.csv")
+        let reader = try CSVReader(url: try csvFile(text), displayName: "t.csv")
         var rows: [[String]] = []
         try reader.forEachRecord { record, _ in rows.append((0..<record.count).map { record.string($0) ?? "<bad>" }) }
         return (reader.header, rows)
@@ -33,18 +27,18 @@ import Testing
 
     @Test(arguments: ["", "NaN", "NA", "n/a", "null", "N/A"])
     func missingSpellings(_ cell: String) throws {
-        let reader = try CSVReader(url: try file("x,y\n\(cell),1\n"))
+        let reader = try CSVReader(url: try csvFile("x,y\n\(cell),1\n"))
         try reader.forEachRecord { record, _ in #expect(record.number(0) == .missing) }
     }
 
     @Test(arguments: [("1.5", 1.5), ("-2e3", -2000.0), ("0.1", 0.1), ("123456789.123456789", 123456789.123456789), ("+7", 7.0)])
     func numbers(_ text: String, _ value: Double) throws {
-        let reader = try CSVReader(url: try file("x\n\(text)\n"))
+        let reader = try CSVReader(url: try csvFile("x\n\(text)\n"))
         try reader.forEachRecord { record, _ in #expect(record.number(0) == .value(value)) }
     }
 
     @Test func badNumberIsFlagged() throws {
-        let reader = try CSVReader(url: try file("x\n1.2.3\n"))
+        let reader = try CSVReader(url: try csvFile("x\n1.2.3\n"))
         try reader.forEachRecord { record, _ in #expect(record.number(0) == .bad) }
     }
 
@@ -57,7 +51,7 @@ import Testing
     }
 
     @Test func badInputNamesTheRow() throws {
-        #expect(throws: CSVError.empty(file: "t.csv")) { try CSVReader(url: try file(""), displayName: "t.csv") }
+        #expect(throws: CSVError.empty(file: "t.csv")) { try CSVReader(url: try csvFile(""), displayName: "t.csv") }
         #expect(throws: CSVError.headerOnly(file: "t.csv")) { try rows("a,b\n") }
         #expect(throws: CSVError.ragged(file: "t.csv", row: 3, expected: 2, found: 3)) { try rows("a,b\n1,2\n1,2,3\n") }
         #expect(throws: CSVError.binary(file: "t.csv", row: 2)) { try rows("a,b\n1,\u{0}\n") }

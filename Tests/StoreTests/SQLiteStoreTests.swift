@@ -34,8 +34,8 @@ import Testing
 }
 
 extension SQLiteStoreTests {
-    /// Long texts (heap strings) and optionals read back many times, copied and dropped: a decode
-    /// that gets reference counts wrong crashes here.
+    /// Long texts (heap strings), absent and present optionals, through the full and the summary
+    /// reads, many times over: what the SQLite driver's typed decode hands back.
     @Test func longTextsSurviveManyReads() async throws {
         let store = try await SQLStore.open(url: path, logger: Logger(label: "t"))
         let long = String(repeating: "a long workflow text ✓ ", count: 40)

@@ -8,14 +8,20 @@ import Glibc
 /// the time of a 50-run page.
 enum ISO8601Millis {
     static func string(from date: Date) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same characters appended to `bytes`, for bodies written by hand.
+    static func append(_ date: Date, to bytes: inout [UInt8]) {
         // From the reference date, as Date stores it (and Foundation rounds): the same millisecond.
         let millisTotal = (date.timeIntervalSinceReferenceDate * 1000).rounded(.down) + 978_307_200_000
         var seconds = time_t(Int64((millisTotal / 1000).rounded(.down)))
         let millis = Int(millisTotal - Double(seconds) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(24)
         func digits(_ value: Int, _ count: Int) {
             var divisor = 1
             for _ in 1..<count { divisor *= 10 }
@@ -31,6 +37,5 @@ enum ISO8601Millis {
         digits(Int(parts.tm_min), 2); bytes.append(UInt8(ascii: ":"))
         digits(Int(parts.tm_sec), 2); bytes.append(UInt8(ascii: "."))
         digits(millis, 3); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -18,13 +18,13 @@ enum RunPageJSON {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             // Keys in sorted order; absent optionals are left out, as the encoder does.
             out.append(contentsOf: #"{"created_at":"#.utf8)
-            string(ISO8601Millis.string(from: run.createdAt), into: &out)
+            date(run.createdAt, into: &out)
             if let value = run.datasetId { field("dataset_id", into: &out); string(value, into: &out) }
             if let value = run.durationSeconds { field("duration_seconds", into: &out); number(value, into: &out) }
             if let value = run.error { field("error", into: &out); string(value, into: &out) }
-            if let value = run.finishedAt { field("finished_at", into: &out); string(ISO8601Millis.string(from: value), into: &out) }
+            if let value = run.finishedAt { field("finished_at", into: &out); date(value, into: &out) }
             field("id", into: &out); string(run.id, into: &out)
-            if let value = run.startedAt { field("started_at", into: &out); string(ISO8601Millis.string(from: value), into: &out) }
+            if let value = run.startedAt { field("started_at", into: &out); date(value, into: &out) }
             field("state", into: &out); string(run.state, into: &out)
             field("trigger", into: &out); string(run.trigger, into: &out)
             field("workflow", into: &out); string(run.workflow, into: &out)
@@ -40,26 +40,37 @@ enum RunPageJSON {
         out.append(contentsOf: #"":"#.utf8)
     }
 
+    private static func date(_ value: Date, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        ISO8601Millis.append(value, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// JSON string escaping as JSONEncoder does it with `.withoutEscapingSlashes`.
     private static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
+            // Most texts need no escaping: copied whole.
+            if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                out.append(contentsOf: bytes)
+                return
             }
-        }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+                case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: out.append(byte)
+                }
+            }
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -110,20 +110,21 @@ struct ExamAssembly {
         peakRowsHeld = max(peakRowsHeld, ended.reduce(open?.exam.count ?? 0) { $0 + $1.exam.count })
         guard !ended.isEmpty else { return }
         let (settings, channelNames, grouped) = (settings, channelNames, grouped)
-        let results: [Featurized]
-        if ended.count == 1 {
-            // Often the one long series: hand it over rather than copy it.
-            let exam = ended.removeLast()
-            ended = [(exam.index, ExamSeries(id: "", channelCount: 0))]
-            results = [Self.featurize(exam.exam, settings, channelNames, grouped)]
-        } else {
-            results = parallelMap(ended.map(\.exam)) { Self.featurize($0, settings, channelNames, grouped) }
+        var batch = ended
+        ended = []
+        if batch.count == 1 {
+            // Often the one long series: its only reference goes to featurize, which cleans it in place.
+            let exam = batch.removeLast()
+            record(Self.featurize(exam.exam, settings, channelNames, grouped), at: exam.index)
+            return
         }
-        for (exam, result) in zip(ended, results) {
-            samples[exam.index] = result.samples
-            outcomes[exam.index] = result.outcome
-        }
-        ended.removeAll(keepingCapacity: true)
+        let results = parallelMap(batch.map(\.exam)) { Self.featurize($0, settings, channelNames, grouped) }
+        for (exam, result) in zip(batch, results) { record(result, at: exam.index) }
+    }
+
+    private mutating func record(_ result: Featurized, at index: Int) {
+        samples[index] = result.samples
+        outcomes[index] = result.outcome
     }
 
     private static func featurize(_ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool) -> Featurized {

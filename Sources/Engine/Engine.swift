@@ -50,12 +50,34 @@ public struct Engine: Sendable {
         throw EngineError.workflowNotFound(reference, available: available)
     }
 
+    /// The file of the workflow called `name` in the workflows folder — a name only (letters, digits,
+    /// `-`, `_`, `.`; an optional `.yaml`/`.yml`), never a path: what reaches the engine over HTTP.
+    public func workflowFile(named name: String) throws -> URL {
+        guard Self.isWorkflowName(name) else { throw EngineError.notAWorkflowName(String(name.prefix(200))) }
+        let base = name.hasSuffix(".yaml") || name.hasSuffix(".yml") ? (name as NSString).deletingPathExtension : name
+        for ext in ["yaml", "yml"] {
+            let candidate = workflowsDirectory.appendingPathComponent("\(base).\(ext)")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        throw EngineError.workflowNotFound(name, available: workflowFiles().map { $0.deletingPathExtension().lastPathComponent })
+    }
+
+    /// `exam-pipeline`, `hello.yaml`: 1–100 of letters, digits, `-_.`, not starting with a dot.
+    public static func isWorkflowName(_ name: String) -> Bool {
+        (1...100).contains(name.utf8.count) && !name.hasPrefix(".")
+            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+
     /// Loads and validates a workflow; any error diagnostic refuses it.
     public func loadWorkflow(_ reference: String) throws -> Workflow {
-        let url = try workflowFile(reference)
+        try loadWorkflow(at: try workflowFile(reference))
+    }
+
+    /// Loads and validates the workflow file at `url`.
+    public func loadWorkflow(at url: URL) throws -> Workflow {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw EngineError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
+            throw EngineError.unreadable(path: url.path, reason: FileProblem.describe(error))
         }
         return try parseWorkflow(yaml: text, file: displayPath(url))
     }
@@ -78,14 +100,18 @@ public struct Engine: Sendable {
 
     /// Registers a file as a dataset (or returns the one with the same content).
     /// Refuses paths outside the allowed roots and files that do not exist.
+    /// The roots are checked before the file: a path outside them is refused the same way whether
+    /// or not it exists, so the answer reveals nothing about the rest of the machine.
     public func registerDataset(path: String, schemaJSON: String = "{}") async throws -> DatasetRecord {
-        guard FileManager.default.fileExists(atPath: path) else { throw EngineError.fileNotFound(path) }
         guard let url = layout.resolveAllowed(path) else {
             throw EngineError.pathOutsideRoots(path: path, roots: layout.allowedRoots.map(\.path))
         }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw EngineError.fileNotFound(path) }
+        guard !isFolder.boolValue else { throw EngineError.unreadable(path: path, reason: "it is a folder, not a file") }
         let (hash, size): (String, Int64)
         do { (hash, size) = try ContentHash.sha256(of: url) } catch {
-            throw EngineError.unreadable(path: path, reason: "\(error)")
+            throw EngineError.unreadable(path: path, reason: FileProblem.describe(error))
         }
         let record = DatasetRecord(id: "ds-" + hash.prefix(12), path: url.path, sizeBytes: size, contentHash: hash,
                                    schemaJSON: schemaJSON, registeredAt: clock.now())
@@ -101,7 +127,7 @@ public struct Engine: Sendable {
         if let key = request.idempotencyKey, let existing = try await store.run(triggerKey: key) {
             return existing
         }
-        let workflow = try loadWorkflow(request.workflow)
+        let workflow = try loadWorkflow(at: request.workflowIsName ? try workflowFile(named: request.workflow) : try workflowFile(request.workflow))
         let params: [String: Value]
         do { params = try workflow.resolveParams(request.params) } catch { throw EngineError.badParam("\(error)") }
 

@@ -4,6 +4,7 @@ import Store
 /// Why the engine refused a request, in words a user can act on.
 public enum EngineError: Error, CustomStringConvertible, Equatable {
     case workflowNotFound(String, available: [String])
+    case notAWorkflowName(String)
     case invalidWorkflow([SpecDiagnostic])
     case badParam(String)
     case missingInput(String)
@@ -17,6 +18,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .workflowNotFound(let name, let available):
             "workflow '\(name)' not found" + (available.isEmpty ? "" : " (available: \(available.joined(separator: ", ")))")
+        case .notAWorkflowName(let name):
+            "'\(name)' is not a workflow name: give the name of a file in the workflows folder (letters, digits, '-', '_', '.'), not a path"
         case .invalidWorkflow(let diagnostics):
             diagnostics.map(\.description).joined(separator: "\n")
         case .badParam(let message): message

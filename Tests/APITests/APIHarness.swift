@@ -49,7 +49,7 @@ struct APIHarness: Sendable {
             uses: noop
         """
 
-    init(token: String? = nil, maxBodySize: Int = 1 << 20) async throws {
+    init(token: String? = nil, trustedOrigins: Set<String> = [], maxBodySize: Int = 1 << 20) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-api-\(UUID().uuidString)")
         let workflows = root.appendingPathComponent("workflows")
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
@@ -61,7 +61,7 @@ struct APIHarness: Sendable {
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
         let store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "test"))
         engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout, workflowsDirectory: workflows)
-        services = APIServices(engine: engine, apiToken: token, maxBodySize: maxBodySize, eventPollInterval: .milliseconds(20), snapshotTTL: 0)
+        services = APIServices(engine: engine, apiToken: token, trustedOrigins: trustedOrigins, maxBodySize: maxBodySize, eventPollInterval: .milliseconds(20), snapshotTTL: 0)
     }
 
     var layout: DataLayout { engine.layout }

@@ -11,9 +11,20 @@ struct LoginRoutes {
     }
 
     func register(on router: Router<APIRequestContext>) {
+        // `/login?token=…` is the link `flowrun serve` prints (as a notebook server does): it logs in
+        // and redirects at once, so the token leaves the address bar; no-referrer keeps it out of
+        // any other site's logs.
         router.get("/login") { request, _ -> Response in
-            let next = LoginRoutes.safeNext(Query(request: request).string("next"))
-            guard services.apiToken != nil else { return HTMLResponse.redirect(to: next) }
+            let query = Query(request: request)
+            let next = LoginRoutes.safeNext(query.string("next"))
+            guard let token = services.apiToken else { return HTMLResponse.redirect(to: next) }
+            if let given = query.string("token") {
+                guard AuthMiddleware.same(given, token) else {
+                    return HTMLResponse.page(LoginPage.render(next: next, failed: true), status: .unauthorized,
+                                             headers: [.referrerPolicy: "no-referrer"])
+                }
+                return LoginRoutes.loggedIn(request: request, token: token, next: next)
+            }
             return HTMLResponse.page(LoginPage.render(next: next, failed: false))
         }
         router.post("/login") { request, context -> Response in
@@ -24,10 +35,7 @@ struct LoginRoutes {
             guard let form, AuthMiddleware.same(form.token, token) else {
                 return HTMLResponse.page(LoginPage.render(next: next, failed: true), status: .unauthorized)
             }
-            var response = HTMLResponse.redirect(to: next)
-            let secure = request.uri.scheme == .https || request.headers[.forwardedProto] == "https"
-            for cookie in DashboardCookies.login(apiToken: token, secure: secure) { response.setCookie(cookie) }
-            return response
+            return LoginRoutes.loggedIn(request: request, token: token, next: next)
         }
         // Logging out only forgets the cookies, so it needs no CSRF check: the worst a forged
         // request can do is make the visitor log in again.
@@ -36,6 +44,15 @@ struct LoginRoutes {
             for cookie in DashboardCookies.logout() { response.setCookie(cookie) }
             return response
         }
+    }
+
+    /// The redirect to `next` that sets the login cookies.
+    static func loggedIn(request: Request, token: String, next: String) -> Response {
+        var response = HTMLResponse.redirect(to: next)
+        response.headers[.referrerPolicy] = "no-referrer"
+        let secure = request.uri.scheme == .https || request.headers[.forwardedProto] == "https"
+        for cookie in DashboardCookies.login(apiToken: token, secure: secure) { response.setCookie(cookie) }
+        return response
     }
 
     /// Where to go after login: a path on this server only (`/runs?x=1`), never another site

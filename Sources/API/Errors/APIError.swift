@@ -104,6 +104,8 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         switch error {
         case .workflowNotFound:
             self = APIError(status: .notFound, code: "workflow_not_found", message: error.description, details: ["field": "workflow"])
+        case .notAWorkflowName:
+            self = .badRequest(error.description, field: "workflow")
         case .invalidWorkflow(let diagnostics):
             self = APIError(status: .badRequest, code: "invalid_workflow", message: error.description,
                             details: ["field": "workflow", "diagnostics": .list(diagnostics.map(DiagnosticView.init).map(\.value))])

@@ -13,7 +13,11 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            return try ErrorMiddleware.apiError(error).response(from: request, context: context)
+            let apiError = ErrorMiddleware.apiError(error)
+            if apiError.status == .internalServerError {
+                context.logger.error("\(request.method) \(request.uri.path.prefix(200)) failed: \(String(describing: error).prefix(2000))")
+            }
+            return try apiError.response(from: request, context: context)
         }
     }
 
@@ -36,7 +40,8 @@ struct ErrorMiddleware: RouterMiddleware {
         case is CancellationError:
             return APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
         default:
-            return APIError(status: .internalServerError, code: "internal", message: "\(error)")
+            // What went wrong inside is for the server's log, not for the client.
+            return APIError(status: .internalServerError, code: "internal", message: "the server failed to answer this request; its log says why")
         }
     }
 }

@@ -1,14 +1,15 @@
 import Foundation
 import Hummingbird
 
-/// When `FLOWRUN_API_TOKEN` is set: `/api/**` and `/metrics` need `Authorization: Bearer <token>`,
-/// or the dashboard's `flowrun_token` cookie — and then, for a POST, an `X-CSRF-Token` header equal
-/// to the `flowrun_csrf` cookie (double-submit). `/api/health`, `/api/openapi.json` and `/api/docs`
-/// stay open: a load balancer and a reader of the documentation need no secret.
+/// Guards every route that is not on ``OpenRoutes``: it is added to the router group those routes are
+/// registered on, so the decision is taken on the route the router matched — however the path was
+/// spelled (`//api/runs`, `/./api/runs`, `%2F`, a trailing slash) — never on the raw path text.
+///
+/// A request shows `Authorization: Bearer <token>`, or the dashboard's `flowrun_token` cookie; a
+/// state-changing request let in by the cookie must also carry `X-CSRF-Token` equal to the
+/// `flowrun_csrf` cookie (double-submit). Without a token (`serve --no-auth`) everything passes.
 struct AuthMiddleware: RouterMiddleware {
     let token: String?
-
-    static let openPaths: Set<String> = ["/api/health", "/api/openapi.json", "/api/docs"]
 
     /// What a request shows to prove it may in.
     enum Credential {
@@ -17,15 +18,11 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
         guard let token else { return try await next(request, context) }
-        let path = request.uri.path
-        guard path == "/metrics" || path.hasPrefix("/api/"), !AuthMiddleware.openPaths.contains(path) else {
-            return try await next(request, context)
-        }
         switch AuthMiddleware.credential(of: request, token: token) {
         case .bearer:
             return try await next(request, context)
         case .cookie:
-            if request.method != .get && request.method != .head {
+            if !CrossSiteMiddleware.isSafe(request.method) {
                 guard let csrf = request.cookies[DashboardCookies.csrf]?.value, !csrf.isEmpty,
                       let sent = request.headers[.csrfToken], AuthMiddleware.same(sent, csrf) else {
                     throw APIError(status: .forbidden, code: "csrf",

@@ -24,8 +24,8 @@ code{font-family:monospace}h3{font-size:13px;text-transform:uppercase;color:#5b6
 </style></head>
 <body>
 <header><h1>flowrun API</h1><span id="version"></span>
-<label>Token <input id="token" type="password" placeholder="FLOWRUN_API_TOKEN (when the server has one)"></label>
-<a style="color:#9cf" href="/api/openapi.json">openapi.json</a></header>
+<label>Token <input id="token" type="password" placeholder="API token (blank: your dashboard login)"></label>
+<a style="color:#9cf" href="/">dashboard</a> <a style="color:#9cf" href="/api/openapi.json">openapi.json</a></header>
 <main><p id="intro"></p><div id="ops">Loading…</div></main>
 <script>
 "use strict";
@@ -116,9 +116,13 @@ function operation(path, method, op) {
       else if (where === "query") q.set(name, input.value); else if (where === "header") headers[name] = input.value;
     }
     if (q.toString()) url += "?" + q;
-    const token = document.getElementById("token").value; if (token) headers.Authorization = "Bearer " + token;
-    const init = {method: method.toUpperCase(), headers};
+    // A typed token goes as a bearer header; blank, the dashboard's login cookie is used, with its CSRF echo.
+    const token = document.getElementById("token").value;
+    if (token) headers.Authorization = "Bearer " + token;
+    else { const m = document.cookie.match(/(?:^|;\s*)flowrun_csrf=([^;]*)/); if (m) headers["X-CSRF-Token"] = decodeURIComponent(m[1]); }
+    const init = {method: method.toUpperCase(), headers, credentials: "same-origin"};
     if (bodyBox) { init.body = bodyBox.value; headers["Content-Type"] = bodyType; }
+    else if (init.method !== "GET") headers["Content-Type"] = "application/json";
     out.textContent = init.method + " " + url + "\n…";
     try {
       const res = await fetch(url, init);

@@ -1200,7 +1200,7 @@ enum OpenAPIDocument {
      "workflows"
     ],
     "summary": "Validate YAML: diagnostics with file:line:column",
-    "description": "Send `{\"yaml\": …}` as JSON, or the YAML itself as `application/yaml` / `text/plain`. Invalid YAML is a 200 with `valid: false`.",
+    "description": "Send `{\"yaml\": …}` as JSON, or the YAML itself as `application/yaml`. Invalid YAML is a 200 with `valid: false`.",
     "requestBody": {
      "required": true,
      "content": {
@@ -1214,11 +1214,6 @@ enum OpenAPIDocument {
        }
       },
       "application/yaml": {
-       "schema": {
-        "type": "string"
-       }
-      },
-      "text/plain": {
        "schema": {
         "type": "string"
        }

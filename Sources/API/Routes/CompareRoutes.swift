@@ -5,7 +5,7 @@ import Hummingbird
 struct CompareRoutes {
     let services: APIServices
 
-    func register(on router: Router<APIRequestContext>) {
+    func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/metrics/compare") { request, _ -> Response in
             let ids = (Query(request: request).string("runs") ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -6,7 +6,7 @@ import Hummingbird
 struct DatasetRoutes {
     let services: APIServices
 
-    func register(on router: Router<APIRequestContext>) {
+    func register(on router: some RouterMethods<APIRequestContext>) {
         router.post("/api/datasets") { request, context -> Response in
             let body = try await APIJSON.decode(RegisterDatasetBody.self, from: request, context: context)
             guard !body.path.isEmpty else { throw APIError.badRequest("'path' must not be empty", field: "path") }

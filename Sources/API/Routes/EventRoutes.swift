@@ -5,7 +5,7 @@ import Hummingbird
 struct EventRoutes {
     let services: APIServices
 
-    func register(on router: Router<APIRequestContext>) {
+    func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/runs/{id}/events") { request, context -> Response in
             let id = try context.parameters.path("id")
             guard try await services.store.run(id: id) != nil else {

@@ -5,7 +5,7 @@ import Hummingbird
 struct LogRoutes {
     let services: APIServices
 
-    func register(on router: Router<APIRequestContext>) {
+    func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/runs/{id}/logs") { request, context -> Response in
             let id = try context.parameters.path("id")
             let query = Query(request: request)

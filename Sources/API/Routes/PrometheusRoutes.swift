@@ -9,7 +9,7 @@ struct PrometheusRoutes {
     let snapshots: StoreSnapshots
     let follower: RunMetricsFollower
 
-    func register(on router: Router<APIRequestContext>) {
+    func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/metrics") { _, _ -> Response in
             let snapshot = await snapshots.current()
             var out = PrometheusText()

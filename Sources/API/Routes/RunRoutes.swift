@@ -9,7 +9,7 @@ import Store
 struct RunRoutes {
     let services: APIServices
 
-    func register(on router: Router<APIRequestContext>) {
+    func register(on router: some RouterMethods<APIRequestContext>) {
         router.post("/api/runs") { request, context -> Response in
             let body = try await APIJSON.decode(SubmitRunBody.self, from: request, context: context)
             let run = try await services.engine.submit(try submitRequest(body))
@@ -50,6 +50,10 @@ struct RunRoutes {
 
     func submitRequest(_ body: SubmitRunBody) throws -> SubmitRequest {
         guard !body.workflow.isEmpty else { throw APIError.badRequest("'workflow' must not be empty", field: "workflow") }
+        // Over HTTP a workflow is a name in the workflows folder, never a path on the server.
+        guard Engine.isWorkflowName(body.workflow) else {
+            throw APIError.badRequest(EngineError.notAWorkflowName(String(body.workflow.prefix(200))).description, field: "workflow")
+        }
         if body.datasetId != nil && body.datasetPath != nil {
             throw APIError.badRequest("give either 'dataset_id' or 'dataset_path', not both", field: "dataset_path")
         }
@@ -67,8 +71,10 @@ struct RunRoutes {
         case let other: throw APIError.badRequest("'trigger' must be 'api' or 'ui', not '\(other)'", field: "trigger")
         }
         let datasetPath = body.datasetPath.map(services.dataPath)
-        return SubmitRequest(workflow: body.workflow, params: params, datasetID: body.datasetId, datasetPath: datasetPath,
-                             inputs: body.inputs ?? [:], trigger: trigger)
+        var request = SubmitRequest(workflow: body.workflow, params: params, datasetID: body.datasetId, datasetPath: datasetPath,
+                                    inputs: body.inputs ?? [:], trigger: trigger)
+        request.workflowIsName = true
+        return request
     }
 
     func summary(_ id: String) async throws -> RunSummaryView {

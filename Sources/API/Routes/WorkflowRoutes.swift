@@ -7,7 +7,7 @@ import Hummingbird
 struct WorkflowRoutes {
     let services: APIServices
 
-    func register(on router: Router<APIRequestContext>) {
+    func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/workflows") { _, _ -> Response in
             try APIJSON.response(["workflows": WorkflowRoutes.summaries(services.engine)])
         }

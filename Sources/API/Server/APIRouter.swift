@@ -3,30 +3,37 @@ import Foundation
 import Hummingbird
 
 /// Builds the router of `flowrun serve`: every API route, `/metrics`, the OpenAPI document and
-/// the docs page, behind the error and auth middleware.
+/// the docs page, behind the error, cross-site and auth middleware.
 public enum APIRouter {
     /// - Parameters:
     ///   - services: the engine and settings.
     ///   - extraRoutes: more routes on the same router (the dashboard's pages); they get the same
-    ///     error shape, and auth for any `/api/` path.
+    ///     error shape and cross-site rules, and must put their routes behind a guard themselves
+    ///     (``DashboardRoutes`` does), or be on ``OpenRoutes``.
     public static func make(
         services: APIServices,
         extraRoutes: (Router<APIRequestContext>) -> Void = { _ in }
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.middlewares.add(ErrorMiddleware(maxBodySize: services.maxBodySize))
-        router.middlewares.add(AuthMiddleware(token: services.apiToken))
+        router.middlewares.add(CrossSiteMiddleware(loopbackHostsOnly: services.apiToken == nil,
+                                                   trustedOrigins: services.trustedOrigins))
         let snapshots = StoreSnapshots(services: services)
+
+        // The allow-list (OpenRoutes): registered on the bare router, nothing else is.
         HealthRoutes(services: services, snapshots: snapshots).register(on: router)
-        DatasetRoutes(services: services).register(on: router)
-        RunRoutes(services: services).register(on: router)
-        LogRoutes(services: services).register(on: router)
-        EventRoutes(services: services).register(on: router)
-        ArtifactRoutes(services: services).register(on: router)
-        WorkflowRoutes(services: services).register(on: router)
-        CompareRoutes(services: services).register(on: router)
-        PrometheusRoutes(services: services, snapshots: snapshots, follower: RunMetricsFollower(store: services.store)).register(on: router)
         DocsRoutes().register(on: router)
+
+        // Everything else: behind the credential, decided on the route the router matched.
+        let guarded = router.group().add(middleware: AuthMiddleware(token: services.apiToken))
+        DatasetRoutes(services: services).register(on: guarded)
+        RunRoutes(services: services).register(on: guarded)
+        LogRoutes(services: services).register(on: guarded)
+        EventRoutes(services: services).register(on: guarded)
+        ArtifactRoutes(services: services).register(on: guarded)
+        WorkflowRoutes(services: services).register(on: guarded)
+        CompareRoutes(services: services).register(on: guarded)
+        PrometheusRoutes(services: services, snapshots: snapshots, follower: RunMetricsFollower(store: services.store)).register(on: guarded)
         extraRoutes(router)
         return router
     }

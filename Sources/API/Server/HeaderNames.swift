@@ -7,4 +7,5 @@ extension HTTPField.Name {
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
 }

@@ -5,6 +5,9 @@ import Store
 public struct SubmitRequest: Sendable {
     /// A workflow name in the workflows folder (`exam-pipeline`) or a path to a YAML file.
     public var workflow: String
+    /// True when `workflow` came from outside this machine (HTTP): then it may only be a name in
+    /// the workflows folder, never a path.
+    public var workflowIsName = false
     /// Overrides of the workflow's `params` defaults.
     public var params: [String: Value]
     /// A registered dataset for the `dataset` input…

@@ -11,11 +11,13 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the HTTP API and dashboard, with an embedded worker, until SIGTERM.",
         discussion: """
-            The dashboard is at /, the API documented at /api/docs (OpenAPI at /api/openapi.json). Set \
-            FLOWRUN_API_TOKEN to require 'Authorization: Bearer <token>' on every route but /api/health (the \
-            dashboard asks for the token once at /login); without it the server is open to anyone who can \
-            reach the port (it says so at start). On SIGTERM or Ctrl-C the server \
-            stops accepting requests and the embedded worker lets running steps finish for up to --grace.
+            The dashboard is at /, the API documented at /api/docs (OpenAPI at /api/openapi.json). Every \
+            route but health, the docs, login and static assets needs 'Authorization: Bearer <token>' (or the \
+            dashboard's login cookie). The token is FLOWRUN_API_TOKEN when set; otherwise the server makes one \
+            at first start, keeps it in <data>/api-token (mode 0600) and prints a login link that carries it. \
+            --no-auth serves without a token, on a loopback address only. Requests from other web sites may \
+            not change anything (docs/security.md). On SIGTERM or Ctrl-C the server stops accepting requests \
+            and the embedded worker lets running steps finish for up to --grace.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -27,6 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
+    @Flag(help: "Serve without a token: anyone who can reach the port may run commands. Refused unless --host is a loopback address.")
+    var noAuth = false
+    @Option(help: "The URL users open when a reverse proxy serves flowrun (https://flowrun.lab.example): its origin may send changes. [env: FLOWRUN_PUBLIC_URL]")
+    var publicURL: String?
     @Flag(help: "Also watch the workflows' trigger folders for finished uploads (as `flowrun watch`; same environment settings).")
     var watch = false
 
@@ -42,6 +48,16 @@ struct ServeCommand: AsyncParsableCommand {
             } ?? 8080
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, not \(port)") }
             let host = host ?? environment["FLOWRUN_HOST"] ?? "127.0.0.1"
+            let configuredToken = environment["FLOWRUN_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            if noAuth {
+                guard configuredToken == nil else {
+                    throw CLIError.refused("--no-auth and FLOWRUN_API_TOKEN contradict each other: unset one")
+                }
+                guard Self.isLoopback(host) else {
+                    throw CLIError.refused("--no-auth is refused on \(host): without a token, anyone who can reach the port can run commands; bind to 127.0.0.1 or set a token")
+                }
+            }
+            let trustedOrigins = try Self.origin(of: publicURL ?? environment["FLOWRUN_PUBLIC_URL"])
 
             var engine = try await global.openEngine()
             var services: [any Service] = []
@@ -70,8 +86,19 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let watchingLine = watcherLine
             let workerLine = workerName.map { "embedded worker \($0)" } ?? "no embedded worker (--no-worker): run `flowrun worker` to execute steps"
-            let token = environment["FLOWRUN_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            let api = APIServices(engine: engine, apiToken: token)
+            let token: String?
+            let tokenLine: String
+            if noAuth {
+                token = nil
+                tokenLine = "warning: --no-auth: no token; anyone who can reach \(host) may run commands (loopback host names only)"
+            } else if let configuredToken {
+                token = configuredToken
+                tokenLine = "API token required (FLOWRUN_API_TOKEN)"
+            } else {
+                do { token = try APITokenFile.loadOrCreate(dataRoot: engine.layout.root) } catch { throw CLIError.refused("\(error)") }
+                tokenLine = "API token in \(APITokenFile.url(dataRoot: engine.layout.root).path) (mode 0600)"
+            }
+            let api = APIServices(engine: engine, apiToken: token, trustedOrigins: trustedOrigins)
             let router = APIRouter.make(services: api, extraRoutes: DashboardRoutes(services: api).register)
 
             var logger = Logger(label: "flowrun.serve")
@@ -85,15 +112,33 @@ struct ServeCommand: AsyncParsableCommand {
                     print("flowrun serve: http://\(host):\(bound)/  (dashboard; API docs: /api/docs)")
                     print(workerLine)
                     if let watchingLine { print(watchingLine) }
-                    if token == nil {
-                        print("warning: FLOWRUN_API_TOKEN is not set: the API is open to anyone who can reach \(host):\(bound)")
-                    } else {
-                        print("API token required (FLOWRUN_API_TOKEN)")
+                    print(tokenLine)
+                    if let token {
+                        // Printed like a notebook server's link: opening it logs the browser in.
+                        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
+                        print("log in: http://\(shown):\(bound)/login?token=\(token)")
                     }
                 },
                 logger: logger)
             try await app.runService()
             try await engine.store.close()
         }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: the addresses only this machine reaches.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]"
+            || (host.hasPrefix("127.") && host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
+    }
+
+    /// `https://flowrun.lab.example/base` → `["https://flowrun.lab.example"]`, as browsers send `Origin`.
+    static func origin(of url: String?) throws -> Set<String> {
+        guard let url, !url.isEmpty else { return [] }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
+            throw CLIError.refused("FLOWRUN_PUBLIC_URL / --public-url must be an http(s) URL like https://flowrun.lab.example, not '\(url)'")
+        }
+        let port = components.port.map { ":\($0)" } ?? ""
+        return ["\(scheme)://\(host.lowercased())\(port)"]
     }
 }

@@ -11,7 +11,7 @@ enum LoginPage {
             <label>API token <input type="password" name="token" id="login-token" autocomplete="current-password" required autofocus size="40"></label>
             <button type="submit" class="primary" id="login-submit">Log in</button>
             </form>
-            <p class="muted">The token this server was started with (<code>FLOWRUN_API_TOKEN</code>). The browser keeps it in a cookie that scripts cannot read.</p>
+            <p class="muted">The token <code>flowrun serve</code> printed at start (its login link carries it), kept in <code>api-token</code> in the data folder unless <code>FLOWRUN_API_TOKEN</code> sets it. The browser keeps it in a cookie that scripts cannot read.</p>
             </section>
             """
         return Layout.page(title: "Log in", section: .none, loggedIn: false, body: body)

@@ -66,9 +66,45 @@ def api(base, path, token=None, method="GET", body=None):
         return json.loads(response.read())
 
 
+class Canary(http.server.BaseHTTPRequestHandler):
+    """A server that accepts everything and records what reached it: the control that proves the
+    browser really sends these requests, so that flowrun's refusal is what stops them."""
+    received = []
+    protocol_version = "HTTP/1.0"
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        Canary.received.append((self.path, self.headers.get("Content-Type"), self.rfile.read(length)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        try:
+            self.wfile.write(b"ok")
+        except BrokenPipeError:  # a no-cors fetch may hang up before the answer: it was delivered all the same
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_canary():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Canary)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def serve_attack_pages(folder):
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=folder, **k)
-    server = socketserver.TCPServer(("127.0.0.1", 0), handler)
+    class Pages(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **k):
+            super().__init__(*a, directory=folder, **k)
+
+        def log_message(self, *args):
+            pass
+
+    handler = Pages
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -100,9 +136,12 @@ def main():
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     args = parser.parse_args()
 
-    # A run on each server for the cancel attempt to aim at (made by a legitimate client).
+    # A run on each server for the cancel attempt to aim at (made by a legitimate client), and the
+    # runs that exist before the attack (the dashboard test ran first).
     victim = api(args.url, "/api/runs", args.token, "POST", b'{"workflow": "hello"}')["id"]
     victim_open = api(args.open_url, "/api/runs", None, "POST", b'{"workflow": "hello"}')["id"]
+    before = {base: {r["id"] for r in api(base, "/api/runs?limit=500", token)["runs"]}
+              for base, token in ((args.url, args.token), (args.open_url, None))}
 
     folder = tempfile.mkdtemp()
     pages = serve_attack_pages(folder)
@@ -115,12 +154,20 @@ def main():
         if not any(c["name"] == "flowrun_token" for c in driver.get_cookies()):
             raise CheckFailed("the login link set no cookie")
 
+        canary = serve_canary()
+        attack(driver, attacker, folder, "canary", f"http://127.0.0.1:{canary.server_address[1]}", "x")
+        reached = sorted({(path, kind) for path, kind, _ in Canary.received})
+        print(f"  control: the browser delivered {reached} to a server that accepts anything")
+        if not any(kind == "text/plain" for _, kind in reached) or not any(kind == "application/x-www-form-urlencoded" for _, kind in reached):
+            raise CheckFailed("the browser did not deliver the cross-site requests at all: the test would prove nothing")
+        canary.shutdown()
+
         attack(driver, attacker, folder, "token", args.url, victim)
         attack(driver, attacker, folder, "open", args.open_url, victim_open)
 
         for base, token, keep in ((args.url, args.token, victim), (args.open_url, None, victim_open)):
-            runs = api(base, "/api/runs?limit=50", token)["runs"]
-            extra = [r["id"] for r in runs if r["id"] != keep]
+            runs = api(base, "/api/runs?limit=500", token)["runs"]
+            extra = [r["id"] for r in runs if r["id"] not in before[base]]
             if extra:
                 raise CheckFailed(f"{base}: the attack page started runs {extra}")
             state = api(base, f"/api/runs/{keep}", token)["state"]

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import PostgresKit
 import PostgresNIO
 import SQLKit
@@ -11,41 +12,66 @@ import SQLKit
 /// rolled back by the server and tried again with backoff, for up to `retryWindow`. One that
 /// fails while committing is not retried: whether it landed is unknown, and every write of the
 /// execution protocol is checked against the step's state, so the caller's next move is safe.
+///
+/// No call waits for ever: each has a deadline (``Deadlines``) that bounds waiting for a
+/// connection and every statement, and each statement also ends when its connection closes
+/// (``GuardedConnection``, which guards against a PostgresNIO bug that otherwise hangs the call).
 final class PostgresBackend: SQLBackend {
     static let readyChannel = "flowrun_ready"
 
+    /// How long one call (a transaction or a read, with every statement in it) may take.
+    struct Deadlines: Sendable {
+        var call: Duration = .seconds(30)
+    }
+
     let client: PostgresClient
+    let deadlines: Deadlines
     private let runner: Task<Void, Never>
     private let logger: Logger
+    private let watches = ConnectionWatches()
     private let retryWindow: Duration = .seconds(30)
 
-    init(configuration: PostgresClient.Configuration, logger: Logger) {
+    init(configuration: PostgresClient.Configuration, logger: Logger, deadlines: Deadlines = Deadlines()) {
         // The pool may be asked for a connection a moment before its run() task starts; it waits
         // for it, but warns. Connection failures surface as errors of the store's calls anyway.
         var poolLogger = logger
         poolLogger.logLevel = .error
+        // The server's side of the deadline: a statement or transaction left behind by a client that
+        // gave up on it (or vanished with the network) is ended a little after the client's
+        // deadline, so its row locks do not outlive it until TCP keepalive notices — hours.
+        var configuration = configuration
+        let serverTimeout = "\(Self.milliseconds(deadlines.call + Self.serverGrace))"
+        configuration.options.additionalStartupParameters += [
+            ("statement_timeout", serverTimeout), ("idle_in_transaction_session_timeout", serverTimeout),
+        ]
         client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.logger = logger
+        self.deadlines = deadlines
         let client = self.client
         runner = Task { await client.run() }
     }
 
     var dialect: SQLStore.Dialect { .postgres }
 
-    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(timeout: Duration?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await retrying {
-            try await client.withConnection { connection in
-                let db = connection.sql(queryLogLevel: nil)
+            try await withConnection(timeout: timeout ?? deadlines.call) { db in
                 try await db.raw("BEGIN").run()
+                if let timeout, timeout > deadlines.call {
+                    try await db.raw("SET LOCAL statement_timeout = \(unsafeRaw: "\(Self.milliseconds(timeout + Self.serverGrace))")").run()
+                }
                 let result: T
                 do {
                     result = try await body(db)
                 } catch {
-                    try? await db.raw("ROLLBACK").run()
+                    await db.rollBack()
                     throw error
                 }
                 do {
                     try await db.raw("COMMIT").run()
+                } catch PostgresCallFailure.closedBeforeSending(let statement) {
+                    // Never reached the server, which rolled the transaction back: safe to try again.
+                    throw PostgresCallFailure.closedBeforeSending(statement: statement)
                 } catch {
                     throw CommitFailed(underlying: error)
                 }
@@ -56,7 +82,31 @@ final class PostgresBackend: SQLBackend {
 
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await retrying {
-            try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
+            try await withConnection(timeout: deadlines.call) { db in try await body(db) }
+        }
+    }
+
+    /// How much longer than the client the server waits before it ends a statement.
+    private static let serverGrace: Duration = .seconds(5)
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Connections this backend watches for closing: at most the open ones.
+    var openConnectionWatches: Int { watches.count }
+
+    /// Leases a connection and runs `body` on it, all within `timeout`.
+    private func withConnection<T: Sendable>(timeout: Duration, _ body: (GuardedConnection) async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let statementsDeadline = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
+        let watches = self.watches
+        let logger = self.logger
+        return try await withDeadline(deadline, expired: { PostgresCallFailure.noConnection(timeout: timeout) }) {
+            try await client.withConnection { connection in
+                try await body(GuardedConnection(connection: connection, watch: watches.watch(connection), timeout: timeout,
+                                                 deadline: statementsDeadline, logger: logger))
+            }
         }
     }
 
@@ -65,6 +115,7 @@ final class PostgresBackend: SQLBackend {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: retryWindow)
         var delay: Duration = .milliseconds(20)
+        var attempt = 1
         while true {
             do {
                 return try await operation()
@@ -72,15 +123,19 @@ final class PostgresBackend: SQLBackend {
                 throw failed.underlying
             } catch {
                 guard Self.isTransient(error), clock.now < deadline, !Task.isCancelled else { throw error }
-                logger.debug("postgres: retrying after \(String(reflecting: error))")
+                // Contention between workers is routine; a lost server or connection is worth a warning.
+                let level: Logger.Level = Self.isContention(error) ? .debug : .warning
+                logger.log(level: level, "postgres: attempt \(attempt) failed, retrying in \(delay): \(Self.describe(error))")
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(1))
+                attempt += 1
             }
         }
     }
 
     /// Serialization failures, deadlocks, and a server or connection that went away.
     static func isTransient(_ error: any Error) -> Bool {
+        if error is PostgresCallFailure { return true }
         guard let error = error as? PSQLError else { return false }
         if let state = error.serverInfo?[.sqlState] {
             // 40001 serialization_failure, 40P01 deadlock_detected, 57P01..57P03 shutdown/cannot connect now,
@@ -93,6 +148,21 @@ final class PostgresBackend: SQLBackend {
         default:
             return false
         }
+    }
+
+    /// A serialization failure or a deadlock: two transactions met, nothing is wrong.
+    static func isContention(_ error: any Error) -> Bool {
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    /// One line: PSQLError's own description hides the server's message.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+        }
+        return "\(error.code)"
     }
 
     /// One connection kept for `LISTEN flowrun_ready`; after a lost connection it listens again and

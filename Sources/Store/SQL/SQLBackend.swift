@@ -5,7 +5,8 @@ import SQLKit
 protocol SQLBackend: Sendable {
     var dialect: SQLStore.Dialect { get }
     /// Runs `body` in one transaction on one connection; commits when it returns, rolls back when it throws.
-    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
+    /// `timeout` (nil: the backend's default) bounds the whole call, waiting for a connection included.
+    func transaction<T: Sendable>(timeout: Duration?, _ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs reads that need no transaction.
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// See ``Store/readyNotifications()``.
@@ -33,7 +34,7 @@ final class SQLiteBackend: SQLBackend {
 
     var dialect: SQLStore.Dialect { .sqlite }
 
-    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(timeout: Duration?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await gate.withLock {
             try await db.raw("BEGIN IMMEDIATE").run()
             do {

@@ -124,9 +124,9 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     // MARK: Transactions
 
-    /// Runs `body` in one write transaction; rolls back when it throws.
-    func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        do { return try await backend.transaction(body) } catch { throw mapError(error) }
+    /// Runs `body` in one write transaction; rolls back when it throws. `timeout`: see ``SQLBackend``.
+    func write<T: Sendable>(timeout: Duration? = nil, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        do { return try await backend.transaction(timeout: timeout, body) } catch { throw mapError(error) }
     }
 
     /// Runs reads (serialized with the writes on SQLite's one connection).
@@ -159,8 +159,11 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     // MARK: Migrations
 
+    /// Migrating waits for another process's migration (the advisory lock), which may take long.
+    static let migrationTimeout: Duration = .seconds(600)
+
     func migrate() async throws {
-        try await write { db in
+        try await write(timeout: Self.migrationTimeout) { db in
             if self.dialect == .postgres {
                 // Several processes starting at once: one migrates, the others wait and find it done.
                 try await db.raw("SELECT pg_advisory_xact_lock(7262013)").run()

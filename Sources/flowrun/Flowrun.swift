@@ -16,4 +16,9 @@ struct Flowrun: AsyncParsableCommand {
             DemoCommand.self, ValidateCommand.self, RunCommand.self, RunsCommand.self, DatasetsCommand.self, WorkerCommand.self, ServeCommand.self, WatchCommand.self, SampleDataCommand.self, BenchCommand.self,
         ]
     )
+
+    static func main() async {
+        OpenMPWaitPolicy.ensurePassive()
+        await main(nil)
+    }
 }

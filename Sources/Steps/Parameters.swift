@@ -77,6 +77,9 @@ public struct Parameters: Sendable, Equatable {
 public enum StepError: Error, Equatable, CustomStringConvertible {
     case missingParameter(String)
     case badParameter(String, expected: String, got: Value)
+    /// The input is wrong in a way another attempt would meet again (see ``PermanentFailure``).
+    case invalidInput(String)
+    /// Anything else; the attempt is retried as the workflow says.
     case failed(String)
 
     public var description: String {
@@ -84,7 +87,7 @@ public enum StepError: Error, Equatable, CustomStringConvertible {
         case .missingParameter(let name): "with.\(name): required parameter is missing"
         case .badParameter(let name, let expected, let got):
             "with.\(name): expected \(expected), got \(got.typeName) \(got.jsonText)"
-        case .failed(let message): message
+        case .invalidInput(let message), .failed(let message): message
         }
     }
 }

@@ -13,7 +13,8 @@ import Foundation
 /// - Write files only under `context.artifactDirectory` (it is created for you and is unique per
 ///   run and step); a retry gets the same folder, so overwrite rather than append.
 /// - Throw to fail the attempt: the engine logs the error and retries per the workflow's policy.
-///   Throw ``StepError`` (or any error whose description names the bad place) for bad input.
+///   For input a retry cannot fix, throw ``StepError/invalidInput(_:)`` (or any
+///   ``PermanentFailure``): the step then fails at once. Either way, say what is wrong and where.
 /// - Honour cancellation: timeouts and `runs cancel` cancel the running task, so call
 ///   `try context.checkCancellation()` between chunks of work in long loops.
 ///

@@ -22,7 +22,7 @@ struct StepExecutor: Sendable {
     func execute(_ step: StepRunRecord, stopReason: @escaping @Sendable () -> StopReason?) async -> StepCompletion.Outcome {
         let plan: RunPlan
         do { plan = try await plans.plan(runID: step.runID) } catch {
-            return .failed(error: "cannot plan run: \(error)", exitStatus: nil, retryAt: nil)
+            return .failed(error: "cannot plan run: \(ErrorText.of(error))", exitStatus: nil, retryAt: nil)
         }
         guard let spec = plan.workflow.steps.first(where: { $0.id == step.stepID }) else {
             return .failed(error: "step '\(step.stepID)' is not in the run's workflow", exitStatus: nil, retryAt: nil)
@@ -40,7 +40,7 @@ struct StepExecutor: Sendable {
                 log.write("skipped: if: \(condition) is false", at: clock.now())
                 return .skipped(reason: "if: \(condition) is false")
             }
-            let (implementation, parameters) = try resolve(spec, context: context)
+            let (implementation, parameters) = try resolve(spec, context: context, inputs: plan.workflow.inputs)
             let artifacts = engine.layout.artifactDirectory(run: step.runID, step: step.stepID)
             let stepContext = StepContext(
                 runID: step.runID, stepID: step.stepID, attempt: step.attempt, parameters: Parameters(parameters),
@@ -64,7 +64,13 @@ struct StepExecutor: Sendable {
             case nil:
                 break
             }
-            let message = (error as? TimeoutError)?.description ?? Self.describe(error)
+            var message = ErrorText.of(error)
+            if step.attempt < step.maxAttempts, (error as? PermanentFailure)?.isPermanent == true {
+                // Bad input fails the same way every time: retrying only delays the answer.
+                message += " (not retried: the input is invalid)"
+                log.write("failed: \(message)", at: now)
+                return .failed(error: message, exitStatus: nil, retryAt: nil)
+            }
             log.write("failed: \(message)", at: now)
             if step.attempt < step.maxAttempts {
                 let delay = spec.retry.delay(afterAttempt: step.attempt)
@@ -85,21 +91,36 @@ struct StepExecutor: Sendable {
         return ExpressionContext(params: plan.params, inputs: plan.inputs, stepOutputs: outputs, runID: step.runID)
     }
 
-    private func resolve(_ spec: StepSpec, context: ExpressionContext) throws -> (any Step, [String: Value]) {
+    private func resolve(_ spec: StepSpec, context: ExpressionContext, inputs: [InputSpec]) throws -> (any Step, [String: Value]) {
+        // A command sees every param and input as FLOWRUN_PARAM_… / FLOWRUN_INPUT_…; its own `env:` wins.
+        func environment(_ given: Value?) -> Value {
+            var env = CommandEnvironment.variables(params: context.params, inputs: context.inputs, inputSpecs: inputs).mapValues(Value.string)
+            if case .map(let own)? = given { env.merge(own) { $1 } }
+            return .map(env)
+        }
         switch spec.action {
         case .uses(let name):
             guard let implementation = engine.registry.step(named: name) else {
                 throw StepError.failed("uses: \(name): no such step in this flowrun (known: \(engine.registry.names.sorted().joined(separator: ", ")))")
             }
-            let resolved = try Expressions.resolve(.map(spec.with), in: context)
-            return (implementation, resolved.mapValue ?? [:])
+            guard name == CommandStep.name else {
+                return (implementation, try Expressions.resolve(.map(spec.with), in: context).mapValue ?? [:])
+            }
+            // `uses: command` is `run:` spelled out: a string command is a shell script too.
+            var with = spec.with
+            let script = with["command"]?.stringValue
+            if script != nil { with["command"] = nil }
+            var parameters = try Expressions.resolve(.map(with), in: context).mapValue ?? [:]
+            if let script { parameters["command"] = .string(try Expressions.resolveShell(script, in: context)) }
+            parameters["env"] = environment(parameters["env"])
+            return (implementation, parameters)
         case .run(let command):
             var parameters: [String: Value] = [:]
             switch command {
-            case .shell(let script): parameters["command"] = try Expressions.resolve(.string(script), in: context)
+            case .shell(let script): parameters["command"] = .string(try Expressions.resolveShell(script, in: context))
             case .argv(let args): parameters["command"] = try Expressions.resolve(.list(args.map(Value.string)), in: context)
             }
-            parameters["env"] = try Expressions.resolve(.map(spec.env.mapValues(Value.string)), in: context)
+            parameters["env"] = environment(try Expressions.resolve(.map(spec.env.mapValues(Value.string)), in: context))
             if let directory = spec.workingDirectory {
                 parameters["working_directory"] = try Expressions.resolve(.string(directory), in: context)
             }
@@ -126,10 +147,6 @@ struct StepExecutor: Sendable {
             }
             return result
         }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        return String(describing: error)
     }
 
     static func format(_ d: Duration) -> String {

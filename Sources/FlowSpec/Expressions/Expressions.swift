@@ -49,6 +49,58 @@ public enum Expressions {
         }
     }
 
+    /// Replaces every `${{ … }}` in a script for `/bin/sh -c` with its value quoted as data for the
+    /// place it is in (``ShellContext``): whatever the value holds — quotes, `$( … )`, `;`, newlines
+    /// — the shell reads it as one piece of text, never as code. An expression where no quoting
+    /// can make it data (a heredoc body, backticks, a comment, …) is an error; validation reports
+    /// it before a run is made.
+    public static func resolveShell(_ script: String, in context: ExpressionContext) throws(ExpressionError) -> String {
+        guard script.contains("${{") else { return script }
+        let template = try Template.parse(script)
+        let contexts = ShellLexer.contexts(of: template)
+        var out = ""
+        var n = 0
+        for piece in template.pieces {
+            switch piece {
+            case .text(let t): out += t
+            case .expression(let source, let offset):
+                let place = contexts[n]
+                n += 1
+                let expression = try ExpressionParser.parse(source)
+                if case .refused(let why) = place {
+                    throw ExpressionError(offset: offset - 3, message: why.message(expression: source, variable: shellVariable(expression)))
+                }
+                let value = try evaluate(expression, source: source, in: context).interpolated
+                switch place.insert(value) {
+                case .success(let text): out += text
+                case .failure(let why):
+                    throw ExpressionError(offset: offset - 3, message: why.message(expression: source, variable: shellVariable(expression)))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Where each `${{ }}` of a `run:` script cannot be quoted as data: its offset (at `${{`) and
+    /// the message. Empty when every expression can.
+    static func shellRefusals(_ template: Template) -> [(offset: Int, message: String)] {
+        var out: [(offset: Int, message: String)] = []
+        let expressions = template.pieces.compactMap { piece -> (String, Int)? in
+            if case .expression(let source, let offset) = piece { (source, offset) } else { nil }
+        }
+        for (context, (source, offset)) in zip(ShellLexer.contexts(of: template), expressions) {
+            guard case .refused(let why) = context else { continue }
+            let variable = (try? ExpressionParser.parse(source)).flatMap(shellVariable)
+            out.append((offset - 3, why.message(expression: source, variable: variable)))
+        }
+        return out
+    }
+
+    /// The environment variable a `run:` command finds the same value in, for a plain reference.
+    private static func shellVariable(_ expression: Expression) -> String? {
+        if case .reference(let path, _) = expression { CommandEnvironment.variable(for: path) } else { nil }
+    }
+
     /// Evaluates an `if:` condition (with or without its `${{ }}`) to true or false.
     public static func evaluateCondition(_ text: String, in context: ExpressionContext) throws(ExpressionError) -> Bool {
         let source = unwrap(text)

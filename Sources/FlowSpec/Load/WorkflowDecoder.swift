@@ -14,14 +14,20 @@ struct WorkflowDecoder {
 
     /// Strings that may hold expressions, with where they are and which step uses them.
     private var expressionSites: [(text: String, mark: SourceMark, quoted: Bool, step: String?, field: String)] = []
+    /// Indices in `expressionSites` of scripts for `/bin/sh -c`, where values are quoted by context.
+    private var shellScripts: Set<Int> = []
     private var stepMarks: [String: SourceMark] = [:]
     private var needMarks: [String: [String: SourceMark]] = [:]
     private var paramMarks: [String: SourceMark] = [:]
+
+    /// The file's lines, to place expressions inside block scalars.
+    private let sourceLines: [Substring]
 
     init(knownSteps: Set<String>, file: String, text: String) {
         self.knownSteps = knownSteps
         self.file = file
         self.text = text
+        sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
     mutating func decode(_ root: YAMLNode) -> Workflow? {
@@ -237,6 +243,7 @@ struct WorkflowDecoder {
             case .scalar(let s, _, let mark):
                 if s.trimmingCharacters(in: .whitespaces).isEmpty { reader.error(mark, "\(field).run: the command is empty") } else {
                     action = .run(.shell(s))
+                    shellScripts.insert(expressionSites.count)
                     expressionSites.append((s, mark, !isPlain(run.value), id, "\(field).run"))
                 }
             case .sequence(let items, let mark):
@@ -259,6 +266,10 @@ struct WorkflowDecoder {
         if let w = f["with"], let entries = reader.mapping(w.value, "\(field).with") {
             for (key, _, value) in entries {
                 with[key] = value.value
+                // `uses: command` with a string `command:` is what `run:` becomes: the same shell script.
+                if action == .uses("command"), key == "command", case .scalar(let s, _, _) = value, s.contains("${{") {
+                    shellScripts.insert(expressionSites.count)
+                }
                 collectSites(value, step: id, field: "\(field).with.\(key)")
             }
         }
@@ -378,11 +389,16 @@ struct WorkflowDecoder {
         let paramNames = params.map(\.name)
         let inputNames = inputs.map(\.name)
         var usedParams = Set<String>()
-        for site in expressionSites {
+        for (index, site) in expressionSites.enumerated() {
             let template: Template
             do { template = try Template.parse(site.text) } catch {
                 reader.error(at(site, error.offset), "\(site.field): \(error.message)")
                 continue
+            }
+            if shellScripts.contains(index) {
+                for refusal in Expressions.shellRefusals(template) {
+                    reader.error(at(site, refusal.offset), "\(site.field): \(refusal.message)")
+                }
             }
             for piece in template.pieces {
                 guard case .expression(let source, let base) = piece else { continue }
@@ -438,11 +454,27 @@ struct WorkflowDecoder {
     private func at(_ site: (text: String, mark: SourceMark, quoted: Bool, step: String?, field: String), _ offset: Int) -> SourceMark {
         let prefix = site.text.prefix(offset)
         let newlines = prefix.filter { $0 == "\n" }.count
+        if let mark = literalBlockPlace(site, prefix: prefix, newlines: newlines) { return mark }
         if newlines > 0 {
             let lastLine = prefix.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
             return SourceMark(line: site.mark.line + newlines, column: lastLine.count + 1)
         }
         return SourceMark(line: site.mark.line, column: site.mark.column + offset + (site.quoted ? 1 : 0))
+    }
+
+    /// In a literal block scalar (`run: |`) the text's lines are the file's lines after the `|`,
+    /// less the block's indentation: the place is exact, line and column.
+    private func literalBlockPlace(_ site: (text: String, mark: SourceMark, quoted: Bool, step: String?, field: String),
+                                   prefix: Substring, newlines: Int) -> SourceMark? {
+        guard site.quoted, site.mark.line >= 1, site.mark.line + newlines < sourceLines.count else { return nil }
+        let indicatorLine = sourceLines[site.mark.line - 1]
+        guard site.mark.column >= 1, site.mark.column <= indicatorLine.count,
+              indicatorLine[indicatorLine.index(indicatorLine.startIndex, offsetBy: site.mark.column - 1)] == "|" else { return nil }
+        let contentLine = site.text.split(separator: "\n", omittingEmptySubsequences: false)[newlines]
+        let fileLine = sourceLines[site.mark.line + newlines]
+        guard fileLine.hasSuffix(contentLine) else { return nil }
+        let column = prefix.count - (prefix.lastIndex(of: "\n").map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0)
+        return SourceMark(line: site.mark.line + 1 + newlines, column: fileLine.count - contentLine.count + column + 1)
     }
 }
 

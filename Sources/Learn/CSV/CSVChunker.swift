@@ -57,7 +57,7 @@ struct CSVChunker {
         }
         guard n >= 0 else {
             buffer.removeSubrange(old...)
-            throw LearnError.badData("reading the file failed: \(String(cString: strerror(errno)))")
+            throw LearnError.readFailed(String(cString: strerror(errno)))
         }
         buffer.removeSubrange((old + n)...)
         return n

@@ -36,7 +36,7 @@ public enum ModelTrainer {
             type = .logistic
         }
         if task == .regression && type == .logistic {
-            throw LearnError.badData("model_type logistic needs a classification target, but the labels look continuous; use linear, random_forest or gradient_boosting, or set task: classification")
+            throw LearnError.badData("model_type logistic needs a classification target, but the labels look continuous; use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, add `task: classification` to the train step's `with:`")
         }
         var classes: [String] = []
         var y: [Double] = []

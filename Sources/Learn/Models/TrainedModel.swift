@@ -64,11 +64,14 @@ public enum LearnError: Error, CustomStringConvertible, Equatable {
     case badModelFile(String, String)
     case badData(String)
     case featureMismatch(expected: [String], found: [String])
+    /// The file could not be read (an I/O error, not its content): another attempt may succeed.
+    case readFailed(String)
 
     public var description: String {
         switch self {
         case .badModelFile(let path, let why): "\(path): not a usable model file: \(why)"
         case .badData(let message): message
+        case .readFailed(let why): "reading the file failed: \(why)"
         case .featureMismatch(let expected, let found):
             "the features do not match the model's: expected \(expected.count) (\(expected.prefix(3).joined(separator: ", "))…), found \(found.count) (\(found.prefix(3).joined(separator: ", "))…)"
         }

@@ -14,9 +14,11 @@ public struct EvaluateStep: Step {
         let model = try TrainedModel.load(from: try context.existingFile(try p.string("model"), parameter: "model"))
         let features = try p.string("features")
         let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
-        guard table.rowCount > 0 else { throw StepError.failed("with.features: \(features): the test table has no rows") }
+        guard table.rowCount > 0 else { throw StepError.invalidInput("with.features: \(features): the test table has no rows") }
         let predictions: Predictions
-        do { predictions = try model.predict(table) } catch let error as LearnError { throw StepError.failed("\(features): \(error)") }
+        do { predictions = try model.predict(table) } catch let error as LearnError {
+            throw error.isPermanent ? StepError.invalidInput("\(features): \(error)") : StepError.failed("\(features): \(error)")
+        }
         let dir = context.artifactDirectory
         var plots: [String] = []
         func plot(_ name: String, _ svg: String) throws {
@@ -53,7 +55,7 @@ public struct EvaluateStep: Step {
         } else {
             let actual = try table.labels.enumerated().map { row, label -> Double in
                 guard let v = Double(label) else {
-                    throw StepError.failed("\(features): row \(row + 2) (id \(table.ids[row])): label '\(label)' is not a number, and the model is a regression")
+                    throw StepError.invalidInput("\(features): row \(row + 2) (id \(table.ids[row])): label '\(label)' is not a number, and the model is a regression")
                 }
                 return v
             }

@@ -46,7 +46,7 @@ public struct TrainStep: Step {
             model = try ModelTrainer.train(table, config: config) { context.log.info($0) }
         } catch let error as LearnError {
             // The trainer's messages name rows and ids; say which file they are in.
-            throw StepError.failed("\(features): \(error)")
+            throw error.isPermanent ? StepError.invalidInput("\(features): \(error)") : StepError.failed("\(features): \(error)")
         }
         let seconds = Date().timeIntervalSince(started)
         try context.checkCancellation()

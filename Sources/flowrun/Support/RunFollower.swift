@@ -46,7 +46,8 @@ enum RunFollower {
         let elapsed = run.startedAt.map { (run.finishedAt ?? Date()).timeIntervalSince($0) }
         print("\nrun \(run.id) \(run.state.rawValue)" + (elapsed.map { " in \(formatDuration($0))" } ?? ""))
         for step in steps where step.state == .failed {
-            print("  \(step.stepID) failed after \(step.attempt) attempt(s): \(step.error ?? "")")
+            // Bounded again: a store written by an older flowrun may hold longer texts.
+            print("  \(step.stepID) failed after \(step.attempt) attempt(s): \(ErrorText.bounded(step.error ?? ""))")
             print("  log: \(engine.layout.stepLog(run: runID, step: step.stepID, attempt: step.attempt).path)")
         }
         var outputs = TextTable(header: ["step", "output", "value"])

@@ -161,8 +161,13 @@ import Testing
         await #expect(throws: EngineError.pathOutsideRoots(path: outside.path, roots: [h.engine.layout.root.path])) {
             try await h.engine.submit(SubmitRequest(workflow: "needs-data", datasetPath: outside.path, trigger: .cli))
         }
-        await #expect(throws: EngineError.fileNotFound("/nope/missing.csv")) {
+        // Outside the roots, a missing file gets the same answer as an existing one: nothing is revealed.
+        await #expect(throws: EngineError.pathOutsideRoots(path: "/nope/missing.csv", roots: [h.engine.layout.root.path])) {
             try await h.engine.submit(SubmitRequest(workflow: "needs-data", datasetPath: "/nope/missing.csv", trigger: .cli))
+        }
+        let missingInside = h.engine.layout.inbound.appendingPathComponent("missing.csv").path
+        await #expect(throws: EngineError.fileNotFound(missingInside)) {
+            try await h.engine.submit(SubmitRequest(workflow: "needs-data", datasetPath: missingInside, trigger: .cli))
         }
         await #expect(throws: EngineError.missingInput("dataset")) {
             try await h.engine.submit(SubmitRequest(workflow: "needs-data", trigger: .cli))

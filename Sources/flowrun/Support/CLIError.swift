@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 /// A failure reported as one line on stderr with a documented exit code:
 /// 1 — the run failed or validation found errors; 2 — the request was refused (bad input,
@@ -22,14 +23,17 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
         printError(error.message)
         throw ExitCode(error.code)
     } catch {
-        printError(String(describing: error))
+        // A sentence of ours, never a Foundation error dump.
+        printError(ErrorText.describe(error))
         throw ExitCode(2)
     }
 }
 
+/// One line on stderr, at most ``ErrorText/limit`` bytes of message: a five-megabyte line of a CSV
+/// quoted in an error must not flood the terminal.
 func printError(_ message: String) {
     var stderr = StandardError()
-    print("flowrun: error: \(message)", to: &stderr)
+    print("flowrun: error: \(ErrorText.bounded(message))", to: &stderr)
 }
 
 struct StandardError: TextOutputStream {

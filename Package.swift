@@ -31,7 +31,9 @@ let package = Package(
 
         .target(name: "FlowSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Learn", dependencies: ["CXGBoost", "CLinear", "CLapack"]),
-        .target(name: "Steps", dependencies: ["FlowSpec", "Learn"]),
+        // Starts a step's program under a guard that kills its process group when the engine dies.
+        .target(name: "CSpawn"),
+        .target(name: "Steps", dependencies: ["FlowSpec", "Learn", "CSpawn"]),
         .target(name: "Store", dependencies: [
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "SQLiteKit", package: "sqlite-kit"),

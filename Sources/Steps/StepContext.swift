@@ -19,10 +19,14 @@ public struct StepContext: Sendable {
     public let dataRoot: URL
     /// Writes timestamped lines to the attempt's log file.
     public let log: StepLogger
+    private let onProcessStarted: @Sendable (StartedProcess) async -> Void
 
+    /// - Parameter onProcessStarted: receives what a step reports with ``processStarted(_:)``; the
+    ///   engine records it with the attempt. By default nothing happens.
     public init(
         runID: String, stepID: String, attempt: Int, parameters: Parameters,
-        artifactDirectory: URL, dataRoot: URL, log: StepLogger
+        artifactDirectory: URL, dataRoot: URL, log: StepLogger,
+        onProcessStarted: @escaping @Sendable (StartedProcess) async -> Void = { _ in }
     ) {
         self.runID = runID
         self.stepID = stepID
@@ -31,6 +35,15 @@ public struct StepContext: Sendable {
         self.artifacts = ArtifactFolder(artifactDirectory)
         self.dataRoot = dataRoot
         self.log = log
+        self.onProcessStarted = onProcessStarted
+    }
+
+    /// Tells the engine that this attempt started an external program (as `command` does), so
+    /// that the program's process group can be found and stopped if the engine dies and another
+    /// process takes the step back on this machine. Never fails: a record that cannot be written is
+    /// a warning in the attempt's log.
+    public func processStarted(_ process: StartedProcess) async {
+        await onProcessStarted(process)
     }
 
     /// Throws `CancellationError` when the run was canceled or the step timed out.

@@ -53,11 +53,15 @@ public protocol Store: Sendable {
     /// longer holds that attempt (its lease expired and was taken back, or the step already finished).
     func completeSteps(_ completions: [StepCompletion]) async throws -> [Bool]
     /// Running steps whose lease expired before `now` go back to `ready` (or `failed` when out of
-    /// attempts); the attempt is recorded as `lease_expired`. Returns the steps taken back.
-    func recoverExpiredLeases(now: Date) async throws -> [StepAttemptKey]
+    /// attempts); the attempt is recorded as `lease_expired`. Returns the attempts taken back, with
+    /// the program each recorded (the engine stops what is left of it on this machine).
+    func recoverExpiredLeases(now: Date) async throws -> [TakenBackAttempt]
     /// Steps held by `worker` — a process known to be dead — are taken back at once, exactly as
     /// ``recoverExpiredLeases(now:)`` does for expired leases.
-    func releaseLeases(worker: String, now: Date) async throws -> [StepAttemptKey]
+    func releaseLeases(worker: String, now: Date) async throws -> [TakenBackAttempt]
+    /// Records the program an attempt started. False, changing nothing, when no such attempt was
+    /// started by `worker`.
+    func recordAttemptProcess(_ key: StepAttemptKey, worker: String, process: AttemptProcess) async throws -> Bool
     /// The earliest `notBefore` among ready steps (of `runID`, when given), to sleep until.
     func nextReadyTime(runID: String?) async throws -> Date?
 

@@ -16,7 +16,7 @@ import Testing
         let connection = try await SQLiteConnection.open(storage: .file(path: path))
         _ = try await connection.query("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)")
         try await connection.close()
-        await #expect(throws: StoreError.schemaTooNew(found: 99, supported: 2)) {
+        await #expect(throws: StoreError.schemaTooNew(found: 99, supported: 3)) {
             try await SQLStore.open(url: path, logger: Logger(label: "t"))
         }
     }

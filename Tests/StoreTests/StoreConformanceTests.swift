@@ -123,7 +123,7 @@ import Testing
         async let x = a.recoverExpiredLeases(now: later)
         async let y = b.recoverExpiredLeases(now: later)
         let taken = try await x + y
-        #expect(taken == [StepAttemptKey(runID: "r", stepID: "s", attempt: 1)])
+        #expect(taken.map(\.key) == [StepAttemptKey(runID: "r", stepID: "s", attempt: 1)])
         // The dead worker's late completion changes nothing.
         #expect(try await a.completeStep(succeed(held, worker: "dead", now: later)) == false)
         let attempts = try await a.attempts(runID: "r")

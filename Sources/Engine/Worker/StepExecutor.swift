@@ -42,10 +42,14 @@ struct StepExecutor: Sendable {
             }
             let (implementation, parameters) = try resolve(spec, context: context, inputs: plan.workflow.inputs)
             let artifacts = engine.layout.artifactDirectory(run: step.runID, step: step.stepID)
+            let key = StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt)
             let stepContext = StepContext(
                 runID: step.runID, stepID: step.stepID, attempt: step.attempt, parameters: Parameters(parameters),
                 artifactDirectory: artifacts, dataRoot: engine.layout.root,
-                log: StepLogger { [clock] message in log.write(message, at: clock.now()) })
+                log: StepLogger { [clock] message in log.write(message, at: clock.now()) },
+                onProcessStarted: { [engine] started in
+                    await engine.recordProcess(started, of: key, worker: step.worker ?? "", log: log)
+                })
 
             let result = try await runWithTimeout(implementation, stepContext, timeout: spec.timeout)
             if let failure = log.failure { throw StepError.failed(failure) }

@@ -7,7 +7,8 @@ import Store
 /// Up to `concurrency` steps run at once. Completions that arrive together are written in one
 /// transaction (a group commit), which is what lets thousands of short steps a second through.
 /// While a step runs, its lease is extended every `heartbeatInterval`; a canceled run is noticed
-/// there and the step is stopped. Expired leases of dead workers are taken back on every heartbeat.
+/// there and the step is stopped. Expired leases of dead workers are taken back on every heartbeat,
+/// and at start the steps of workers known to be dead (``Engine/takeBackFromDeadWorkers(replacing:machine:)``).
 public actor Worker {
     public struct Options: Sendable {
         /// Unique among live workers: `host:pid` by default.
@@ -70,8 +71,10 @@ public actor Worker {
     public func run() async throws {
         let store = engine.store
         let clock = engine.clock
+        // Before this worker's row is written: a dead former self under the same name is found too.
+        try await engine.takeBackFromDeadWorkers(replacing: options.name)
         try await store.heartbeatWorker(workerRecord())
-        _ = try await store.recoverExpiredLeases(now: clock.now())
+        try await engine.takeBackExpiredLeases(now: clock.now())
         let heartbeat = Task { await self.heartbeatLoop() }
         let notifications = store.readyNotifications()
         let listener = Task { [weak self] in
@@ -248,14 +251,15 @@ public actor Worker {
             }
         }
         try? await store.heartbeatWorker(workerRecord())
-        if let recovered = try? await store.recoverExpiredLeases(now: now), !recovered.isEmpty {
+        if let recovered = try? await engine.takeBackExpiredLeases(now: now), !recovered.isEmpty {
             signal()
         }
     }
 
     private func workerRecord() -> WorkerRecord {
-        WorkerRecord(name: options.name, host: ProcessInfo.processInfo.hostName, startedAt: startedAt,
-                     lastHeartbeat: engine.clock.now(), stepsHeld: inFlight.count)
+        WorkerRecord(name: options.name, host: Machine.local.host, startedAt: startedAt,
+                     lastHeartbeat: engine.clock.now(), stepsHeld: inFlight.count,
+                     process: WorkerProcess(machine: .local, pid: getpid()))
     }
 }
 

@@ -11,7 +11,8 @@ import Glibc
 /// The program also sees `FLOWRUN_RUN_ID`, `FLOWRUN_STEP`, `FLOWRUN_ATTEMPT`, `FLOWRUN_ARTIFACTS`
 /// and `FLOWRUN_DATA`. Its stdout and stderr go to the step's log; a line `::output NAME=VALUE`
 /// sets an output. Exit code 0 succeeds; anything else fails the attempt. On timeout or cancel the
-/// whole process group gets SIGTERM, then SIGKILL after ``gracePeriod``.
+/// whole process group gets SIGTERM, then SIGKILL after ``gracePeriod``; when the engine process
+/// dies, however it dies, the group is killed with it (a guard process, see `cspawn.h`).
 public struct CommandStep: Step {
     public static let name = "command"
     public static let summary = "runs an external program (`run:` in a workflow); exit code 0 succeeds"
@@ -47,7 +48,8 @@ public struct CommandStep: Step {
         log.info("started pid \(child.pid): \(argv.joined(separator: " "))")
         let grace = gracePeriod
         let status = await withTaskCancellationHandler {
-            await child.wait()
+            await context.processStarted(child.started)
+            return await child.wait()
         } onCancel: {
             child.signalGroup(SIGTERM)
             Task.detached {

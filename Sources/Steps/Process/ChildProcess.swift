@@ -1,81 +1,67 @@
+import CSpawn
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// An external program started in its own process group, so that stopping it stops everything it
-/// started too (a shell's children, a Python's workers).
+/// An external program started in its own process group under a guard (see `cspawn.h`), so that
+/// stopping it stops everything it started too (a shell's children, a Python's workers), and so
+/// that the whole group is killed when this process dies, however it dies.
 ///
 /// Output is read line by line on a background thread and handed to `onLine`; nothing is buffered
 /// beyond one line, so a program that prints megabytes costs no memory.
 final class ChildProcess: @unchecked Sendable {
     enum LaunchError: Error, CustomStringConvertible {
         case notFound(String)
-        case failed(String, errno: Int32)
+        case failed(String, stage: String, errno: Int32)
 
         var description: String {
             switch self {
             case .notFound(let program): "command not found: \(program)"
-            case .failed(let program, let code): "cannot start \(program): \(String(cString: strerror(code)))"
+            case .failed(let program, let stage, let code):
+                "cannot start \(program): \(stage): \(String(cString: strerror(code)))"
             }
         }
     }
 
-    let pid: pid_t
+    /// The program's pid, its group (the guard's pid) and when the group's leader started.
+    let started: StartedProcess
+    var pid: pid_t { started.pid }
+    private let guardPID: pid_t
     private let outputDone = DispatchGroup()
+    private let state = GroupState()
 
-    /// Starts `argv` (argv[0] searched in PATH) with `environment` in `directory`.
+    /// Starts `argv` (argv[0] searched in the PATH of `environment` when it has no `/`) with
+    /// `environment` in `directory`.
     init(argv: [String], environment: [String: String], directory: String?,
          onLine: @escaping @Sendable (String) -> Void) throws {
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw LaunchError.failed(argv[0], errno: errno) }
-        let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, writeFD, 2)
-        posix_spawn_file_actions_addclose(&actions, readFD)
-        posix_spawn_file_actions_addclose(&actions, writeFD)
-        if let directory {
-            guard ChildProcess.addChdir(&actions, directory) == 0 else {
-                throw LaunchError.failed("chdir \(directory)", errno: ENOENT)
-            }
-        }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A new process group (pgid = child's pid) so a timeout can kill the whole tree.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        sigaddset(&defaultSignals, SIGPIPE)
-        sigaddset(&defaultSignals, SIGTERM)
-        sigaddset(&defaultSignals, SIGINT)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
+        let path = try Self.resolve(argv[0], searchPath: environment["PATH"])
+        // Everything the children use is built before the fork: they may not allocate.
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             cArgs.forEach { free($0) }
             cEnv.forEach { free($0) }
         }
-        var child: pid_t = 0
-        let rc = posix_spawnp(&child, argv[0], &actions, &attributes, cArgs, cEnv)
-        close(writeFD)
-        guard rc == 0 else {
-            close(readFD)
-            throw rc == ENOENT ? LaunchError.notFound(argv[0]) : LaunchError.failed(argv[0], errno: rc)
+        var child = cspawn_child()
+        let rc = path.withCString { cPath in
+            if let directory {
+                directory.withCString { cspawn_start(cPath, cArgs, cEnv, $0, &child) }
+            } else {
+                cspawn_start(cPath, cArgs, cEnv, nil, &child)
+            }
         }
-        pid = child
+        guard rc == 0 else {
+            if child.stage == CSPAWN_EXEC && child.error_number == ENOENT { throw LaunchError.notFound(argv[0]) }
+            throw LaunchError.failed(argv[0], stage: Self.describe(child.stage, directory: directory), errno: child.error_number)
+        }
+        guardPID = child.guard
+        state.lifeline = child.lifeline
+        // Read while the guard is unreaped: its /proc entry exists even if it has already exited.
+        started = StartedProcess(pid: child.program, processGroup: child.guard,
+                                 leaderStartTicks: ProcessTable.startTicks(of: child.guard))
 
+        let readFD = child.output
         outputDone.enter()
         let done = outputDone
         Thread.detachNewThread {
@@ -85,15 +71,36 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    deinit {
+        // Dropped without wait(): closing the lifeline kills the group; reap the guard.
+        if let lifeline = state.takeLifeline() {
+            close(lifeline)
+            let guardPID = self.guardPID
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(guardPID, &status, 0) == -1 && errno == EINTR {}
+            }
+        }
+    }
+
     /// Waits for the program to exit and its output to be drained; returns the exit status
     /// (128 + signal number when killed by a signal, as shells report it).
     func wait() async -> Int32 {
-        let pid = self.pid
+        let guardPID = self.guardPID
         let done = outputDone
+        let state = self.state
         return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
+            // Holds self: a ChildProcess is never dropped (which closes its lifeline) while waited for.
+            Thread.detachNewThread { [self] in
+                _ = self
+                // Wait without reaping first: until the guard is reaped its pid cannot be reused, so
+                // signalGroup can never reach another process group that took over the number.
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(guardPID), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+                state.markEnded()
                 var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                while waitpid(guardPID, &status, 0) == -1 && errno == EINTR {}
+                if let lifeline = state.takeLifeline() { close(lifeline) }
                 done.wait()
                 let exited = (status & 0x7f) == 0
                 continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
@@ -101,21 +108,38 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Sends `signal` to the whole process group.
+    /// Sends `signal` to the whole process group; nothing once the program has ended.
     func signalGroup(_ signal: Int32) {
-        kill(-pid, signal)
+        state.whileRunning { kill(-guardPID, signal) }
     }
 
-    /// glibc has `posix_spawn_file_actions_addchdir_np` (2.29+) but does not export it to Swift
-    /// without `_GNU_SOURCE`; look it up by name.
-    private static let addChdir: @Sendable (UnsafeMutablePointer<posix_spawn_file_actions_t>, String) -> Int32 = {
-        typealias Function = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
-            return { _, _ in ENOSYS }
+    /// `name` found in `searchPath` (`:`-separated; empty entries mean the current folder), as a
+    /// shell finds a command; a name with a `/` is used as it is.
+    static func resolve(_ name: String, searchPath: String?) throws -> String {
+        if name.contains("/") { return name }
+        let directories = (searchPath ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false)
+        for directory in directories {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+            var info = stat()
+            if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
+            }
         }
-        let function = unsafeBitCast(symbol, to: Function.self)
-        return { actions, path in path.withCString { function(actions, $0) } }
-    }()
+        throw LaunchError.notFound(name)
+    }
+
+    private static func describe(_ stage: cspawn_stage, directory: String?) -> String {
+        switch stage {
+        case CSPAWN_PIPE: "cannot create its output pipe"
+        case CSPAWN_FORK_GUARD, CSPAWN_FORK_PROGRAM: "cannot create a process"
+        case CSPAWN_NEW_GROUP: "cannot give it a process group of its own"
+        case CSPAWN_DESCRIPTORS: "cannot connect its input and output"
+        case CSPAWN_SIGNALS: "cannot set up its signals"
+        case CSPAWN_CHDIR: "cannot change to the working directory \(directory ?? "")"
+        case CSPAWN_EXEC: "cannot execute it"
+        default: "its guard process ended before starting it"
+        }
+    }
 
     private static func readLines(from fd: Int32, onLine: @Sendable (String) -> Void) {
         let capacity = 64 * 1024
@@ -140,5 +164,32 @@ final class ChildProcess: @unchecked Sendable {
             }
         }
         if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
+    }
+}
+
+/// The lifeline's descriptor and whether the guard has ended, shared by wait, signalGroup and deinit.
+private final class GroupState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ended = false
+    private var lifelineFD: Int32?
+
+    var lifeline: Int32? {
+        get { lock.withLock { lifelineFD } }
+        set { lock.withLock { lifelineFD = newValue } }
+    }
+
+    /// The lifeline, once: whoever takes it closes it.
+    func takeLifeline() -> Int32? {
+        lock.withLock {
+            defer { lifelineFD = nil }
+            return lifelineFD
+        }
+    }
+
+    func markEnded() { lock.withLock { ended = true } }
+
+    /// Runs `body` under the lock unless the guard has ended (and may be reaped at any moment).
+    func whileRunning(_ body: () -> Void) {
+        lock.withLock { if !ended { body() } }
     }
 }

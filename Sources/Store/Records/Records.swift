@@ -181,10 +181,12 @@ public struct AttemptRecord: Sendable, Codable, Hashable {
     /// The step state the attempt ended in (`succeeded`, `failed`, `canceled`, `lease_expired`, …); nil while running.
     public var outcome: String?
     public var error: String?
+    /// The program the attempt started, where and when (``Store/recordAttemptProcess(_:worker:process:)``).
+    public var process: AttemptProcess?
 
     public init(
         runID: String, stepID: String, attempt: Int, worker: String, startedAt: Date,
-        finishedAt: Date? = nil, outcome: String? = nil, error: String? = nil
+        finishedAt: Date? = nil, outcome: String? = nil, error: String? = nil, process: AttemptProcess? = nil
     ) {
         self.runID = runID
         self.stepID = stepID
@@ -194,6 +196,7 @@ public struct AttemptRecord: Sendable, Codable, Hashable {
         self.finishedAt = finishedAt
         self.outcome = outcome
         self.error = error
+        self.process = process
     }
 }
 
@@ -239,12 +242,27 @@ public struct WorkerRecord: Sendable, Codable, Hashable {
     public var startedAt: Date
     public var lastHeartbeat: Date
     public var stepsHeld: Int
+    /// The worker's process: where it runs and its pid. Nil in rows written before schema version 3
+    /// (such a worker's steps come back when its leases expire).
+    public var process: WorkerProcess?
 
-    public init(name: String, host: String, startedAt: Date, lastHeartbeat: Date, stepsHeld: Int) {
+    public init(name: String, host: String, startedAt: Date, lastHeartbeat: Date, stepsHeld: Int, process: WorkerProcess? = nil) {
         self.name = name
         self.host = host
         self.startedAt = startedAt
         self.lastHeartbeat = lastHeartbeat
         self.stepsHeld = stepsHeld
+        self.process = process
+    }
+}
+
+/// Which process a worker is: what lets another process on the same ``Machine`` tell that it is gone.
+public struct WorkerProcess: Sendable, Codable, Hashable {
+    public var machine: Machine
+    public var pid: Int32
+
+    public init(machine: Machine, pid: Int32) {
+        self.machine = machine
+        self.pid = pid
     }
 }

@@ -64,6 +64,19 @@ enum Migrations {
             "ALTER TABLE runs ADD COLUMN trigger_key TEXT",
             "CREATE UNIQUE INDEX runs_trigger_key ON runs (trigger_key)",
         ],
+        // 3: where each attempt's program and each worker run (host, boot, pid namespace, pids), so
+        // a process that takes a step back on the same machine can stop what the dead one left.
+        [
+            "ALTER TABLE attempts ADD COLUMN host TEXT",
+            "ALTER TABLE attempts ADD COLUMN boot_id TEXT",
+            "ALTER TABLE attempts ADD COLUMN pid_namespace TEXT",
+            "ALTER TABLE attempts ADD COLUMN pid INTEGER",
+            "ALTER TABLE attempts ADD COLUMN process_group INTEGER",
+            "ALTER TABLE attempts ADD COLUMN leader_start_ticks BIGINT",
+            "ALTER TABLE workers ADD COLUMN boot_id TEXT",
+            "ALTER TABLE workers ADD COLUMN pid_namespace TEXT",
+            "ALTER TABLE workers ADD COLUMN pid INTEGER",
+        ],
     ]
 
     static var latest: Int { all.count }

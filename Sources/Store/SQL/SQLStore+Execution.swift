@@ -188,16 +188,32 @@ extension SQLStore {
         }
     }
 
-    public func recoverExpiredLeases(now: Date) async throws -> [StepAttemptKey] {
+    public func recoverExpiredLeases(now: Date) async throws -> [TakenBackAttempt] {
         try await takeBack("state = 'running' AND lease_expires_at < \(bind: now.timeIntervalSince1970)", reason: "lease expired", now: now)
     }
 
-    public func releaseLeases(worker: String, now: Date) async throws -> [StepAttemptKey] {
+    public func releaseLeases(worker: String, now: Date) async throws -> [TakenBackAttempt] {
         try await takeBack("state = 'running' AND worker = \(bind: worker)", reason: "worker \(worker) is gone", now: now)
     }
 
+    public func recordAttemptProcess(_ key: StepAttemptKey, worker: String, process: AttemptProcess) async throws -> Bool {
+        try await write { db in
+            let machine = process.machine
+            let ticks = process.leaderStartTicks.map { Int64(clamping: $0) }
+            let updated = try await db.raw("""
+                UPDATE attempts SET host = \(bind: machine.host), boot_id = \(bind: machine.bootID),
+                    pid_namespace = \(bind: machine.pidNamespace), pid = \(bind: Int(process.pid)),
+                    process_group = \(bind: Int(process.processGroup)), leader_start_ticks = \(bind: ticks)
+                WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)
+                    AND worker = \(bind: worker)
+                RETURNING attempt
+                """).all()
+            return !updated.isEmpty
+        }
+    }
+
     /// Puts running steps matching `condition` back to `ready` (or `failed` when out of attempts).
-    private func takeBack(_ condition: SQLQueryString, reason: String, now: Date) async throws -> [StepAttemptKey] {
+    private func takeBack(_ condition: SQLQueryString, reason: String, now: Date) async throws -> [TakenBackAttempt] {
         try await write { db in
             let t = now.timeIntervalSince1970
             if dialect == .postgres {
@@ -207,7 +223,7 @@ extension SQLStore {
             }
             // Read after the locks: another worker may just have taken the same leases back.
             let rows = try await db.raw("SELECT run_id, step_id, attempt, max_attempts, worker FROM steps WHERE \(condition)").all()
-            var keys: [StepAttemptKey] = []
+            var keys: [TakenBackAttempt] = []
             var finishedByRun: [String: Int] = [:]
             var readied = 0
             for row in rows {
@@ -216,7 +232,9 @@ extension SQLStore {
                                          attempt: try row.decode(column: "attempt", as: Int.self))
                 let maxAttempts = try row.decode(column: "max_attempts", as: Int.self)
                 let holder = try row.decode(column: "worker", as: String?.self) ?? "?"
-                keys.append(key)
+                let process = try await db.raw("SELECT * FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)")
+                    .first().flatMap(Self.attemptProcess)
+                keys.append(TakenBackAttempt(key: key, worker: holder, process: process))
                 try await endAttempt(db, key, outcome: "lease_expired", error: "\(reason) (held by \(holder))", at: t)
                 // A crash is recorded as an attempt but does not use up the step's retries, up to
                 // `crashAllowance` crashes (a step that kills its worker every time must still end).

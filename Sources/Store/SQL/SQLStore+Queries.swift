@@ -125,7 +125,8 @@ extension SQLStore {
                     runID: try row.decode(column: "run_id", as: String.self), stepID: try row.decode(column: "step_id", as: String.self),
                     attempt: try row.decode(column: "attempt", as: Int.self), worker: try row.decode(column: "worker", as: String.self),
                     startedAt: try Self.date(row, "started_at") ?? .distantPast, finishedAt: try Self.date(row, "finished_at"),
-                    outcome: try row.decode(column: "outcome", as: String?.self), error: try row.decode(column: "error", as: String?.self))
+                    outcome: try row.decode(column: "outcome", as: String?.self), error: try row.decode(column: "error", as: String?.self),
+                    process: try Self.attemptProcess(row))
             }
         }
     }
@@ -161,11 +162,16 @@ extension SQLStore {
 
     public func heartbeatWorker(_ worker: WorkerRecord) async throws {
         try await write { db in
+            let process = worker.process
+            // A worker that restarts under the same name is a new process: its row says so.
             try await db.raw("""
-                INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held)
+                INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held, boot_id, pid_namespace, pid)
                 VALUES (\(bind: worker.name), \(bind: worker.host), \(bind: worker.startedAt.timeIntervalSince1970),
-                        \(bind: worker.lastHeartbeat.timeIntervalSince1970), \(bind: worker.stepsHeld))
-                ON CONFLICT (name) DO UPDATE SET last_heartbeat = excluded.last_heartbeat, steps_held = excluded.steps_held
+                        \(bind: worker.lastHeartbeat.timeIntervalSince1970), \(bind: worker.stepsHeld),
+                        \(bind: process?.machine.bootID), \(bind: process?.machine.pidNamespace), \(bind: process.map { Int($0.pid) }))
+                ON CONFLICT (name) DO UPDATE SET last_heartbeat = excluded.last_heartbeat, steps_held = excluded.steps_held,
+                    host = excluded.host, started_at = excluded.started_at, boot_id = excluded.boot_id,
+                    pid_namespace = excluded.pid_namespace, pid = excluded.pid
                 """).run()
         }
     }
@@ -176,7 +182,8 @@ extension SQLStore {
                 WorkerRecord(name: try row.decode(column: "name", as: String.self), host: try row.decode(column: "host", as: String.self),
                              startedAt: try Self.date(row, "started_at") ?? .distantPast,
                              lastHeartbeat: try Self.date(row, "last_heartbeat") ?? .distantPast,
-                             stepsHeld: try row.decode(column: "steps_held", as: Int.self))
+                             stepsHeld: try row.decode(column: "steps_held", as: Int.self),
+                             process: try Self.workerProcess(row))
             }
         }
     }

@@ -65,6 +65,27 @@ extension SQLStore {
             cancelRequested: try row.decode(column: "cancel_requested", as: Int.self) != 0)
     }
 
+    /// The `attempts` row's program, when it recorded one.
+    static func attemptProcess(_ row: any SQLRow) throws -> AttemptProcess? {
+        guard let machine = try machine(row), let pid = try row.decode(column: "pid", as: Int?.self),
+              let group = try row.decode(column: "process_group", as: Int?.self) else { return nil }
+        let ticks = try row.decode(column: "leader_start_ticks", as: Int64?.self).map { UInt64(clamping: $0) }
+        return AttemptProcess(machine: machine, pid: Int32(clamping: pid), processGroup: Int32(clamping: group), leaderStartTicks: ticks)
+    }
+
+    /// The `workers` row's process, when it recorded one.
+    static func workerProcess(_ row: any SQLRow) throws -> WorkerProcess? {
+        guard let machine = try machine(row), let pid = try row.decode(column: "pid", as: Int?.self) else { return nil }
+        return WorkerProcess(machine: machine, pid: Int32(clamping: pid))
+    }
+
+    private static func machine(_ row: any SQLRow) throws -> Machine? {
+        guard let host = try row.decode(column: "host", as: String?.self),
+              let boot = try row.decode(column: "boot_id", as: String?.self),
+              let namespace = try row.decode(column: "pid_namespace", as: String?.self) else { return nil }
+        return Machine(host: host, bootID: boot, pidNamespace: namespace)
+    }
+
     static func encodeJSON<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

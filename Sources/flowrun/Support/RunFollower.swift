@@ -9,7 +9,7 @@ enum RunFollower {
     static func follow(engine: Engine, runID: String, concurrency: Int?, quiet: Bool = false) async throws -> RunState {
         var options = Worker.Options(runID: runID)
         if let concurrency { options.concurrency = concurrency }
-        try await recoverDeadLocalWorkers(engine: engine)
+        // The worker takes back, at start, the steps of dead flowrun processes (Engine.takeBackFromDeadWorkers).
         let worker = Worker(engine: engine, options: options)
         let work = Task { try await worker.run() }
         var progress = ProgressView(store: engine.store, runID: runID, interactive: !quiet && stdoutIsTerminal())
@@ -25,18 +25,6 @@ enum RunFollower {
         _ = try? await work.value
         if !quiet { try await progress.update() }
         return try await engine.store.run(id: runID)?.state ?? .failed
-    }
-
-    /// On this host, steps held by workers whose process is gone are put back at once instead of
-    /// waiting for their leases to expire (a `flowrun run` killed with SIGKILL, say).
-    static func recoverDeadLocalWorkers(engine: Engine) async throws {
-        let host = ProcessInfo.processInfo.hostName
-        for worker in try await engine.store.workers(since: .distantPast) where worker.host == host {
-            guard let pidText = worker.name.split(separator: ":").last, let pid = Int32(pidText),
-                  pid != getpid(), kill(pid, 0) == -1, errno == ESRCH else { continue }
-            _ = try await engine.store.releaseLeases(worker: worker.name, now: engine.clock.now())
-            try await engine.store.removeWorker(name: worker.name)
-        }
     }
 
     /// The end-of-run summary: state, outputs, metrics.

@@ -22,6 +22,21 @@ import Testing
         }
     }
 
+    @Test func anonymousHealthSaysOnlyWhetherTheServerIsUp() async throws {
+        let harness = try await APIHarness(token: "s3cret")
+        try await harness.engine.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "secret-host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
+        try await harness.test { (client: APIClient) async throws in
+            let anonymous = try await client.get("/api/health")
+            #expect(anonymous.status == 200)
+            #expect(anonymous.json["status"] as? String == "ok")
+            #expect(anonymous.json["workers"] == nil && anonymous.json["queue_depth"] == nil && anonymous.json["runs"] == nil)
+            #expect(!anonymous.text.contains("secret-host"))
+            let authorised = try await client.get("/api/health", headers: [.authorization: "Bearer s3cret"])
+            #expect((authorised.json["workers"] as? [[String: Any]])?.first?["host"] as? String == "secret-host")
+            #expect(authorised.json["queue_depth"] as? Int == 0)
+        }
+    }
+
     @Test func healthIs503WhenTheStoreIsGone() async throws {
         let harness = try await APIHarness()
         try await harness.engine.store.close()

@@ -1566,9 +1566,6 @@ enum OpenAPIDocument {
      "version",
      "uptime_seconds",
      "store",
-     "workers",
-     "queue_depth",
-     "runs",
      "auth_required",
      "checked_at"
     ]

@@ -61,7 +61,7 @@ extension PreprocessorTests {
         let url = dir.appendingPathComponent("blank-ids.csv")
         try "exam_id,timestamp,x,label\n,1,1,pass\n,2,2,pass\nB,1,5,fail\nB,2,6,fail\n".write(to: url, atomically: true, encoding: .utf8)
         var pre = Preprocessor()
-        pre.testFraction = 0.5
+        pre.split = .stratified(testFraction: 0.5, seed: 42)
         let result = try pre.run(csv: url)
         #expect(Set(result.train.ids + result.test.ids) == ["", "B"])
     }

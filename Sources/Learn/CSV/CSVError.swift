@@ -8,6 +8,10 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
     case unterminatedQuote(file: String, row: Int)
     case missingColumn(file: String, name: String, role: String, suggestion: String?, available: [String])
     case badTimestamp(file: String, row: Int, column: String, text: String)
+    /// A split column's cell that is neither `train` nor `test`.
+    case badSplitValue(file: String, row: Int, column: String, text: String)
+    /// An exam placed on one side by an earlier row and on the other by this one.
+    case conflictingSplit(file: String, row: Int, column: String, exam: String, side: String, earlierRow: Int)
 
     /// The same error with its row moved down by `offset` (a chunk's row 1 is the file's row `offset + 1`).
     public func shiftingRows(by offset: Int) -> CSVError {
@@ -17,6 +21,9 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
         case .ragged(let f, let row, let expected, let found): .ragged(file: f, row: row + offset, expected: expected, found: found)
         case .unterminatedQuote(let f, let row): .unterminatedQuote(file: f, row: row + offset)
         case .badTimestamp(let f, let row, let column, let text): .badTimestamp(file: f, row: row + offset, column: column, text: text)
+        case .badSplitValue(let f, let row, let column, let text): .badSplitValue(file: f, row: row + offset, column: column, text: text)
+        case .conflictingSplit(let f, let row, let column, let exam, let side, let earlier):
+            .conflictingSplit(file: f, row: row + offset, column: column, exam: exam, side: side, earlierRow: earlier + offset)
         case .empty, .headerOnly, .missingColumn: self
         }
     }
@@ -35,6 +42,10 @@ public enum CSVError: Error, CustomStringConvertible, Equatable {
                 + " (columns: \(available.joined(separator: ", ")))"
         case .badTimestamp(let f, let row, let column, let text):
             "\(f): row \(row), column '\(column)': '\(text)' is not a timestamp (ISO 8601 or epoch seconds/milliseconds)"
+        case .badSplitValue(let f, let row, let column, let text):
+            "\(f): row \(row), column '\(column)': '\(text)' is neither train nor test (any case; empty cells are ignored)"
+        case .conflictingSplit(let f, let row, let column, let exam, let side, let earlier):
+            "\(f): row \(row), column '\(column)': '\(side)' for exam '\(exam)', which row \(earlier) put on the other side: an exam is either train or test"
         }
     }
 }

@@ -8,6 +8,8 @@ struct ExamAssembly {
         var label: String
         var start: Double
         var features: [Double]
+        var side: ExamSide?
+        var firstRow: Int
     }
 
     private struct Featurized: Sendable {
@@ -17,7 +19,8 @@ struct ExamAssembly {
 
     let settings: Preprocessor
     let channelNames: [String]
-    let grouped: Bool
+    let columns: ExamColumns
+    var grouped: Bool { columns.group != nil }
     private(set) var rowsRead = 0
     private(set) var missing: [Int]
     private(set) var bad: [Int]
@@ -34,10 +37,10 @@ struct ExamAssembly {
     private(set) var peakRowsHeld = 0
     private var gathering: [String: ExamSeries] = [:]
 
-    init(settings: Preprocessor, channelNames: [String], grouped: Bool) {
+    init(settings: Preprocessor, channelNames: [String], columns: ExamColumns) {
         self.settings = settings
         self.channelNames = channelNames
-        self.grouped = grouped
+        self.columns = columns
         missing = Array(repeating: 0, count: channelNames.count)
         bad = Array(repeating: 0, count: channelNames.count)
     }
@@ -52,8 +55,8 @@ struct ExamAssembly {
         }
     }
 
-    /// First read: one chunk's rows, in file order.
-    mutating func add(_ rows: ExamRows) {
+    /// First read: one chunk's rows, in file order; `rowsBefore` rows of the file precede the chunk.
+    mutating func add(_ rows: ExamRows, rowsBefore: Int) throws {
         rowsRead += rows.rowsRead
         for k in missing.indices {
             missing[k] += rows.missing[k]
@@ -73,7 +76,7 @@ struct ExamAssembly {
                     outcomes.append(nil)
                 }
             }
-            open!.exam.append(rows, run: r)
+            try open!.exam.append(rows, run: r, rowsBefore: rowsBefore, columns: columns)
         }
         featurizeEnded()
     }
@@ -88,9 +91,10 @@ struct ExamAssembly {
     }
 
     /// Second read: rows of the scattered exams only.
-    mutating func gather(_ rows: ExamRows) {
+    mutating func gather(_ rows: ExamRows, rowsBefore: Int) throws {
         for r in rows.runs.indices {
-            gathering[rows.runs[r].id, default: ExamSeries(id: rows.runs[r].id, channelCount: channelNames.count)].append(rows, run: r)
+            try gathering[rows.runs[r].id, default: ExamSeries(id: rows.runs[r].id, channelCount: channelNames.count)]
+                .append(rows, run: r, rowsBefore: rowsBefore, columns: columns)
         }
     }
 
@@ -128,11 +132,14 @@ struct ExamAssembly {
     }
 
     private static func featurize(_ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool) -> Featurized {
+        // The exam's start is its first timestamp, whatever cleaning then drops.
+        let first = exam.times.min() ?? 0
         let outcome = ExamCleaner.clean(&exam, fill: settings.fill, clip: settings.clip)
         guard exam.count > 0 else { return Featurized(samples: [], outcome: outcome) }
         if grouped {
             let values = FeatureExtractor.features(exam, window: settings.window, step: settings.step ?? settings.window)
-            return Featurized(samples: [Sample(id: exam.id, label: exam.label, start: exam.times[0], features: values)], outcome: outcome)
+            return Featurized(samples: [Sample(id: exam.id, label: exam.label, start: first, features: values,
+                                               side: exam.side, firstRow: exam.firstRow)], outcome: outcome)
         }
         // One long series: each window is a sample, labelled by the series' label.
         var samples: [Sample] = []
@@ -143,7 +150,8 @@ struct ExamAssembly {
             piece.times = Array(exam.times[start..<(start + width)])
             piece.channels = exam.channels.map { Array($0[start..<(start + width)]) }
             let values = FeatureExtractor.features(piece, window: max(2, width / 4), step: max(1, width / 4))
-            samples.append(Sample(id: "window-\(start)", label: exam.label, start: piece.times[0], features: values))
+            samples.append(Sample(id: "window-\(start)", label: exam.label, start: piece.times[0], features: values,
+                                  side: nil, firstRow: exam.firstRow))
             start += stride
         }
         return Featurized(samples: samples, outcome: outcome)

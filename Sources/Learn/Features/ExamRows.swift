@@ -11,6 +11,9 @@ struct ExamColumns: Sendable {
     var label: Int
     var labelName: String
     var channels: [Int]
+    /// A column saying `train` or `test` for each exam (``ExamSplit/column(name:)``).
+    var split: Int? = nil
+    var splitName = ""
 }
 
 /// One chunk's rows, parsed (on any thread): consecutive rows of one exam form a run.
@@ -21,6 +24,11 @@ struct ExamRows: Sendable {
         var label: String
         /// The run's first row in ``ExamRows/times``; it ends where the next run starts.
         var start: Int
+        /// The run's first record, counted from the chunk's start (see ``CSVChunk/forEachRecord(_:)``).
+        var firstRow: Int
+        /// The first value of the split column in the run's rows, and its row (chunk-counted).
+        var side: ExamSide? = nil
+        var sideRow = 0
     }
 
     var runs: [Run] = []
@@ -51,17 +59,32 @@ struct ExamRows: Sendable {
                     currentID = record.rawBytes(g)
                     guard let id = record.string(g) else { throw CSVError.invalidUTF8(file: c.file, row: row, column: c.groupName) }
                     keep = only?.contains(id) ?? true
-                    if keep { rows.runs.append(Run(id: id, label: "", start: rows.times.count)) }
+                    if keep { rows.runs.append(Run(id: id, label: "", start: rows.times.count, firstRow: row)) }
                     inRun = true
                 }
             } else if !inRun {
-                rows.runs.append(Run(id: "series", label: "", start: 0))
+                rows.runs.append(Run(id: "series", label: "", start: 0, firstRow: row))
                 inRun = true
             }
             guard keep else { return }
             if rows.runs[rows.runs.count - 1].label.isEmpty {
                 guard let label = record.string(c.label) else { throw CSVError.invalidUTF8(file: c.file, row: row, column: c.labelName) }
                 rows.runs[rows.runs.count - 1].label = label.trimmingCharacters(in: .whitespaces)
+            }
+            if let s = c.split {
+                let cell = record.withBytes(s) { ExamSide.parse($0) }
+                guard let cell else {
+                    throw CSVError.badSplitValue(file: c.file, row: row, column: c.splitName, text: record.string(s) ?? "(invalid UTF-8)")
+                }
+                if let side = cell {
+                    let r = rows.runs.count - 1
+                    if rows.runs[r].side == nil {
+                        (rows.runs[r].side, rows.runs[r].sideRow) = (side, row)
+                    } else if rows.runs[r].side != side {
+                        throw CSVError.conflictingSplit(file: c.file, row: row, column: c.splitName, exam: rows.runs[r].id,
+                                                        side: record.string(s) ?? side.rawValue, earlierRow: rows.runs[r].sideRow)
+                    }
+                }
             }
             guard let time = record.withBytes(c.time, { TimestampParser.seconds($0) }) else {
                 throw CSVError.badTimestamp(file: c.file, row: row, column: c.timeName, text: record.string(c.time) ?? "(invalid UTF-8)")
@@ -80,10 +103,21 @@ struct ExamRows: Sendable {
 }
 
 extension ExamSeries {
-    /// Appends run `r` of `rows`.
-    mutating func append(_ rows: ExamRows, run r: Int) {
-        let range = rows.runs[r].start..<rows.end(of: r)
-        if label.isEmpty { label = rows.runs[r].label }
+    /// Appends run `r` of `rows`, whose chunk follows `rowsBefore` rows of the file; an exam put on
+    /// both sides of the split by rows of different chunks fails with the file's rows.
+    mutating func append(_ rows: ExamRows, run r: Int, rowsBefore: Int, columns: ExamColumns) throws {
+        let run = rows.runs[r]
+        let range = run.start..<rows.end(of: r)
+        if times.isEmpty { firstRow = rowsBefore + run.firstRow }
+        if let side = run.side {
+            if self.side == nil {
+                (self.side, sideRow) = (side, rowsBefore + run.sideRow)
+            } else if self.side != side {
+                throw CSVError.conflictingSplit(file: columns.file, row: rowsBefore + run.sideRow, column: columns.splitName,
+                                                exam: id, side: side.rawValue, earlierRow: sideRow)
+            }
+        }
+        if label.isEmpty { label = run.label }
         times.append(contentsOf: rows.times[range])
         for j in channels.indices { channels[j].append(contentsOf: rows.channels[j][range]) }
     }

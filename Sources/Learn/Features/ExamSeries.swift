@@ -4,6 +4,11 @@ struct ExamSeries {
     var label: String = ""
     var times: [Double] = []
     var channels: [[Double]]
+    /// The file row of the exam's first record (for errors).
+    var firstRow = 0
+    /// Where a split column put the exam, and the row that said so first.
+    var side: ExamSide?
+    var sideRow = 0
 
     init(id: String, channelCount: Int) {
         self.id = id

@@ -4,7 +4,6 @@ import Foundation
 public struct Preprocessor: Sendable {
     public enum Fill: String, Sendable { case interpolate, ffill, drop }
     public enum Clip: String, Sendable { case none, zscore, iqr }
-    public enum SplitMode: String, Sendable { case exam, time }
 
     public var groupColumn = "exam_id"
     public var timeColumn = "timestamp"
@@ -16,9 +15,9 @@ public struct Preprocessor: Sendable {
     public var clip = Clip.none
     public var window = 50
     public var step: Int?
-    public var testFraction = 0.25
-    public var split = SplitMode.exam
-    public var seed: UInt64 = 42
+    public var split = ExamSplit.stratified(testFraction: 0.25, seed: 42)
+    /// nil: decided from the labels (``ModelTrainer/inferTask(_:)``). Classes are stratified and counted per side.
+    public var task: LearningTask?
     /// Bytes read at a time (tests make it small to cut exams across many chunks).
     var blockSize = 1 << 22
 
@@ -33,6 +32,10 @@ public struct Preprocessor: Sendable {
         public var columns: [String]
         public var channels: [String]
         public var notes: [String]
+        /// The split made, with the rows per class on each side.
+        public var split: SplitSummary
+        /// The task the split assumed (given, or inferred from the labels).
+        public var task: LearningTask
         /// The most rows held in memory at once (see ``ExamAssembly/peakRowsHeld``).
         var peakRowsHeld = 0
     }
@@ -50,22 +53,36 @@ public struct Preprocessor: Sendable {
             throw CSVError.missingColumn(file: file, name: name, role: role, suggestion: Closest.match(name, in: header), available: header)
         }
         let grouped = !groupColumn.isEmpty
-        let channelNames = try channels ?? header.filter { ![groupColumn, timeColumn, labelColumn].contains($0) }
-        let columns = ExamColumns(
+        var splitColumn: String?
+        switch split {
+        case .column(let name):
+            guard grouped else { throw LearnError.badData("split_column needs exams: a group column (group_column is empty)") }
+            splitColumn = name
+        case .testExams(let pattern):
+            guard grouped else { throw LearnError.badData("test_exams needs exams: a group column (group_column is empty)") }
+            _ = try ExamSplit.regex(pattern)
+        case .stratified, .time: break
+        }
+        let channelNames = try channels ?? header.filter { ![groupColumn, timeColumn, labelColumn, splitColumn].contains($0) }
+        var columns = ExamColumns(
             file: file, group: grouped ? try column(groupColumn, role: "group") : nil, groupName: groupColumn,
             time: try column(timeColumn, role: "time"), timeName: timeColumn,
             label: try column(labelColumn, role: "label"), labelName: labelColumn,
             channels: try channelNames.map { try column($0, role: "channel") })
+        if let splitColumn {
+            (columns.split, columns.splitName) = (try column(splitColumn, role: "split"), splitColumn)
+        }
         guard !columns.channels.isEmpty else { throw LearnError.badData("\(file): no channel columns besides group, time and label") }
 
-        var assembly = ExamAssembly(settings: self, channelNames: channelNames, grouped: grouped)
-        try reader.forEachChunk(parse: { try ExamRows.parse($0, columns: columns) }, consume: { rows, _ in assembly.add(rows) })
+        var assembly = ExamAssembly(settings: self, channelNames: channelNames, columns: columns)
+        try reader.forEachChunk(parse: { [columns] in try ExamRows.parse($0, columns: columns) },
+                                consume: { rows, before in try assembly.add(rows, rowsBefore: before) })
         assembly.finishFirstRead()
         if !assembly.scattered.isEmpty {
             let again = try CSVReader(url: url, delimiter: reader.delimiter, displayName: displayName, blockSize: blockSize)
             let only = assembly.scattered
-            try again.forEachChunk(parse: { try ExamRows.parse($0, columns: columns, only: only) },
-                                   consume: { rows, _ in assembly.gather(rows) })
+            try again.forEachChunk(parse: { [columns] in try ExamRows.parse($0, columns: columns, only: only) },
+                                   consume: { rows, before in try assembly.gather(rows, rowsBefore: before) })
             assembly.finishGathering()
         }
 
@@ -96,14 +113,21 @@ public struct Preprocessor: Sendable {
         let featureNames = FeatureExtractor.names(channelNames)
         let table = FeatureTable(ids: samples.map(\.id), labels: samples.map(\.label), featureNames: featureNames,
                                  values: samples.flatMap(\.features))
-        let (trainRows, testRows) = ExamSplitter.split(labels: table.labels, starts: samples.map(\.start), mode: split,
-                                                       testFraction: testFraction, seed: seed)
+        let task = self.task ?? ModelTrainer.inferTask(table.labels)
+        let (trainRows, testRows) = try ExamSplitter.split(
+            samples.map { ExamSplitter.Sample(id: $0.id, label: $0.label, start: $0.start, side: $0.side, firstRow: $0.firstRow) },
+            rule: split, classification: task == .classification, file: file)
+        var summary = SplitSummary(rule: split)
+        if task == .classification {
+            for r in trainRows { summary.trainCounts[table.labels[r], default: 0] += 1 }
+            for r in testRows { summary.testCounts[table.labels[r], default: 0] += 1 }
+        }
         counts["exams"] = Double(samples.count)
         counts["train_exams"] = Double(trainRows.count)
         counts["test_exams"] = Double(testRows.count)
         counts["features"] = Double(featureNames.count)
         return Result(train: table.rows(trainRows), test: table.rows(testRows), counts: counts, columns: header,
-                      channels: channelNames, notes: notes, peakRowsHeld: assembly.peakRowsHeld)
+                      channels: channelNames, notes: notes, split: summary, task: task, peakRowsHeld: assembly.peakRowsHeld)
     }
 }
 

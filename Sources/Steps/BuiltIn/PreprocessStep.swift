@@ -25,15 +25,10 @@ public struct PreprocessStep: Step {
         }
         pre.fill = try Self.choice(p, "fill", default: .interpolate)
         pre.clip = try Self.choice(p, "clip", default: .none)
-        pre.split = try Self.choice(p, "split", default: .exam)
+        pre.split = try Self.split(p)
         pre.window = try p.int("window", default: 50)
         pre.step = p["step"] == nil ? nil : try p.int("step")
-        pre.testFraction = try p.double("test_fraction", default: 0.25)
-        pre.seed = UInt64(max(0, try p.int("seed", default: 42)))
         guard pre.window >= 2 else { throw StepError.badParameter("window", expected: "an integer ≥ 2", got: p["window"]!) }
-        guard (0.05...0.9).contains(pre.testFraction) else {
-            throw StepError.badParameter("test_fraction", expected: "a number between 0.05 and 0.9", got: p["test_fraction"]!)
-        }
 
         let input = try p.string("input")
         let url = context.path(input)
@@ -49,7 +44,15 @@ public struct PreprocessStep: Step {
             if missing + bad > 0 { context.log.info("column '\(channel)': \(missing) missing, \(bad) not numbers (treated as missing)") }
         }
         result.notes.forEach { context.log.warning($0) }
+        context.log.info("split: \(result.split.rule.summary)")
         context.log.info("\(Int(c["exams"] ?? 0)) exams → \(result.train.rowCount) train, \(result.test.rowCount) test; \(result.train.columnCount) features")
+        if !result.split.trainCounts.isEmpty {
+            let classes = Set(result.split.trainCounts.keys).union(result.split.testCounts.keys).sorted()
+            context.log.info("per class (train/test): " + classes.map { "\($0) \(result.split.trainCounts[$0] ?? 0)/\(result.split.testCounts[$0] ?? 0)" }.joined(separator: ", "))
+            if let missing = classes.first(where: { result.split.trainCounts[$0] == nil }) {
+                context.log.warning("class '\(missing)' has no exam in the train set: the model cannot predict it")
+            }
+        }
 
         let trainURL = context.artifactDirectory.appendingPathComponent("train_features.csv")
         let testURL = context.artifactDirectory.appendingPathComponent("test_features.csv")
@@ -59,11 +62,45 @@ public struct PreprocessStep: Step {
         let schema: [String: Any] = [
             "file": input, "columns": result.columns, "channels": result.channels,
             "features": result.train.featureNames, "quality": c, "notes": result.notes,
+            "split": ["rule": result.split.rule.kind, "summary": result.split.rule.summary,
+                      "train_counts": result.split.trainCounts, "test_counts": result.split.testCounts],
         ]
         try JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys]).write(to: schemaURL)
         return StepResult(
-            outputs: ["train_features": .string(trainURL.path), "test_features": .string(testURL.path), "schema": .string(schemaURL.path)],
+            outputs: ["train_features": .string(trainURL.path), "test_features": .string(testURL.path), "schema": .string(schemaURL.path),
+                      "split": .string(result.split.rule.kind),
+                      "train_counts": .map(result.split.trainCounts.mapValues { .number(Double($0)) }),
+                      "test_counts": .map(result.split.testCounts.mapValues { .number(Double($0)) })],
             metrics: c)
+    }
+
+    /// `split: exam | time`, or the test set named by `test_exams` (a regular expression over exam
+    /// ids) or by `split_column`: at most one of those two, and not with `split: time`.
+    static func split(_ p: Parameters) throws -> ExamSplit {
+        let mode = try p.string("split", default: "exam")
+        let testExams = try p.string("test_exams", default: ""), splitColumn = try p.string("split_column", default: "")
+        guard mode == "exam" || mode == "time" else {
+            throw StepError.badParameter("split", expected: "exam or time (or set test_exams or split_column)", got: .string(mode))
+        }
+        if !testExams.isEmpty && !splitColumn.isEmpty {
+            throw StepError.invalidInput("with.test_exams and with.split_column both name the test set: set one of them")
+        }
+        if mode == "time" && !(testExams.isEmpty && splitColumn.isEmpty) {
+            throw StepError.invalidInput("with.split: time chooses the test set by time; with.\(testExams.isEmpty ? "split_column" : "test_exams") names it: set one of them")
+        }
+        if !testExams.isEmpty {
+            do { _ = try ExamSplit.regex(testExams) } catch {
+                throw StepError.badParameter("test_exams", expected: "a regular expression over exam ids", got: .string(testExams))
+            }
+            return .testExams(pattern: testExams)
+        }
+        if !splitColumn.isEmpty { return .column(name: splitColumn) }
+        let fraction = try p.double("test_fraction", default: 0.25)
+        guard (0.05...0.9).contains(fraction) else {
+            throw StepError.badParameter("test_fraction", expected: "a number between 0.05 and 0.9", got: p["test_fraction"]!)
+        }
+        if mode == "time" { return .time(testFraction: fraction) }
+        return .stratified(testFraction: fraction, seed: UInt64(max(0, try p.int("seed", default: 42))))
     }
 
     static func choice<T: RawRepresentable>(_ p: Parameters, _ name: String, default fallback: T) throws -> T where T.RawValue == String {

@@ -32,8 +32,6 @@ public struct APIServices: Sendable {
         self.snapshotTTL = snapshotTTL
     }
 
-    public var store: any Store { engine.store }
-
     /// A path from a request: relative paths are relative to the data root, not to the folder the
     /// server was started in.
     func dataPath(_ path: String) -> String {

@@ -9,7 +9,9 @@ import Store
 /// Executing steps is the ``Worker``'s job; the engine only writes to the store, so any process
 /// sharing the store (and the data folder) can pick the work up.
 public struct Engine: Sendable {
-    public let store: any Store
+    /// Only the Engine holds the store: the API, the dashboard and the CLI read through
+    /// the read methods (EngineReads.swift) and change things through submit, cancel and retry.
+    let store: any Store
     public let registry: StepRegistry
     public let layout: DataLayout
     public let workflowsDirectory: URL

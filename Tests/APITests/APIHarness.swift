@@ -13,6 +13,8 @@ import Testing
 struct APIHarness: Sendable {
     let root: URL
     let engine: Engine
+    /// The engine's store, for tests that set up or inspect what the API cannot.
+    let store: any Store
     let services: APIServices
 
     static let hello = """
@@ -59,7 +61,7 @@ struct APIHarness: Sendable {
         try "name: broken\nversion: 1\nsteps:\n  a: { uses: nope }\n".write(to: workflows.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
-        let store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "test"))
+        store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "test"))
         engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout, workflowsDirectory: workflows)
         services = APIServices(engine: engine, apiToken: token, trustedOrigins: trustedOrigins, maxBodySize: maxBodySize, eventPollInterval: .milliseconds(20), snapshotTTL: 0)
     }
@@ -84,7 +86,7 @@ struct APIHarness: Sendable {
     func runToEnd(_ runID: String) async throws -> RunRecord {
         let worker = Worker(engine: engine, options: .init(name: "test-worker", concurrency: 2, pollInterval: .milliseconds(50), runID: runID))
         try await worker.run()
-        return try #require(try await engine.store.run(id: runID))
+        return try #require(try await store.run(id: runID))
     }
 
     /// A dataset file inside the data root.

@@ -55,7 +55,7 @@ import Testing
                     #expect(!(200..<300).contains(Int(response.status.code)), "\(method) \(path) → \(response.status.code)")
                 }
             }
-            #expect(try await harness.engine.store.runs(.init(limit: 10)).isEmpty, "no spelling started a run")
+            #expect(try await harness.store.runs(.init(limit: 10)).isEmpty, "no spelling started a run")
         }
     }
 
@@ -85,7 +85,7 @@ import Testing
             #expect(try await post([:], uri: "/api/runs/x/cancel", body: nil).0 == 404, "curl -X POST …/cancel needs no type")
             #expect(try await post([.contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
                                    uri: "/login", body: ByteBuffer(string: "token=x")).0 == 403)
-            #expect(try await harness.engine.store.runs(.init(limit: 10)).isEmpty, "nothing ran")
+            #expect(try await harness.store.runs(.init(limit: 10)).isEmpty, "nothing ran")
 
             // The server's own pages and non-browser clients still can.
             #expect(try await post([.contentType: "application/json", .origin: "http://localhost"]).0 == 201)

@@ -71,7 +71,7 @@ import Testing
         let schema = #"{"rows": 12000, "columns": [{"name": "exam_id", "type": "int", "missing": 0}, {"name": "pressure", "type": "float", "missing": 134}], "quality": {"duplicates": 58}}"#
         let record = DatasetRecord(id: "ds-rejected", path: "/data/inbound/bad.csv", sizeBytes: 2048, contentHash: String(repeating: "ab", count: 32),
                                    schemaJSON: schema, registeredAt: Date(), status: "rejected", rejectReason: "row 3, column 'pressure': not a number")
-        _ = try await harness.engine.store.registerDataset(record)
+        _ = try await harness.store.registerDataset(record)
         try await harness.test { (client: APIClient) async throws in
             let page = try await client.get("/datasets/ds-rejected")
             #expect(page.status == 200)
@@ -176,7 +176,7 @@ import Testing
         let harness = try await APIHarness()
         for f1 in [0.5, 0.75] {
             let run = try await harness.engine.submit(.init(workflow: "hello", trigger: .api))
-            try await finish(run.id, metrics: ["f1": f1], store: harness.engine.store)
+            try await finish(run.id, metrics: ["f1": f1], store: harness.store)
         }
         try await harness.test { (client: APIClient) async throws in
             let overview = try await client.get("/?workflow=hello&metric=greet.f1")

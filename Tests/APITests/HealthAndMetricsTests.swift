@@ -6,8 +6,8 @@ import Testing
 @Suite struct HealthAndMetricsTests {
     @Test func healthReportsStoreWorkersAndQueue() async throws {
         let harness = try await APIHarness()
-        try await harness.engine.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
-        try await harness.engine.store.heartbeatWorker(WorkerRecord(name: "old:2", host: "old", startedAt: Date(timeIntervalSinceNow: -600),
+        try await harness.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
+        try await harness.store.heartbeatWorker(WorkerRecord(name: "old:2", host: "old", startedAt: Date(timeIntervalSinceNow: -600),
                                                                     lastHeartbeat: Date(timeIntervalSinceNow: -300), stepsHeld: 0))
         try await harness.test { (client: APIClient) async throws in
             _ = try await client.post("/api/runs", json: #"{"workflow": "hello"}"#)
@@ -24,7 +24,7 @@ import Testing
 
     @Test func anonymousHealthSaysOnlyWhetherTheServerIsUp() async throws {
         let harness = try await APIHarness(token: "s3cret")
-        try await harness.engine.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "secret-host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
+        try await harness.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "secret-host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
         try await harness.test { (client: APIClient) async throws in
             let anonymous = try await client.get("/api/health")
             #expect(anonymous.status == 200)
@@ -39,7 +39,7 @@ import Testing
 
     @Test func healthIs503WhenTheStoreIsGone() async throws {
         let harness = try await APIHarness()
-        try await harness.engine.store.close()
+        try await harness.store.close()
         try await harness.test { (client: APIClient) async throws in
             let health = try await client.get("/api/health")
             #expect(health.status == 503)

@@ -176,7 +176,7 @@ import Testing
             #expect(outside.status == 400)
             #expect(outside.errorCode == "path_not_allowed")
             // Nothing refused was written.
-            #expect(try await harness.engine.store.runs(RunQuery()).isEmpty)
+            #expect(try await harness.store.runs(RunQuery()).isEmpty)
         }
     }
 
@@ -200,7 +200,7 @@ import Testing
 
     @Test func compareMetricsOfSeveralRuns() async throws {
         let harness = try await APIHarness()
-        let store = harness.engine.store
+        let store = harness.store
         try await harness.test { (client: APIClient) async throws in
             let a = try await submit(client, #"{"workflow": "hello"}"#)
             let b = try await submit(client, #"{"workflow": "hello", "params": {"who": "b"}}"#)

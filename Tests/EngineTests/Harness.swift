@@ -12,6 +12,8 @@ struct Harness {
     let root: URL
     let clock = ManualClock()
     let engine: Engine
+    /// The same store the engine holds, for tests that set up or inspect what the engine cannot.
+    let store: any Store
     let counter = AttemptCounter()
 
     init(database: TestDatabase = .sqlite, extraSteps: (inout StepRegistry, AttemptCounter) -> Void = { _, _ in }) async throws {
@@ -19,15 +21,13 @@ struct Harness {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("workflows"), withIntermediateDirectories: true)
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
-        let store = try await SQLStore.open(url: try await database.makeURL(in: layout.root), logger: Logger(label: "test"))
+        store = try await SQLStore.open(url: try await database.makeURL(in: layout.root), logger: Logger(label: "test"))
         var registry = StepRegistry.builtIn()
         registry.register(FlakyStep(counter: counter))
         extraSteps(&registry, counter)
         engine = Engine(store: store, registry: registry, layout: layout,
                         workflowsDirectory: root.appendingPathComponent("workflows"), clock: clock)
     }
-
-    var store: any Store { engine.store }
 
     func write(_ name: String, _ yaml: String) throws {
         try yaml.write(to: root.appendingPathComponent("workflows/\(name).yaml"), atomically: true, encoding: .utf8)

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Store
 
@@ -22,7 +23,7 @@ actor RunMetricsFollower {
         }
     }
 
-    private let store: any Store
+    private let store: Engine
     private var baselined = false
     private var newestCreatedAt: Date?
     private var seenAtNewest: Set<String> = []
@@ -32,8 +33,8 @@ actor RunMetricsFollower {
     private(set) var retries = 0
     private(set) var leaseExpirations = 0
 
-    init(store: any Store) {
-        self.store = store
+    init(engine: Engine) {
+        self.store = engine
     }
 
     func update() async throws {

@@ -36,25 +36,14 @@ actor StoreSnapshots {
     }
 
     static func take(_ services: APIServices, now: Date) async -> StoreSnapshot {
-        let store = services.store
+        let store = services.engine
         do {
             let counts = try await store.runCounts()
             let workers = try await store.workers(since: now.addingTimeInterval(-60))
-            let depth = try await queueDepth(store)
+            let depth = try await store.queueDepth()
             return StoreSnapshot(takenAt: now, runCounts: counts, workers: workers, queueDepth: depth)
         } catch {
             return StoreSnapshot(takenAt: now, runCounts: [:], workers: [], queueDepth: 0, error: "\(error)")
         }
-    }
-
-    /// Ready steps of unfinished runs (the store has no count of its own; unfinished runs are few).
-    static func queueDepth(_ store: any Store) async throws -> Int {
-        var depth = 0
-        for state in [RunState.queued, .running] {
-            for run in try await store.runs(RunQuery(state: state, limit: 500)) {
-                depth += try await store.steps(runID: run.id).count { $0.state == .ready }
-            }
-        }
-        return depth
     }
 }

@@ -8,7 +8,7 @@ struct ArtifactRoutes {
     func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/runs/{id}/artifacts/**") { request, context -> Response in
             let id = try context.parameters.path("id")
-            guard try await services.store.run(id: id) != nil else {
+            guard try await services.engine.run(id: id) != nil else {
                 throw APIError.notFound("run '\(id)' not found", code: "run_not_found")
             }
             // The raw path, so that an encoded slash is seen as one.

@@ -14,11 +14,11 @@ struct CompareRoutes {
             var columns: [CompareRun] = []
             var names: Set<String> = []
             for id in ids {
-                guard let run = try await services.store.run(id: id) else {
+                guard let run = try await services.engine.run(id: id) else {
                     throw APIError(status: .notFound, code: "run_not_found", message: "run '\(id)' not found", details: ["field": "runs"])
                 }
                 var metrics: [String: Double] = [:]
-                for metric in try await services.store.metrics(runID: id) {
+                for metric in try await services.engine.metrics(runID: id) {
                     metrics[metric.stepID + "." + metric.name] = metric.value
                 }
                 names.formUnion(metrics.keys)

@@ -19,12 +19,12 @@ struct DatasetRoutes {
         }
         router.get("/api/datasets") { request, _ -> Response in
             let limit = try Query(request: request).int("limit", default: 100, in: 1...1000) ?? 100
-            let records = try await services.store.datasets(limit: limit)
+            let records = try await services.engine.datasets(limit: limit)
             return try APIJSON.response(DatasetList(datasets: records.map(DatasetView.init)))
         }
         router.get("/api/datasets/{id}") { _, context -> Response in
             let id = try context.parameters.path("id")
-            guard let record = try await services.store.dataset(id: id) else {
+            guard let record = try await services.engine.dataset(id: id) else {
                 throw APIError.notFound("dataset '\(id)' not found", code: "dataset_not_found")
             }
             return try APIJSON.response(DatasetView(record))

@@ -8,7 +8,7 @@ struct EventRoutes {
     func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/runs/{id}/events") { request, context -> Response in
             let id = try context.parameters.path("id")
-            guard try await services.store.run(id: id) != nil else {
+            guard try await services.engine.run(id: id) != nil else {
                 throw APIError.notFound("run '\(id)' not found", code: "run_not_found")
             }
             var after = Int64(try Query(request: request).int("after", default: 0, in: 0...Int.max) ?? 0)

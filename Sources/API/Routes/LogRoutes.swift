@@ -10,7 +10,7 @@ struct LogRoutes {
             let id = try context.parameters.path("id")
             let query = Query(request: request)
             let lines = try query.int("lines", default: 200, in: 1...10_000) ?? 200
-            guard try await services.store.run(id: id) != nil else {
+            guard try await services.engine.run(id: id) != nil else {
                 throw APIError.notFound("run '\(id)' not found", code: "run_not_found")
             }
             let layout = services.engine.layout
@@ -21,7 +21,7 @@ struct LogRoutes {
                 let tail = try LogTail.read(layout.runLog(run: id), lines: lines)
                 return try APIJSON.response(LogTailView(runId: id, step: nil, attempt: nil, lines: tail.lines, truncated: tail.truncated))
             }
-            let steps = try await services.store.steps(runID: id)
+            let steps = try await services.engine.steps(runID: id)
             guard let step = steps.first(where: { $0.stepID == stepID }) else {
                 throw APIError.badRequest("run '\(id)' has no step '\(stepID)' (steps: \(steps.map(\.stepID).joined(separator: ", ")))", field: "step")
             }

@@ -22,7 +22,7 @@ struct RunEventStream: Sendable {
     }
 
     func write(to writer: inout any ResponseBodyWriter) async throws {
-        let store = services.store
+        let store = services.engine
         let layout = services.engine.layout
         let clock = services.engine.clock
         let encoder = APIJSON.encoder()

@@ -21,11 +21,11 @@ struct RunRoutes {
             let limit = try query.int("limit", default: 50, in: 1...500) ?? 50
             var runQuery = RunQuery(state: try query.oneOf("state", RunState.self), workflow: query.string("workflow"),
                                     datasetID: query.string("dataset"), limit: limit + 1, before: query.string("before"))
-            if let before = runQuery.before, try await services.store.run(id: before) == nil {
+            if let before = runQuery.before, try await services.engine.run(id: before) == nil {
                 throw APIError.badRequest("cursor 'before': run '\(before)' not found", field: "before")
             }
             runQuery.limit = limit + 1
-            let runs = try await services.store.runSummaries(runQuery)
+            let runs = try await services.engine.runSummaries(runQuery)
             let now = services.engine.clock.now()
             let page = Array(runs.prefix(limit))
             let body = RunPageJSON.encode(RunPage(runs: page.map { RunSummaryView($0, now: now) },
@@ -34,7 +34,7 @@ struct RunRoutes {
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.get("/api/runs/{id}") { _, context -> Response in
-            try APIJSON.response(try await detail(try context.parameters.path("id")))
+            try APIJSON.response(try await RunDetailView.load(id: try context.parameters.path("id"), engine: services.engine))
         }
         router.post("/api/runs/{id}/cancel") { _, context -> Response in
             let id = try context.parameters.path("id")
@@ -78,38 +78,7 @@ struct RunRoutes {
     }
 
     func summary(_ id: String) async throws -> RunSummaryView {
-        guard let run = try await services.store.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
+        guard let run = try await services.engine.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
         return RunSummaryView(run.summary, now: services.engine.clock.now())
-    }
-
-    func detail(_ id: String) async throws -> RunDetailView {
-        let store = services.store
-        guard let run = try await store.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
-        async let stepsRead = store.steps(runID: id)
-        async let attemptsRead = store.attempts(runID: id)
-        async let metricsRead = store.metrics(runID: id)
-        let (steps, attempts, metrics) = try await (stepsRead, attemptsRead, metricsRead)
-        let attemptsByStep = Dictionary(grouping: attempts, by: \.stepID)
-        let metricsByStep = Dictionary(grouping: metrics, by: \.stepID)
-        let now = services.engine.clock.now()
-        let files = ArtifactFiles(layout: services.engine.layout)
-        let stepViews = steps.map { step in
-            StepView(
-                id: step.stepID, position: step.position, needs: step.needs, state: step.state.rawValue,
-                attempt: step.attempt, maxAttempts: step.maxAttempts, worker: step.worker,
-                startedAt: step.startedAt, finishedAt: step.finishedAt,
-                durationSeconds: step.startedAt.map { (step.finishedAt ?? now).timeIntervalSince($0) },
-                exitStatus: step.exitStatus, error: step.error,
-                outputs: step.outputs.mapValues { JSONText.value($0) },
-                metrics: Dictionary(metricsByStep[step.stepID, default: []].map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
-                attempts: attemptsByStep[step.stepID, default: []].sorted { $0.attempt < $1.attempt }.map(AttemptView.init),
-                artifacts: files.list(run: id, step: step.stepID))
-        }
-        return RunDetailView(
-            id: run.id, workflow: run.workflowName, workflowHash: run.workflowHash, state: run.state.rawValue,
-            trigger: run.trigger.rawValue, datasetId: run.datasetID,
-            params: JSONText.value(run.paramsJSON, fallback: .map([:])), inputs: JSONText.value(run.inputsJSON, fallback: .map([:])),
-            createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt,
-            durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) }, error: run.error, steps: stepViews)
     }
 }

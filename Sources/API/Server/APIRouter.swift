@@ -33,7 +33,7 @@ public enum APIRouter {
         ArtifactRoutes(services: services).register(on: guarded)
         WorkflowRoutes(services: services).register(on: guarded)
         CompareRoutes(services: services).register(on: guarded)
-        PrometheusRoutes(services: services, snapshots: snapshots, follower: RunMetricsFollower(store: services.store)).register(on: guarded)
+        PrometheusRoutes(services: services, snapshots: snapshots, follower: RunMetricsFollower(engine: services.engine)).register(on: guarded)
         extraRoutes(router)
         return router
     }

@@ -43,8 +43,8 @@ struct BenchEngine: AsyncParsableCommand {
 
             let fan = try await Self.time(engines, workflow: "fanout", concurrency: concurrency)
             let chained = try await Self.time(engines, workflow: "chain", concurrency: 2)
-            let latency = try await Self.readyToClaimed(engines[0].store, runID: chained.runID)
-            for engine in engines { try await engine.store.close() }
+            let latency = try await Self.readyToClaimed(engines[0], runID: chained.runID)
+            for engine in engines { try await engine.close() }
 
             let chainRSS = try Self.peakRSS(of: ["run", "chain"], root: root)
             let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--concurrency", "\(concurrency)"], root: root)
@@ -72,7 +72,7 @@ struct BenchEngine: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        guard let finished = try await engines[0].store.run(id: run.id), finished.state == .succeeded,
+        guard let finished = try await engines[0].run(id: run.id), finished.state == .succeeded,
               let end = finished.finishedAt else {
             throw CLIError(message: "bench run \(run.id) did not succeed", code: 1)
         }
@@ -82,7 +82,7 @@ struct BenchEngine: AsyncParsableCommand {
     }
 
     /// For each step of a chain but the first: from its upstream's finish to its claim, in ms.
-    static func readyToClaimed(_ store: any Store, runID: String) async throws -> (p50: Double, p99: Double) {
+    static func readyToClaimed(_ store: Engine, runID: String) async throws -> (p50: Double, p99: Double) {
         let steps = try await store.steps(runID: runID)
         let finished = Dictionary(uniqueKeysWithValues: steps.map { ($0.stepID, $0.finishedAt) })
         let claimed = Dictionary(try await store.attempts(runID: runID).map { ($0.stepID, $0.startedAt) }, uniquingKeysWith: min)

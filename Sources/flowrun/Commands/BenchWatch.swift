@@ -30,11 +30,11 @@ struct BenchWatch: AsyncParsableCommand {
             for mode in [WatchSettings.Mode.inotify, .poll] {
                 let engine = try await Self.engine(root.appendingPathComponent("latency-\(mode.rawValue)"))
                 report["latency_\(mode.rawValue)_ms"] = try await latency(engine, mode: mode)
-                try await engine.store.close()
+                try await engine.close()
             }
             let engine = try await Self.engine(root.appendingPathComponent("idle"))
             let (intakeSeconds, cpu) = try await intakeAndIdle(engine)
-            try await engine.store.close()
+            try await engine.close()
             report["intake"] = ["files": files, "seconds": intakeSeconds, "files_per_second": Double(files) / intakeSeconds]
             report["idle_cpu_percent"] = cpu
             let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
@@ -72,10 +72,10 @@ struct BenchWatch: AsyncParsableCommand {
             let url = engine.layout.inbound.appendingPathComponent("exam_\(i).csv")
             try "exam_id,t,v\n\(i),0,\(i)\n".write(to: url, atomically: false, encoding: .utf8)
             let stableAt = Date().addingTimeInterval(stable)
-            while try await engine.store.runs(RunQuery(limit: 1)).first?.inputsJSON.contains("exam_\(i).csv") != true {
+            while try await engine.runs(RunQuery(limit: 1)).first?.inputsJSON.contains("exam_\(i).csv") != true {
                 try await Task.sleep(for: .milliseconds(2))
             }
-            let run = try await engine.store.runs(RunQuery(limit: 1))[0]
+            let run = try await engine.runs(RunQuery(limit: 1))[0]
             waits.append(run.createdAt.timeIntervalSince(stableAt) * 1000)
             // Spread the files over the poll cycle so polling shows its average, not its best case.
             try await Task.sleep(for: .milliseconds(Int64(poll * 1000 / Double(samples) * Double(i % samples)) + 50))

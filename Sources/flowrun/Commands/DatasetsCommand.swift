@@ -35,7 +35,7 @@ struct DatasetsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
-                let datasets = try await engine.store.datasets(limit: limit)
+                let datasets = try await engine.datasets(limit: limit)
                 if output.json { print(try JSONOutput.encode(datasets)); return }
                 var table = TextTable(header: ["id", "status", "size", "registered", "path"])
                 for d in datasets {

@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
             try await RunFollower.printSummary(engine: engine, runID: run.id)
             print("\nartifacts: \(engine.layout.runs.appendingPathComponent(run.id).path)")
             print("total \(formatDuration(Date().timeIntervalSince(started)))")
-            try await engine.store.close()
+            try await engine.close()
             if state != .succeeded { throw ExitCode(1) }
         }
     }

@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("dataset-id"), help: ArgumentHelp("A registered dataset for the dataset input.", valueName: "id"))
     var datasetID: String?
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("Override a param (repeatable): model_type=ridge.", valueName: "name=value"))
+    @Option(name: .customLong("param"), help: ArgumentHelp("Override a param (repeatable): model_type=logistic.", valueName: "name=value"))
     var params: [String] = []
 
     @Option(name: .customLong("input"), help: ArgumentHelp("Give an input other than the dataset (repeatable).", valueName: "name=value"))
@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let engine = try await global.openEngine()
-            defer { Task { try? await engine.store.close() } }
+            defer { Task { try? await engine.close() } }
             let spec = try engine.loadWorkflow(workflow)
             let request = SubmitRequest(
                 workflow: workflow, params: try ParamArguments.parse(params, for: spec),

@@ -29,7 +29,7 @@ struct RunsCommand: AsyncParsableCommand {
                     }
                     query.state = parsed
                 }
-                let runs = try await engine.store.runs(query)
+                let runs = try await engine.runs(query)
                 if output.json { print(try JSONOutput.encode(runs.map(RunSummary.init))); return }
                 var table = TextTable(header: ["id", "workflow", "state", "trigger", "created", "duration"])
                 for run in runs {
@@ -51,13 +51,13 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
-                guard let run = try await engine.store.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
-                let steps = try await engine.store.steps(runID: id)
+                guard let run = try await engine.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                let steps = try await engine.steps(runID: id)
                 if output.json {
                     let detail = RunDetail(
                         run: RunSummary(run), params: decode(run.paramsJSON), inputs: decode(run.inputsJSON),
-                        steps: steps, attempts: try await engine.store.attempts(runID: id),
-                        metrics: try await engine.store.metrics(runID: id))
+                        steps: steps, attempts: try await engine.attempts(runID: id),
+                        metrics: try await engine.metrics(runID: id))
                     print(try JSONOutput.encode(detail))
                     return
                 }
@@ -83,13 +83,13 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
-                guard try await engine.store.run(id: id) != nil else { throw CLIError.refused("run '\(id)' not found") }
+                guard try await engine.run(id: id) != nil else { throw CLIError.refused("run '\(id)' not found") }
                 var offsets: [URL: UInt64] = [:]
                 while true {
                     for file in try await logFiles(engine) {
                         offsets[file] = printNew(file, from: offsets[file] ?? 0, label: step == nil ? file.lastPathComponent : nil)
                     }
-                    guard follow, let run = try await engine.store.run(id: id), !run.state.isFinished else { break }
+                    guard follow, let run = try await engine.run(id: id), !run.state.isFinished else { break }
                     try await Task.sleep(for: .milliseconds(300))
                 }
             }
@@ -98,12 +98,12 @@ struct RunsCommand: AsyncParsableCommand {
         private func logFiles(_ engine: Engine) async throws -> [URL] {
             let layout = engine.layout
             guard let step else {
-                let steps = try await engine.store.steps(runID: id)
+                let steps = try await engine.steps(runID: id)
                 return [layout.runLog(run: id)] + steps.flatMap { s in
                     s.attempt == 0 ? [] : (1...s.attempt).map { layout.stepLog(run: id, step: s.stepID, attempt: $0) }
                 }
             }
-            guard let record = try await engine.store.steps(runID: id).first(where: { $0.stepID == step }) else {
+            guard let record = try await engine.steps(runID: id).first(where: { $0.stepID == step }) else {
                 throw CLIError.refused("run '\(id)' has no step '\(step)'")
             }
             return [layout.stepLog(run: id, step: step, attempt: attempt ?? max(1, record.attempt))]
@@ -173,12 +173,12 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
-                guard let run = try await engine.store.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                guard let run = try await engine.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
                 if !run.state.isFinished {
                     _ = try await RunFollower.follow(engine: engine, runID: id, concurrency: concurrency)
                 }
                 try await RunFollower.printSummary(engine: engine, runID: id)
-                if try await engine.store.run(id: id)?.state != .succeeded { throw ExitCode(1) }
+                if try await engine.run(id: id)?.state != .succeeded { throw ExitCode(1) }
             }
         }
     }

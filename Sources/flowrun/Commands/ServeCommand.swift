@@ -121,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
                 },
                 logger: logger)
             try await app.runService()
-            try await engine.store.close()
+            try await engine.close()
         }
     }
 

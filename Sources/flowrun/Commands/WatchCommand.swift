@@ -54,7 +54,7 @@ struct WatchCommand: AsyncParsableCommand {
             if once {
                 let report = await watcher.tick()
                 print("submitted \(report.submitted.count), already known \(report.duplicates.count), rejected \(report.rejected.count)")
-                try await engine.store.close()
+                try await engine.close()
                 return
             }
             let watching = Task { await watcher.run() }
@@ -72,7 +72,7 @@ struct WatchCommand: AsyncParsableCommand {
             defer { sources.forEach { $0.cancel() } }
             await watching.value
             try await working?.value
-            try await engine.store.close()
+            try await engine.close()
         }
     }
 }

@@ -39,7 +39,7 @@ struct WorkerCommand: AsyncParsableCommand {
             }
             defer { sources.forEach { $0.cancel() } }
             try await work.value
-            try await engine.store.close()
+            try await engine.close()
         }
     }
 }

@@ -4,14 +4,14 @@ import Store
 
 /// Shows a run's steps while it runs: redrawn in place on a terminal, one line per change when piped.
 struct ProgressView {
-    let store: any Store
+    let store: Engine
     let runID: String
     let interactive: Bool
     private var lastStates: [String: String] = [:]
     private var drawnLines = 0
 
-    init(store: any Store, runID: String, interactive: Bool = stdoutIsTerminal()) {
-        self.store = store
+    init(engine: Engine, runID: String, interactive: Bool = stdoutIsTerminal()) {
+        self.store = engine
         self.runID = runID
         self.interactive = interactive
     }

@@ -12,10 +12,10 @@ enum RunFollower {
         // The worker takes back, at start, the steps of dead flowrun processes (Engine.takeBackFromDeadWorkers).
         let worker = Worker(engine: engine, options: options)
         let work = Task { try await worker.run() }
-        var progress = ProgressView(store: engine.store, runID: runID, interactive: !quiet && stdoutIsTerminal())
+        var progress = ProgressView(engine: engine, runID: runID, interactive: !quiet && stdoutIsTerminal())
         while true {
             if !quiet { try await progress.update() }
-            if let state = try await engine.store.run(id: runID)?.state, state.isFinished,
+            if let state = try await engine.run(id: runID)?.state, state.isFinished,
                await worker.heldSteps.isEmpty {
                 break
             }
@@ -24,13 +24,13 @@ enum RunFollower {
         work.cancel()
         _ = try? await work.value
         if !quiet { try await progress.update() }
-        return try await engine.store.run(id: runID)?.state ?? .failed
+        return try await engine.run(id: runID)?.state ?? .failed
     }
 
     /// The end-of-run summary: state, outputs, metrics.
     static func printSummary(engine: Engine, runID: String) async throws {
-        guard let run = try await engine.store.run(id: runID) else { return }
-        let steps = try await engine.store.steps(runID: runID)
+        guard let run = try await engine.run(id: runID) else { return }
+        let steps = try await engine.steps(runID: runID)
         let elapsed = run.startedAt.map { (run.finishedAt ?? Date()).timeIntervalSince($0) }
         print("\nrun \(run.id) \(run.state.rawValue)" + (elapsed.map { " in \(formatDuration($0))" } ?? ""))
         for step in steps where step.state == .failed {
@@ -46,7 +46,7 @@ enum RunFollower {
             }
         }
         if !outputs.rows.isEmpty { print("\n" + outputs.render()) }
-        let metrics = try await engine.store.metrics(runID: runID)
+        let metrics = try await engine.metrics(runID: runID)
         if !metrics.isEmpty {
             var table = TextTable(header: ["step", "metric", "value"])
             for m in metrics { table.rows.append([m.stepID, m.name, String(format: "%.6g", m.value)]) }

@@ -9,7 +9,7 @@ struct DatasetsPage {
     static let listed = 200
 
     func renderList() async throws -> String {
-        let datasets = try await services.store.datasets(limit: Self.listed)
+        let datasets = try await services.engine.datasets(limit: Self.listed)
         let rows = datasets.map { dataset in
             """
             <tr data-dataset="\(html(dataset.id))"><td><a href="/datasets/\(html(urlPart(dataset.id)))" class="mono">\(html(dataset.id))</a></td>\
@@ -38,9 +38,9 @@ struct DatasetsPage {
 
     /// nil when there is no such dataset.
     func renderDetail(id: String) async throws -> String? {
-        guard let record = try await services.store.dataset(id: id) else { return nil }
+        guard let record = try await services.engine.dataset(id: id) else { return nil }
         let dataset = DatasetView(record)
-        let runs = try await services.store.runSummaries(RunQuery(datasetID: id, limit: 50))
+        let runs = try await services.engine.runSummaries(RunQuery(datasetID: id, limit: 50))
         let rejected = dataset.rejectReason.map { "<p id=\"reject-reason\" class=\"notice error\">Rejected: \(html($0))</p>" } ?? ""
         let body = """
             <h1>Dataset <code>\(html(dataset.id))</code> \(StateBadge.render(dataset.status, id: "dataset-status"))</h1>

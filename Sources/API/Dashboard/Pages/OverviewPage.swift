@@ -14,7 +14,7 @@ struct OverviewPage {
     static let chartRuns = 30, medianRuns = 200
 
     func render(_ request: Request) async throws -> String {
-        let store = services.store
+        let store = services.engine
         let now = services.engine.clock.now()
         let query = Query(request: request)
         let snapshot = await snapshots.current()
@@ -67,8 +67,8 @@ struct OverviewPage {
     /// The chart's section: the workflow and metric select boxes, and the line of the metric over
     /// the workflow's last succeeded runs, oldest to newest.
     func metricChart(workflow requested: String?, metric requestedMetric: String?, recent: [RunSummary]) async throws -> String {
-        let store = services.store
-        var workflows = WorkflowRoutes.summaries(services.engine).map(\.name)
+        let store = services.engine
+        var workflows = WorkflowSummaryView.all(engine: services.engine).map(\.name)
         if let requested, !workflows.contains(requested) { workflows.append(requested) }
         guard let workflow = requested ?? recent.first?.workflowName ?? workflows.first else {
             return "<section id=\"metric-section\"><h2>Metrics</h2><p class=\"empty\">No workflows yet.</p></section>"

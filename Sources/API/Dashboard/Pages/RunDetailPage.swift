@@ -45,11 +45,11 @@ struct RunDetailPage {
     func load(_ id: String) async throws -> (RunDetailView, [EventRecord])? {
         let detail: RunDetailView
         do {
-            detail = try await RunRoutes(services: services).detail(id)
+            detail = try await RunDetailView.load(id: id, engine: services.engine)
         } catch let error as APIError where error.status == .notFound {
             return nil
         }
-        return (detail, try await services.store.events(runID: id, after: 0, limit: 10_000))
+        return (detail, try await services.engine.events(runID: id, after: 0, limit: 10_000))
     }
 
     func live(_ run: RunDetailView, events: [EventRecord]) -> String {

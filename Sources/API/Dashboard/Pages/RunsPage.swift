@@ -14,10 +14,10 @@ struct RunsPage {
         let state = query.string("state").flatMap(RunState.init(rawValue:))
         let workflow = query.string("workflow")
         let before = query.string("before")
-        let runs = try await services.store.runSummaries(RunQuery(state: state, workflow: workflow, limit: Self.pageSize + 1, before: before))
+        let runs = try await services.engine.runSummaries(RunQuery(state: state, workflow: workflow, limit: Self.pageSize + 1, before: before))
         let page = Array(runs.prefix(Self.pageSize))
 
-        var workflows = WorkflowRoutes.summaries(services.engine).map(\.name)
+        var workflows = WorkflowSummaryView.all(engine: services.engine).map(\.name)
         if let workflow, !workflows.contains(workflow) { workflows.append(workflow) }
         let stateOptions = "<option value=\"\">any</option>" + RunState.allCases.map {
             "<option\($0 == state ? " selected" : "")>\($0.rawValue)</option>"

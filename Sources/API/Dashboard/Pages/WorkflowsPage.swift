@@ -7,7 +7,7 @@ struct WorkflowsPage {
     let services: APIServices
 
     func renderList() -> String {
-        let workflows = WorkflowRoutes.summaries(services.engine)
+        let workflows = WorkflowSummaryView.all(engine: services.engine)
         let rows = workflows.map { workflow in
             let validity = workflow.valid
                 ? StateBadge.render("valid") + (workflow.warnings > 0 ? " <span class=\"muted\">\(workflow.warnings) warning(s)</span>" : "")
@@ -30,13 +30,13 @@ struct WorkflowsPage {
     func renderDetail(name: String) async throws -> String? {
         let workflow: WorkflowDetailView
         do {
-            workflow = try WorkflowRoutes.detail(name, engine: services.engine)
+            workflow = try WorkflowDetailView.load(name: name, engine: services.engine)
         } catch let error as APIError where error.status == .notFound {
             return nil
         }
         let hasDatasetInput = workflow.inputs.contains { $0.type == "dataset" }
-        let datasets = hasDatasetInput ? try await services.store.datasets(limit: 100).filter { $0.status == "ok" } : []
-        let runs = try await services.store.runSummaries(RunQuery(workflow: workflow.name, limit: 10))
+        let datasets = hasDatasetInput ? try await services.engine.datasets(limit: 100).filter { $0.status == "ok" } : []
+        let runs = try await services.engine.runSummaries(RunQuery(workflow: workflow.name, limit: 10))
         let graph = DAGGraph(nodes: workflow.steps.map { step in
             DAGGraph.Node(id: step.id, needs: step.needs, state: "none", detail: step.uses ?? "run: " + (step.run ?? ""))
         })

@@ -29,6 +29,10 @@ let package = Package(
         .systemLibrary(name: "CLinear", path: "Sources/CLinear"),
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
 
+        // FlowSpec imports Yams' libyaml (its CYaml module) directly: YAMLComposer builds nodes from
+        // libyaml's events itself, to bound hostile input (a node budget that counts alias
+        // expansions, a depth limit) and to report a duplicate key at its repeat, where Yams'
+        // composer reports the first occurrence.
         .target(name: "FlowSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Learn", dependencies: ["CXGBoost", "CLinear", "CLapack"]),
         // Starts a step's program under a guard that kills its process group when the engine dies.
@@ -55,6 +59,7 @@ let package = Package(
         ]),
         .executableTarget(name: "flowrun", dependencies: [
             "FlowSpec", "Learn", "Steps", "Store", "Engine", "API",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,8 +69,9 @@ let package = Package(
         .testTarget(name: "FlowSpecTests", dependencies: ["FlowSpec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LearnTests", dependencies: ["Learn"]),
         .testTarget(name: "StepsTests", dependencies: ["Steps"]),
-        // Creates the throwaway databases (SQLite files, PostgreSQL databases) the tests run against.
-        .target(name: "TestSupport", dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/Support"),
+        // What tests share and the product must not ship: the throwaway databases (SQLite files,
+        // PostgreSQL databases) the tests run against, and the manual clock.
+        .target(name: "TestSupport", dependencies: ["Engine", .product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/Support"),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: [

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The engine's source of time. Leases, retries, timeouts and polling read it, so tests drive
-/// them with a ``ManualClock`` instead of sleeping.
+/// them with a manual clock (`ManualClock`, in the tests' support target) instead of sleeping.
 public protocol EngineClock: Sendable {
     func now() -> Date
     /// Suspends for `duration`; throws `CancellationError` when the task is canceled.

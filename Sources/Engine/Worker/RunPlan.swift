@@ -12,7 +12,7 @@ struct RunPlan: Sendable {
     let readsStepOutputs: Set<String>
 
     static func decode(_ json: String) -> Value? {
-        try? JSONDecoder().decode(Value.self, from: Data(json.utf8))
+        Value(jsonText: json)
     }
 }
 

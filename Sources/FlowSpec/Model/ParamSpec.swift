@@ -38,13 +38,13 @@ public struct ParamSpec: Sendable, Equatable {
             default: throw ParamError(param: name, message: "expected true or false, got \"\(text)\"")
             }
         case .list:
-            if text.hasPrefix("["), let parsed = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) {
+            if text.hasPrefix("["), let parsed = Value(jsonText: text) {
                 value = parsed
             } else {
                 value = .list(text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
             }
         case .map:
-            guard let parsed = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)), case .map = parsed else {
+            guard let parsed = Value(jsonText: text), case .map = parsed else {
                 throw ParamError(param: name, message: "expected a JSON object, got \"\(text)\"")
             }
             value = parsed

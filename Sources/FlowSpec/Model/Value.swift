@@ -62,6 +62,13 @@ extension Value {
         }
     }
 
+    /// The value a JSON text holds (what ``jsonText`` wrote, or any JSON); nil when it is not JSON.
+    /// The one way back from the texts the store keeps (params, inputs, outputs, schemas).
+    public init?(jsonText text: String) {
+        guard let value = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) else { return nil }
+        self = value
+    }
+
     static func format(_ n: Double) -> String {
         if n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
         return String(n)

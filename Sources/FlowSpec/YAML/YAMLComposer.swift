@@ -1,3 +1,4 @@
+// libyaml through Yams' C module: see the note on the FlowSpec target in Package.swift.
 import CYaml
 
 /// Builds a ``YAMLNode`` tree from libyaml's events, with the limits that keep hostile input cheap:

@@ -205,7 +205,7 @@ struct RunSummary: Encodable {
     }
 
     static func decode(_ json: String) -> Value {
-        (try? JSONDecoder().decode(Value.self, from: Data(json.utf8))) ?? .null
+        Value(jsonText: json) ?? .null
     }
 }
 

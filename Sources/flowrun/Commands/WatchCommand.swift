@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ServiceLifecycle
 
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,21 +58,10 @@ struct WatchCommand: AsyncParsableCommand {
                 try await engine.close()
                 return
             }
-            let watching = Task { await watcher.run() }
-            let embedded = worker
-            let working = embedded.map { worker in Task { try await worker.run() } }
-            let graceSeconds = grace
-            let sources = onTermination {
-                watching.cancel()
-                Task {
-                    await embedded?.drain()
-                    try? await Task.sleep(for: .seconds(graceSeconds))
-                    working?.cancel()
-                }
-            }
-            defer { sources.forEach { $0.cancel() } }
-            await watching.value
-            try await working?.value
+            // Listed first, stopped last: the watcher stops taking files, then the worker drains.
+            var services: [any Service] = worker.map { [WorkerService(worker: $0, grace: .seconds(grace))] } ?? []
+            services.append(WatcherService(watcher: watcher))
+            try await runUntilSignalled(services)
             try await engine.close()
         }
     }

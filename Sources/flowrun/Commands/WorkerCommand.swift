@@ -28,17 +28,7 @@ struct WorkerCommand: AsyncParsableCommand {
             if let name { options.name = name }
             let worker = Worker(engine: engine, options: options)
             print("worker \(options.name): \(options.concurrency) slots on \(global.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : global.databaseURL)")
-            let work = Task { try await worker.run() }
-            let graceSeconds = grace
-            let sources = onTermination {
-                Task {
-                    await worker.drain()
-                    try? await Task.sleep(for: .seconds(graceSeconds))
-                    work.cancel()
-                }
-            }
-            defer { sources.forEach { $0.cancel() } }
-            try await work.value
+            try await runUntilSignalled([WorkerService(worker: worker, grace: .seconds(grace))])
             try await engine.close()
         }
     }

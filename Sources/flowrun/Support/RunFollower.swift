@@ -41,7 +41,7 @@ enum RunFollower {
         var outputs = TextTable(header: ["step", "output", "value"])
         for step in steps {
             for (name, json) in step.outputs.sorted(by: { $0.key < $1.key }) {
-                let value = (try? JSONDecoder().decode(Value.self, from: Data(json.utf8)))?.interpolated ?? json
+                let value = Value(jsonText: json)?.interpolated ?? json
                 outputs.rows.append([step.stepID, name, value.count > 90 ? String(value.prefix(90)) + "…" : value])
             }
         }

@@ -1,7 +1,6 @@
-import Engine
 import ServiceLifecycle
 
-/// The folder watcher of `flowrun serve --watch` as a `Service`: it stops at graceful shutdown
+/// The folder watcher as a `Service` (`flowrun watch`, `serve --watch`): it stops at graceful shutdown
 /// (files it has not taken yet are found again at the next start).
 public struct WatcherService: Service {
     public let watcher: FolderWatcher

@@ -1,7 +1,6 @@
-import Engine
 import ServiceLifecycle
 
-/// The embedded worker of `flowrun serve` as a `Service`: on graceful shutdown (SIGTERM) it stops
+/// A worker as a `Service` (`flowrun worker`, and the embedded one of `serve` and `watch`): on graceful shutdown (SIGTERM) it stops
 /// claiming, lets running steps finish for up to `grace`, then stops them (their leases hand them
 /// to another worker).
 public struct WorkerService: Service {

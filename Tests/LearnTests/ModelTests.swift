@@ -60,6 +60,32 @@ import Testing
     @Test func inferredTask() {
         #expect(ModelTrainer.inferTask(["pass", "fail"]) == .classification)
         #expect(ModelTrainer.inferTask(["0", "1", "2"]) == .classification)
+        // Integer ids stay classes however many there are; one fraction makes a regression.
+        #expect(ModelTrainer.inferTask((1...11).map(String.init)) == .classification)
+        #expect(ModelTrainer.inferTask((1...500).map(String.init)) == .classification)
+        #expect(ModelTrainer.inferTask(["1", "2", "2.5"]) == .regression)
         #expect(ModelTrainer.inferTask(["0.5", "1.25", "2.75"]) == .regression)
+        #expect(ModelTrainer.inferTask(["1", "2", "x"]) == .classification)
+    }
+
+    @Test func elevenIntegerClassesAreClassesAndTheLogSaysWhy() throws {
+        var t = Self.table(rows: 220)
+        t.labels = (0..<t.rowCount).map { String($0 % 11 + 1) }
+        var lines: [String] = []
+        let model = try ModelTrainer.train(t, config: ModelConfig(type: .logistic)) { lines.append($0) }
+        #expect(model.task == .classification && model.classes.count == 11)
+        #expect(lines.first == "task: classification (task auto: 11 distinct labels, all integers: class ids; set task to override)")
+        var config = ModelConfig(type: .linear)
+        config.task = .regression
+        let regression = try ModelTrainer.train(t, config: config) { lines.append($0) }
+        #expect(regression.task == .regression && lines.last == "task: regression (set by task)")
+    }
+
+    @Test func logisticOnAContinuousTargetSaysHowToSetTheTask() throws {
+        var t = Self.table(rows: 20)
+        t.labels = (0..<20).map { String(Double($0) + 0.5) }
+        #expect(throws: LearnError.badData("model_type logistic needs a classification target, but the task is regression (task auto: labels are numbers with fractions); use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)")) {
+            try ModelTrainer.train(t, config: ModelConfig(type: .logistic))
+        }
     }
 }

@@ -44,12 +44,13 @@ import Testing
         #expect(LearnError.badData("x").isPermanent)
     }
 
-    /// `task` is a parameter of the train step, not a workflow param: the message says where it goes.
+    /// The message says why the task is regression and where `task` is set.
     @Test func logisticOnAContinuousTargetSaysWhatToSet() async throws {
         let table = try write("continuous.csv", "id,label,x0\n" + (0..<30).map { "r\($0),\(Double($0) * 1.37 + 0.11),\($0)\n" }.joined())
         let error = await failure { try await TrainStep().run(try context("train", ["features": .string(table), "model_type": "logistic"])) }
-        #expect(error.map { "\($0)" } == "continuous.csv: model_type logistic needs a classification target, but the labels look continuous; "
-            + "use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, add `task: classification` to the train step's `with:`")
+        #expect(error.map { "\($0)" } == "continuous.csv: model_type logistic needs a classification target, but the task is regression "
+            + "(task auto: labels are numbers with fractions); use model_type linear, random_forest or gradient_boosting, or, if the labels "
+            + "are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)")
         #expect(Self.isPermanent(error))
     }
 }

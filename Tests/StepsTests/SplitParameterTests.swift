@@ -58,3 +58,44 @@ import Testing
         }
     }
 }
+
+/// `task` as the exam pipeline passes it to preprocess and train.
+@Suite struct TaskParameterTests: StepScratch {
+    let dir = Self.newDirectory()
+
+    /// 24 exams labelled with integer ids 1…12 (two each).
+    func exams() throws -> String {
+        var text = "exam_id,timestamp,x,label\n"
+        for k in 0..<24 { for t in 0..<5 { text += "E\(k),\(t),\(Double(k % 12) + 0.1 * Double(t)),\(k % 12 + 1)\n" } }
+        return try write("exams.csv", text)
+    }
+
+    @Test func integerIdsAreClassesUnlessTheTaskSaysOtherwise() async throws {
+        let input = try exams()
+        let log = LogLines()
+        let auto = try await PreprocessStep().run(try context("p", ["input": .string(input), "window": 2, "task": "auto", "test_fraction": 0.5], log: log.logger))
+        #expect(auto.outputs["task"] == "classification")
+        #expect(auto.outputs["test_counts"]?.mapValue?.count == 12, "stratified: one exam of each of the 12 classes")
+        #expect(log.lines.contains("task: classification (task auto: 12 distinct labels, all integers: class ids; set task to override)"))
+        let trained = try await TrainStep().run(try context("t", ["features": auto.outputs["train_features"]!, "model_type": "logistic", "task": "auto"]))
+        #expect(trained.outputs["task"] == "classification")
+
+        let regression = try await PreprocessStep().run(try context("p2", ["input": .string(input), "window": 2, "task": "regression"]))
+        #expect(regression.outputs["task"] == "regression" && regression.outputs["train_counts"] == .map([:]))
+        let ridge = try await TrainStep().run(try context("t2", ["features": regression.outputs["train_features"]!, "model_type": "linear", "task": "regression"]))
+        #expect(ridge.outputs["task"] == "regression")
+    }
+
+    @Test func anUnknownTaskIsAConfigurationError() async throws {
+        let input = try exams()
+        for step in [PreprocessStep() as any Step, TrainStep()] {
+            do {
+                _ = try await step.run(try context("p", ["input": .string(input), "features": .string(input), "task": "clustering"]))
+                Issue.record("expected an error")
+            } catch let error as StepError {
+                #expect("\(error)" == "with.task: expected auto, classification or regression, got string \"clustering\"")
+                #expect(error.isPermanent)
+            }
+        }
+    }
+}

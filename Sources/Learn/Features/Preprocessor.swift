@@ -16,7 +16,8 @@ public struct Preprocessor: Sendable {
     public var window = 50
     public var step: Int?
     public var split = ExamSplit.stratified(testFraction: 0.25, seed: 42)
-    /// nil: decided from the labels (``ModelTrainer/inferTask(_:)``). Classes are stratified and counted per side.
+    /// nil: decided from the labels (``ModelTrainer/inferTask(_:)``). A classification's classes are
+    /// stratified and counted on each side.
     public var task: LearningTask?
     /// Bytes read at a time (tests make it small to cut exams across many chunks).
     var blockSize = 1 << 22
@@ -34,8 +35,9 @@ public struct Preprocessor: Sendable {
         public var notes: [String]
         /// The split made, with the rows per class on each side.
         public var split: SplitSummary
-        /// The task the split assumed (given, or inferred from the labels).
+        /// The task the split assumed (given, or inferred from the labels), and why, in words.
         public var task: LearningTask
+        public var taskReason: String
         /// The most rows held in memory at once (see ``ExamAssembly/peakRowsHeld``).
         var peakRowsHeld = 0
     }
@@ -113,7 +115,7 @@ public struct Preprocessor: Sendable {
         let featureNames = FeatureExtractor.names(channelNames)
         let table = FeatureTable(ids: samples.map(\.id), labels: samples.map(\.label), featureNames: featureNames,
                                  values: samples.flatMap(\.features))
-        let task = self.task ?? ModelTrainer.inferTask(table.labels)
+        let (task, taskReason) = ModelTrainer.task(self.task, labels: table.labels)
         let (trainRows, testRows) = try ExamSplitter.split(
             samples.map { ExamSplitter.Sample(id: $0.id, label: $0.label, start: $0.start, side: $0.side, firstRow: $0.firstRow) },
             rule: split, classification: task == .classification, file: file)
@@ -127,7 +129,7 @@ public struct Preprocessor: Sendable {
         counts["test_exams"] = Double(testRows.count)
         counts["features"] = Double(featureNames.count)
         return Result(train: table.rows(trainRows), test: table.rows(testRows), counts: counts, columns: header,
-                      channels: channelNames, notes: notes, split: summary, task: task, peakRowsHeld: assembly.peakRowsHeld)
+                      channels: channelNames, notes: notes, split: summary, task: task, taskReason: taskReason, peakRowsHeld: assembly.peakRowsHeld)
     }
 }
 

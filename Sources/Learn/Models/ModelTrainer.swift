@@ -2,13 +2,30 @@ import Foundation
 
 /// Fits a ``TrainedModel`` on a ``FeatureTable`` with the solver each model type binds.
 public enum ModelTrainer {
-    /// Decides the task from the labels: text, or few distinct integral values, means classes.
+    /// Decides the task from the labels: text or integers are classes (ids, however many), and only
+    /// numbers with a fractional part make a regression target.
     public static func inferTask(_ labels: [String]) -> LearningTask {
-        let distinct = Set(labels)
-        let numbers = distinct.compactMap(Double.init)
-        if numbers.count < distinct.count { return .classification }
-        let integral = numbers.allSatisfy { $0.rounded() == $0 }
-        return integral && distinct.count <= 10 ? .classification : .regression
+        var integral = true
+        for label in Set(labels) {
+            guard let v = Double(label.trimmingCharacters(in: .whitespaces)) else { return .classification }
+            if v.rounded() != v { integral = false }
+        }
+        return integral ? .classification : .regression
+    }
+
+    /// The task given, or the one inferred, with the reason in words for the log
+    /// (`set by task`, or `task auto: <why>`).
+    public static func task(_ given: LearningTask?, labels: [String]) -> (task: LearningTask, reason: String) {
+        if let given { return (given, "set by task") }
+        let task = inferTask(labels)
+        let distinct = Set(labels).count
+        let numeric = labels.allSatisfy { Double($0.trimmingCharacters(in: .whitespaces)) != nil }
+        let why = switch (task, numeric) {
+        case (.regression, _): "labels are numbers with fractions"
+        case (.classification, true): "\(distinct) distinct labels, all integers: class ids"
+        case (.classification, false): "\(distinct) distinct labels, text"
+        }
+        return (task, "task auto: \(why)")
     }
 
     /// Sorted class labels: numerically when all are numbers.
@@ -28,15 +45,15 @@ public enum ModelTrainer {
             let row = table.labels.firstIndex(of: "") ?? 0
             throw LearnError.badData("row \(row + 2) (id \(table.ids[row])): missing label")
         }
-        let task = config.task ?? inferTask(table.labels)
-        log("task: \(task.rawValue)" + (config.task == nil ? " (inferred from \(Set(table.labels).count) distinct labels)" : ""))
+        let (task, reason) = Self.task(config.task, labels: table.labels)
+        log("task: \(task.rawValue) (\(reason)\(config.task == nil ? "; set task to override" : ""))")
         var type = config.type
         if task == .classification && type == .linear {
             log("model_type linear on a classification target: fitting logistic regression instead")
             type = .logistic
         }
         if task == .regression && type == .logistic {
-            throw LearnError.badData("model_type logistic needs a classification target, but the labels look continuous; use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, add `task: classification` to the train step's `with:`")
+            throw LearnError.badData("model_type logistic needs a classification target, but the task is regression (\(reason)); use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)")
         }
         var classes: [String] = []
         var y: [Double] = []
@@ -44,6 +61,9 @@ public enum ModelTrainer {
             classes = Self.classes(table.labels)
             guard classes.count >= 2 else {
                 throw LearnError.badData("only one class ('\(classes.first ?? "")') in the training labels: a classifier needs at least two")
+            }
+            if classes.count > 50 && table.labels.allSatisfy({ Double($0) != nil }) {
+                log("warning: \(classes.count) classes for \(table.rowCount) rows: if the labels are quantities rather than class ids, set task to regression")
             }
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
             y = table.labels.map { Double(index[$0]!) }

@@ -26,6 +26,7 @@ public struct PreprocessStep: Step {
         pre.fill = try Self.choice(p, "fill", default: .interpolate)
         pre.clip = try Self.choice(p, "clip", default: .none)
         pre.split = try Self.split(p)
+        pre.task = try Self.task(p)
         pre.window = try p.int("window", default: 50)
         pre.step = p["step"] == nil ? nil : try p.int("step")
         guard pre.window >= 2 else { throw StepError.badParameter("window", expected: "an integer ≥ 2", got: p["window"]!) }
@@ -44,6 +45,7 @@ public struct PreprocessStep: Step {
             if missing + bad > 0 { context.log.info("column '\(channel)': \(missing) missing, \(bad) not numbers (treated as missing)") }
         }
         result.notes.forEach { context.log.warning($0) }
+        context.log.info("task: \(result.task.rawValue) (\(result.taskReason)\(pre.task == nil ? "; set task to override" : ""))")
         context.log.info("split: \(result.split.rule.summary)")
         context.log.info("\(Int(c["exams"] ?? 0)) exams → \(result.train.rowCount) train, \(result.test.rowCount) test; \(result.train.columnCount) features")
         if !result.split.trainCounts.isEmpty {
@@ -62,13 +64,14 @@ public struct PreprocessStep: Step {
         let schema: [String: Any] = [
             "file": input, "columns": result.columns, "channels": result.channels,
             "features": result.train.featureNames, "quality": c, "notes": result.notes,
+            "task": result.task.rawValue,
             "split": ["rule": result.split.rule.kind, "summary": result.split.rule.summary,
                       "train_counts": result.split.trainCounts, "test_counts": result.split.testCounts],
         ]
         try JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys]).write(to: schemaURL)
         return StepResult(
             outputs: ["train_features": .string(trainURL.path), "test_features": .string(testURL.path), "schema": .string(schemaURL.path),
-                      "split": .string(result.split.rule.kind),
+                      "split": .string(result.split.rule.kind), "task": .string(result.task.rawValue),
                       "train_counts": .map(result.split.trainCounts.mapValues { .number(Double($0)) }),
                       "test_counts": .map(result.split.testCounts.mapValues { .number(Double($0)) })],
             metrics: c)
@@ -101,6 +104,16 @@ public struct PreprocessStep: Step {
         }
         if mode == "time" { return .time(testFraction: fraction) }
         return .stratified(testFraction: fraction, seed: UInt64(max(0, try p.int("seed", default: 42))))
+    }
+
+    /// `task: auto | classification | regression`; nil for auto.
+    static func task(_ p: Parameters) throws -> LearningTask? {
+        let text = try p.string("task", default: "auto")
+        if text == "auto" { return nil }
+        guard let task = LearningTask(rawValue: text) else {
+            throw StepError.badParameter("task", expected: "auto, classification or regression", got: .string(text))
+        }
+        return task
     }
 
     static func choice<T: RawRepresentable>(_ p: Parameters, _ name: String, default fallback: T) throws -> T where T.RawValue == String {

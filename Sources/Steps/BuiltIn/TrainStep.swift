@@ -17,13 +17,7 @@ public struct TrainStep: Step {
             throw StepError.badParameter("model_type", expected: "one of \(ModelType.allCases.map(\.rawValue).joined(separator: ", "))", got: .string(typeText))
         }
         var config = ModelConfig(type: type)
-        let task = try p.string("task", default: "auto")
-        switch task {
-        case "auto": config.task = nil
-        case "classification": config.task = .classification
-        case "regression": config.task = .regression
-        default: throw StepError.badParameter("task", expected: "auto, classification or regression", got: .string(task))
-        }
+        config.task = try PreprocessStep.task(p)
         config.alpha = try p.double("alpha", default: 1)
         config.C = try p.double("C", default: 1)
         config.nEstimators = try p.int("n_estimators", default: 100)

@@ -14,7 +14,7 @@ extension SQLStore {
             let lock: SQLQueryString = dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
             let candidates = try await db.raw("""
                 SELECT run_id, step_id FROM steps
-                WHERE state = 'ready' AND (not_before IS NULL OR not_before <= \(bind: t)) \(runFilter)
+                WHERE state = \(StepState.ready) AND (not_before IS NULL OR not_before <= \(bind: t)) \(runFilter)
                 ORDER BY run_id, position LIMIT \(literal: limit) \(lock)
                 """).all().map { (try $0.decode(column: "run_id", as: String.self), try $0.decode(column: "step_id", as: String.self)) }
             guard !candidates.isEmpty else { return [] }
@@ -24,7 +24,7 @@ extension SQLStore {
                 let ids = group.map { "\(bind: $0.1)" as SQLQueryString }.joined(separator: ", ")
                 // RETURNING: the claimed rows come back with the update, one round trip.
                 let rows = try await db.raw("""
-                    UPDATE steps SET state = 'running', attempt = attempt + 1, worker = \(bind: worker),
+                    UPDATE steps SET state = \(StepState.running), attempt = attempt + 1, worker = \(bind: worker),
                         lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970), started_at = \(bind: t),
                         finished_at = NULL, not_before = NULL, cancel_requested = 0
                     WHERE run_id = \(bind: run) AND step_id IN (\(ids))
@@ -40,7 +40,7 @@ extension SQLStore {
                 // another worker's completion holds on the run, even when it would change nothing.
                 if let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: run)").first(),
                    try row.decode(column: "state", as: String.self) == RunState.queued.rawValue {
-                    try await db.raw("UPDATE runs SET state = 'running', started_at = COALESCE(started_at, \(bind: t)) WHERE id = \(bind: run)").run()
+                    try await db.raw("UPDATE runs SET state = \(RunState.running), started_at = COALESCE(started_at, \(bind: t)) WHERE id = \(bind: run)").run()
                     events.append("(\(bind: run), NULL, \(bind: t), 'run_state', 'run: queued → running')")
                 }
                 try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(events.joined(separator: ", "))").run()
@@ -124,7 +124,7 @@ extension SQLStore {
                     ended("failed", error)
                     if let retryAt, key.attempt < state.maxAttempts {
                         try await db.raw("""
-                            UPDATE steps SET state = 'ready', not_before = \(bind: retryAt.timeIntervalSince1970), worker = NULL,
+                            UPDATE steps SET state = \(StepState.ready), not_before = \(bind: retryAt.timeIntervalSince1970), worker = NULL,
                                 lease_expires_at = NULL, error = \(bind: error), exit_status = \(bind: exitStatus)
                             WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)
                             """).run()
@@ -148,7 +148,7 @@ extension SQLStore {
             }
             for chunk in succeeded.chunked(200) {
                 try await db.raw("""
-                    UPDATE steps SET state = 'succeeded', finished_at = v.column3, outputs_json = v.column4,
+                    UPDATE steps SET state = \(StepState.succeeded), finished_at = v.column3, outputs_json = v.column4,
                         lease_expires_at = NULL, error = NULL, exit_status = NULL
                     FROM (VALUES \(chunk.joined(separator: ", "))) AS v
                     WHERE steps.run_id = v.column1 AND steps.step_id = v.column2
@@ -189,11 +189,11 @@ extension SQLStore {
     }
 
     public func recoverExpiredLeases(now: Date) async throws -> [TakenBackAttempt] {
-        try await takeBack("state = 'running' AND lease_expires_at < \(bind: now.timeIntervalSince1970)", reason: "lease expired", now: now)
+        try await takeBack("state = \(StepState.running) AND lease_expires_at < \(bind: now.timeIntervalSince1970)", reason: "lease expired", now: now)
     }
 
     public func releaseLeases(worker: String, now: Date) async throws -> [TakenBackAttempt] {
-        try await takeBack("state = 'running' AND worker = \(bind: worker)", reason: "worker \(worker) is gone", now: now)
+        try await takeBack("state = \(StepState.running) AND worker = \(bind: worker)", reason: "worker \(worker) is gone", now: now)
     }
 
     public func recordAttemptProcess(_ key: StepAttemptKey, worker: String, process: AttemptProcess) async throws -> Bool {
@@ -241,7 +241,7 @@ extension SQLStore {
                 let crashes = try await db.raw("SELECT COUNT(*) AS n FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND outcome = 'lease_expired'").first()?.decode(column: "n", as: Int.self) ?? 0
                 let budget = crashes <= Self.crashAllowance ? maxAttempts + 1 : maxAttempts
                 if key.attempt < budget {
-                    try await db.raw("UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL, not_before = NULL, max_attempts = \(bind: budget) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+                    try await db.raw("UPDATE steps SET state = \(StepState.ready), worker = NULL, lease_expires_at = NULL, not_before = NULL, max_attempts = \(bind: budget) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
                     readied += 1
                     try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) lost)", at: now)
                 } else {
@@ -260,7 +260,7 @@ extension SQLStore {
     public func nextReadyTime(runID: String?) async throws -> Date? {
         try await read { db in
             let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
-            return try await db.raw("SELECT MIN(not_before) AS t FROM steps WHERE state = 'ready' AND not_before IS NOT NULL \(runFilter)")
+            return try await db.raw("SELECT MIN(not_before) AS t FROM steps WHERE state = \(StepState.ready) AND not_before IS NOT NULL \(runFilter)")
                 .first()?.decode(column: "t", as: Double?.self).map { Date(timeIntervalSince1970: $0) }
         }
     }
@@ -276,10 +276,10 @@ extension SQLStore {
                 throw StoreError.conflict("run \(id) is already \(state): only queued or running runs can be canceled")
             }
             let t = now.timeIntervalSince1970
-            let waiting = try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: id) AND state IN ('pending', 'ready')").first()?.decode(column: "n", as: Int.self) ?? 0
-            try await db.raw("UPDATE steps SET state = 'canceled', finished_at = \(bind: t), error = 'run canceled' WHERE run_id = \(bind: id) AND state IN ('pending', 'ready')").run()
-            try await db.raw("UPDATE steps SET cancel_requested = 1 WHERE run_id = \(bind: id) AND state = 'running'").run()
-            try await db.raw("UPDATE runs SET state = 'canceled', error = 'canceled' WHERE id = \(bind: id)").run()
+            let waiting = try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: id) AND state IN \([.pending, .ready] as [StepState])").first()?.decode(column: "n", as: Int.self) ?? 0
+            try await db.raw("UPDATE steps SET state = \(StepState.canceled), finished_at = \(bind: t), error = 'run canceled' WHERE run_id = \(bind: id) AND state IN \([.pending, .ready] as [StepState])").run()
+            try await db.raw("UPDATE steps SET cancel_requested = 1 WHERE run_id = \(bind: id) AND state = \(StepState.running)").run()
+            try await db.raw("UPDATE runs SET state = \(RunState.canceled), error = 'canceled' WHERE id = \(bind: id)").run()
             try await Self.event(db, run: id, step: nil, kind: "run_state", message: "run: \(state) → canceled", at: now)
             try await finishSteps(db, run: id, count: waiting, at: now)
         }
@@ -295,22 +295,22 @@ extension SQLStore {
             guard state == RunState.failed.rawValue || state == RunState.canceled.rawValue else {
                 throw StoreError.conflict("run \(id) is \(state): only failed or canceled runs can be retried")
             }
-            let again = try await db.raw("SELECT step_id FROM steps WHERE run_id = \(bind: id) AND state IN ('failed', 'canceled', 'upstream_failed')").all()
+            let again = try await db.raw("SELECT step_id FROM steps WHERE run_id = \(bind: id) AND state IN \([.failed, .canceled, .upstreamFailed] as [StepState])").all()
                 .map { try $0.decode(column: "step_id", as: String.self) }
             try await db.raw("""
-                UPDATE steps SET state = 'pending', max_attempts = attempt + retry_budget, error = NULL, exit_status = NULL,
+                UPDATE steps SET state = \(StepState.pending), max_attempts = attempt + retry_budget, error = NULL, exit_status = NULL,
                     finished_at = NULL, not_before = NULL, cancel_requested = 0, worker = NULL, lease_expires_at = NULL
-                WHERE run_id = \(bind: id) AND state IN ('failed', 'canceled', 'upstream_failed')
+                WHERE run_id = \(bind: id) AND state IN \([.failed, .canceled, .upstreamFailed] as [StepState])
                 """).run()
             // Those whose upstreams all succeeded can start now.
             for step in again {
                 let needs = try await db.raw("SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: id) AND e.step_id = \(bind: step)").all()
                     .map { try $0.decode(column: "state", as: String.self) }
                 if needs.allSatisfy({ $0 == StepState.succeeded.rawValue }) {
-                    try await db.raw("UPDATE steps SET state = 'ready' WHERE run_id = \(bind: id) AND step_id = \(bind: step)").run()
+                    try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: id) AND step_id = \(bind: step)").run()
                 }
             }
-            try await db.raw("UPDATE runs SET state = 'queued', finished_at = NULL, error = NULL, unfinished_steps = \(bind: again.count) WHERE id = \(bind: id)").run()
+            try await db.raw("UPDATE runs SET state = \(RunState.queued), finished_at = NULL, error = NULL, unfinished_steps = \(bind: again.count) WHERE id = \(bind: id)").run()
             try await Self.event(db, run: id, step: nil, kind: "run_state", message: "run: \(state) → queued (retry of \(again.count) steps)", at: now)
             try await notifyReady(db)
         }
@@ -338,7 +338,7 @@ extension SQLStore {
         while let current = queue.popLast() {
             let dependents = try await db.raw("""
                 SELECT s.step_id FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.step_id
-                WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND s.state = 'pending'
+                WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND s.state = \(StepState.pending)
                 """).all().map { try $0.decode(column: "step_id", as: String.self) }
             for dependent in dependents {
                 let states = try await db.raw("SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: run) AND e.step_id = \(bind: dependent)").all()
@@ -350,7 +350,7 @@ extension SQLStore {
                 else if states.contains(.canceled) { next = .canceled }
                 else { next = .skipped }
                 if next == .ready {
-                    try await db.raw("UPDATE steps SET state = 'ready' WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
+                    try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
                     readied += 1
                 } else {
                     let reason = next == .skipped ? "an upstream step was skipped" : next == .canceled ? "an upstream step was canceled" : "an upstream step failed"
@@ -371,7 +371,7 @@ extension SQLStore {
         guard let row = try await db.raw("SELECT state, unfinished_steps FROM runs WHERE id = \(bind: run)").first(),
               try row.decode(column: "unfinished_steps", as: Int.self) <= 0 else { return }
         let current = try row.decode(column: "state", as: String.self)
-        let failed = try await db.raw("SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = 'failed' ORDER BY position LIMIT 1").first()
+        let failed = try await db.raw("SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = \(StepState.failed) ORDER BY position LIMIT 1").first()
         let final: RunState
         var error: String?
         if current == RunState.canceled.rawValue {
@@ -380,7 +380,7 @@ extension SQLStore {
         } else if let failed {
             final = .failed
             error = "\(try failed.decode(column: "step_id", as: String.self)): \(try failed.decode(column: "error", as: String?.self) ?? "failed")"
-        } else if try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: run) AND state IN ('canceled', 'upstream_failed')").first()?.decode(column: "n", as: Int.self) ?? 0 > 0 {
+        } else if try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: run) AND state IN \([.canceled, .upstreamFailed] as [StepState])").first()?.decode(column: "n", as: Int.self) ?? 0 > 0 {
             final = .canceled
         } else {
             final = .succeeded

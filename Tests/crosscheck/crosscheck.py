@@ -6,7 +6,8 @@ feature tables (binary, 4-class with text labels, regression), then recomputes e
   - ridge coefficients equal Ridge(alpha); logistic ones LogisticRegression(solver="liblinear"),
     one-vs-rest for more than two classes (1e-6)
   - random forest / gradient boosting accuracy (R² for regression) within 1 point (0.01) of
-    RandomForest* / HistGradientBoosting* with the same hyperparameters on the same split
+    RandomForest* / HistGradientBoosting* with the same hyperparameters on the same split; the
+    multiclass forest also with min_samples_leaf 5 and 20 (rows per leaf, as scikit-learn counts them)
   - the saved tree model, loaded in xgboost, predicts what flowrun predicted
 Exit status 1 on any mismatch.
 
@@ -111,12 +112,20 @@ steps:
     with: { model: "${{ steps.train.outputs.model }}", features: "${{ params.test }}" }
 """
 
+# Forests with a leaf size: min_samples_leaf is a forest's parameter (gradient boosting refuses it).
+FOREST_WORKFLOW = WORKFLOW.replace("name: check", "name: forest").replace(
+    "  test: { type: string, default: \"\" }", "  test: { type: string, default: \"\" }\n  min_samples_leaf: { type: number, default: 1 }").replace(
+    "seed: 0 }", "seed: 0, min_samples_leaf: \"${{ params.min_samples_leaf }}\" }")
 
-def run(work, model_type, fixture):
+
+def run(work, model_type, fixture, min_samples_leaf=None):
     """Runs train + evaluate; returns the model file, metrics.json and predictions.csv (all text)."""
-    cmd = [BIN, "run", "check", "--data", f"{work}/data", "--workflows", f"{work}/workflows",
+    workflow = "check" if min_samples_leaf is None else "forest"
+    cmd = [BIN, "run", workflow, "--data", f"{work}/data", "--workflows", f"{work}/workflows",
            "--param", f"model_type={model_type}", "--param", f"features={fixture.train_csv}",
            "--param", f"test={fixture.test_csv}"]
+    if min_samples_leaf is not None:
+        cmd += ["--param", f"min_samples_leaf={min_samples_leaf}"]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         print(done.stdout, done.stderr)
@@ -194,11 +203,12 @@ def check_logistic(label, model, fixture, classes):
     return with_our_coefficients(ref, model).predict_proba(fixture.standardized(fixture.Xte))
 
 
-def check_tree_classifier(label, model_type, model, fixture, ours_accuracy):
+def check_tree_classifier(label, model_type, model, fixture, ours_accuracy, min_samples_leaf=1):
     if model_type == "random_forest":
-        name = "RandomForestClassifier"
-        # flowrun's defaults: 100 trees, depth ≤ 16, sqrt(features) per split, 1 sample per leaf.
-        ref = RandomForestClassifier(n_estimators=100, max_depth=16, max_features="sqrt", min_samples_leaf=1,
+        name = f"RandomForestClassifier(min_samples_leaf={min_samples_leaf})"
+        # flowrun's defaults are scikit-learn's: 100 trees, no depth limit, sqrt(features) per split,
+        # bootstrap; min_samples_leaf in rows.
+        ref = RandomForestClassifier(n_estimators=100, max_depth=None, max_features="sqrt", min_samples_leaf=min_samples_leaf,
                                      n_jobs=-1, random_state=0)
     else:
         name = "HistGradientBoostingClassifier"
@@ -241,16 +251,16 @@ def expected_classification_metrics(y_true, y_pred, proba, classes, positive):
     return expected
 
 
-def check_classifier(work, model_type, fixture):
-    label = f"{fixture.name} {model_type}"
-    model, report, preds = run(work, model_type, fixture)
+def check_classifier(work, model_type, fixture, min_samples_leaf=None):
+    label = f"{fixture.name} {model_type}" + ("" if min_samples_leaf is None else f" min_samples_leaf={min_samples_leaf}")
+    model, report, preds = run(work, model_type, fixture, min_samples_leaf)
     classes = model["classes"]
     ours = report["metrics"]
     check(f"{label} predictions.csv actual = test labels", list(preds["actual"]) == [str(v) for v in fixture.yte])
     if model_type == "logistic":
         proba = check_logistic(label, model, fixture, classes)
     else:
-        proba = check_tree_classifier(label, model_type, model, fixture, ours["accuracy"])
+        proba = check_tree_classifier(label, model_type, model, fixture, ours["accuracy"], min_samples_leaf or 1)
     diff = float(np.max(np.abs(proba - csv_probabilities(preds, classes))))
     differ = printed_as_flowrun_prints(proba, preds, classes)
     source = "scikit-learn with our coefficients" if model_type == "logistic" else "xgboost loading our model"
@@ -295,7 +305,7 @@ def check_regressor(work, model_type, fixture):
         if model_type == "random_forest":
             name = "RandomForestRegressor"
             # flowrun's defaults for regression: all features per split.
-            ref = RandomForestRegressor(n_estimators=100, max_depth=16, max_features=1.0, min_samples_leaf=1,
+            ref = RandomForestRegressor(n_estimators=100, max_depth=None, max_features=1.0, min_samples_leaf=1,
                                         n_jobs=-1, random_state=0)
         else:
             name = "HistGradientBoostingRegressor"
@@ -313,10 +323,13 @@ def main():
     work = tempfile.mkdtemp(prefix="flowrun-crosscheck-")
     os.makedirs(f"{work}/workflows")
     open(f"{work}/workflows/check.yaml", "w").write(WORKFLOW)
+    open(f"{work}/workflows/forest.yaml", "w").write(FOREST_WORKFLOW)
     binary, multiclass, regression = make_fixtures(work)
     for fixture in (binary, multiclass):
         for model_type in ("logistic", "random_forest", "gradient_boosting"):
             check_classifier(work, model_type, fixture)
+    for min_samples_leaf in (5, 20):
+        check_classifier(work, "random_forest", multiclass, min_samples_leaf)
     for model_type in ("linear", "random_forest", "gradient_boosting"):
         check_regressor(work, model_type, regression)
     print(f"\n{len(failures)} mismatch(es)")

@@ -20,8 +20,16 @@ public struct ModelConfig: Sendable {
     public var alpha = 1.0
     public var C = 1.0
     public var nEstimators = 100
+    /// nil: no limit for a random forest (scikit-learn's None), 6 for gradient boosting.
     public var maxDepth: Int?
+    /// Random forest: the fewest rows in a leaf (see ``ForestParameters``).
     public var minSamplesLeaf = 1
+    /// Gradient boosting: XGBoost's `min_child_weight`, a sum of hessians (rows only for regression).
+    public var minChildWeight = 1.0
+    /// Random forest: each tree sees a bootstrap-sized share of the rows (see ``ForestParameters/subsample(bootstrap:maxSamples:)``).
+    public var bootstrap = true
+    /// Random forest: draws per tree as a fraction of the rows (scikit-learn's float `max_samples`); nil: 1.
+    public var maxSamples: Double?
     /// `sqrt`, `log2`, `all`, or a fraction such as `0.5`; nil: sqrt for classification, all for regression.
     public var maxFeatures: String?
     public var learningRate = 0.1

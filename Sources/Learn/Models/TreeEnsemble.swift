@@ -28,7 +28,7 @@ enum TreeEnsemble {
         }
         var rounds: Int
         if boosting {
-            params += [("eta", "\(config.learningRate)"), ("min_child_weight", "\(config.minSamplesLeaf)")]
+            params += [("eta", "\(config.learningRate)"), ("min_child_weight", "\(config.minChildWeight)")]
             if let leaves = config.maxLeafNodes {
                 params += [("grow_policy", "lossguide"), ("max_leaves", "\(leaves)"), ("max_depth", "\(config.maxDepth ?? 0)")]
             } else {
@@ -36,12 +36,7 @@ enum TreeEnsemble {
             }
             rounds = config.maxIter
         } else {
-            let fraction = columnFraction(config.maxFeatures, task: model.task, columns: p)
-            params += [
-                ("num_parallel_tree", "\(config.nEstimators)"), ("eta", "1"), ("subsample", "0.632"),
-                ("colsample_bynode", "\(fraction)"), ("max_depth", "\(config.maxDepth ?? 16)"),
-                ("min_child_weight", "\(config.minSamplesLeaf)"), ("lambda", "1e-5"),
-            ]
+            params += ForestParameters.xgboost(config, task: model.task, classes: classCount, columns: p)
             rounds = 1
         }
         for (name, value) in params { try booster.set(name, value) }
@@ -66,7 +61,9 @@ enum TreeEnsemble {
         var importance = [Double](repeating: 0, count: p)
         for (index, gain) in try booster.featureImportance() where index < p { importance[index] = gain }
         model.featureImportances = ModelTrainer.normalized(importance, names: table.featureNames)
-        model.hyperparameters = Dictionary(uniqueKeysWithValues: params) .merging(["rounds": "\(round)"]) { a, _ in a }
+        var recorded = ["rounds": "\(round)"]
+        if !boosting { recorded["min_samples_leaf"] = "\(config.minSamplesLeaf)" }
+        model.hyperparameters = Dictionary(uniqueKeysWithValues: params).merging(recorded) { a, _ in a }
         log("\(model.modelType.rawValue): \(boosting ? "\(round) boosting rounds" : "\(config.nEstimators) trees") on \(trainRows.count) rows × \(p) features")
     }
 

@@ -21,8 +21,13 @@ public struct TrainStep: Step {
         config.alpha = try p.double("alpha", default: 1)
         config.C = try p.double("C", default: 1)
         config.nEstimators = try p.int("n_estimators", default: 100)
-        config.maxDepth = p["max_depth"] == nil ? nil : try p.int("max_depth")
-        config.minSamplesLeaf = try p.int("min_samples_leaf", default: 1)
+        config.maxDepth = p["max_depth"] == nil || p["max_depth"] == .null ? nil : try p.int("max_depth")
+        try Self.leafSize(p, type: type, into: &config)
+        config.bootstrap = try p.bool("bootstrap", default: true)
+        config.maxSamples = p["max_samples"] == nil ? nil : try p.double("max_samples")
+        if let f = config.maxSamples, !(f > 0 && f <= 1) {
+            throw StepError.badParameter("max_samples", expected: "a fraction of the rows in (0, 1]", got: p["max_samples"]!)
+        }
         config.maxFeatures = p["max_features"] == nil ? nil : try p.string("max_features")
         config.learningRate = try p.double("learning_rate", default: 0.1)
         config.maxIter = try p.int("max_iter", default: 100)
@@ -30,6 +35,10 @@ public struct TrainStep: Step {
         config.earlyStopping = try p.bool("early_stopping", default: true)
         config.validationFraction = try p.double("validation_fraction", default: 0.1)
         config.seed = UInt64(max(0, try p.int("seed", default: 42)))
+        for (name, value, least) in [("n_estimators", config.nEstimators, 1), ("max_depth", config.maxDepth ?? 1, 1),
+                                     ("max_leaf_nodes", config.maxLeafNodes ?? 2, 2)] where value < least {
+            throw StepError.badParameter(name, expected: "an integer ≥ \(least)", got: p[name]!)
+        }
 
         let features = try p.string("features")
         let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
@@ -59,5 +68,31 @@ public struct TrainStep: Step {
             outputs: ["model": .string(modelURL.path), "task": .string(model.task.rawValue),
                       "classes": .list(model.classes.map(Value.string))],
             metrics: metrics)
+    }
+
+    /// A forest's leaves are bounded in rows (`min_samples_leaf`, scikit-learn's name); gradient
+    /// boosting's by XGBoost's `min_child_weight`, a sum of hessians that is a row count only for a
+    /// regression. Each name is refused where it would not mean what it says.
+    static func leafSize(_ p: Parameters, type: ModelType, into config: inout ModelConfig) throws {
+        switch type {
+        case .randomForest:
+            if p["min_child_weight"] != nil {
+                throw StepError.invalidInput("with.min_child_weight: a random forest's leaf size is min_samples_leaf, in rows")
+            }
+            config.minSamplesLeaf = try p.int("min_samples_leaf", default: 1)
+            guard config.minSamplesLeaf >= 1 else {
+                throw StepError.badParameter("min_samples_leaf", expected: "an integer ≥ 1 (rows)", got: p["min_samples_leaf"]!)
+            }
+        case .gradientBoosting:
+            if p["min_samples_leaf"] != nil {
+                throw StepError.invalidInput("with.min_samples_leaf: gradient boosting bounds leaves by min_child_weight, XGBoost's sum of hessians (rows only for a regression), not by rows: set min_child_weight")
+            }
+            config.minChildWeight = try p.double("min_child_weight", default: 1)
+            guard config.minChildWeight >= 0 else {
+                throw StepError.badParameter("min_child_weight", expected: "a number ≥ 0", got: p["min_child_weight"]!)
+            }
+        case .linear, .logistic:
+            break
+        }
     }
 }

@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "API", dependencies: [
             "Engine", "Store", "FlowSpec",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "flowrun", dependencies: [

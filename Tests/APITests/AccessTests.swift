@@ -177,6 +177,22 @@ import Testing
     }
 }
 
+@Suite struct RequestIDTests {
+    @Test func everyAnswerCarriesARequestIDAndASaneOneIsKept() async throws {
+        let harness = try await APIHarness(token: "s3cret")
+        try await harness.test { (client: APIClient) async throws in
+            let made = try await client.client.execute(uri: "/api/runs", method: .get)
+            #expect(made.status == .unauthorized)
+            let id = try #require(made.headers[.init("X-Request-Id")!])
+            #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))
+            let kept = try await client.client.execute(uri: "/api/health", method: .get, headers: [.init("X-Request-Id")!: "proxy-42.a:b"])
+            #expect(kept.headers[.init("X-Request-Id")!] == "proxy-42.a:b")
+            let replaced = try await client.client.execute(uri: "/api/health", method: .get, headers: [.init("X-Request-Id")!: "bad id\u{7f}<script>"])
+            #expect(replaced.headers[.init("X-Request-Id")!]?.count == 16)
+        }
+    }
+}
+
 @Suite struct APITokenFileTests {
     func scratch() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-token-\(UUID().uuidString)")

@@ -107,6 +107,33 @@ import Testing
         #expect(try http.send("POST", "/api/runs", host: "localhost:\(server.port)", headers: ["Content-Type": "application/json"], body: submit).status == 201)
     }
 
+    @Test func jsonLogsNameTheRequestOfARefusal() throws {
+        let cli = try CLI()
+        try cli.write("workflows/hello.yaml", Self.hello)
+        let (process, out, err) = try cli.start(["serve", "--port", "0", "--no-worker", "--log-format", "json"],
+                                                environment: ["FLOWRUN_API_TOKEN": "a-token-for-this-test"])
+        let errors = ReadAll(err)
+        var banner = ""
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !banner.contains("API token required") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            banner += String(decoding: data, as: UTF8.self)
+        }
+        _ = ReadAll(out)
+        let range = try #require(banner.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression))
+        let port = try #require(Int(banner[range].dropFirst("127.0.0.1:".count).dropLast()))
+        let reply = try RawHTTP(port: port).send("GET", "/api/runs", headers: ["X-Request-Id": "report-7"])
+        #expect(reply.status == 401)
+        #expect(reply.head.contains("X-Request-Id: report-7") || reply.head.lowercased().contains("x-request-id: report-7"))
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let lines = String(decoding: errors.wait(), as: UTF8.self).split(separator: "\n")
+        let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(entries.count == lines.count, "every line is a JSON object: \(lines)")
+        #expect(entries.contains { $0["request_id"] as? String == "report-7" && ($0["message"] as? String)?.contains("401") == true })
+    }
+
     @Test func aPathAsWorkflowIsRefusedWithoutQuotingTheFile() throws {
         let cli = try CLI()
         try cli.write("workflows/hello.yaml", Self.hello)

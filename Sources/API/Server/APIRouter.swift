@@ -15,6 +15,8 @@ public enum APIRouter {
         extraRoutes: (Router<APIRequestContext>) -> Void = { _ in }
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        // Outermost: every answer, errors included, carries the request's id.
+        router.middlewares.add(RequestIDMiddleware())
         router.middlewares.add(ErrorMiddleware(maxBodySize: services.maxBodySize))
         router.middlewares.add(CrossSiteMiddleware(loopbackHostsOnly: services.apiToken == nil,
                                                    trustedOrigins: services.trustedOrigins))

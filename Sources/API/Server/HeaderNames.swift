@@ -8,4 +8,5 @@ extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    static let requestID = HTTPField.Name("X-Request-Id")!
 }

@@ -21,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var logging: LogOptions
 
     @Option(help: "TCP port. [env: FLOWRUN_PORT, default: 8080; 0 picks a free one]") var port: Int?
     @Option(help: "Address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface). [env: FLOWRUN_HOST, default: 127.0.0.1]")
@@ -39,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         lineBufferedStandardOutput()
         try await reportingErrors {
+            let logLevel = try logging.bootstrap()
             let environment = ProcessInfo.processInfo.environment
             let port = try port ?? environment["FLOWRUN_PORT"].map { text in
                 guard let value = Int(text), (0...65535).contains(value) else {
@@ -59,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let trustedOrigins = try Self.origin(of: publicURL ?? environment["FLOWRUN_PUBLIC_URL"])
 
-            var engine = try await global.openEngine()
+            var engine = try await global.openEngine(logLevel: logLevel)
             var services: [any Service] = []
             var workerName: String?
             if !noWorker {
@@ -101,8 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
             let api = APIServices(engine: engine, apiToken: token, trustedOrigins: trustedOrigins)
             let router = APIRouter.make(services: api, extraRoutes: DashboardRoutes(services: api).register)
 
-            var logger = Logger(label: "flowrun.serve")
-            logger.logLevel = .warning
+            let logger = Logger(label: "flowrun.serve")
             let app = Application(
                 router: router,
                 configuration: .init(address: .hostname(host, port: port), serverName: "flowrun"),

@@ -23,6 +23,7 @@ struct WatchCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var logging: LogOptions
     @Flag(help: "Run no embedded worker (run `flowrun worker` processes instead).") var noWorker = false
     @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
@@ -32,9 +33,10 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         lineBufferedStandardOutput()
         try await reportingErrors {
+            let logLevel = try logging.bootstrap()
             let settings: WatchSettings
             do { settings = try WatchSettings.fromEnvironment() } catch { throw CLIError.refused("\(error)") }
-            var engine = try await global.openEngine()
+            var engine = try await global.openEngine(logLevel: logLevel)
             var worker: Worker?
             if !noWorker && !once {
                 var options = Worker.Options(leaseDuration: .seconds(lease), heartbeatInterval: .seconds(max(1, lease / 3)))

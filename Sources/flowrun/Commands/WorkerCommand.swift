@@ -13,6 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var logging: LogOptions
 
     @Option(help: "Steps run at once. [default: number of cores]") var concurrency: Int?
     @Option(help: "This worker's name in the dashboard. [default: host:pid]") var name: String?
@@ -22,7 +23,8 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         lineBufferedStandardOutput()
         try await reportingErrors {
-            let engine = try await global.openEngine()
+            let logLevel = try logging.bootstrap()
+            let engine = try await global.openEngine(logLevel: logLevel)
             var options = Worker.Options(leaseDuration: .seconds(lease), heartbeatInterval: .seconds(max(1, lease / 3)))
             if let concurrency { options.concurrency = concurrency }
             if let name { options.name = name }

@@ -37,14 +37,15 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the store (creating the data root for an embedded database) and builds the engine.
-    func openEngine(clock: any EngineClock = SystemClock()) async throws -> Engine {
+    /// - Parameter logLevel: the store's and engine's; short commands keep to warnings.
+    func openEngine(clock: any EngineClock = SystemClock(), logLevel: Logger.Level = .warning) async throws -> Engine {
         let layout = self.layout
         let url = databaseURL
         if !url.hasPrefix("postgres") {
             try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
         }
         var logger = Logger(label: "flowrun")
-        logger.logLevel = .warning
+        logger.logLevel = logLevel
         let store = try await SQLStore.open(url: url, logger: logger)
         return Engine(store: store, registry: StepRegistry.builtIn(), layout: layout,
                       workflowsDirectory: workflowsDirectory, clock: clock)

@@ -6,8 +6,7 @@ import ServiceLifecycle
 /// swift-service-lifecycle group `serve` runs its server in: the watcher stops taking files first,
 /// then a worker drains (stops claiming, lets running steps finish for its grace, then stops them).
 func runUntilSignalled(_ services: [any Service]) async throws {
-    var logger = Logger(label: "flowrun.services")
-    logger.logLevel = .warning
+    let logger = Logger(label: "flowrun.services")
     let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
 }

@@ -187,6 +187,42 @@ struct PostgresFaultTests {
               + "\(unfinished) of 300 steps had ended at the last fault")
     }
 
+    /// The worker's watchdog: a completion that cannot be written (here: it waits for a lock on the
+    /// run that the test holds) for longer than a lease stops the heartbeat extending that step's
+    /// lease, and says so, loudly, in the worker's log and the run's. Once the lock goes, the run
+    /// finishes.
+    @Test func aCompletionStuckLongerThanALeaseLetsTheLeaseLapse() async throws {
+        try cli.write("workflows/stuck.yaml", """
+            name: stuck
+            version: 1
+            steps:
+              s: { run: "echo start >> $FLOWRUN_DATA/executions.txt; sleep 1; echo end-$FLOWRUN_ATTEMPT >> $FLOWRUN_DATA/executions.txt" }
+            """)
+        let id = try submit("stuck")
+        let lease = 3
+        let (process, out, err) = try cli.start(["worker", "--name", "w", "--lease", "\(lease)", "--concurrency", "1", "--grace", "30"],
+                                                environment: env)
+        _ = ReadAll(out)
+        let log = ReadAll(err)
+        try waitFor(60, "the step to start") { executionLines().contains("start") }
+        let lock = try await RunRowLock(url: url, runID: id)
+        try waitFor(30, "the step to end") { executionLines().contains("end-1") }
+        let ended = Date()
+        // A lease after the end, the heartbeat (every second) stops extending; two more seconds for it to show.
+        try await Task.sleep(for: .seconds(lease + 2))
+        let step = try #require((try detail(id)["steps"] as? [[String: Any]])?.first)
+        #expect(step["state"] as? String == "running", "the completion is still waiting for the lock")
+        let expires = (step["lease_expires_at"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) } ?? .distantFuture
+        #expect(expires < ended.addingTimeInterval(Double(lease) + 2), "the lease was extended to \(expires), after the step ended at \(ended)")
+        #expect(expires < Date(), "the lease has lapsed")
+        try await lock.release()
+        try waitFor(60, "the run to finish") { try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false }
+        #expect(try state(id) == "succeeded")
+        stop(process)
+        let stderr = String(decoding: log.wait(), as: UTF8.self)
+        #expect(stderr.contains("watchdog: the completion of s attempt 1 has not been written"), "worker log: \(stderr.suffix(2000))")
+    }
+
     @Test func fourWorkersRunTwoThousandStepsEachExactlyOnce() throws {
         var yaml = "name: wide\nversion: 1\nsteps:\n"
         for i in 0..<2000 {

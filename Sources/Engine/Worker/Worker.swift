@@ -1,5 +1,6 @@
 import FlowSpec
 import Foundation
+import Logging
 import Store
 
 /// Claims ready steps from the store and runs them: the loop of "the life of a run".
@@ -43,11 +44,16 @@ public actor Worker {
     private var draining = false
     private var waiter: CheckedContinuation<Void, Never>?
     private let startedAt: Date
+    private let logger = Logger(label: "flowrun.worker")
 
     private struct InFlight {
         let task: Task<Void, Never>
         let stop: StopFlag
         let startedAt: Date
+        /// When the step ended and its completion began waiting to be written.
+        var endedAt: Date?
+        /// The watchdog stopped extending its lease.
+        var abandoned = false
     }
 
     public init(engine: Engine, options: Options = Options()) {
@@ -150,6 +156,7 @@ public actor Worker {
             return
         }
         pending.append(StepCompletion(key: key, worker: options.name, outcome: outcome, now: engine.clock.now()))
+        inFlight[key]?.endedAt = engine.clock.now()
         if !flushing {
             // A fresh task: the step's own task may be canceled, and its cancellation must not
             // reach the store writes that record the outcome.
@@ -231,12 +238,28 @@ public actor Worker {
         }
     }
 
-    /// Extends the leases of running steps, stops those whose run was canceled or whose lease was
-    /// lost, records this worker as alive, and takes back expired leases of dead workers.
+    /// Extends the leases of running steps (not of one whose completion has waited longer than a
+    /// lease: the watchdog), stops those whose run was canceled or whose lease was lost, records
+    /// this worker as alive, and takes back expired leases of dead workers.
     public func heartbeat() async {
         let store = engine.store
         let now = engine.clock.now()
         for (key, entry) in inFlight {
+            if let ended = entry.endedAt, now.timeIntervalSince(ended) > options.leaseDuration.seconds {
+                // The watchdog: a completion unwritten for longer than a lease is a store call that
+                // does not return (or a database away that long). Extending the lease would hold the
+                // step for ever; letting it lapse hands the step to the takeback rules.
+                if !entry.abandoned {
+                    inFlight[key]?.abandoned = true
+                    let message = "watchdog: the completion of \(key.stepID) attempt \(key.attempt) has not been written for "
+                        + "\(Int(now.timeIntervalSince(ended))) s, longer than the lease (\(options.leaseDuration)): "
+                        + "no longer extending its lease; the step will be taken back and run again"
+                    logger.error("\(message)", metadata: ["run": "\(key.runID)", "step": "\(key.stepID)",
+                                                         "attempt": "\(key.attempt)", "worker": "\(options.name)"])
+                    RunLog.note(message, run: key.runID, at: now, layout: engine.layout)
+                }
+                continue
+            }
             let status = try? await store.extendLease(
                 key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
             switch status {

@@ -111,6 +111,7 @@ public actor Worker {
                         leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
                 } catch {
                     // The store is unreachable (a restarting PostgreSQL): wait and try again.
+                    logger.warning("cannot claim steps: \(ErrorText.of(error)); trying again in 0.5 s", metadata: ["worker": "\(options.name)"])
                     try? await clock.sleep(for: .milliseconds(500))
                     continue
                 }
@@ -124,7 +125,10 @@ public actor Worker {
             entry.stop.set(.shutdown)
             entry.task.cancel()
         }
-        try? await store.removeWorker(name: options.name)
+        do { try await store.removeWorker(name: options.name) } catch {
+            // Harmless: the row ages out of the live workers after a minute without heartbeats.
+            logger.warning("cannot remove this worker's row: \(ErrorText.of(error))", metadata: ["worker": "\(options.name)"])
+        }
     }
 
     /// Stops claiming; ``run()`` returns once the steps in flight have finished and been recorded.
@@ -175,6 +179,8 @@ public actor Worker {
                 _ = try await engine.store.completeSteps(batch)
             } catch {
                 // Keep the completions: the attempt still holds its lease until it expires.
+                logger.warning("cannot record \(batch.count) completion(s): \(ErrorText.of(error)); retrying in 0.5 s",
+                               metadata: ["worker": "\(options.name)", "steps": "\(batch.map { "\($0.key.runID)/\($0.key.stepID)#\($0.key.attempt)" }.prefix(10).joined(separator: ","))"])
                 for completion in batch {
                     RunLog.note("cannot record \(completion.key.stepID) attempt \(completion.key.attempt): \(error); retrying",
                                 run: completion.key.runID, at: engine.clock.now(), layout: engine.layout)
@@ -260,8 +266,15 @@ public actor Worker {
                 }
                 continue
             }
-            let status = try? await store.extendLease(
-                key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
+            let status: LeaseStatus?
+            do {
+                status = try await store.extendLease(
+                    key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
+            } catch {
+                status = nil
+                logger.warning("cannot extend the lease: \(ErrorText.of(error)); the next heartbeat tries again",
+                               metadata: ["run": "\(key.runID)", "step": "\(key.stepID)", "attempt": "\(key.attempt)", "worker": "\(options.name)"])
+            }
             switch status {
             case .cancelRequested?:
                 entry.stop.set(.canceled)
@@ -273,9 +286,13 @@ public actor Worker {
                 break
             }
         }
-        try? await store.heartbeatWorker(workerRecord())
-        if let recovered = try? await engine.takeBackExpiredLeases(now: now), !recovered.isEmpty {
-            signal()
+        do { try await store.heartbeatWorker(workerRecord()) } catch {
+            logger.warning("cannot record this worker's heartbeat: \(ErrorText.of(error))", metadata: ["worker": "\(options.name)"])
+        }
+        do {
+            if !(try await engine.takeBackExpiredLeases(now: now)).isEmpty { signal() }
+        } catch {
+            logger.warning("cannot take back expired leases: \(ErrorText.of(error))", metadata: ["worker": "\(options.name)"])
         }
     }
 

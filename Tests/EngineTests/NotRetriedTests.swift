@@ -44,7 +44,7 @@ import Testing
         #expect(try await h.runToEnd(run.id).state == .failed)
         let step = try #require(try await h.steps(run.id)["prep"])
         #expect(step.attempt == 1)
-        #expect(step.error == "with.window: expected an integer ≥ 2, got number 1 (not retried: the input is invalid)")
+        #expect(step.error == "with.window: expected an integer ≥ 2 (samples) or a fraction in (0, 1) of each exam's length, got number 1 (not retried: the input is invalid)")
     }
 
     @Test func aFailingCommandIsStillRetried() async throws {

@@ -18,7 +18,7 @@ import Testing
 
     func run(_ text: String, _ split: ExamSplit, blockSize: Int = 1 << 20) throws -> Preprocessor.Result {
         var pre = Preprocessor()
-        pre.window = 2
+        pre.window = .samples(2)
         pre.split = split
         pre.blockSize = blockSize
         return try pre.run(csv: try csvFile(text), displayName: "exams.csv")

@@ -16,7 +16,7 @@ import Testing
 
     func run(_ url: URL, blockSize: Int) throws -> Preprocessor.Result {
         var pre = Preprocessor()
-        pre.window = 10
+        pre.window = .samples(10)
         pre.blockSize = blockSize
         return try pre.run(csv: url)
     }

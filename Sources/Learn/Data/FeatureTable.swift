@@ -39,6 +39,17 @@ public struct FeatureTable: Sendable, Equatable {
         return FeatureTable(ids: indices.map { ids[$0] }, labels: indices.map { labels[$0] },
                             featureNames: featureNames, values: out)
     }
+
+    /// The columns at `indices`, in that order.
+    public func columns(_ indices: [Int]) -> FeatureTable {
+        let p = columnCount
+        var out = [Double]()
+        out.reserveCapacity(rowCount * indices.count)
+        values.withUnsafeBufferPointer { v in
+            for r in 0..<rowCount { for c in indices { out.append(v[r * p + c]) } }
+        }
+        return FeatureTable(ids: ids, labels: labels, featureNames: indices.map { featureNames[$0] }, values: out)
+    }
 }
 
 extension FeatureTable {

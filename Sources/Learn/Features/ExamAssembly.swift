@@ -15,6 +15,8 @@ struct ExamAssembly {
     private struct Featurized: Sendable {
         var samples: [Sample]
         var outcome: ExamCleaner.Outcome
+        /// The exam's length after cleaning when it was shorter than the window asked (then clipped).
+        var clippedLength: Int?
     }
 
     let settings: Preprocessor
@@ -27,6 +29,8 @@ struct ExamAssembly {
     /// Per exam, in first-seen order: its samples once computed (grouped: one; a single series: one per window).
     private(set) var samples: [[Sample]?] = []
     private var outcomes: [ExamCleaner.Outcome?] = []
+    /// Per exam, its length when the window was clipped to it.
+    private var clipped: [Int?] = []
     private var indexByID: [String: Int] = [:]
     /// The exam whose rows are being read, and the exams whose rows have ended.
     private var open: (index: Int, exam: ExamSeries)?
@@ -44,6 +48,9 @@ struct ExamAssembly {
         missing = Array(repeating: 0, count: channelNames.count)
         bad = Array(repeating: 0, count: channelNames.count)
     }
+
+    /// The lengths of the exams shorter than the window asked (their windows were clipped to them).
+    var clippedLengths: [Int] { clipped.compactMap { $0 } }
 
     /// What cleaning dropped, over the exams kept.
     var cleaning: ExamCleaner.Outcome {
@@ -74,6 +81,7 @@ struct ExamAssembly {
                     open = (samples.count, ExamSeries(id: id, channelCount: channelNames.count))
                     samples.append(nil)
                     outcomes.append(nil)
+                    clipped.append(nil)
                 }
             }
             try open!.exam.append(rows, run: r, rowsBefore: rowsBefore, columns: columns)
@@ -87,6 +95,7 @@ struct ExamAssembly {
         for id in scattered {
             samples[indexByID[id]!] = nil
             outcomes[indexByID[id]!] = nil
+            clipped[indexByID[id]!] = nil
         }
     }
 
@@ -129,6 +138,7 @@ struct ExamAssembly {
     private mutating func record(_ result: Featurized, at index: Int) {
         samples[index] = result.samples
         outcomes[index] = result.outcome
+        clipped[index] = result.clippedLength
     }
 
     private static func featurize(_ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool) -> Featurized {
@@ -136,14 +146,17 @@ struct ExamAssembly {
         let first = exam.times.min() ?? 0
         let outcome = ExamCleaner.clean(&exam, fill: settings.fill, clip: settings.clip)
         guard exam.count > 0 else { return Featurized(samples: [], outcome: outcome) }
+        let n = exam.count
+        let width = settings.window.samples(in: n, least: 2)
+        let stride = settings.step?.samples(in: n, least: 1) ?? width
+        let clippedLength = settings.window.clips(n) ? n : nil
         if grouped {
-            let values = FeatureExtractor.features(exam, window: settings.window, step: settings.step ?? settings.window)
+            let values = FeatureExtractor.features(exam, window: width, step: stride)
             return Featurized(samples: [Sample(id: exam.id, label: exam.label, start: first, features: values,
-                                               side: exam.side, firstRow: exam.firstRow)], outcome: outcome)
+                                               side: exam.side, firstRow: exam.firstRow)], outcome: outcome, clippedLength: clippedLength)
         }
         // One long series: each window is a sample, labelled by the series' label.
         var samples: [Sample] = []
-        let width = max(2, settings.window), stride = max(1, settings.step ?? settings.window)
         var start = 0
         while start + width <= exam.count {
             var piece = ExamSeries(id: "\(start)", channelCount: channelNames.count)
@@ -154,6 +167,6 @@ struct ExamAssembly {
                                   side: nil, firstRow: exam.firstRow))
             start += stride
         }
-        return Featurized(samples: samples, outcome: outcome)
+        return Featurized(samples: samples, outcome: outcome, clippedLength: clippedLength)
     }
 }

@@ -13,8 +13,10 @@ public struct Preprocessor: Sendable {
     public var delimiter: UInt8?
     public var fill = Fill.interpolate
     public var clip = Clip.none
-    public var window = 50
-    public var step: Int?
+    /// Rolling windows for the window statistics, clipped to each exam's length.
+    public var window = WindowLength.samples(50)
+    /// nil: the window's length (windows side by side).
+    public var step: WindowLength?
     public var split = ExamSplit.stratified(testFraction: 0.25, seed: 42)
     /// nil: decided from the labels (``ModelTrainer/inferTask(_:)``). A classification's classes are
     /// stratified and counted on each side.
@@ -38,6 +40,8 @@ public struct Preprocessor: Sendable {
         /// The task the split assumed (given, or inferred from the labels), and why, in words.
         public var task: LearningTask
         public var taskReason: String
+        /// Feature columns dropped before training: constant ones, and copies (name → the kept column it repeats).
+        public var dropped: (constant: [String], duplicates: [String: String])
         /// The most rows held in memory at once (see ``ExamAssembly/peakRowsHeld``).
         var peakRowsHeld = 0
     }
@@ -106,6 +110,11 @@ public struct Preprocessor: Sendable {
         if cleaning.duplicateTimes > 0 {
             notes.append("\(cleaning.duplicateTimes) rows repeat an earlier timestamp of their exam with other values: the first was kept")
         }
+        let clipped = assembly.clippedLengths
+        counts["exams_shorter_than_window"] = Double(clipped.count)
+        if let shortest = clipped.min(), let longest = clipped.max() {
+            notes.append("window \(window) is longer than \(clipped.count) of \(assembly.samples.count) exams (\(shortest)–\(longest) samples after cleaning): their windows were clipped to the exam, so their window features repeat the whole exam's; a fraction such as window: 0.25 follows each exam's length")
+        }
         if !assembly.scattered.isEmpty {
             notes.append("\(assembly.scattered.count) exam(s) had their rows apart in the file (e.g. '\(assembly.scattered.min()!)'): they were gathered by a second read")
         }
@@ -127,9 +136,25 @@ public struct Preprocessor: Sendable {
         counts["exams"] = Double(samples.count)
         counts["train_exams"] = Double(trainRows.count)
         counts["test_exams"] = Double(testRows.count)
-        counts["features"] = Double(featureNames.count)
-        return Result(train: table.rows(trainRows), test: table.rows(testRows), counts: counts, columns: header,
-                      channels: channelNames, notes: notes, split: summary, task: task, taskReason: taskReason, peakRowsHeld: assembly.peakRowsHeld)
+        var train = table.rows(trainRows), test = table.rows(testRows)
+        var dropped = ColumnPruning.find(in: train)
+        if dropped.constant.count == train.columnCount {
+            // Nothing would be left: keep the table whole and say so (train decides what it can fit).
+            notes.append("every feature is constant over the \(train.rowCount) train exam(s): a model can learn nothing from them")
+            dropped = ColumnPruning()
+        }
+        if !dropped.isEmpty {
+            let kept = (0..<train.columnCount).filter { dropped.reason[$0] == nil }
+            train = train.columns(kept)
+            test = test.columns(kept)
+            notes.append(dropped.summary(featureNames))
+        }
+        counts["features_dropped_constant"] = Double(dropped.constant.count)
+        counts["features_dropped_duplicate"] = Double(dropped.duplicates.count)
+        counts["features"] = Double(train.columnCount)
+        return Result(train: train, test: test, counts: counts, columns: header,
+                      channels: channelNames, notes: notes, split: summary, task: task, taskReason: taskReason,
+                      dropped: dropped.names(featureNames), peakRowsHeld: assembly.peakRowsHeld)
     }
 }
 

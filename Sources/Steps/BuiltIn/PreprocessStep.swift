@@ -27,9 +27,8 @@ public struct PreprocessStep: Step {
         pre.clip = try Self.choice(p, "clip", default: .none)
         pre.split = try Self.split(p)
         pre.task = try Self.task(p)
-        pre.window = try p.int("window", default: 50)
-        pre.step = p["step"] == nil ? nil : try p.int("step")
-        guard pre.window >= 2 else { throw StepError.badParameter("window", expected: "an integer ≥ 2", got: p["window"]!) }
+        pre.window = try Self.length(p, "window", least: 2) ?? .samples(50)
+        pre.step = try Self.length(p, "step", least: 1)
 
         let input = try p.string("input")
         let url = context.path(input)
@@ -64,6 +63,7 @@ public struct PreprocessStep: Step {
         let schema: [String: Any] = [
             "file": input, "columns": result.columns, "channels": result.channels,
             "features": result.train.featureNames, "quality": c, "notes": result.notes,
+            "dropped_features": ["constant": result.dropped.constant, "duplicate_of": result.dropped.duplicates],
             "task": result.task.rawValue,
             "split": ["rule": result.split.rule.kind, "summary": result.split.rule.summary,
                       "train_counts": result.split.trainCounts, "test_counts": result.split.testCounts],
@@ -72,6 +72,8 @@ public struct PreprocessStep: Step {
         return StepResult(
             outputs: ["train_features": .string(trainURL.path), "test_features": .string(testURL.path), "schema": .string(schemaURL.path),
                       "split": .string(result.split.rule.kind), "task": .string(result.task.rawValue),
+                      "features_dropped": .map(["constant": .number(Double(result.dropped.constant.count)),
+                                                "duplicate": .number(Double(result.dropped.duplicates.count))]),
                       "train_counts": .map(result.split.trainCounts.mapValues { .number(Double($0)) }),
                       "test_counts": .map(result.split.testCounts.mapValues { .number(Double($0)) })],
             metrics: c)
@@ -104,6 +106,16 @@ public struct PreprocessStep: Step {
         }
         if mode == "time" { return .time(testFraction: fraction) }
         return .stratified(testFraction: fraction, seed: UInt64(max(0, try p.int("seed", default: 42))))
+    }
+
+    /// A window length: whole samples (at least `least`), or a fraction in (0, 1) of each exam's length.
+    static func length(_ p: Parameters, _ name: String, least: Int) throws -> WindowLength? {
+        guard let value = p[name], value != .null else { return nil }
+        let number = try p.double(name)
+        guard let length = WindowLength(number), length != .samples(1) || least <= 1 else {
+            throw StepError.badParameter(name, expected: "an integer ≥ \(least) (samples) or a fraction in (0, 1) of each exam's length", got: value)
+        }
+        return length
     }
 
     /// `task: auto | classification | regression`; nil for auto.

@@ -1,45 +1,30 @@
 import Foundation
 import TestSupport
 
-/// Cuts every connection to one database, over and over, from a thread of its own
-/// (`pg_terminate_backend` on all other backends of it): what a flaky network or an impatient
-/// administrator does to the workers.
-final class ConnectionCutter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopping = false
-    private var cuts = 0
-    private let done = DispatchSemaphore(value: 0)
+/// Cuts every connection to one database, over and over (`pg_terminate_backend` on all its other
+/// backends): what a flaky network or an impatient administrator does to the workers.
+///
+/// A task, not a thread waiting on tasks: a test that blocks its own thread (waiting for a
+/// process, say) must never wait for work that needs a thread of the same small pool.
+final class ConnectionCutter: Sendable {
+    private let task: Task<Int, Never>
 
-    init(url: String, database: String, every interval: Double) {
+    init(url: String, database: String, every interval: Duration) {
         let sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()"
-        Thread.detachNewThread { [self] in
-            while !lock.withLock({ stopping }) {
+        task = Task.detached {
+            var cuts = 0
+            while !Task.isCancelled {
                 // Fails while the server restarts: the next round tries again.
-                let finished = DispatchSemaphore(value: 0)
-                let succeeded = Flag()
-                Task.detached {
-                    if (try? await TestDatabase.execute(sql, url: url)) != nil { succeeded.set() }
-                    finished.signal()
-                }
-                finished.wait()
-                if succeeded.isSet { lock.withLock { cuts += 1 } }
-                Thread.sleep(forTimeInterval: interval)
+                if (try? await TestDatabase.execute(sql, url: url)) != nil { cuts += 1 }
+                try? await Task.sleep(for: interval)
             }
-            done.signal()
+            return cuts
         }
     }
 
     /// Stops cutting; returns how many rounds reached the server.
-    func stop() -> Int {
-        lock.withLock { stopping = true }
-        done.wait()
-        return lock.withLock { cuts }
+    func stop() async -> Int {
+        task.cancel()
+        return await task.value
     }
-}
-
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }

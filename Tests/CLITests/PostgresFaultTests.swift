@@ -128,7 +128,7 @@ struct PostgresFaultTests {
     /// still running from before it (a stuck store call kept its lease alive for ever); every step's
     /// program ran to its end exactly once (`synchronous_commit = on`: an immediate shutdown loses
     /// no acknowledged commit).
-    @Test func restartsAndCutConnectionsUnderTwoWorkersLoseNothingAndStallNothing() throws {
+    @Test func restartsAndCutConnectionsUnderTwoWorkersLoseNothingAndStallNothing() async throws {
         let restart = try #require(ProcessInfo.processInfo.environment["FLOWRUN_TEST_PG_RESTART"],
                                    "FLOWRUN_TEST_PG_RESTART: run through scripts/with-postgres")
         let lease = 6
@@ -147,16 +147,16 @@ struct PostgresFaultTests {
         try waitFor(60, "the first steps") { executionLines().count >= 4 }
 
         let database = try #require(URLComponents(string: url)?.path.dropFirst()).description
-        let cutter = ConnectionCutter(url: url, database: database, every: 0.15)
+        let cutter = ConnectionCutter(url: url, database: database, every: .milliseconds(150))
         var restarts: [String] = []
         for i in 0..<10 {
-            Thread.sleep(forTimeInterval: 0.7)
+            try await Task.sleep(for: .milliseconds(700))
             let mode = i % 2 == 0 ? "fast" : "immediate"
             #expect(runShell("\(restart) \(mode)") == 0, "pg_ctl restart -m \(mode)")
             restarts.append(mode)
         }
-        Thread.sleep(forTimeInterval: 1)
-        let cuts = cutter.stop()
+        try await Task.sleep(for: .seconds(1))
+        let cuts = await cutter.stop()
         let lastFault = Date()
         #expect(cuts >= 20, "the connections were cut \(cuts) times")
         let unfinished = executionLines().filter { $0.hasPrefix("end ") }.count
@@ -164,7 +164,7 @@ struct PostgresFaultTests {
 
         // A lease (plus the heartbeat that takes it back, plus a second) after the last fault,
         // nothing is still running from before it.
-        Thread.sleep(forTimeInterval: Double(lease + lease / 3 + 2))
+        try await Task.sleep(for: .seconds(lease + lease / 3 + 2))
         for id in ids {
             let steps = try detail(id)["steps"] as? [[String: Any]] ?? []
             for step in steps where step["state"] as? String == "running" {

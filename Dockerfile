@@ -1,5 +1,6 @@
-# flowrun: build with the official Swift image, run on slim Debian with the binary, the workflows and
-# the shared libraries it links (XGBoost, liblinear, LAPACK/OpenBLAS, SQLite) and nothing else.
+# flowrun: build with the official Swift image, run on slim Debian with the binary and its resource
+# bundle, the workflows and the shared libraries it links (XGBoost, liblinear, LAPACK/OpenBLAS, SQLite)
+# and nothing else.
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
@@ -11,8 +12,12 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+# The binary and its resource bundle (the dashboard's templates and assets), which it looks for
+# next to itself.
 RUN swift build -c release --product flowrun --static-swift-stdlib \
- && install -D "$(swift build -c release --show-bin-path)/flowrun" /out/flowrun
+ && bin="$(swift build -c release --show-bin-path)" \
+ && install -D "$bin/flowrun" /out/flowrun \
+ && cp -R "$bin/flowrun_API.resources" /out/flowrun_API.resources
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -21,6 +26,7 @@ RUN apt-get update \
  && useradd --system --uid 10001 --create-home --home-dir /home/flowrun flowrun \
  && mkdir -p /data && chown flowrun /data
 COPY --from=build /out/flowrun /usr/local/bin/flowrun
+COPY --from=build /out/flowrun_API.resources /usr/local/bin/flowrun_API.resources
 COPY workflows /app/workflows
 WORKDIR /app
 USER flowrun

@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // C libraries from Debian's packages, one module map each.
@@ -57,6 +58,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [
+            // The dashboard's and the docs page's templates, and the files served under /assets/.
+            .copy("Resources/Templates"), .copy("Resources/Assets"),
         ]),
         .executableTarget(name: "flowrun", dependencies: [
             "FlowSpec", "Learn", "Steps", "Store", "Engine", "API",
@@ -77,6 +83,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: [
             "API", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

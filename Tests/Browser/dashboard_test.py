@@ -133,6 +133,7 @@ class DashboardTest:
         self.runs_list(run_id)
         self.datasets(run_id)
         self.live_tail()
+        self.api_docs()
         errors = self.console_errors()
         self.check(not errors, f"the browser console has errors: {errors}")
 
@@ -151,6 +152,9 @@ class DashboardTest:
     def overview(self):
         print("overview")
         self.check(self.driver.find_element(By.CSS_SELECTOR, "nav.top a[aria-current]").text == "Overview", "Overview is not the current nav entry")
+        # The stylesheet is a file under a hashed name, allowed by style-src 'self'.
+        nav = self.driver.execute_script("return getComputedStyle(document.querySelector('nav.top')).backgroundColor")
+        self.check(nav == "rgb(16, 42, 67)", f"the dashboard's stylesheet did not apply (nav background {nav})")
         self.screenshot("overview")
 
     def start_run(self):
@@ -291,6 +295,16 @@ class DashboardTest:
         self.wait(self.state_is(("succeeded",)), "the ticker run to succeed", timeout=60)
         self.wait(lambda driver: "tick 12\n" in driver.execute_script(read)["text"], "the last tick to be appended to the log view")
         self.screenshot("live-tail")
+
+    def api_docs(self):
+        print("API docs page (its script and style are files under the strict Content-Security-Policy)")
+        self.driver.get(self.base + "/api/docs")
+        # The script ran: it read /api/openapi.json and listed the operations.
+        self.css("#ops details.op")
+        self.check(self.css("#version").text.startswith("v"), "the docs page shows no version")
+        header = self.driver.execute_script("return getComputedStyle(document.querySelector('header')).backgroundColor")
+        self.check(header == "rgb(29, 35, 48)", f"the docs page's stylesheet did not apply (header background {header})")
+        self.screenshot("api-docs")
 
 
 def main():

@@ -39,12 +39,6 @@ enum Format {
             .year().month().day().time(includingFractionalSeconds: false))
     }
 
-    /// A `<time>` element with the machine-readable instant and the UTC text.
-    static func time(_ date: Date?) -> String {
-        guard let date else { return "—" }
-        return "<time datetime=\"\(ISO8601Millis.string(from: date))\">\(Format.date(date)) UTC</time>"
-    }
-
     /// Metric values: up to four significant decimals, integers without a point.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }

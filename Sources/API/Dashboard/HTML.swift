@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// Escapes text for HTML content and quoted attribute values. Every value a page interpolates
-/// (names, params, paths, messages, YAML) goes through here; markup built by the dashboard itself
-/// is the only text that does not.
+/// Escapes text for HTML content and quoted attribute values, per Unicode scalar (a quote followed
+/// by a combining mark is still a quote to a browser). The templates escape every value through it
+/// (``ScalarHTMLContentType``), and so do the charts' SVG helpers (`Charts/`), the one markup
+/// still written in Swift.
 func html(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)

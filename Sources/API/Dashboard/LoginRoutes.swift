@@ -4,6 +4,7 @@ import Hummingbird
 /// `GET /login`, `POST /login` (a form with `token` and `next`) and `POST /logout`.
 struct LoginRoutes {
     let services: APIServices
+    let page: LoginPage
 
     struct LoginForm: Decodable {
         var token: String
@@ -11,6 +12,7 @@ struct LoginRoutes {
     }
 
     func register(on router: Router<APIRequestContext>) {
+        let page = self.page
         // `/login?token=…` is the link `flowrun serve` prints (as a notebook server does): it logs in
         // and redirects at once, so the token leaves the address bar; no-referrer keeps it out of
         // any other site's logs.
@@ -20,12 +22,12 @@ struct LoginRoutes {
             guard let token = services.apiToken else { return HTMLResponse.redirect(to: next) }
             if let given = query.string("token") {
                 guard AuthMiddleware.same(given, token) else {
-                    return HTMLResponse.page(LoginPage.render(next: next, failed: true), status: .unauthorized,
+                    return HTMLResponse.page(try page.render(next: next, failed: true), status: .unauthorized,
                                              headers: [.referrerPolicy: "no-referrer"])
                 }
                 return LoginRoutes.loggedIn(request: request, token: token, next: next)
             }
-            return HTMLResponse.page(LoginPage.render(next: next, failed: false))
+            return HTMLResponse.page(try page.render(next: next, failed: false))
         }
         router.post("/login") { request, context -> Response in
             guard let token = services.apiToken else { return HTMLResponse.redirect(to: "/") }
@@ -33,7 +35,7 @@ struct LoginRoutes {
             let form = try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body))
             let next = LoginRoutes.safeNext(form?.next)
             guard let form, AuthMiddleware.same(form.token, token) else {
-                return HTMLResponse.page(LoginPage.render(next: next, failed: true), status: .unauthorized)
+                return HTMLResponse.page(try page.render(next: next, failed: true), status: .unauthorized)
             }
             return LoginRoutes.loggedIn(request: request, token: token, next: next)
         }

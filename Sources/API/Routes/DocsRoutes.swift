@@ -1,17 +1,23 @@
 import Hummingbird
 
-/// `GET /api/openapi.json` and `GET /api/docs`, both served from the binary.
+/// `GET /api/openapi.json` and `GET /api/docs`, both served from the binary. The docs page
+/// (`api-docs.mustache`) loads its script and style from `/assets/`, so it is served under the
+/// dashboard's strict Content-Security-Policy.
 struct DocsRoutes {
+    let resources: WebResources
+
+    struct PageContext: Encodable {
+        let stylesheet: String
+        let script: String
+    }
+
     func register(on router: Router<APIRequestContext>) {
+        let templates = resources.templates
+        let context = PageContext(stylesheet: resources.assets.url(.docsStyle), script: resources.assets.url(.docsScript))
         router.get("/api/openapi.json") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        router.get("/api/docs") { _, _ -> Response in
-            Response(status: .ok, headers: [
-                .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy: "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
-            ], body: .init(byteBuffer: ByteBuffer(string: DocsPage.html)))
-        }
+        router.get("/api/docs") { _, _ -> Response in HTMLResponse.page(try templates.render(.apiDocs, context)) }
     }
 }

@@ -24,7 +24,7 @@ public enum APIRouter {
 
         // The allow-list (OpenRoutes): registered on the bare router, nothing else is.
         HealthRoutes(services: services, snapshots: snapshots).register(on: router)
-        DocsRoutes().register(on: router)
+        DocsRoutes(resources: .bundled).register(on: router)
 
         // Everything else: behind the credential, decided on the route the router matched.
         let guarded = router.group().add(middleware: AuthMiddleware(token: services.apiToken))

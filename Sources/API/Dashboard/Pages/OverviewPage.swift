@@ -7,6 +7,41 @@ import Store
 struct OverviewPage {
     let services: APIServices
     let snapshots: StoreSnapshots
+    let renderer: PageRenderer
+
+    struct Stat: Encodable {
+        let statID: String
+        let value: String
+        let label: String
+    }
+
+    struct Option: Encodable {
+        let label: String
+        let selected: Bool
+    }
+
+    /// The metric chart's section: the workflow and metric select boxes, and the line.
+    struct MetricSection: Encodable {
+        let hasWorkflows: Bool
+        let workflow: String
+        let workflowOptions: [Option]
+        let metricOptions: [Option]
+        let hasChart: Bool
+        let chartSVG: String
+        let chartRuns: Int
+    }
+
+    struct Context: Encodable {
+        let hasStoreProblem: Bool
+        let storeProblem: String
+        let stats: [Stat]
+        let stateBarSVG: String
+        let medianRuns: Int
+        let chartRuns: Int
+        let durationsSVG: String
+        let metric: MetricSection
+        let recentRuns: RunTable
+    }
 
     /// Metrics the chart shows first when a workflow has them.
     static let preferredMetrics = ["evaluate.f1", "evaluate.accuracy", "evaluate.roc_auc"]
@@ -34,9 +69,7 @@ struct OverviewPage {
             ("Median duration", Format.duration(Self.median(succeededDurations)), "stat-median"),
             ("Workers alive", "\(snapshot.workers.count)", "stat-workers"),
             ("Queued steps", "\(snapshot.queueDepth)", "stat-queue"),
-        ].map { label, value, id in
-            "<div class=\"stat\" id=\"\(id)\"><div class=\"value\">\(html(value))</div><div class=\"label\">\(html(label))</div></div>"
-        }.joined()
+        ].map { label, value, id in Stat(statID: id, value: value, label: label) }
         let stateBar = StateBar(parts: RunState.allCases.map { state in
             .init(state: state.rawValue, count: counts[state, default: 0], href: "/runs?state=\(state.rawValue)")
         })
@@ -44,34 +77,22 @@ struct OverviewPage {
             .init(label: run.id, href: "/runs/\(urlPart(run.id))", state: run.state.rawValue,
                   seconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
         })
-        let storeProblem = snapshot.error.map { "<p class=\"notice error\">The store cannot be read: \(html($0))</p>" } ?? ""
-
-        let chart = try await metricChart(workflow: query.string("workflow"), metric: query.string("metric"), recent: recent)
-        let body = """
-            <h1>Overview</h1>
-            \(storeProblem)
-            <div class="stats">\(stats)</div>
-            <div class="grid">
-            <section id="runs-by-state"><h2>Runs by state</h2>\(stateBar.render())
-            <p class="muted">Success rate over all finished runs; median duration of the last \(Self.medianRuns) succeeded runs.</p></section>
-            <section id="durations"><h2>Durations of the last \(Self.chartRuns) runs</h2>\(durations.svg())</section>
-            </div>
-            \(chart)
-            <section id="recent-runs"><h2>Recent runs <a href="/runs" class="muted">all runs →</a></h2>
-            \(RunTable.render(recent, now: now, id: "recent-runs-table"))
-            </section>
-            """
-        return Layout.page(title: "Overview", section: .overview, loggedIn: services.apiToken != nil, body: body)
+        let metric = try await metricSection(workflow: query.string("workflow"), metric: query.string("metric"), recent: recent)
+        let context = Context(hasStoreProblem: snapshot.error != nil, storeProblem: snapshot.error ?? "", stats: stats,
+                              stateBarSVG: stateBar.render(), medianRuns: Self.medianRuns, chartRuns: Self.chartRuns,
+                              durationsSVG: durations.svg(), metric: metric, recentRuns: RunTable(recent, now: now, id: "recent-runs-table"))
+        return try renderer.page(.overview, title: "Overview", section: .overview, content: context)
     }
 
     /// The chart's section: the workflow and metric select boxes, and the line of the metric over
     /// the workflow's last succeeded runs, oldest to newest.
-    func metricChart(workflow requested: String?, metric requestedMetric: String?, recent: [RunSummary]) async throws -> String {
+    func metricSection(workflow requested: String?, metric requestedMetric: String?, recent: [RunSummary]) async throws -> MetricSection {
         let store = services.engine
         var workflows = WorkflowSummaryView.all(engine: services.engine).map(\.name)
         if let requested, !workflows.contains(requested) { workflows.append(requested) }
         guard let workflow = requested ?? recent.first?.workflowName ?? workflows.first else {
-            return "<section id=\"metric-section\"><h2>Metrics</h2><p class=\"empty\">No workflows yet.</p></section>"
+            return MetricSection(hasWorkflows: false, workflow: "", workflowOptions: [], metricOptions: [], hasChart: false, chartSVG: "",
+                                 chartRuns: Self.chartRuns)
         }
         if !workflows.contains(workflow) { workflows.append(workflow) }
 
@@ -86,28 +107,17 @@ struct OverviewPage {
         let sortedNames = names.sorted()
         let metric = requestedMetric.flatMap { names.contains($0) ? $0 : nil }
             ?? Self.preferredMetrics.first { names.contains($0) } ?? sortedNames.first
-        let workflowOptions = workflows.map { "<option\($0 == workflow ? " selected" : "")>\(html($0))</option>" }.joined()
-        let metricOptions = sortedNames.map { "<option\($0 == metric ? " selected" : "")>\(html($0))</option>" }.joined()
-        let chart: String
+        var chartSVG = ""
         if let metric {
             let points = values.compactMap { entry in
                 entry.metrics[metric].map { LineChart.Point(label: entry.run.id, href: "/runs/\(urlPart(entry.run.id))", value: $0) }
             }
-            chart = LineChart(points: points, name: metric).svg()
-        } else {
-            chart = "<p class=\"empty\">No succeeded run of \(html(workflow)) has metrics yet.</p>"
+            chartSVG = LineChart(points: points, name: metric).svg()
         }
-        return """
-            <section id="metric-section"><h2>Metric across recent runs</h2>
-            <form class="filters" method="get" action="/" id="metric-form">
-            <label>Workflow <select name="workflow" data-autosubmit>\(workflowOptions)</select></label>
-            <label>Metric <select name="metric" id="metric-select" data-autosubmit>\(metricOptions)</select></label>
-            <button type="submit">Show</button>
-            </form>
-            \(chart)
-            <p class="muted">The last \(Self.chartRuns) succeeded runs of \(html(workflow)), oldest to newest; a dot opens its run.</p>
-            </section>
-            """
+        return MetricSection(hasWorkflows: true, workflow: workflow,
+                             workflowOptions: workflows.map { Option(label: $0, selected: $0 == workflow) },
+                             metricOptions: sortedNames.map { Option(label: $0, selected: $0 == metric) },
+                             hasChart: metric != nil, chartSVG: chartSVG, chartRuns: Self.chartRuns)
     }
 
     static func median(_ values: [Double]) -> Double? {

@@ -6,6 +6,21 @@ import Store
 /// (`before` = the last run of the previous page). Only ever reads one page, however many runs.
 struct RunsPage {
     let services: APIServices
+    let renderer: PageRenderer
+
+    struct Option: Encodable {
+        let label: String
+        let selected: Bool
+    }
+
+    struct Context: Encodable {
+        let stateOptions: [Option]
+        let workflowOptions: [Option]
+        let runs: RunTable
+        /// None or one each.
+        let newest: [String]
+        let older: [String]
+    }
 
     static let pageSize = 50
 
@@ -19,36 +34,17 @@ struct RunsPage {
 
         var workflows = WorkflowSummaryView.all(engine: services.engine).map(\.name)
         if let workflow, !workflows.contains(workflow) { workflows.append(workflow) }
-        let stateOptions = "<option value=\"\">any</option>" + RunState.allCases.map {
-            "<option\($0 == state ? " selected" : "")>\($0.rawValue)</option>"
-        }.joined()
-        let workflowOptions = "<option value=\"\">any</option>" + workflows.map {
-            "<option\($0 == workflow ? " selected" : "")>\(html($0))</option>"
-        }.joined()
-
         var filters: [String] = []
         if let state { filters.append("state=\(state.rawValue)") }
         if let workflow { filters.append("workflow=\(urlPart(workflow))") }
-        var pager: [String] = []
-        if before != nil {
-            pager.append("<a id=\"newest\" href=\"/runs\(filters.isEmpty ? "" : "?" + filters.joined(separator: "&"))\">← Newest</a>")
-        }
+        let newest = before == nil ? [] : ["/runs" + (filters.isEmpty ? "" : "?" + filters.joined(separator: "&"))]
+        var older: [String] = []
         if runs.count > Self.pageSize, let last = page.last {
-            let href = "/runs?" + (filters + ["before=\(urlPart(last.id))"]).joined(separator: "&")
-            pager.append("<a id=\"older\" href=\"\(html(href))\">Older →</a>")
+            older.append("/runs?" + (filters + ["before=\(urlPart(last.id))"]).joined(separator: "&"))
         }
-        let body = """
-            <h1>Runs</h1>
-            <section>
-            <form class="filters" method="get" action="/runs" id="runs-filter">
-            <label>State <select name="state" id="filter-state" data-autosubmit>\(stateOptions)</select></label>
-            <label>Workflow <select name="workflow" id="filter-workflow" data-autosubmit>\(workflowOptions)</select></label>
-            <button type="submit">Filter</button>
-            </form>
-            \(RunTable.render(page, now: services.engine.clock.now(), id: "runs-table"))
-            <div class="pager">\(pager.joined())</div>
-            </section>
-            """
-        return Layout.page(title: "Runs", section: .runs, loggedIn: services.apiToken != nil, body: body)
+        let context = Context(stateOptions: RunState.allCases.map { Option(label: $0.rawValue, selected: $0 == state) },
+                              workflowOptions: workflows.map { Option(label: $0, selected: $0 == workflow) },
+                              runs: RunTable(page, now: services.engine.clock.now(), id: "runs-table"), newest: newest, older: older)
+        return try renderer.page(.runs, title: "Runs", section: .runs, content: context)
     }
 }

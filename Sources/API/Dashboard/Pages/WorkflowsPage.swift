@@ -5,25 +5,67 @@ import Store
 /// runs, and the form that starts a run.
 struct WorkflowsPage {
     let services: APIServices
+    let renderer: PageRenderer
 
-    func renderList() -> String {
+    struct Row: Encodable {
+        let name: String
+        let nameURL: String
+        let file: String
+        let description: String
+        let valid: Bool
+        let badge: StateBadge
+        let hasWarnings: Bool
+        let warnings: Int
+        let errors: Int
+        let steps: String
+        let paramCount: Int
+    }
+
+    struct ListContext: Encodable {
+        let hasRows: Bool
+        let rows: [Row]
+        let folder: String
+    }
+
+    struct Diagnostic: Encodable {
+        let isError: Bool
+        let severity: String
+        let line: Int
+        let text: String
+    }
+
+    struct YAMLLine: Encodable {
+        let number: Int
+        let hasError: Bool
+        let hasWarning: Bool
+        let text: String
+    }
+
+    struct DetailContext: Encodable {
+        let name: String
+        let nameURL: String
+        let badge: StateBadge
+        /// None or one.
+        let descriptions: [String]
+        let form: RunForm
+        let graphSVG: String
+        let runs: RunTable
+        let file: String
+        let hasDiagnostics: Bool
+        let diagnostics: [Diagnostic]
+        let lines: [YAMLLine]
+    }
+
+    func renderList() throws -> String {
         let workflows = WorkflowSummaryView.all(engine: services.engine)
         let rows = workflows.map { workflow in
-            let validity = workflow.valid
-                ? StateBadge.render("valid") + (workflow.warnings > 0 ? " <span class=\"muted\">\(workflow.warnings) warning(s)</span>" : "")
-                : StateBadge.render("invalid") + " <span class=\"error-text\">\(workflow.errors) error(s)</span>"
-            return """
-                <tr data-workflow="\(html(workflow.name))"><td><a href="/workflows/\(html(urlPart(workflow.name)))"><b>\(html(workflow.name))</b></a></td>\
-                <td class="mono">\(html(workflow.file))</td><td>\(html(workflow.description))</td><td>\(validity)</td>\
-                <td>\(html(workflow.steps.joined(separator: " → ")))</td><td class="num">\(workflow.params.count)</td></tr>
-                """
-        }.joined(separator: "\n")
-        let table = workflows.isEmpty ? "<p class=\"empty\">No workflow files in \(html(services.engine.workflowsDirectory.path)).</p>" : """
-            <table id="workflows-table"><thead><tr><th>Workflow</th><th>File</th><th>Description</th><th>Valid</th><th>Steps</th><th class="num">Params</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
-            """
-        let body = "<h1>Workflows</h1><section>\(table)</section>"
-        return Layout.page(title: "Workflows", section: .workflows, loggedIn: services.apiToken != nil, body: body)
+            Row(name: workflow.name, nameURL: urlPart(workflow.name), file: workflow.file, description: workflow.description,
+                valid: workflow.valid, badge: StateBadge(workflow.valid ? "valid" : "invalid"), hasWarnings: workflow.warnings > 0,
+                warnings: workflow.warnings, errors: workflow.errors, steps: workflow.steps.joined(separator: " → "),
+                paramCount: workflow.params.count)
+        }
+        let context = ListContext(hasRows: !rows.isEmpty, rows: rows, folder: services.engine.workflowsDirectory.path)
+        return try renderer.page(.workflows, title: "Workflows", section: .workflows, content: context)
     }
 
     /// nil when no workflow file has that name.
@@ -40,36 +82,23 @@ struct WorkflowsPage {
         let graph = DAGGraph(nodes: workflow.steps.map { step in
             DAGGraph.Node(id: step.id, needs: step.needs, state: "none", detail: step.uses ?? "run: " + (step.run ?? ""))
         })
-        let badge = StateBadge.render(workflow.valid ? "valid" : "invalid", id: "workflow-validity")
-        let body = """
-            <h1>Workflow \(html(workflow.name)) \(badge)</h1>
-            \(workflow.description.isEmpty ? "" : "<p>\(html(workflow.description))</p>")
-            <section id="run-section"><h2>Run</h2>\(RunForm.render(workflow, datasets: datasets))</section>
-            <section id="graph"><h2>Steps</h2>\(graph.svg())</section>
-            <section id="workflow-runs"><h2>Recent runs <a href="/runs?workflow=\(html(urlPart(workflow.name)))" class="muted">all →</a></h2>
-            \(RunTable.render(runs, now: services.engine.clock.now(), id: "workflow-runs-table"))</section>
-            <section id="yaml-section"><h2>\(html(workflow.file))</h2>\(diagnostics(workflow))\(yaml(workflow))</section>
-            """
-        return Layout.page(title: "Workflow \(workflow.name)", section: .workflows, loggedIn: services.apiToken != nil, body: body)
+        let context = DetailContext(
+            name: workflow.name, nameURL: urlPart(workflow.name), badge: StateBadge(workflow.valid ? "valid" : "invalid", id: "workflow-validity"),
+            descriptions: workflow.description.isEmpty ? [] : [workflow.description], form: RunForm(workflow, datasets: datasets),
+            graphSVG: graph.svg(), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"), file: workflow.file,
+            hasDiagnostics: !workflow.diagnostics.isEmpty,
+            diagnostics: workflow.diagnostics.map { Diagnostic(isError: $0.severity == "error", severity: $0.severity, line: $0.line, text: $0.text) },
+            lines: yamlLines(workflow))
+        return try renderer.page(.workflow, title: "Workflow \(workflow.name)", section: .workflows, content: context)
     }
 
-    func diagnostics(_ workflow: WorkflowDetailView) -> String {
-        guard !workflow.diagnostics.isEmpty else { return "<p id=\"diagnostics-none\" class=\"muted\">No diagnostics.</p>" }
-        let items = workflow.diagnostics.map { diagnostic in
-            "<li class=\"\(diagnostic.severity == "error" ? "error-text" : "")\" data-severity=\"\(html(diagnostic.severity))\">"
-                + "<a href=\"#L\(diagnostic.line)\">\(html(diagnostic.text))</a></li>"
-        }.joined()
-        return "<ul id=\"diagnostics\">\(items)</ul>"
-    }
-
-    /// The YAML with line numbers; lines with a diagnostic are marked.
-    func yaml(_ workflow: WorkflowDetailView) -> String {
+    /// The YAML's lines; those with a diagnostic are marked.
+    func yamlLines(_ workflow: WorkflowDetailView) -> [YAMLLine] {
         let marks = Dictionary(workflow.diagnostics.map { ($0.line, $0.severity) }, uniquingKeysWith: { a, b in a == "error" ? a : b })
-        let lines = workflow.yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
+        return workflow.yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
             let number = index + 1
-            let mark = marks[number].map { $0 == "error" ? " has-error" : " has-warning" } ?? ""
-            return "<span class=\"line\(mark)\" id=\"L\(number)\">\(html(String(line)))</span>"
+            return YAMLLine(number: number, hasError: marks[number] == "error", hasWarning: marks[number].map { $0 != "error" } ?? false,
+                            text: String(line))
         }
-        return "<pre id=\"workflow-yaml\" class=\"yaml\">\(lines.joined())</pre>"
     }
 }

@@ -2,77 +2,100 @@ import FlowSpec
 import Foundation
 import Store
 
-/// The form that starts a run of a workflow: a select of registered datasets (newest first) or a
-/// file path for its dataset input, a field per other input, and a field per param filled with its
-/// default (a select for `enum:` params and booleans). The page's script posts it as JSON to
-/// `POST /api/runs` and opens the new run.
-enum RunForm {
-    static func render(_ workflow: WorkflowDetailView, datasets: [DatasetRecord]) -> String {
-        guard workflow.valid else {
-            return "<p id=\"run-form-disabled\" class=\"notice error\">Fix the errors below to run this workflow.</p>"
-        }
-        var fieldsets: [String] = []
-        // The engine binds the first dataset input to the chosen dataset.
-        let datasetInput = workflow.inputs.first { $0.type == "dataset" }
-        if let input = datasetInput {
-            var options = datasets.map { dataset in
-                "<option value=\"\(html(dataset.id))\">\(html(URL(fileURLWithPath: dataset.path).lastPathComponent)) · \(html(dataset.id)) · "
-                    + "\(html(Format.bytes(dataset.sizeBytes))) · \(html(Format.date(dataset.registeredAt)))</option>"
-            }
-            if !input.required || datasets.isEmpty { options.insert("<option value=\"\">— none —</option>", at: 0) }
-            fieldsets.append("""
-                <fieldset id="dataset-fields"><legend>Input \(html(input.name)) (dataset\(input.required ? ", required" : ""))</legend>
-                <label>Registered dataset <select id="run-dataset" name="dataset_id">\(options.joined())</select></label>
-                <label>or a file to register <input id="run-dataset-path" name="dataset_path" placeholder="inbound/exams.csv" size="36"></label>
-                \(help(input.description))
-                </fieldset>
-                """)
-        }
-        let otherInputs = workflow.inputs.filter { $0.name != datasetInput?.name }
-        if !otherInputs.isEmpty {
-            let fields = otherInputs.map { input in
-                "<label>\(html(input.name))\(input.required ? " *" : "") <input data-input=\"\(html(input.name))\" placeholder=\"\(html(input.type))\"\(input.required ? " required" : "")>\(help(input.description))</label>"
-            }.joined()
-            fieldsets.append("<fieldset id=\"input-fields\"><legend>Inputs</legend>\(fields)</fieldset>")
-        }
-        if !workflow.params.isEmpty {
-            fieldsets.append("<fieldset id=\"param-fields\"><legend>Params</legend>\(workflow.params.map(field).joined())</fieldset>")
-        }
-        return """
-            <form id="run-form" data-workflow="\(html(workflow.name))">
-            \(fieldsets.joined(separator: "\n"))
-            <button type="submit" id="run-submit" class="primary">Run \(html(workflow.name))</button>
-            <p id="run-form-error" class="error-text" role="alert"></p>
-            </form>
-            """
+/// The form that starts a run of a workflow (`parts/run-form`): a select of registered datasets
+/// (newest first) or a file path for its dataset input, a field per other input, and a field per
+/// param filled with its default (a select for `enum:` params and booleans). The page's script posts
+/// it as JSON to `POST /api/runs` and opens the new run.
+struct RunForm: Encodable {
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct DatasetField: Encodable {
+        let input: String
+        let required: Bool
+        let options: [Option]
+        let hasHelp: Bool
+        let help: String
+    }
+
+    struct InputField: Encodable {
+        let name: String
+        let required: Bool
+        let type: String
+        let hasHelp: Bool
+        let help: String
     }
 
     /// One param's control. `data-type` tells the script how to read it: `json` values are JSON
     /// texts (select options, lists, maps), `number` and `string` are read as such; empty means
     /// "use the default".
-    static func field(_ param: ParamView) -> String {
-        let name = html(param.name)
-        let control: String
+    struct ParamField: Encodable {
+        let name: String
+        let isSelect: Bool
+        let options: [Option]
+        let isNumber: Bool
+        let step: String
+        let isJSON: Bool
+        let isString: Bool
+        let value: String
+        let hasHelp: Bool
+        let help: String
+    }
+
+    let valid: Bool
+    let workflow: String
+    /// The engine binds the first dataset input to the chosen dataset: none or one.
+    let datasetFields: [DatasetField]
+    let hasInputs: Bool
+    let inputs: [InputField]
+    let hasParams: Bool
+    let params: [ParamField]
+
+    init(_ workflow: WorkflowDetailView, datasets: [DatasetRecord]) {
+        valid = workflow.valid
+        self.workflow = workflow.name
+        let datasetInput = workflow.inputs.first { $0.type == "dataset" }
+        datasetFields = datasetInput.map { input in
+            var options = datasets.map { dataset in
+                Option(value: dataset.id, label: "\(URL(fileURLWithPath: dataset.path).lastPathComponent) · \(dataset.id) · "
+                           + "\(Format.bytes(dataset.sizeBytes)) · \(Format.date(dataset.registeredAt))", selected: false)
+            }
+            if !input.required || datasets.isEmpty { options.insert(Option(value: "", label: "— none —", selected: false), at: 0) }
+            return [DatasetField(input: input.name, required: input.required, options: options,
+                                 hasHelp: !input.description.isEmpty, help: input.description)]
+        } ?? []
+        inputs = workflow.inputs.filter { $0.name != datasetInput?.name }.map { input in
+            InputField(name: input.name, required: input.required, type: input.type, hasHelp: !input.description.isEmpty, help: input.description)
+        }
+        hasInputs = !inputs.isEmpty
+        params = workflow.params.map(Self.field)
+        hasParams = !params.isEmpty
+    }
+
+    static func field(_ param: ParamView) -> ParamField {
+        var options: [Option] = [], isSelect = false, isNumber = false, isJSON = false, isString = false
+        var value = "", step = ""
         if let allowed = param.enum ?? (param.type == "bool" ? [.bool(true), .bool(false)] : nil) {
-            let options = allowed.map { value in
-                "<option value=\"\(html(value.jsonText))\"\(value == param.default ? " selected" : "")>\(html(value.interpolated))</option>"
-            }.joined()
-            control = "<select data-param=\"\(name)\" data-type=\"json\">\(options)</select>"
+            isSelect = true
+            options = allowed.map { Option(value: $0.jsonText, label: $0.interpolated, selected: $0 == param.default) }
         } else {
             switch param.type {
             case "number", "integer":
-                let value = param.default.map { html($0.interpolated) } ?? ""
-                control = "<input type=\"number\" step=\"\(param.type == "integer" ? "1" : "any")\" data-param=\"\(name)\" data-type=\"number\" value=\"\(value)\">"
+                isNumber = true
+                step = param.type == "integer" ? "1" : "any"
+                value = param.default?.interpolated ?? ""
             case "list", "map":
-                control = "<textarea data-param=\"\(name)\" data-type=\"json\" rows=\"2\">\(html(param.default?.jsonText ?? ""))</textarea>"
+                isJSON = true
+                value = param.default?.jsonText ?? ""
             default:
-                control = "<input data-param=\"\(name)\" data-type=\"string\" value=\"\(html(param.default?.interpolated ?? ""))\">"
+                isString = true
+                value = param.default?.interpolated ?? ""
             }
         }
-        return "<label>\(name) \(control)\(help(param.description))</label>"
-    }
-
-    static func help(_ text: String) -> String {
-        text.isEmpty ? "" : "<span class=\"field-help\">\(html(text))</span>"
+        return ParamField(name: param.name, isSelect: isSelect, options: options, isNumber: isNumber, step: step, isJSON: isJSON,
+                          isString: isString, value: value, hasHelp: !param.description.isEmpty, help: param.description)
     }
 }

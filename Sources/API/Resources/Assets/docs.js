@@ -1,33 +1,6 @@
-/// `/api/docs`: a self-contained page (no CDN) that reads `/api/openapi.json` and lists every
-/// operation with its parameters, body and response schemas and examples, with a "Try it" form.
-enum DocsPage {
-    static let html = #"""
-<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>flowrun API</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{background:#1d2330;color:#fff;padding:14px 24px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
-header h1{font-size:18px;margin:0}header input{padding:5px 8px;border-radius:4px;border:0;min-width:260px}
-main{max-width:1100px;margin:0 auto;padding:16px 24px}
-.op{background:#fff;border:1px solid #dde1e7;border-radius:6px;margin:10px 0}
-.op>summary{cursor:pointer;padding:10px 14px;display:flex;gap:12px;align-items:center}
-.m{font-weight:700;font-family:monospace;padding:2px 8px;border-radius:4px;color:#fff;min-width:48px;text-align:center}
-.get{background:#2f7ed8}.post{background:#2e9d5b}.path{font-family:monospace;font-size:14px}.sum{color:#5b6473}
-.body{padding:4px 16px 14px;border-top:1px solid #eef0f3}
-table{border-collapse:collapse;width:100%;margin:6px 0}td,th{border-bottom:1px solid #eef0f3;padding:4px 6px;text-align:left;vertical-align:top}
-pre{background:#f1f3f6;padding:8px;border-radius:4px;overflow:auto;max-height:360px;margin:4px 0}
-code{font-family:monospace}h3{font-size:13px;text-transform:uppercase;color:#5b6473;margin:14px 0 4px}
-.try input,.try textarea{width:100%;box-sizing:border-box;font-family:monospace;padding:4px}
-.try button{margin-top:8px;padding:6px 14px;background:#1d2330;color:#fff;border:0;border-radius:4px;cursor:pointer}
-.status{font-weight:700}.tag{margin-top:24px;font-size:16px;text-transform:capitalize}
-</style></head>
-<body>
-<header><h1>flowrun API</h1><span id="version"></span>
-<label>Token <input id="token" type="password" placeholder="API token (blank: your dashboard login)"></label>
-<a style="color:#9cf" href="/">dashboard</a> <a style="color:#9cf" href="/api/openapi.json">openapi.json</a></header>
-<main><p id="intro"></p><div id="ops">Loading…</div></main>
-<script>
+// The API docs page (/api/docs): reads /api/openapi.json and lists every operation with its parameters,
+// body and response schemas and examples, with a "Try it" form. Loaded from the page, never inline
+// (its Content-Security-Policy allows scripts from this server only).
 "use strict";
 let spec;
 const el = (tag, attrs, ...kids) => {
@@ -146,7 +119,3 @@ fetch("/api/openapi.json").then(r => r.json()).then(s => {
   for (const [tag, list] of Object.entries(byTag)) { ops.append(el("h2", {class: "tag"}, tag)); for (const [p, m, o] of list) ops.append(operation(p, m, o)); }
   if (location.hash) { const d = document.getElementById(location.hash.slice(1)); if (d) { d.open = true; d.scrollIntoView(); } }
 }).catch(e => { document.getElementById("ops").textContent = "Cannot load /api/openapi.json: " + e; });
-</script>
-</body></html>
-"""#
-}

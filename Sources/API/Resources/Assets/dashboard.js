@@ -1,0 +1,222 @@
+// The dashboard's script: plain ES2017, no framework. Pages are rendered by the server; this only
+// submits forms as JSON, follows a run live (event stream → re-fetch of the page's live part), tails
+// logs, and sends Cancel/Retry.
+(function () {
+'use strict';
+
+// Double-submit CSRF: echo the flowrun_csrf cookie (set at login) in a header. Without a
+// token on the server there is no cookie and nothing to echo.
+function csrfHeaders() {
+  var match = document.cookie.match(/(?:^|;\s*)flowrun_csrf=([^;]*)/);
+  return match ? { 'X-CSRF-Token': decodeURIComponent(match[1]) } : {};
+}
+
+// POSTs JSON to the API; resolves to the response's JSON, rejects with the API's message.
+async function postJSON(url, body) {
+  var response = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: Object.assign({ 'Content-Type': 'application/json' }, csrfHeaders()),
+    body: JSON.stringify(body || {})
+  });
+  var data = await response.json().catch(function () { return {}; });
+  if (!response.ok) {
+    throw new Error(data.error ? data.error.message : response.status + ' ' + response.statusText);
+  }
+  return data;
+}
+
+function autoSubmit() {
+  document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
+    select.addEventListener('change', function () { select.form.submit(); });
+  });
+}
+
+// A field's value as the API expects it; undefined for "leave the default".
+function fieldValue(field) {
+  var text = field.value.trim();
+  if (text === '') return undefined;
+  if (field.dataset.type === 'number') return Number(text);
+  if (field.dataset.type === 'json') return JSON.parse(text);
+  return text;
+}
+
+function runForm(form) {
+  var error = document.getElementById('run-form-error');
+  form.addEventListener('submit', async function (event) {
+    event.preventDefault();
+    error.textContent = '';
+    var body = { workflow: form.dataset.workflow, trigger: 'ui', params: {}, inputs: {} };
+    try {
+      form.querySelectorAll('[data-param]').forEach(function (field) {
+        var value = fieldValue(field);
+        if (value !== undefined) body.params[field.dataset.param] = value;
+      });
+      form.querySelectorAll('[data-input]').forEach(function (field) {
+        var value = fieldValue(field);
+        if (value !== undefined) body.inputs[field.dataset.input] = value;
+      });
+    } catch (problem) {
+      error.textContent = 'A field is not valid JSON: ' + problem.message;
+      return;
+    }
+    var path = form.querySelector('#run-dataset-path');
+    var dataset = form.querySelector('#run-dataset');
+    if (path && path.value.trim()) body.dataset_path = path.value.trim();
+    else if (dataset && dataset.value) body.dataset_id = dataset.value;
+    var submit = form.querySelector('[type=submit]');
+    submit.disabled = true;
+    try {
+      var run = await postJSON('/api/runs', body);
+      location.assign('/runs/' + encodeURIComponent(run.id));
+    } catch (problem) {
+      error.textContent = problem.message;
+      submit.disabled = false;
+    }
+  });
+}
+
+function registerForm(form) {
+  var error = document.getElementById('register-error');
+  form.addEventListener('submit', async function (event) {
+    event.preventDefault();
+    error.textContent = '';
+    try {
+      var dataset = await postJSON('/api/datasets', { path: form.elements.path.value.trim() });
+      location.assign('/datasets/' + encodeURIComponent(dataset.id));
+    } catch (problem) {
+      error.textContent = problem.message;
+    }
+  });
+}
+
+function runPage(page) {
+  var id = page.dataset.run;
+  var base = '/api/runs/' + encodeURIComponent(id);
+  var live = document.getElementById('run-live');
+  var logView = document.getElementById('log-lines');
+  var actionError = document.getElementById('action-error');
+  var lastEvent = page.dataset.after || '0';
+  var source = null;
+  var logStep = null;     // whose log is shown: a step id, or '' for the run's own log
+  var logLoading = false;
+  var chosen = false;     // the visitor picked a log: stop following the running step
+  var pending = null, again = false, timer = null;
+
+  function runState() {
+    var badge = document.getElementById('run-state');
+    return badge ? badge.dataset.state : '';
+  }
+  function finished() { return ['succeeded', 'failed', 'canceled'].indexOf(runState()) >= 0; }
+
+  // Re-renders the live part; events arriving meanwhile cause one more pass, not one each.
+  // Afterwards: a run that is not finished is followed by a stream (again, after a retry).
+  function refresh() {
+    if (pending) { again = true; return pending; }
+    pending = (async function () {
+      try {
+        do {
+          again = false;
+          var response = await fetch('/runs/' + encodeURIComponent(id) + '/live', { credentials: 'same-origin', cache: 'no-store' });
+          // Sent to /login (the cookie is gone): go there rather than show the form in the page.
+          if (response.redirected) { location.assign(response.url); return; }
+          if (response.ok) live.innerHTML = await response.text();
+        } while (again);
+      } catch (problem) {
+        // Offline for a moment: the next event or tick tries again.
+      }
+      pending = null;
+      // The run's own log has no live stream: read it again with the page.
+      if (logStep === '') loadLog('');
+      clearTimeout(timer);
+      if (!finished()) {
+        if (!source || source.readyState === EventSource.CLOSED) openStream();
+        // Durations and running bars grow between events too.
+        timer = setTimeout(refresh, 5000);
+      }
+    })();
+    return pending;
+  }
+
+  async function loadLog(step) {
+    logStep = step;
+    logLoading = true;
+    document.querySelectorAll('#log-tabs button').forEach(function (tab) {
+      tab.setAttribute('aria-pressed', String(tab.dataset.logStep === step));
+    });
+    try {
+      var response = await fetch(base + '/logs?lines=500' + (step ? '&step=' + encodeURIComponent(step) : ''), { credentials: 'same-origin', cache: 'no-store' });
+      var data = await response.json();
+      if (logStep !== step) return;
+      logView.textContent = response.ok ? data.lines.map(function (line) { return line + '\n'; }).join('') : data.error.message;
+      logView.dataset.step = step;
+      logView.scrollTop = logView.scrollHeight;
+    } catch (problem) {
+      logView.textContent = 'Could not read the log: ' + problem.message;
+    } finally {
+      if (logStep === step) logLoading = false;
+    }
+  }
+
+  function appendLog(line) {
+    var atEnd = logView.scrollTop + logView.clientHeight >= logView.scrollHeight - 4;
+    logView.appendChild(document.createTextNode(line + '\n'));
+    if (atEnd) logView.scrollTop = logView.scrollHeight;
+  }
+
+  function onStoreEvent(event) {
+    if (event.lastEventId) lastEvent = event.lastEventId;
+    refresh();
+  }
+
+  function openStream() {
+    source = new EventSource(base + '/events?after=' + encodeURIComponent(lastEvent));
+    ['run_state', 'step_state', 'lease_expired', 'message'].forEach(function (kind) {
+      source.addEventListener(kind, onStoreEvent);
+    });
+    source.addEventListener('log', function (event) {
+      var data = JSON.parse(event.data);
+      if (!chosen && data.step !== logStep) loadLog(data.step);
+      else if (data.step === logStep && !logLoading) appendLog(data.line);
+    });
+    // The run finished and everything was sent: stop the browser from reconnecting.
+    source.addEventListener('end', function () {
+      source.close();
+      refresh();
+    });
+  }
+
+  page.addEventListener('click', async function (event) {
+    var tab = event.target.closest('button[data-log-step]');
+    if (tab) {
+      chosen = true;
+      loadLog(tab.dataset.logStep);
+      return;
+    }
+    var button = event.target.closest('button[data-action]');
+    if (!button) return;
+    button.disabled = true;
+    try {
+      await postJSON(base + '/' + button.dataset.action);
+      actionError.hidden = true;
+    } catch (problem) {
+      actionError.textContent = problem.message;
+      actionError.hidden = false;
+    }
+    refresh();
+  });
+
+  var running = document.querySelector('#steps-table tr[data-state="running"]');
+  loadLog(running ? running.dataset.step : '');
+  openStream();
+  if (!finished()) timer = setTimeout(refresh, 5000);
+}
+
+autoSubmit();
+var form = document.getElementById('run-form');
+if (form) runForm(form);
+var register = document.getElementById('register-dataset');
+if (register) registerForm(register);
+var page = document.getElementById('run-page');
+if (page) runPage(page);
+})();

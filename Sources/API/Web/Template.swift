@@ -1,0 +1,17 @@
+/// The templates the code renders by name (`Resources/Templates/<name>.mustache`). Parts that
+/// templates include (`{{>parts/run-table}}`) are found by the library; `TemplateTests` checks that
+/// every one a template names exists.
+enum Template: String, CaseIterable, Sendable {
+    case overview = "pages/overview"
+    case runs = "pages/runs"
+    case run = "pages/run"
+    case runLive = "pages/run-live"
+    case runLiveMissing = "pages/run-live-missing"
+    case workflows = "pages/workflows"
+    case workflow = "pages/workflow"
+    case datasets = "pages/datasets"
+    case dataset = "pages/dataset"
+    case login = "pages/login"
+    case notFound = "pages/not-found"
+    case apiDocs = "api-docs"
+}

@@ -1,5 +1,5 @@
 /// The templates the code renders by name (`Resources/Templates/<name>.mustache`). Parts that
-/// templates include (`{{>parts/run-table}}`) are found by the library; `TemplateTests` checks that
+/// templates include (`{{>parts/run-table}}`) are found by the library; `WebResourceTests` checks that
 /// every one a template names exists.
 enum Template: String, CaseIterable, Sendable {
     case overview = "pages/overview"

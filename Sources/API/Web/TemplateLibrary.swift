@@ -8,7 +8,7 @@ import Mustache
 /// Every template starts with ``contentTypeLine``: swift-mustache 2.1.1 escapes a value per
 /// `Character` (Sources/Mustache/String.swift), so a quote followed by a combining mark (`"\u{301}`,
 /// one grapheme cluster) is left as it is and ends an attribute — the bug of leaf-kit's
-/// CVE-2026-27120. Our content type escapes per Unicode scalar with ``html(_:)``. `TemplateTests`
+/// CVE-2026-27120. Our content type escapes per Unicode scalar with ``html(_:)``. `WebResourceTests`
 /// fails for a template without the line, and tells when the library has been fixed.
 struct TemplateLibrary: Sendable {
     static let contentTypeName = "FLOWRUN_HTML"

@@ -26,6 +26,8 @@ struct BenchAPI: AsyncParsableCommand {
             let seedSeconds = Date().timeIntervalSince(seedStart)
 
             let port = 20_000 + Int(getpid() % 20_000)
+            // The server's token for this run.
+            let token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             let server = Process()
             server.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
             if !FileManager.default.isExecutableFile(atPath: server.executableURL!.path) {
@@ -34,7 +36,8 @@ struct BenchAPI: AsyncParsableCommand {
             server.arguments = ["serve", "--data", root.path, "--port", "\(port)", "--host", "127.0.0.1", "--no-worker"]
             server.standardOutput = FileHandle.nullDevice
             var environment = ProcessInfo.processInfo.environment
-            environment.removeValue(forKey: "FLOWRUN_API_TOKEN")
+            // A token, as every server has: the benchmark measures authorised requests, not refusals.
+            environment["FLOWRUN_API_TOKEN"] = token
             environment.removeValue(forKey: "DATABASE_URL")
             server.environment = environment
             try server.run()
@@ -44,8 +47,8 @@ struct BenchAPI: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(2))
             let idleRSS = BenchAPI.rssMB(pid: server.processIdentifier)
 
-            let runsLoad = try wrk("\(base)/api/runs?limit=50")
-            let healthLoad = try wrk("\(base)/api/health")
+            let runsLoad = try wrk("\(base)/api/runs?limit=50", token: token)
+            let healthLoad = try wrk("\(base)/api/health", token: token)
             let loadedRSS = BenchAPI.rssMB(pid: server.processIdentifier)
             let result: [String: Any] = [
                 "benchmark": "api", "runs_in_store": runs, "seed_seconds": seedSeconds, "connections": connections,
@@ -100,10 +103,11 @@ struct BenchAPI: AsyncParsableCommand {
     }
 
     /// Runs wrk and reads requests/s and latency percentiles from its `--latency` report.
-    func wrk(_ url: String) throws -> [String: Any] {
+    func wrk(_ url: String, token: String) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", url]
+        process.arguments = ["wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency",
+                             "-H", "Authorization: Bearer \(token)", url]
         let pipe = Pipe()
         process.standardOutput = pipe
         do { try process.run() } catch { throw CLIError.refused("cannot run wrk (apt-get install wrk): \(error)") }
@@ -119,6 +123,9 @@ struct BenchAPI: AsyncParsableCommand {
             }
             if line.contains("Non-2xx") { result["non_2xx"] = Int(fields.last ?? "") ?? -1 }
             if line.contains("Socket errors") { result["socket_errors"] = String(line.trimmingCharacters(in: .whitespaces)) }
+        }
+        if let refused = result["non_2xx"] as? Int, refused != 0 {
+            throw CLIError.refused("\(url): \(refused) answers were not 2xx: the figures would measure errors")
         }
         return result
     }

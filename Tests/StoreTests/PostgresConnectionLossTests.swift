@@ -52,9 +52,12 @@ struct PostgresConnectionLossTests {
         #expect(outcome != nil, "the transaction hung")
         #expect(attempts.count == 2, "one retry on a fresh connection")
         let (error, took) = try #require(attempts.failure)
-        #expect(took < .seconds(3), "failed after \(took)")
+        // Failed because the connection was closed — not by waiting out the 2 s deadline.
+        switch error {
+        case PostgresCallFailure.closedBeforeSending, PostgresCallFailure.closedWhileWaiting: break
+        default: Issue.record("expected a closed-connection failure after \(took): \(String(reflecting: error))")
+        }
         #expect(PostgresBackend.isTransient(error), "\(String(reflecting: error))")
-        #expect(error is PostgresCallFailure, "\(String(reflecting: error))")
     }
 
     /// A pooled connection that the server closed while it sat idle: the next call gets it (or a
@@ -84,11 +87,12 @@ struct PostgresConnectionLossTests {
         let outcome = try await bounded(seconds: 20) { [backend] in
             try await backend.transaction(timeout: nil) { db in
                 guard attempts.next() == 1 else { return "done" }
-                let sent = ContinuousClock.now
                 do {
                     try await db.raw("SELECT pg_sleep(30)").run()
                 } catch {
-                    attempts.failed(error, after: ContinuousClock.now - sent)
+                    // Measured from the call's start, which is where the deadline counts from: a
+                    // loaded machine may spend most of the 2 s waiting for a connection and BEGIN.
+                    attempts.failed(error, after: ContinuousClock.now - started)
                     #expect((db as! GuardedConnection).isBroken)
                     throw error
                 }
@@ -101,9 +105,8 @@ struct PostgresConnectionLossTests {
             Issue.record("expected the deadline: \(String(reflecting: error))")
             return
         }
-        // The 2 s deadline counts from the call's start (waiting for a connection and BEGIN included).
-        #expect(took > .seconds(1) && took < .seconds(3), "the 2 s deadline hit after \(took)")
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Not before the 2 s deadline, and nowhere near the 30 s the statement would have slept.
+        #expect(took >= .seconds(2) && took < .seconds(10), "the 2 s deadline hit \(took) after the call started")
         // The server ended the abandoned statement's session (it saw the connection close).
         try await waitUntil("the sleeping backend to go") {
             try await backend.read { db in

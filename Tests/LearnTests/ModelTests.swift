@@ -46,6 +46,20 @@ import Testing
         #expect(try loaded.predict(test).labels == predictions.labels)
     }
 
+    @Test func versionOneFilesWithXGBoostsJSONStillLoad() throws {
+        let train = Self.table(rows: 300, seed: 1), test = Self.table(rows: 100, seed: 2)
+        var model = try ModelTrainer.train(train, config: ModelConfig(type: .randomForest))
+        let expected = try model.predict(test).labels
+        let booster = try XGBoostBooster()
+        try booster.load(model: try #require(model.xgboostUbj))
+        (model.version, model.xgboostModel, model.xgboostUbj, model.fitted) = (1, try booster.modelJSON(), nil, nil)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("model-v1-\(UUID().uuidString).json")
+        try model.save(to: url)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.contains("\"version\":1") && text.contains("\"xgboost_model\":"))
+        #expect(try TrainedModel.load(from: url).predict(test).labels == expected)
+    }
+
     @Test func singleClassIsRefused() {
         var t = Self.table(rows: 20)
         t.labels = Array(repeating: "pass", count: 20)
@@ -54,7 +68,7 @@ import Testing
 
     @Test func xgboostErrorsComeBackWithTheLibraryMessage() throws {
         let booster = try XGBoostBooster()
-        #expect(throws: LibraryError.self) { try booster.load(modelJSON: "{not json") }
+        #expect(throws: LibraryError.self) { try booster.load(model: Data("{not json".utf8)) }
     }
 
     @Test func inferredTask() {

@@ -16,7 +16,7 @@ log loss and ROC AUC. So the full-precision probabilities are recomputed in Pyth
 predict_proba with flowrun's coefficients; xgboost's predict with flowrun's saved model), checked to
 round to what predictions.csv says, and the metrics are compared on those.
 """
-import copy, json, os, subprocess, sys, tempfile, warnings
+import base64, copy, json, os, subprocess, sys, tempfile, warnings
 import numpy as np
 import pandas as pd
 import xgboost
@@ -152,8 +152,9 @@ def printed_as_flowrun_prints(proba, preds, classes):
 
 
 def booster(model):
+    """The model file keeps XGBoost's own binary format (UBJSON), base64-encoded."""
     b = xgboost.Booster()
-    b.load_model(bytearray(model["xgboost_model"], "utf-8"))
+    b.load_model(bytearray(base64.b64decode(model["xgboost_ubj"])))
     return b
 
 
@@ -213,7 +214,15 @@ def check_tree_classifier(label, model_type, model, fixture, ours_accuracy, min_
     else:
         name = "HistGradientBoostingClassifier"
         ref = hist_gradient_boosting(HistGradientBoostingClassifier)
-    theirs = ref.fit(fixture.Xtr, fixture.ytr).score(fixture.Xte, fixture.yte)
+    if model_type == "random_forest":
+        # One forest's accuracy moves with its seed: scikit-learn's own on the 4-class case spans
+        # 0.702–0.709 over five seeds at min_samples_leaf 20. The reference is their mean.
+        scores = [ref.set_params(random_state=seed).fit(fixture.Xtr, fixture.ytr).score(fixture.Xte, fixture.yte)
+                  for seed in range(5)]
+        theirs = float(np.mean(scores))
+        name += f", mean of 5 seeds {min(scores):.4f}–{max(scores):.4f}"
+    else:
+        theirs = ref.fit(fixture.Xtr, fixture.ytr).score(fixture.Xte, fixture.yte)
     check(f"{label} accuracy within 1 point of {name}", abs(ours_accuracy - theirs) <= 0.01,
           f"{ours_accuracy:.4f} vs {theirs:.4f}")
     # Python's xgboost on the saved model; binary objectives give P(class 1) only.

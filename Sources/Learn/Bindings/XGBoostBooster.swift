@@ -95,8 +95,17 @@ final class XGBoostBooster {
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: Int(length)), as: UTF8.self)
     }
 
-    func load(modelJSON json: String) throws {
-        let bytes = Array(json.utf8)
+    /// The model in XGBoost's binary JSON (UBJSON): its smallest and fastest lossless format.
+    func modelUBJ() throws -> Data {
+        var length: bst_ulong = 0
+        var pointer: UnsafePointer<CChar>?
+        try Self.check(XGBoosterSaveModelToBuffer(handle, #"{"format": "ubj"}"#, &length, &pointer))
+        guard let pointer else { return Data() }
+        return Data(bytes: pointer, count: Int(length))
+    }
+
+    /// Loads a model saved as JSON or UBJSON (XGBoost tells them apart).
+    func load(model bytes: Data) throws {
         try Self.check(bytes.withUnsafeBytes { XGBoosterLoadModelFromBuffer(handle, $0.baseAddress, bst_ulong($0.count)) })
     }
 

@@ -37,7 +37,9 @@ public enum ModelTrainer {
 
     /// Errors about a row number it as the table's file does (``FeatureTable/write(to:)``: the
     /// header is row 1, so table row 0 is row 2) and name its id.
-    public static func train(_ table: FeatureTable, config: ModelConfig, log: (String) -> Void = { _ in }) throws -> TrainedModel {
+    /// - Parameter timed: receives the seconds of the parts of a tree fit (`matrix_seconds`, `fit_seconds`, `export_seconds`).
+    public static func train(_ table: FeatureTable, config: ModelConfig, log: (String) -> Void = { _ in },
+                             timed: (String, Double) -> Void = { _, _ in }) throws -> TrainedModel {
         guard table.rowCount > 1 else { throw LearnError.badData("training needs at least 2 rows, got \(table.rowCount)") }
         guard table.columnCount > 0 else { throw LearnError.badData("training needs at least one feature column") }
         let labelled = table.labels.allSatisfy { !$0.isEmpty }
@@ -78,7 +80,7 @@ public enum ModelTrainer {
         let means = columnMeans(table)
         var model = TrainedModel(
             modelType: type, task: task, featureNames: table.featureNames, classes: classes, featureMeans: means,
-            featureScales: [], coefficients: [], intercepts: [], xgboostModel: nil, featureImportances: [:],
+            featureScales: [], coefficients: [], intercepts: [], xgboostUbj: nil, xgboostModel: nil, featureImportances: [:],
             hyperparameters: [:], trainingRows: table.rowCount)
 
         switch type {
@@ -117,7 +119,7 @@ public enum ModelTrainer {
             for row in model.coefficients { for (i, w) in row.enumerated() { importance[i] += abs(w) } }
             model.featureImportances = normalized(importance, names: table.featureNames)
         case .randomForest, .gradientBoosting:
-            try TreeEnsemble.fit(&model, table: table, targets: y, config: config, log: log)
+            try TreeEnsemble.fit(&model, table: table, targets: y, config: config, log: log, timed: timed)
         }
         return model
     }

@@ -34,11 +34,7 @@ extension TrainedModel {
             }
             return classified(probabilities)
         case .randomForest, .gradientBoosting:
-            guard let json = xgboostModel else { throw LearnError.badModelFile("model", "the tree model is missing") }
-            let booster = try XGBoostBooster()
-            try booster.load(modelJSON: json)
-            try booster.set("nthread", "\(ProcessInfo.processInfo.activeProcessorCount)")
-            let raw = try booster.predict(TreeEnsemble.matrix(table, rows: nil, labels: nil))
+            let raw = try booster().predict(TreeEnsemble.matrix(table, rows: nil, labels: nil))
             if task == .regression {
                 let values = raw.map(Double.init)
                 return Predictions(labels: values.map { String($0) }, values: values, probabilities: nil)
@@ -49,6 +45,21 @@ extension TrainedModel {
             }
             return classified(probabilities)
         }
+    }
+
+    /// The fitted booster, or one loaded from the model's bytes.
+    func booster() throws -> FittedBooster {
+        if let fitted { return fitted }
+        let booster = try XGBoostBooster()
+        if let ubj = xgboostUbj {
+            try booster.load(model: ubj)
+        } else if let json = xgboostModel {
+            try booster.load(model: Data(json.utf8))
+        } else {
+            throw LearnError.badModelFile("model", "the tree model is missing")
+        }
+        try booster.set("nthread", "\(ProcessInfo.processInfo.activeProcessorCount)")
+        return FittedBooster(booster)
     }
 
     private func classified(_ probabilities: [[Double]]) -> Predictions {

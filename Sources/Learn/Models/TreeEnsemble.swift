@@ -2,7 +2,15 @@ import Foundation
 
 /// Random forests and gradient boosting through XGBoost (`tree_method=hist`).
 enum TreeEnsemble {
-    static func fit(_ model: inout TrainedModel, table: FeatureTable, targets y: [Double], config: ModelConfig, log: (String) -> Void) throws {
+    static func fit(_ model: inout TrainedModel, table: FeatureTable, targets y: [Double], config: ModelConfig, log: (String) -> Void,
+                    timed: (String, Double) -> Void = { _, _ in }) throws {
+        var clock = ContinuousClock.now
+        func lap(_ name: String) {
+            let now = ContinuousClock.now
+            let d = now - clock
+            timed(name, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            clock = now
+        }
         let p = table.columnCount
         let classCount = model.classes.count
         var trainRows = Array(0..<table.rowCount)
@@ -16,9 +24,11 @@ enum TreeEnsemble {
             trainRows = Array(trainRows.dropFirst(cut))
         }
         let train = try matrix(table, rows: trainRows, labels: y)
+        let valid = validRows.isEmpty ? nil : try matrix(table, rows: validRows, labels: y)
+        lap("matrix_seconds")
         let booster = try XGBoostBooster(training: [train])
         var params: [(String, String)] = [
-            ("tree_method", "hist"), ("nthread", "\(config.threads)"), ("seed", "\(config.seed % UInt64(Int32.max))"),
+("nthread", "\(config.threads)"), ("seed", "\(config.seed % UInt64(Int32.max))"),
             ("verbosity", "0"),
         ]
         switch (model.task, classCount) {
@@ -28,7 +38,7 @@ enum TreeEnsemble {
         }
         var rounds: Int
         if boosting {
-            params += [("eta", "\(config.learningRate)"), ("min_child_weight", "\(config.minChildWeight)")]
+            params += [("tree_method", "hist"), ("eta", "\(config.learningRate)"), ("min_child_weight", "\(config.minChildWeight)")]
             if let leaves = config.maxLeafNodes {
                 params += [("grow_policy", "lossguide"), ("max_leaves", "\(leaves)"), ("max_depth", "\(config.maxDepth ?? 0)")]
             } else {
@@ -40,7 +50,6 @@ enum TreeEnsemble {
             rounds = 1
         }
         for (name, value) in params { try booster.set(name, value) }
-        let valid = validRows.isEmpty ? nil : try matrix(table, rows: validRows, labels: y)
         var best = (score: Double.infinity, round: 0)
         var round = 0
         while round < rounds {
@@ -57,13 +66,16 @@ enum TreeEnsemble {
             }
             round += 1
         }
-        model.xgboostModel = try booster.modelJSON()
+        lap("fit_seconds")
+        model.xgboostUbj = try booster.modelUBJ()
+        model.fitted = FittedBooster(booster)
         var importance = [Double](repeating: 0, count: p)
         for (index, gain) in try booster.featureImportance() where index < p { importance[index] = gain }
         model.featureImportances = ModelTrainer.normalized(importance, names: table.featureNames)
         var recorded = ["rounds": "\(round)"]
         if !boosting { recorded["min_samples_leaf"] = "\(config.minSamplesLeaf)" }
         model.hyperparameters = Dictionary(uniqueKeysWithValues: params).merging(recorded) { a, _ in a }
+        lap("export_seconds")
         log("\(model.modelType.rawValue): \(boosting ? "\(round) boosting rounds" : "\(config.nEstimators) trees") on \(trainRows.count) rows × \(p) features")
     }
 

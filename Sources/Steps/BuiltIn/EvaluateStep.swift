@@ -10,15 +10,18 @@ public struct EvaluateStep: Step {
     public init() {}
 
     public func run(_ context: StepContext) async throws -> StepResult {
+        let stepStarted = Date()
         let p = context.parameters
         let model = try TrainedModel.load(from: try context.existingFile(try p.string("model"), parameter: "model"))
         let features = try p.string("features")
         let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
         guard table.rowCount > 0 else { throw StepError.invalidInput("with.features: \(features): the test table has no rows") }
+        let loaded = Date()
         let predictions: Predictions
         do { predictions = try model.predict(table) } catch let error as LearnError {
             throw error.isPermanent ? StepError.invalidInput("\(features): \(error)") : StepError.failed("\(features): \(error)")
         }
+        let predicted = Date()
         let dir = context.artifactDirectory
         var plots: [String] = []
         func plot(_ name: String, _ svg: String) throws {
@@ -70,6 +73,10 @@ public struct EvaluateStep: Step {
         try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]).write(to: metricsURL)
         let predictionsURL = dir.appendingPathComponent("predictions.csv")
         try csv.write(to: predictionsURL, atomically: true, encoding: .utf8)
+        let done = Date()
+        context.log.info(String(format: "evaluated in %.2f s: reading the model and table %.2f s, predicting %.2f s, metrics, plots and files %.2f s",
+                                done.timeIntervalSince(stepStarted), loaded.timeIntervalSince(stepStarted),
+                                predicted.timeIntervalSince(loaded), done.timeIntervalSince(predicted)))
         context.log.info(metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.4f", $0.value))" }.joined(separator: " "))
         return StepResult(
             outputs: ["metrics": .string(metricsURL.path), "predictions": .string(predictionsURL.path), "plots": .list(plots.map(Value.string))],

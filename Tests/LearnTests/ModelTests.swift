@@ -60,6 +60,30 @@ import Testing
         #expect(try TrainedModel.load(from: url).predict(test).labels == expected)
     }
 
+    @Test func regressionPredictionsStayWithinTheTrainingTargets() throws {
+        var t = Self.table(rows: 200)
+        t.labels = (0..<t.rowCount).map { String(3 * t[$0, 0] - 2 * t[$0, 1] + 1) }
+        let targets = t.labels.compactMap(Double.init)
+        let far = FeatureTable(ids: ["near", "far", "below"], labels: ["", "", ""], featureNames: ["x0", "x1"],
+                               values: [0.1, 0.2, 40, -40, -40, 40])
+        for type in [ModelType.linear, .randomForest] {
+            var config = ModelConfig(type: type)
+            config.task = .regression
+            let model = try ModelTrainer.train(t, config: config)
+            #expect(model.targetRange == [targets.min()!, targets.max()!])
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).json")
+            try model.save(to: url)
+            for m in [model, try TrainedModel.load(from: url)] {
+                let p = try m.predict(far)
+                #expect(p.values!.allSatisfy { $0 >= targets.min()! && $0 <= targets.max()! }, "\(type): \(p.values!)")
+                if type == .linear {
+                    // Ridge extrapolates: the two far rows are clipped to the ends of the range.
+                    #expect(p.values![1] == targets.max()! && p.values![2] == targets.min()! && p.clipped == 2)
+                }
+            }
+        }
+    }
+
     @Test func singleClassIsRefused() {
         var t = Self.table(rows: 20)
         t.labels = Array(repeating: "pass", count: 20)

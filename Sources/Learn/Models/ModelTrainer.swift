@@ -82,6 +82,7 @@ public enum ModelTrainer {
             modelType: type, task: task, featureNames: table.featureNames, classes: classes, featureMeans: means,
             featureScales: [], coefficients: [], intercepts: [], xgboostUbj: nil, xgboostModel: nil, featureImportances: [:],
             hyperparameters: [:], trainingRows: table.rowCount)
+        if task == .regression, let low = y.min(), let high = y.max() { model.targetRange = [low, high] }
 
         switch type {
         case .linear, .logistic:

@@ -20,7 +20,7 @@ extension TrainedModel {
             }
             if task == .regression {
                 let values = scores.map { $0[0] }
-                return Predictions(labels: values.map { String($0) }, values: values, probabilities: nil)
+                return regression(values)
             }
             // As scikit-learn's liblinear logistic: sigmoid per class, normalized (one-vs-rest).
             let probabilities: [[Double]] = scores.map { s in
@@ -37,7 +37,7 @@ extension TrainedModel {
             let raw = try booster().predict(TreeEnsemble.matrix(table, rows: nil, labels: nil))
             if task == .regression {
                 let values = raw.map(Double.init)
-                return Predictions(labels: values.map { String($0) }, values: values, probabilities: nil)
+                return regression(values)
             }
             let k = classes.count
             let probabilities: [[Double]] = (0..<n).map { r in
@@ -45,6 +45,19 @@ extension TrainedModel {
             }
             return classified(probabilities)
         }
+    }
+
+    /// A model extrapolates outside the targets it saw (one test exam far out sent ridge to R² −23):
+    /// values are kept within the training range, and counted.
+    private func regression(_ raw: [Double]) -> Predictions {
+        var values = raw, clipped = 0
+        if let range = targetRange, range.count == 2 {
+            for i in values.indices where values[i] < range[0] || values[i] > range[1] {
+                values[i] = min(max(values[i], range[0]), range[1])
+                clipped += 1
+            }
+        }
+        return Predictions(labels: values.map { String($0) }, values: values, probabilities: nil, clipped: clipped)
     }
 
     /// The fitted booster, or one loaded from the model's bytes.

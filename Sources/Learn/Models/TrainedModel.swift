@@ -28,6 +28,9 @@ public struct TrainedModel: Codable, Sendable {
     public var featureImportances: [String: Double]
     public var hyperparameters: [String: String]
     public var trainingRows: Int
+    /// A regression's smallest and largest training target: predictions are clipped to them
+    /// (nil in files written before; then nothing is clipped).
+    public var targetRange: [Double]?
     /// The booster that was just fitted, so that predicting the training rows needs no reload.
     var fitted: FittedBooster?
 
@@ -35,7 +38,7 @@ public struct TrainedModel: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case format, version, modelType, task, featureNames, classes, featureMeans, featureScales, coefficients,
-             intercepts, xgboostUbj, xgboostModel, featureImportances, hyperparameters, trainingRows
+             intercepts, xgboostUbj, xgboostModel, featureImportances, hyperparameters, trainingRows, targetRange
     }
 
     /// Writes the model as JSON.
@@ -116,6 +119,8 @@ public struct Predictions: Sendable {
     public var values: [Double]?
     /// Per row, one probability per class in ``TrainedModel/classes`` order.
     public var probabilities: [[Double]]?
+    /// Regression predictions that fell outside the training target range and were clipped to it.
+    public var clipped = 0
 }
 
 /// Numeric-core failures with messages that name the place.

@@ -64,6 +64,10 @@ public struct EvaluateStep: Step {
             }
             let values = predictions.values ?? []
             metrics = RegressionMetrics.compute(actual: actual, predicted: values)
+            metrics["predictions_clipped"] = Double(predictions.clipped)
+            if predictions.clipped > 0, let range = model.targetRange {
+                context.log.warning("\(predictions.clipped) of \(table.rowCount) predictions fell outside the training targets' range [\(range[0]), \(range[1])] and were clipped to it")
+            }
             try plot("predicted_vs_actual.svg", SVGPlot.scatter(actual: actual, predicted: values))
             csv = "id,actual,predicted\n" + (0..<table.rowCount).map { "\(table.ids[$0]),\(actual[$0]),\(values[$0])" }.joined(separator: "\n") + "\n"
         }

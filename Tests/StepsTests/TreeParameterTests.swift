@@ -16,6 +16,7 @@ import Testing
             (["model_type": "random_forest", "min_samples_leaf": 0], "with.min_samples_leaf: expected an integer ≥ 1 (rows), got number 0"),
             (["model_type": "random_forest", "max_samples": 1.5], "with.max_samples: expected a fraction of the rows in (0, 1], got number 1.5"),
             (["model_type": "random_forest", "max_depth": 0], "with.max_depth: expected an integer ≥ 1, got number 0"),
+            (["model_type": "logistic", "class_weight": "auto"], "with.class_weight: expected none or balanced, got string \"auto\""),
         ]
         for (parameters, expected) in cases {
             do {

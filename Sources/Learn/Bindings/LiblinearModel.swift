@@ -10,7 +10,8 @@ final class LiblinearModel {
     /// - Parameters:
     ///   - rows: standardized features, row-major `labels.count × columns`.
     ///   - labels: class indices 0..<k.
-    init(rows: [Double], columns: Int, labels: [Int], C: Double) throws {
+    ///   - classWeights: per class index, multiplying C for that class's rows (liblinear's `-wi`).
+    init(rows: [Double], columns: Int, labels: [Int], C: Double, classWeights: [Double]? = nil) throws {
         Self.silence()
         let n = labels.count
         // liblinear reads sparse rows ending in index -1; a bias feature (index columns+1) is the intercept.
@@ -28,14 +29,25 @@ final class LiblinearModel {
         }
         var y = labels.map(Double.init)
         var problemText: String?
+        var weightLabels = (0..<(classWeights?.count ?? 0)).map(Int32.init)
+        var weights = classWeights ?? []
         let trained: UnsafeMutablePointer<model>? = y.withUnsafeMutableBufferPointer { yBuffer in
             var problem = CLinear.problem(l: Int32(n), n: Int32(columns + 1), y: yBuffer.baseAddress, x: pointers, bias: -1)
-            var parameter = CLinear.parameter(solver_type: Int32(L2R_LR), eps: 1e-8, C: C, nr_weight: 0, weight_label: nil, weight: nil, p: 0.1, init_sol: nil)
-            if let text = check_parameter(&problem, &parameter) {
-                problemText = String(cString: text)
-                return nil
+            var parameter = CLinear.parameter(solver_type: Int32(L2R_LR), eps: 1e-8, C: C, nr_weight: Int32(weights.count),
+                                              weight_label: nil, weight: nil, p: 0.1, init_sol: nil)
+            return weightLabels.withUnsafeMutableBufferPointer { labelBuffer in
+                weights.withUnsafeMutableBufferPointer { weightBuffer in
+                    if !weightBuffer.isEmpty {
+                        parameter.weight_label = labelBuffer.baseAddress
+                        parameter.weight = weightBuffer.baseAddress
+                    }
+                    if let text = check_parameter(&problem, &parameter) {
+                        problemText = String(cString: text)
+                        return nil
+                    }
+                    return train(&problem, &parameter)
+                }
             }
-            return train(&problem, &parameter)
         }
         guard let trained else { throw LibraryError(library: "liblinear", message: problemText ?? "training failed") }
         model = trained

@@ -16,7 +16,7 @@ final class XGBoostMatrix {
     ///   - values: row-major `rows × columns`, NaN for missing.
     ///   - threads: XGBoost copies the matrix into its own layout on this many threads (the
     ///     single-threaded `XGDMatrixCreateFromMat` was a fifth of a 200,000-row fit).
-    init(values: [Float], rows: Int, columns: Int, labels: [Float]? = nil,
+    init(values: [Float], rows: Int, columns: Int, labels: [Float]? = nil, weights: [Float]? = nil,
          threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         var out: DMatrixHandle?
         try XGBoostBooster.check(values.withUnsafeBufferPointer {
@@ -27,6 +27,11 @@ final class XGBoostMatrix {
         if let labels {
             try XGBoostBooster.check(labels.withUnsafeBufferPointer {
                 XGDMatrixSetFloatInfo(handle, "label", $0.baseAddress, bst_ulong(labels.count))
+            })
+        }
+        if let weights {
+            try XGBoostBooster.check(weights.withUnsafeBufferPointer {
+                XGDMatrixSetFloatInfo(handle, "weight", $0.baseAddress, bst_ulong(weights.count))
             })
         }
     }

@@ -37,6 +37,9 @@ public struct ModelConfig: Sendable {
     public var maxLeafNodes: Int?
     public var earlyStopping = true
     public var validationFraction = 0.1
+    /// Classification: weigh each class by `n / (classes × rows of the class)` (scikit-learn's
+    /// `class_weight="balanced"`), so a rare class counts as much as a common one.
+    public var balancedClassWeights = false
     public var seed: UInt64 = 42
     public var threads = ProcessInfo.processInfo.activeProcessorCount
 

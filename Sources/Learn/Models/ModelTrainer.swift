@@ -28,6 +28,13 @@ public enum ModelTrainer {
         return (task, "task auto: \(why)")
     }
 
+    /// scikit-learn's balanced class weights, `n / (k · n_c)`, by class index.
+    static func balancedWeights(_ y: [Double], classes k: Int) -> [Double] {
+        var counts = [Int](repeating: 0, count: k)
+        for label in y { counts[Int(label)] += 1 }
+        return counts.map { $0 > 0 ? Double(y.count) / (Double(k) * Double($0)) : 1 }
+    }
+
     /// Sorted class labels: numerically when all are numbers.
     static func classes(_ labels: [String]) -> [String] {
         let distinct = Array(Set(labels))
@@ -95,7 +102,8 @@ public enum ModelTrainer {
                 model.intercepts = [fit.intercept]
                 model.hyperparameters = ["alpha": "\(config.alpha)"]
             } else {
-                let fit = try LiblinearModel(rows: x, columns: table.columnCount, labels: y.map { Int($0) }, C: config.C)
+                let classWeights = config.balancedClassWeights ? Self.balancedWeights(y, classes: classes.count) : nil
+                let fit = try LiblinearModel(rows: x, columns: table.columnCount, labels: y.map { Int($0) }, C: config.C, classWeights: classWeights)
                 let (weights, intercepts) = fit.coefficients(columns: table.columnCount)
                 // liblinear orders classes by first appearance; put rows in our class order.
                 let order = fit.labelOrder
@@ -115,6 +123,7 @@ public enum ModelTrainer {
                     model.intercepts = interceptByClass
                 }
                 model.hyperparameters = ["C": "\(config.C)", "solver": "liblinear"]
+                if config.balancedClassWeights { model.hyperparameters["class_weight"] = "balanced" }
             }
             var importance = [Double](repeating: 0, count: table.columnCount)
             for row in model.coefficients { for (i, w) in row.enumerated() { importance[i] += abs(w) } }

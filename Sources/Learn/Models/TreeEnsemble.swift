@@ -23,8 +23,13 @@ enum TreeEnsemble {
             validRows = Array(trainRows.prefix(cut))
             trainRows = Array(trainRows.dropFirst(cut))
         }
-        let train = try matrix(table, rows: trainRows, labels: y)
-        let valid = validRows.isEmpty ? nil : try matrix(table, rows: validRows, labels: y)
+        var weights: [Double]?
+        if config.balancedClassWeights && model.task == .classification {
+            let byClass = ModelTrainer.balancedWeights(y, classes: classCount)
+            weights = y.map { byClass[Int($0)] }
+        }
+        let train = try matrix(table, rows: trainRows, labels: y, weights: weights)
+        let valid = validRows.isEmpty ? nil : try matrix(table, rows: validRows, labels: y, weights: weights)
         lap("matrix_seconds")
         let booster = try XGBoostBooster(training: [train])
         var params: [(String, String)] = [
@@ -74,6 +79,7 @@ enum TreeEnsemble {
         model.featureImportances = ModelTrainer.normalized(importance, names: table.featureNames)
         var recorded = ["rounds": "\(round)"]
         if !boosting { recorded["min_samples_leaf"] = "\(config.minSamplesLeaf)" }
+        if weights != nil { recorded["class_weight"] = "balanced" }
         model.hyperparameters = Dictionary(uniqueKeysWithValues: params).merging(recorded) { a, _ in a }
         lap("export_seconds")
         log("\(model.modelType.rawValue): \(boosting ? "\(round) boosting rounds" : "\(config.nEstimators) trees") on \(trainRows.count) rows × \(p) features")
@@ -94,7 +100,7 @@ enum TreeEnsemble {
     }
 
     /// One contiguous Float32 matrix of the chosen rows.
-    static func matrix(_ table: FeatureTable, rows: [Int]?, labels: [Double]?) throws -> XGBoostMatrix {
+    static func matrix(_ table: FeatureTable, rows: [Int]?, labels: [Double]?, weights: [Double]? = nil) throws -> XGBoostMatrix {
         let p = table.columnCount
         let indices = rows ?? Array(0..<table.rowCount)
         var values = [Float](repeating: .nan, count: indices.count * p)
@@ -105,6 +111,7 @@ enum TreeEnsemble {
                 }
             }
         }
-        return try XGBoostMatrix(values: values, rows: indices.count, columns: p, labels: labels.map { l in indices.map { Float(l[$0]) } })
+        return try XGBoostMatrix(values: values, rows: indices.count, columns: p, labels: labels.map { l in indices.map { Float(l[$0]) } },
+                                 weights: weights.map { w in indices.map { Float(w[$0]) } })
     }
 }

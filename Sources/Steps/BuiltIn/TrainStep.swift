@@ -35,6 +35,11 @@ public struct TrainStep: Step {
         config.earlyStopping = try p.bool("early_stopping", default: true)
         config.validationFraction = try p.double("validation_fraction", default: 0.1)
         config.seed = UInt64(max(0, try p.int("seed", default: 42)))
+        switch try p.string("class_weight", default: "none") {
+        case "none", "": config.balancedClassWeights = false
+        case "balanced": config.balancedClassWeights = true
+        default: throw StepError.badParameter("class_weight", expected: "none or balanced", got: p["class_weight"]!)
+        }
         for (name, value, least) in [("n_estimators", config.nEstimators, 1), ("max_depth", config.maxDepth ?? 1, 1),
                                      ("max_leaf_nodes", config.maxLeafNodes ?? 2, 2)] where value < least {
             throw StepError.badParameter(name, expected: "an integer ≥ \(least)", got: p[name]!)

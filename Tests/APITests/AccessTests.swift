@@ -117,7 +117,7 @@ import Testing
         ("localhost.evil.example", false), ("", false), ("[::2]:8080", false), ("127.0.0.256", false), ("0.0.0.0:8080", false),
     ])
     func withoutATokenOnlyLoopbackHostNamesAreServed(authority: String, loopback: Bool) {
-        #expect(CrossSiteMiddleware.isLoopback(authority: authority) == loopback)
+        #expect(Loopback.isLoopback(authority: authority) == loopback)
     }
 
     @Test(arguments: [

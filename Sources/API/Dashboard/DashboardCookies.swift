@@ -27,7 +27,6 @@ enum DashboardCookies {
 
     /// 32 random bytes as hex.
     static func newCSRFValue() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        RandomHex.make(bytes: 32)
     }
 }

@@ -26,7 +26,7 @@ struct CrossSiteMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
         let authority = request.head.authority ?? ""
-        if loopbackHostsOnly, !Self.isLoopback(authority: authority) {
+        if loopbackHostsOnly, !Loopback.isLoopback(authority: authority) {
             throw APIError(status: .forbidden, code: "host_not_allowed",
                            message: "this server runs without a token (--no-auth) and answers only to localhost, 127.0.0.1 or [::1]")
         }
@@ -79,20 +79,6 @@ struct CrossSiteMiddleware: RouterMiddleware {
         if scheme == "http", rest.hasSuffix(":80") { return String(rest.dropLast(3)) }
         if scheme == "https", rest.hasSuffix(":443") { return String(rest.dropLast(4)) }
         return String(rest)
-    }
-
-    /// `localhost:8080`, `127.0.0.1`, `[::1]:8080` are loopback; anything else (or nothing) is not.
-    static func isLoopback(authority: String) -> Bool {
-        var host = authority.lowercased()
-        if host.hasPrefix("[") {
-            guard let end = host.firstIndex(of: "]") else { return false }
-            host = String(host[host.index(after: host.startIndex)..<end])
-            return host == "::1"
-        }
-        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
-        if host == "localhost" || host.hasSuffix(".localhost") { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }
 

@@ -19,8 +19,7 @@ public enum APITokenFile {
     public static func loadOrCreate(dataRoot: URL) throws -> String {
         let path = url(dataRoot: dataRoot).path
         try? FileManager.default.createDirectory(at: dataRoot, withIntermediateDirectories: true)
-        var generator = SystemRandomNumberGenerator()
-        let fresh = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let fresh = RandomHex.make(bytes: 32)
         // O_EXCL: two servers starting at once agree on the first file written.
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd >= 0 {

@@ -56,27 +56,12 @@ extension ShellLexer {
         case "}":
             i += 1
             pop()
-        case "\\":
-            if case .hole(let n)? = peek(1) { refuse(n, .parameterExpansion) }
-            i += 2
-        case "'":
+        case "'" where top.inDouble:
+            // Shells differ on whether a quote inside "${x:-'…'}" quotes.
             i += 1
-            if top.inDouble {
-                // Shells differ on whether a quote inside "${x:-'…'}" quotes.
-                unclear = unclear ?? "after a ' inside a double-quoted ${…}"
-            } else {
-                push(Frame(kind: .single))
-            }
-        case "\"":
-            i += 1
-            push(Frame(kind: .double))
-        case "`":
-            i += 1
-            push(Frame(kind: .backtick))
-        case "$":
-            dollar()
+            unclear = unclear ?? "after a ' inside a double-quoted ${…}"
         default:
-            i += 1
+            quotingOrExpansion(c, escape: .parameterExpansion)
         }
     }
 
@@ -98,22 +83,8 @@ extension ShellLexer {
                 i += 1
                 pop()
             }
-        case "\\":
-            if case .hole(let n)? = peek(1) { refuse(n, .afterBackslash) }
-            i += 2
-        case "'":
-            i += 1
-            push(Frame(kind: .single))
-        case "\"":
-            i += 1
-            push(Frame(kind: .double))
-        case "`":
-            i += 1
-            push(Frame(kind: .backtick))
-        case "$":
-            dollar()
         default:
-            i += 1
+            quotingOrExpansion(c, escape: .afterBackslash)
         }
     }
 

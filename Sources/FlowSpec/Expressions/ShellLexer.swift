@@ -202,24 +202,31 @@ struct ShellLexer {
             } else {
                 top.word = nil
             }
-            switch c {
-            case "\\":
-                if case .hole(let n)? = peek(1) { refuse(n, .afterBackslash) }
-                i += 2
-            case "'":
-                i += 1
-                push(Frame(kind: .single))
-            case "\"":
-                i += 1
-                push(Frame(kind: .double))
-            case "`":
-                i += 1
-                push(Frame(kind: .backtick))
-            case "$":
-                dollar()
-            default:
-                i += 1
-            }
+            quotingOrExpansion(c, escape: .afterBackslash)
+        }
+    }
+
+    /// What a backslash, a quote, a backtick or a `$` starts wherever words are read (a command,
+    /// `${…}`, `$((…))`); any other character is just read. A `${{ }}` right after the backslash is
+    /// refused for `escape`.
+    mutating func quotingOrExpansion(_ c: Unicode.Scalar, escape: ShellRefusal) {
+        switch c {
+        case "\\":
+            if case .hole(let n)? = peek(1) { refuse(n, escape) }
+            i += 2
+        case "'":
+            i += 1
+            push(Frame(kind: .single))
+        case "\"":
+            i += 1
+            push(Frame(kind: .double))
+        case "`":
+            i += 1
+            push(Frame(kind: .backtick))
+        case "$":
+            dollar()
+        default:
+            i += 1
         }
     }
 

@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Engine
 import Foundation
@@ -27,7 +28,7 @@ struct BenchAPI: AsyncParsableCommand {
 
             let port = 20_000 + Int(getpid() % 20_000)
             // The server's token for this run.
-            let token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let token = RandomHex.make(bytes: 16)
             let server = Process()
             server.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
             if !FileManager.default.isExecutableFile(atPath: server.executableURL!.path) {

@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
                 guard configuredToken == nil else {
                     throw CLIError.refused("--no-auth and FLOWRUN_API_TOKEN contradict each other: unset one")
                 }
-                guard Self.isLoopback(host) else {
+                guard Loopback.isLoopback(host: host) else {
                     throw CLIError.refused("--no-auth is refused on \(host): without a token, anyone who can reach the port can run commands; bind to 127.0.0.1 or set a token")
                 }
             }
@@ -124,12 +124,6 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
             try await engine.close()
         }
-    }
-
-    /// 127.0.0.0/8, ::1 and localhost: the addresses only this machine reaches.
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]"
-            || (host.hasPrefix("127.") && host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
     }
 
     /// `https://flowrun.lab.example/base` → `["https://flowrun.lab.example"]`, as browsers send `Origin`.

@@ -245,14 +245,48 @@ public struct WorkerRecord: Sendable, Codable, Hashable {
     /// The worker's process: where it runs and its pid. Nil in rows written before schema version 3
     /// (such a worker's steps come back when its leases expire).
     public var process: WorkerProcess?
+    /// How many steps the worker runs at once. Nil in rows written before schema version 5.
+    public var concurrency: Int?
+    /// The worker's oldest store call that had not returned at its last heartbeat.
+    public var oldestCall: WorkerStoreCall?
+    /// The worker's most recent store call that failed.
+    public var lastError: WorkerStoreError?
 
-    public init(name: String, host: String, startedAt: Date, lastHeartbeat: Date, stepsHeld: Int, process: WorkerProcess? = nil) {
+    public init(name: String, host: String, startedAt: Date, lastHeartbeat: Date, stepsHeld: Int, process: WorkerProcess? = nil,
+                concurrency: Int? = nil, oldestCall: WorkerStoreCall? = nil, lastError: WorkerStoreError? = nil) {
         self.name = name
         self.host = host
         self.startedAt = startedAt
         self.lastHeartbeat = lastHeartbeat
         self.stepsHeld = stepsHeld
         self.process = process
+        self.concurrency = concurrency
+        self.oldestCall = oldestCall
+        self.lastError = lastError
+    }
+}
+
+/// A store call a worker has started and that has not returned: what it does and since when
+/// (by the worker's clock; its age is the reader's now minus `startedAt`).
+public struct WorkerStoreCall: Sendable, Codable, Hashable {
+    /// A short name: `complete steps`, `claim steps`, `extend lease`, …
+    public var call: String
+    public var startedAt: Date
+
+    public init(call: String, startedAt: Date) {
+        self.call = call
+        self.startedAt = startedAt
+    }
+}
+
+/// A worker's store call that failed: the error's text and when.
+public struct WorkerStoreError: Sendable, Codable, Hashable {
+    public var message: String
+    public var at: Date
+
+    public init(message: String, at: Date) {
+        self.message = message
+        self.at = at
     }
 }
 

@@ -77,6 +77,16 @@ enum Migrations {
             "ALTER TABLE workers ADD COLUMN pid_namespace TEXT",
             "ALTER TABLE workers ADD COLUMN pid INTEGER",
         ],
+        // 5: a worker's health, written with its heartbeat so that workers on other machines show in
+        // /api/health too: its slots, its oldest unfinished store call (what and since when), and
+        // the last store call that failed (text and time).
+        [
+            "ALTER TABLE workers ADD COLUMN concurrency INTEGER",
+            "ALTER TABLE workers ADD COLUMN oldest_call TEXT",
+            "ALTER TABLE workers ADD COLUMN oldest_call_started_at DOUBLE PRECISION",
+            "ALTER TABLE workers ADD COLUMN last_error TEXT",
+            "ALTER TABLE workers ADD COLUMN last_error_at DOUBLE PRECISION",
+        ],
     ]
 
     static var latest: Int { all.count }

@@ -165,13 +165,18 @@ extension SQLStore {
             let process = worker.process
             // A worker that restarts under the same name is a new process: its row says so.
             try await db.raw("""
-                INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held, boot_id, pid_namespace, pid)
+                INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held, boot_id, pid_namespace, pid,
+                                     concurrency, oldest_call, oldest_call_started_at, last_error, last_error_at)
                 VALUES (\(bind: worker.name), \(bind: worker.host), \(bind: worker.startedAt.timeIntervalSince1970),
                         \(bind: worker.lastHeartbeat.timeIntervalSince1970), \(bind: worker.stepsHeld),
-                        \(bind: process?.machine.bootID), \(bind: process?.machine.pidNamespace), \(bind: process.map { Int($0.pid) }))
+                        \(bind: process?.machine.bootID), \(bind: process?.machine.pidNamespace), \(bind: process.map { Int($0.pid) }),
+                        \(bind: worker.concurrency), \(bind: worker.oldestCall?.call), \(bind: worker.oldestCall?.startedAt.timeIntervalSince1970),
+                        \(bind: worker.lastError?.message), \(bind: worker.lastError?.at.timeIntervalSince1970))
                 ON CONFLICT (name) DO UPDATE SET last_heartbeat = excluded.last_heartbeat, steps_held = excluded.steps_held,
                     host = excluded.host, started_at = excluded.started_at, boot_id = excluded.boot_id,
-                    pid_namespace = excluded.pid_namespace, pid = excluded.pid
+                    pid_namespace = excluded.pid_namespace, pid = excluded.pid, concurrency = excluded.concurrency,
+                    oldest_call = excluded.oldest_call, oldest_call_started_at = excluded.oldest_call_started_at,
+                    last_error = excluded.last_error, last_error_at = excluded.last_error_at
                 """).run()
         }
     }
@@ -183,7 +188,9 @@ extension SQLStore {
                              startedAt: try Self.date(row, "started_at") ?? .distantPast,
                              lastHeartbeat: try Self.date(row, "last_heartbeat") ?? .distantPast,
                              stepsHeld: try row.decode(column: "steps_held", as: Int.self),
-                             process: try Self.workerProcess(row))
+                             process: try Self.workerProcess(row),
+                             concurrency: try row.decode(column: "concurrency", as: Int?.self),
+                             oldestCall: try Self.workerStoreCall(row), lastError: try Self.workerStoreError(row))
             }
         }
     }

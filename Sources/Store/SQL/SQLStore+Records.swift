@@ -79,6 +79,20 @@ extension SQLStore {
         return WorkerProcess(machine: machine, pid: Int32(clamping: pid))
     }
 
+    /// The `workers` row's oldest unfinished store call (schema version 5), when it had one.
+    static func workerStoreCall(_ row: any SQLRow) throws -> WorkerStoreCall? {
+        guard let call = try row.decode(column: "oldest_call", as: String?.self),
+              let startedAt = try date(row, "oldest_call_started_at") else { return nil }
+        return WorkerStoreCall(call: call, startedAt: startedAt)
+    }
+
+    /// The `workers` row's last store error (schema version 5), when it had one.
+    static func workerStoreError(_ row: any SQLRow) throws -> WorkerStoreError? {
+        guard let message = try row.decode(column: "last_error", as: String?.self),
+              let at = try date(row, "last_error_at") else { return nil }
+        return WorkerStoreError(message: message, at: at)
+    }
+
     private static func machine(_ row: any SQLRow) throws -> Machine? {
         guard let host = try row.decode(column: "host", as: String?.self),
               let boot = try row.decode(column: "boot_id", as: String?.self),

@@ -160,7 +160,7 @@ public struct Engine: Sendable {
             id: RunID.make(at: now), workflowName: workflow.name, workflowYAML: workflow.sourceText,
             workflowHash: ContentHash.sha256(of: workflow.sourceText), paramsJSON: Value.map(params).jsonText,
             inputsJSON: Value.map(inputs).jsonText, datasetID: datasetID, trigger: request.trigger, createdAt: now,
-            triggerKey: request.idempotencyKey)
+            triggerKey: request.idempotencyKey, cache: request.cache)
         let steps = workflow.topologicalOrder().enumerated().map { position, step in
             NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts)
         }

@@ -36,10 +36,15 @@ public protocol Step: Sendable {
     static var summary: String { get }
     /// Runs one attempt of the step.
     func run(_ context: StepContext) async throws -> StepResult
+    /// Whether the engine reuses an earlier result with the same inputs instead of running the step,
+    /// unless the workflow says `cache:`. True for a pure function of its parameters and the files
+    /// they name; false for a step with effects the engine cannot see, or too cheap to be worth it.
+    static var cachesByDefault: Bool { get }
 }
 
 extension Step {
     public static var summary: String { "" }
+    public static var cachesByDefault: Bool { true }
 }
 
 /// What a step returns: outputs for downstream steps and metrics for the run's history.

@@ -5,6 +5,7 @@
 public struct StepRegistry: Sendable {
     private var steps: [String: any Step] = [:]
     private var summaries: [String: String] = [:]
+    private var caching: [String: Bool] = [:]
 
     public init() {}
 
@@ -23,7 +24,11 @@ public struct StepRegistry: Sendable {
     public mutating func register<S: Step>(_ step: S) {
         steps[S.name] = step
         summaries[S.name] = S.summary
+        caching[S.name] = S.cachesByDefault
     }
+
+    /// ``Step/cachesByDefault`` of the step called `name`; false for an unknown name.
+    public func cachesByDefault(_ name: String) -> Bool { caching[name] ?? false }
 
     public func step(named name: String) -> (any Step)? { steps[name] }
 

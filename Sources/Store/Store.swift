@@ -74,6 +74,20 @@ public protocol Store: Sendable {
     /// ones keep their outputs. Throws ``StoreError/conflict(_:)`` for a run that is not finished or succeeded.
     func retryRun(id: String, now: Date) async throws
 
+    // MARK: Step cache
+
+    /// Reusable results with `key` (computed successes not cleared), newest first.
+    func cacheEntries(key: String) async throws -> [CacheEntry]
+    /// Every reusable result, newest first, at most `limit`.
+    func cacheEntries(limit: Int) async throws -> [CacheEntry]
+    /// The newest completed attempt of step `stepID` in another run of `workflow` than `runID` that
+    /// recorded its key's parts: what "why did it run?" compares with.
+    func previousCacheParts(workflow: String, stepID: String, excludingRun runID: String) async throws -> (source: StepAttemptKey, partsJSON: String)?
+    /// Forgets the entries that finished before `before` (all when nil): they are no longer reused.
+    /// Returns how many.
+    func clearCache(finishedBefore before: Date?) async throws -> Int
+    func cacheUsage() async throws -> CacheUsage
+
     // MARK: Workers
 
     func heartbeatWorker(_ worker: WorkerRecord) async throws
@@ -145,6 +159,8 @@ public struct StepCompletion: Sendable, Hashable {
     public enum Outcome: Sendable, Hashable {
         /// Output values are JSON texts.
         case succeeded(outputs: [String: String], metrics: [String: Double])
+        /// Succeeded by reusing `from`'s results (the step becomes `cached`).
+        case cached(outputs: [String: String], metrics: [String: Double], from: StepAttemptKey)
         /// `retryAt` nil: no more attempts, the step fails; else it becomes `ready` at that time.
         case failed(error: String, exitStatus: Int?, retryAt: Date?)
         /// The step's `if:` was false.
@@ -156,8 +172,11 @@ public struct StepCompletion: Sendable, Hashable {
     public var worker: String
     public var outcome: Outcome
     public var now: Date
+    /// Written on the attempt with its outcome.
+    public var cache: AttemptCache?
 
-    public init(key: StepAttemptKey, worker: String, outcome: Outcome, now: Date) {
+    public init(key: StepAttemptKey, worker: String, outcome: Outcome, now: Date, cache: AttemptCache? = nil) {
+        self.cache = cache
         self.key = key
         self.worker = worker
         self.outcome = outcome

@@ -17,7 +17,8 @@ enum RunLog {
         let elapsed = startedAt.map { String(format: " in %.3fs", completion.now.timeIntervalSince($0)) } ?? ""
         let what: String
         switch completion.outcome {
-        case .succeeded: what = "succeeded"
+        case .succeeded: what = "succeeded" + (completion.cache?.note.map { " (\($0))" } ?? "")
+        case .cached(_, _, let from): what = "cached: reused run \(from.runID) \(from.stepID) attempt \(from.attempt)"
         case .failed(let error, _, let retryAt):
             what = "failed: \(error)" + (retryAt.map { " (retry at \(LogFile.timestamp($0)))" } ?? "")
         case .skipped(let reason): what = "skipped: \(reason)"

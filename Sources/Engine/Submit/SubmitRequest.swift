@@ -19,9 +19,14 @@ public struct SubmitRequest: Sendable {
     public var trigger: Trigger
     /// Submitting twice with one key makes one run; the second submit returns the first run.
     public var idempotencyKey: String?
+    /// False: no step of the run reuses a cached result (`flowrun run --no-cache`, the API's
+    /// `"cache": false`); what the run computes still becomes cache entries.
+    public var cache = true
 
     public init(workflow: String, params: [String: Value] = [:], datasetID: String? = nil,
-                datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger, idempotencyKey: String? = nil) {
+                datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger, idempotencyKey: String? = nil,
+                cache: Bool = true) {
+        self.cache = cache
         self.idempotencyKey = idempotencyKey
         self.workflow = workflow
         self.params = params

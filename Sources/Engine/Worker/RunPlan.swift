@@ -10,6 +10,8 @@ struct RunPlan: Sendable {
     let inputs: [String: Value]
     /// Steps whose `with:`, `env:`, `run:` or `if:` mention `steps.` (only they need upstream outputs).
     let readsStepOutputs: Set<String>
+    /// False for a run submitted with caching off: no step reuses a result.
+    var cacheEnabled = true
 
     static func decode(_ json: String) -> Value? {
         Value(jsonText: json)
@@ -30,7 +32,7 @@ actor RunPlanCache {
         let reads = Set(workflow.steps.filter { Self.mentionsSteps($0) }.map(\.id))
         let plan = RunPlan(
             workflow: workflow, params: RunPlan.decode(run.paramsJSON)?.mapValue ?? [:],
-            inputs: RunPlan.decode(run.inputsJSON)?.mapValue ?? [:], readsStepOutputs: reads)
+            inputs: RunPlan.decode(run.inputsJSON)?.mapValue ?? [:], readsStepOutputs: reads, cacheEnabled: run.cache)
         if plans.count > 256 { plans.removeAll() }
         plans[runID] = plan
         return plan

@@ -19,14 +19,22 @@ struct StepExecutor: Sendable {
         case shutdown
     }
 
-    func execute(_ step: StepRunRecord, stopReason: @escaping @Sendable () -> StopReason?) async -> StepCompletion.Outcome {
+    /// The attempt's outcome, and what it recorded about caching (nil for a step that does not cache).
+    func execute(_ step: StepRunRecord, stopReason: @escaping @Sendable () -> StopReason?) async -> (outcome: StepCompletion.Outcome, cache: AttemptCache?) {
         let plan: RunPlan
         do { plan = try await plans.plan(runID: step.runID) } catch {
-            return .failed(error: "cannot plan run: \(ErrorText.of(error))", exitStatus: nil, retryAt: nil)
+            return (.failed(error: "cannot plan run: \(ErrorText.of(error))", exitStatus: nil, retryAt: nil), nil)
         }
         guard let spec = plan.workflow.steps.first(where: { $0.id == step.stepID }) else {
-            return .failed(error: "step '\(step.stepID)' is not in the run's workflow", exitStatus: nil, retryAt: nil)
+            return (.failed(error: "step '\(step.stepID)' is not in the run's workflow", exitStatus: nil, retryAt: nil), nil)
         }
+        var cacheRecord: AttemptCache?
+        let outcome = await execute(step, plan: plan, spec: spec, cacheRecord: &cacheRecord, stopReason: stopReason)
+        return (outcome, cacheRecord)
+    }
+
+    private func execute(_ step: StepRunRecord, plan: RunPlan, spec: StepSpec, cacheRecord: inout AttemptCache?,
+                         stopReason: @escaping @Sendable () -> StopReason?) async -> StepCompletion.Outcome {
 
         // Created on the first line a step writes; a silent attempt leaves its record in run.log only.
         let log = LogFile(url: engine.layout.stepLog(run: step.runID, step: step.stepID, attempt: step.attempt), lazily: true,
@@ -42,6 +50,32 @@ struct StepExecutor: Sendable {
             }
             let (implementation, parameters) = try resolve(spec, context: context, inputs: plan.workflow.inputs)
             let artifacts = engine.layout.artifactDirectory(run: step.runID, step: step.stepID)
+            let cache = StepCache(engine: engine)
+            var parts: CacheKeyParts?
+            if cache.stepCaches(spec) {
+                do {
+                    let keyParts = try await cache.parts(spec: spec, step: step, parameters: parameters, plan: plan)
+                    parts = keyParts
+                    var deleted = 0
+                    if plan.cacheEnabled {
+                        let (reuse, missing) = try await cache.reuse(keyParts, step: step)
+                        if let reuse {
+                            log.write(reuse.record.note ?? "cached", at: clock.now())
+                            cacheRecord = reuse.record
+                            return .cached(outputs: reuse.outputs, metrics: reuse.metrics, from: reuse.source)
+                        }
+                        deleted = missing
+                    }
+                    let note = await cache.whyItRuns(keyParts, step: step, workflow: plan.workflow.name, runCaches: plan.cacheEnabled, deletedEntries: deleted)
+                    if let note { log.write(note, at: clock.now()) }
+                    cacheRecord = AttemptCache(key: keyParts.key, partsJSON: keyParts.json, note: note)
+                } catch {
+                    // The cache is an optimisation: a lookup that fails (the store away a moment) runs the step.
+                    log.write("warning: cache lookup failed, running the step: \(ErrorText.of(error))", at: clock.now())
+                }
+            }
+            // Files a reused result left here are shared with a cache entry: never write through them.
+            ArtifactManifest.detachSharedFiles(in: artifacts)
             let key = StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt)
             let stepContext = StepContext(
                 runID: step.runID, stepID: step.stepID, attempt: step.attempt, parameters: Parameters(parameters),
@@ -53,6 +87,7 @@ struct StepExecutor: Sendable {
 
             let result = try await runWithTimeout(implementation, stepContext, timeout: spec.timeout)
             if let failure = log.failure { throw StepError.failed(failure) }
+            if parts != nil { cacheRecord = cache.computed(parts, step: step, note: cacheRecord?.note) }
             if log.isOpen { log.write("succeeded", at: clock.now()) }
             return .succeeded(outputs: result.outputs.mapValues(\.jsonText), metrics: result.metrics)
         } catch {
@@ -88,7 +123,7 @@ struct StepExecutor: Sendable {
     private func expressionContext(plan: RunPlan, step: StepRunRecord, spec: StepSpec) async throws -> ExpressionContext {
         var outputs: [String: [String: Value]] = [:]
         if plan.readsStepOutputs.contains(spec.id) {
-            for upstream in try await engine.store.steps(runID: step.runID) where upstream.state == .succeeded {
+            for upstream in try await engine.store.steps(runID: step.runID) where upstream.state.isSuccess {
                 outputs[upstream.stepID] = upstream.outputs.compactMapValues(RunPlan.decode)
             }
         }

@@ -97,10 +97,6 @@ public actor Worker {
                 await waitForWake(timeout: options.pollInterval)
                 continue
             }
-            if let runID = options.runID, inFlight.isEmpty, pending.isEmpty,
-               try await store.run(id: runID)?.state.isFinished ?? true {
-                break
-            }
             let free = options.concurrency - inFlight.count
             var claimed: [StepRunRecord] = []
             if free > 0 {
@@ -116,6 +112,11 @@ public actor Worker {
                     continue
                 }
                 for step in claimed { start(step) }
+            }
+            // Asked only when nothing was claimed: a round trip less on the path of every chained step.
+            if claimed.isEmpty, let runID = options.runID, inFlight.isEmpty, pending.isEmpty,
+               try await store.run(id: runID)?.state.isFinished ?? true {
+                break
             }
             if claimed.isEmpty || inFlight.count >= options.concurrency {
                 await waitForWake(timeout: try await idleTimeout())
@@ -147,19 +148,19 @@ public actor Worker {
         let stop = StopFlag()
         let executor = self.executor
         let task = Task {
-            let outcome = await executor.execute(step) { stop.reason }
-            await self.finished(key, outcome: outcome, stop: stop.reason)
+            let (outcome, cache) = await executor.execute(step) { stop.reason }
+            await self.finished(key, outcome: outcome, cache: cache, stop: stop.reason)
         }
         inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now())
     }
 
-    private func finished(_ key: StepAttemptKey, outcome: StepCompletion.Outcome, stop: StepExecutor.StopReason?) async {
+    private func finished(_ key: StepAttemptKey, outcome: StepCompletion.Outcome, cache: AttemptCache?, stop: StepExecutor.StopReason?) async {
         if stop == .leaseLost || stop == .shutdown {
             inFlight.removeValue(forKey: key)
             signal()
             return
         }
-        pending.append(StepCompletion(key: key, worker: options.name, outcome: outcome, now: engine.clock.now()))
+        pending.append(StepCompletion(key: key, worker: options.name, outcome: outcome, now: engine.clock.now(), cache: cache))
         inFlight[key]?.endedAt = engine.clock.now()
         if !flushing {
             // A fresh task: the step's own task may be canceled, and its cancellation must not

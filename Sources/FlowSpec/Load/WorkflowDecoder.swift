@@ -1,7 +1,7 @@
 /// Turns a composed YAML tree into a ``Workflow``, collecting every problem on the way.
 struct WorkflowDecoder {
     static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers"]
-    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description"]
+    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache"]
     static let paramKeys = ["type", "default", "enum", "description"]
     static let inputKeys = ["type", "required", "description"]
     static let retryKeys = ["max", "delay", "backoff", "max_delay"]
@@ -172,11 +172,12 @@ struct WorkflowDecoder {
     }
 
     private mutating func decodeDefaults(_ node: YAMLNode) -> StepDefaults {
-        guard let pairs = reader.mapping(node, "defaults", allowed: ["retries", "timeout"]) else { return StepDefaults() }
+        guard let pairs = reader.mapping(node, "defaults", allowed: ["retries", "timeout", "cache"]) else { return StepDefaults() }
         var defaults = StepDefaults()
         for (key, _, value) in pairs {
             if key == "retries", let r = decodeRetries(value, "defaults.retries", base: RetryPolicy()) { defaults.retry = r }
             if key == "timeout" { defaults.timeout = reader.duration(value, "defaults.timeout") }
+            if key == "cache" { defaults.cache = reader.bool(value, "defaults.cache") }
         }
         return defaults
     }
@@ -316,10 +317,11 @@ struct WorkflowDecoder {
             workingDirectory = reader.string(w.value, "\(field).working_directory")
             collectSites(w.value, step: id, field: "\(field).working_directory")
         }
+        let cache = f["cache"].map { reader.bool($0.value, "\(field).cache") } ?? defaults.cache
         // A step with a bad action stays in the graph so its dependents are checked too;
         // the recorded error keeps the workflow from being used.
         return StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
-                        condition: condition, env: env, workingDirectory: workingDirectory)
+                        condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
     }
 
     /// A bare `if: a == b` is checked as `${{a == b}}`; shift its column back by the 3 added characters.

@@ -53,14 +53,17 @@ public struct ParamError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "param '\(param)': \(message)" }
 }
 
-/// Retry and timeout for every step that does not set its own.
+/// Retry, timeout and caching for every step that does not set its own.
 public struct StepDefaults: Sendable, Equatable {
     public var retry: RetryPolicy
     public var timeout: Duration?
+    /// `defaults: cache:`; nil leaves each step to its kind's default (see ``StepSpec/cachesResults``).
+    public var cache: Bool?
 
-    public init(retry: RetryPolicy = RetryPolicy(), timeout: Duration? = nil) {
+    public init(retry: RetryPolicy = RetryPolicy(), timeout: Duration? = nil, cache: Bool? = nil) {
         self.retry = retry
         self.timeout = timeout
+        self.cache = cache
     }
 }
 
@@ -79,6 +82,9 @@ public struct StepSpec: Sendable {
     public var condition: String?
     public var env: [String: String]
     public var workingDirectory: String?
+    /// The step's `cache:`, else the workflow's `defaults: cache:`; nil when neither says (then the
+    /// engine decides by the step's kind: `uses:` steps cache, commands do not).
+    public var cache: Bool? = nil
 }
 
 /// What a step runs: a registered Swift step, or an external command.

@@ -16,6 +16,8 @@ import Glibc
 public struct CommandStep: Step {
     public static let name = "command"
     public static let summary = "runs an external program (`run:` in a workflow); exit code 0 succeeds"
+    /// A program may have effects the cache key cannot see (an upload, a clock): `cache: true` opts in.
+    public static let cachesByDefault = false
 
     /// How long a canceled program may take to exit after SIGTERM before it gets SIGKILL.
     public var gracePeriod: Duration

@@ -4,6 +4,8 @@ import FlowSpec
 public struct NoopStep: Step {
     public static let name = "noop"
     public static let summary = "does nothing; its `with:` parameters become its outputs"
+    /// Costs less than a cache lookup.
+    public static let cachesByDefault = false
 
     public init() {}
 

@@ -49,13 +49,16 @@ public struct RunRecord: Sendable, Codable, Hashable {
     /// At most one run per key: what makes a trigger's submission idempotent (the watcher's
     /// `watch:<workflow>:<content hash>`, an API client's `Idempotency-Key`).
     public var triggerKey: String?
+    /// False when the run was submitted with caching off (`--no-cache`): every step runs.
+    public var cache: Bool
 
     public init(
         id: String, workflowName: String, workflowYAML: String, workflowHash: String,
         paramsJSON: String, inputsJSON: String, datasetID: String?, trigger: Trigger,
         state: RunState = .queued, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
-        error: String? = nil, triggerKey: String? = nil
+        error: String? = nil, triggerKey: String? = nil, cache: Bool = true
     ) {
+        self.cache = cache
         self.triggerKey = triggerKey
         self.id = id
         self.workflowName = workflowName
@@ -183,11 +186,15 @@ public struct AttemptRecord: Sendable, Codable, Hashable {
     public var error: String?
     /// The program the attempt started, where and when (``Store/recordAttemptProcess(_:worker:process:)``).
     public var process: AttemptProcess?
+    /// Its cache key and why it ran or where its results came from; nil before it completed.
+    public var cache: AttemptCache?
 
     public init(
         runID: String, stepID: String, attempt: Int, worker: String, startedAt: Date,
-        finishedAt: Date? = nil, outcome: String? = nil, error: String? = nil, process: AttemptProcess? = nil
+        finishedAt: Date? = nil, outcome: String? = nil, error: String? = nil, process: AttemptProcess? = nil,
+        cache: AttemptCache? = nil
     ) {
+        self.cache = cache
         self.runID = runID
         self.stepID = stepID
         self.attempt = attempt

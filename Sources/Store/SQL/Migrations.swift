@@ -77,6 +77,21 @@ enum Migrations {
             "ALTER TABLE workers ADD COLUMN pid_namespace TEXT",
             "ALTER TABLE workers ADD COLUMN pid INTEGER",
         ],
+        // 4: step caching — each attempt's cache key, its parts, the files it left, the attempt a
+        // cached one reused, why it ran; `cache_entry` marks the attempts that may be reused.
+        [
+            "ALTER TABLE attempts ADD COLUMN cache_key TEXT",
+            "ALTER TABLE attempts ADD COLUMN cache_parts_json TEXT",
+            "ALTER TABLE attempts ADD COLUMN cache_files_json TEXT",
+            "ALTER TABLE attempts ADD COLUMN cache_bytes BIGINT",
+            "ALTER TABLE attempts ADD COLUMN cached_from TEXT",
+            "ALTER TABLE attempts ADD COLUMN cache_note TEXT",
+            "ALTER TABLE attempts ADD COLUMN cache_entry INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX attempts_cache_key ON attempts (cache_key, cache_entry)",
+            "CREATE INDEX attempts_step ON attempts (step_id, finished_at)",
+            // `flowrun run --no-cache`, the API's `"cache": false`: no step of the run reuses a result.
+            "ALTER TABLE runs ADD COLUMN cache_off INTEGER NOT NULL DEFAULT 0",
+        ],
         // 5: a worker's health, written with its heartbeat so that workers on other machines show in
         // /api/health too: its slots, its oldest unfinished store call (what and since when), and
         // the last store call that failed (text and time).

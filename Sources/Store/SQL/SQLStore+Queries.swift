@@ -39,11 +39,11 @@ extension SQLStore {
         try await write { db in
             try await db.raw("""
                 INSERT INTO runs (id, workflow_name, workflow_yaml, workflow_hash, params_json, inputs_json, dataset_id, trigger,
-                                  state, created_at, started_at, finished_at, error, unfinished_steps, trigger_key)
+                                  state, created_at, started_at, finished_at, error, unfinished_steps, trigger_key, cache_off)
                 VALUES (\(bind: run.id), \(bind: run.workflowName), \(bind: run.workflowYAML), \(bind: run.workflowHash),
                         \(bind: run.paramsJSON), \(bind: run.inputsJSON), \(bind: run.datasetID), \(bind: run.trigger.rawValue),
                         \(bind: run.state.rawValue), \(bind: run.createdAt.timeIntervalSince1970), NULL, NULL, NULL, \(bind: steps.count),
-                        \(bind: run.triggerKey))
+                        \(bind: run.triggerKey), \(bind: run.cache ? 0 : 1))
                 """).run()
             // Multi-row inserts in chunks: a thousand-step run is a handful of statements.
             for chunk in steps.chunked(100) {
@@ -126,7 +126,7 @@ extension SQLStore {
                     attempt: try row.decode(column: "attempt", as: Int.self), worker: try row.decode(column: "worker", as: String.self),
                     startedAt: try Self.date(row, "started_at") ?? .distantPast, finishedAt: try Self.date(row, "finished_at"),
                     outcome: try row.decode(column: "outcome", as: String?.self), error: try row.decode(column: "error", as: String?.self),
-                    process: try Self.attemptProcess(row))
+                    process: try Self.attemptProcess(row), cache: try Self.attemptCache(row))
             }
         }
     }

@@ -32,7 +32,8 @@ extension SQLStore {
             createdAt: try date(row, "created_at") ?? .distantPast,
             startedAt: try date(row, "started_at"), finishedAt: try date(row, "finished_at"),
             error: try row.decode(column: "error", as: String?.self),
-            triggerKey: try row.decode(column: "trigger_key", as: String?.self))
+            triggerKey: try row.decode(column: "trigger_key", as: String?.self),
+            cache: try row.decode(column: "cache_off", as: Int?.self) ?? 0 == 0)
     }
 
     static func runSummary(_ row: any SQLRow) throws -> RunSummary {

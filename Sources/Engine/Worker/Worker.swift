@@ -97,6 +97,10 @@ public actor Worker {
                 await waitForWake(timeout: options.pollInterval)
                 continue
             }
+            if let runID = options.runID, inFlight.isEmpty, pending.isEmpty,
+               try await store.run(id: runID)?.state.isFinished ?? true {
+                break
+            }
             let free = options.concurrency - inFlight.count
             var claimed: [StepRunRecord] = []
             if free > 0 {
@@ -112,11 +116,6 @@ public actor Worker {
                     continue
                 }
                 for step in claimed { start(step) }
-            }
-            // Asked only when nothing was claimed: a round trip less on the path of every chained step.
-            if claimed.isEmpty, let runID = options.runID, inFlight.isEmpty, pending.isEmpty,
-               try await store.run(id: runID)?.state.isFinished ?? true {
-                break
             }
             if claimed.isEmpty || inFlight.count >= options.concurrency {
                 await waitForWake(timeout: try await idleTimeout())

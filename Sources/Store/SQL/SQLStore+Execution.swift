@@ -8,9 +8,6 @@ extension SQLStore {
 
     public func claimReadySteps(worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date) async throws -> [StepRunRecord] {
         guard limit > 0 else { return [] }
-        if dialect == .postgres {
-            return try await claimReadyStepsInOneStatement(worker: worker, runID: runID, limit: limit, now: now, leaseUntil: leaseUntil)
-        }
         return try await write { db in
             let t = now.timeIntervalSince1970
             let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
@@ -73,16 +70,12 @@ extension SQLStore {
             // Set-based: a batch of completions costs a handful of statements, not a handful each —
             // what matters on PostgreSQL, where every statement is a network round trip.
             // The attempt each step is on, whether it is running, and who holds it.
-            // And which of them have dependents (only those need propagating), in the same query.
             var current: [StepAttemptKey: (maxAttempts: Int, running: Bool, worker: String?)] = [:]
-            var withDependents: Set<String> = []
             for chunk in completions.chunked(200) {
                 let pairs = chunk.map { "(\(bind: $0.key.runID), \(bind: $0.key.stepID))" as SQLQueryString }.joined(separator: ", ")
                 for row in try await db.raw("""
-                    SELECT run_id, step_id, state, attempt, worker, max_attempts,
-                        CASE WHEN EXISTS (SELECT 1 FROM step_edges e WHERE e.run_id = steps.run_id AND e.need_id = steps.step_id)
-                            THEN 1 ELSE 0 END AS has_dependents
-                    FROM steps WHERE (run_id, step_id) IN (VALUES \(pairs))
+                    SELECT run_id, step_id, state, attempt, worker, max_attempts FROM steps
+                    WHERE (run_id, step_id) IN (VALUES \(pairs))
                     """).all() {
                     let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
                                              stepID: try row.decode(column: "step_id", as: String.self),
@@ -90,7 +83,6 @@ extension SQLStore {
                     let running = try row.decode(column: "state", as: String.self) == StepState.running.rawValue
                     current[key] = (try row.decode(column: "max_attempts", as: Int.self), running,
                                     try row.decode(column: "worker", as: String?.self))
-                    if try row.decode(column: "has_dependents", as: Int.self) != 0 { withDependents.insert(key.runID + "\u{0}" + key.stepID) }
                 }
             }
             var results: [Bool] = []
@@ -178,6 +170,14 @@ extension SQLStore {
             for chunk in events.chunked(200) {
                 try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(chunk.joined(separator: ", "))").run()
             }
+            // Only steps that have dependents need propagating: one query finds them.
+            var withDependents: Set<String> = []
+            for chunk in finished.chunked(200) {
+                let pairs = chunk.map { "(\(bind: $0.run), \(bind: $0.step))" as SQLQueryString }.joined(separator: ", ")
+                for row in try await db.raw("SELECT DISTINCT run_id, need_id FROM step_edges WHERE (run_id, need_id) IN (VALUES \(pairs))").all() {
+                    withDependents.insert(try row.decode(column: "run_id", as: String.self) + "\u{0}" + row.decode(column: "need_id", as: String.self))
+                }
+            }
             var finishedByRun: [String: Int] = [:]
             var readied = 0
             for step in finished {
@@ -189,7 +189,7 @@ extension SQLStore {
             for (run, count) in finishedByRun {
                 try await finishSteps(db, run: run, count: count, at: completions[0].now)
             }
-            // No notifyReady here: propagate's ready update has notified already (PostgreSQL).
+            if readied > 0 { try await notifyReady(db) }
             return results
         }
     }
@@ -342,43 +342,19 @@ extension SQLStore {
         var finished = 0
         var queue = [step]
         while let current = queue.popLast() {
-            // The pending dependents of `current` with the states of all their needs: one query, not one per dependent.
-            var dependents: [String] = []
-            var needStates: [String: [StepState]] = [:]
-            for row in try await db.raw("""
-                SELECT d.step_id AS dependent, n.state AS need_state
-                FROM step_edges e
-                JOIN steps d ON d.run_id = e.run_id AND d.step_id = e.step_id
-                JOIN step_edges ne ON ne.run_id = e.run_id AND ne.step_id = e.step_id
-                JOIN steps n ON n.run_id = ne.run_id AND n.step_id = ne.need_id
-                WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND d.state = \(StepState.pending)
-                """).all() {
-                let dependent = try row.decode(column: "dependent", as: String.self)
-                if needStates[dependent] == nil { dependents.append(dependent) }
-                needStates[dependent, default: []] += StepState(rawValue: try row.decode(column: "need_state", as: String.self)).map { [$0] } ?? []
-            }
+            let dependents = try await db.raw("""
+                SELECT s.step_id FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.step_id
+                WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND s.state = \(StepState.pending)
+                """).all().map { try $0.decode(column: "step_id", as: String.self) }
             for dependent in dependents {
-                let states = needStates[dependent] ?? []
+                let states = try await db.raw("SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: run) AND e.step_id = \(bind: dependent)").all()
+                    .compactMap { StepState(rawValue: try $0.decode(column: "state", as: String.self)) }
                 guard states.allSatisfy(\.isFinished) else { continue }
                 let next: StepState
                 if states.allSatisfy(\.isSuccess) { next = .ready }
                 else if states.contains(where: { $0 == .failed || $0 == .upstreamFailed }) { next = .upstreamFailed }
                 else if states.contains(.canceled) { next = .canceled }
                 else { next = .skipped }
-                if next == .ready, dialect == .postgres {
-                    // The update, its event and the wake-up of idle workers (sent at commit) in one round trip.
-                    try await db.raw("""
-                        WITH readied AS (
-                            UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent) RETURNING step_id
-                        ), logged AS (
-                            INSERT INTO events (run_id, step_id, at, kind, message)
-                            SELECT \(bind: run), step_id, \(bind: now.timeIntervalSince1970), 'step_state', \(bind: "\(dependent): pending → \(next.rawValue)") FROM readied
-                        )
-                        SELECT pg_notify(\(bind: PostgresBackend.readyChannel), '') FROM readied
-                        """).run()
-                    readied += 1
-                    continue
-                }
                 if next == .ready {
                     try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
                     readied += 1
@@ -397,8 +373,8 @@ extension SQLStore {
     /// Counts `count` more finished steps; when none is left, the run ends.
     private func finishSteps(_ db: any SQLDatabase, run: String, count: Int, at now: Date) async throws {
         guard count > 0 else { return }
-        // RETURNING: the count and the state come back with the update, one round trip.
-        guard let row = try await db.raw("UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run) RETURNING state, unfinished_steps").first(),
+        try await db.raw("UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run)").run()
+        guard let row = try await db.raw("SELECT state, unfinished_steps FROM runs WHERE id = \(bind: run)").first(),
               try row.decode(column: "unfinished_steps", as: Int.self) <= 0 else { return }
         let current = try row.decode(column: "state", as: String.self)
         let failed = try await db.raw("SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = \(StepState.failed) ORDER BY position LIMIT 1").first()

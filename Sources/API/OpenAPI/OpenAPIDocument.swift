@@ -1589,6 +1589,52 @@ enum OpenAPIDocument {
      },
      "steps_held": {
       "type": "integer"
+     },
+     "concurrency": {
+      "type": "integer",
+      "description": "How many steps the worker runs at once (absent for a worker older than schema version 5)"
+     },
+     "heartbeat_age_seconds": {
+      "type": "number",
+      "description": "Seconds since the worker's last heartbeat, by this server's clock"
+     },
+     "oldest_store_call": {
+      "type": "object",
+      "description": "The worker's oldest store call that had not returned at its last heartbeat; absent when none was in flight",
+      "properties": {
+       "call": {
+        "type": "string"
+       },
+       "started_at": {
+        "type": "string",
+        "format": "date-time"
+       },
+       "age_seconds": {
+        "type": "number"
+       }
+      },
+      "required": [
+       "call",
+       "started_at",
+       "age_seconds"
+      ]
+     },
+     "last_error": {
+      "type": "object",
+      "description": "The worker's most recent store call that failed",
+      "properties": {
+       "message": {
+        "type": "string"
+       },
+       "at": {
+        "type": "string",
+        "format": "date-time"
+       }
+      },
+      "required": [
+       "message",
+       "at"
+      ]
      }
     },
     "required": [
@@ -1596,7 +1642,8 @@ enum OpenAPIDocument {
      "host",
      "started_at",
      "last_heartbeat",
-     "steps_held"
+     "steps_held",
+     "heartbeat_age_seconds"
     ]
    },
    "RegisterDataset": {

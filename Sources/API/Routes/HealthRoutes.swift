@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Hummingbird
 
-/// `GET /api/health`: store reachable, version, live workers, queue depth.
+/// `GET /api/health`: store reachable, version, live workers and their health, queue depth.
 struct HealthRoutes {
     let services: APIServices
     let snapshots: StoreSnapshots
@@ -18,9 +18,7 @@ struct HealthRoutes {
                 status: snapshot.error == nil ? "ok" : "degraded", version: FlowrunVersion.current,
                 uptimeSeconds: now.timeIntervalSince(services.startedAt),
                 store: .init(reachable: snapshot.error == nil, error: detailed ? snapshot.error : nil),
-                workers: !detailed ? nil : snapshot.workers.map {
-                    WorkerView(name: $0.name, host: $0.host, startedAt: $0.startedAt, lastHeartbeat: $0.lastHeartbeat, stepsHeld: $0.stepsHeld)
-                },
+                workers: !detailed ? nil : snapshot.workers.map { WorkerView($0, now: now) },
                 queueDepth: detailed ? snapshot.queueDepth : nil,
                 runs: detailed ? Dictionary(uniqueKeysWithValues: snapshot.runCounts.map { ($0.key.rawValue, $0.value) }) : nil,
                 authRequired: services.apiToken != nil, checkedAt: snapshot.takenAt)

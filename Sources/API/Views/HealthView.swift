@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// `GET /api/health`.
 struct HealthView: Codable, Sendable {
@@ -25,11 +26,44 @@ struct HealthView: Codable, Sendable {
     }
 }
 
-/// A live worker process.
+/// A live worker process and its health, as it last wrote them with its heartbeat (so workers on
+/// other machines show too). Ages are this server's now minus the worker's times.
 struct WorkerView: Codable, Sendable {
     var name: String
     var host: String
     var startedAt: Date
     var lastHeartbeat: Date
     var stepsHeld: Int
+    /// How many steps it runs at once; nil for a worker older than schema version 5.
+    var concurrency: Int?
+    var heartbeatAgeSeconds: Double
+    /// Its oldest store call that had not returned at its last heartbeat: a call that keeps aging
+    /// is a stuck worker (the watchdog lets its steps' leases lapse after a lease).
+    var oldestStoreCall: StoreCallView?
+    var lastError: LastErrorView?
+
+    struct StoreCallView: Codable, Sendable {
+        var call: String
+        var startedAt: Date
+        var ageSeconds: Double
+    }
+
+    struct LastErrorView: Codable, Sendable {
+        var message: String
+        var at: Date
+    }
+
+    init(_ worker: WorkerRecord, now: Date) {
+        name = worker.name
+        host = worker.host
+        startedAt = worker.startedAt
+        lastHeartbeat = worker.lastHeartbeat
+        stepsHeld = worker.stepsHeld
+        concurrency = worker.concurrency
+        heartbeatAgeSeconds = max(0, now.timeIntervalSince(worker.lastHeartbeat))
+        oldestStoreCall = worker.oldestCall.map {
+            StoreCallView(call: $0.call, startedAt: $0.startedAt, ageSeconds: max(0, now.timeIntervalSince($0.startedAt)))
+        }
+        lastError = worker.lastError.map { LastErrorView(message: $0.message, at: $0.at) }
+    }
 }

@@ -1,0 +1,40 @@
+@testable import API
+import Foundation
+import Store
+import Testing
+
+/// `/api/health` shows each worker's health as the worker wrote it with its heartbeat (the
+/// worker's side is `WorkerHealthTests` in EngineTests, on SQLite and PostgreSQL).
+@Suite struct APIWorkerHealthTests {
+    @Test func healthShowsEachWorkersSlotsOldestStoreCallAndLastError() async throws {
+        let harness = try await APIHarness(token: "s3cret")
+        let now = Date()
+        try await harness.store.heartbeatWorker(WorkerRecord(
+            name: "node-7:4242", host: "node-7", startedAt: now.addingTimeInterval(-600), lastHeartbeat: now.addingTimeInterval(-4),
+            stepsHeld: 3, concurrency: 8,
+            oldestCall: WorkerStoreCall(call: "complete steps", startedAt: now.addingTimeInterval(-42)),
+            lastError: WorkerStoreError(message: "the database is starting up", at: now.addingTimeInterval(-30))))
+        try await harness.store.heartbeatWorker(WorkerRecord(name: "node-8:1", host: "node-8", startedAt: now, lastHeartbeat: now, stepsHeld: 0, concurrency: 2))
+        try await harness.test { (client: APIClient) async throws in
+            let health = try await client.get("/api/health", headers: [.authorization: "Bearer s3cret"])
+            let workers = try #require(health.json["workers"] as? [[String: Any]])
+            #expect(workers.compactMap { $0["name"] as? String } == ["node-7:4242", "node-8:1"])
+            let stuck = workers[0]
+            #expect(stuck["steps_held"] as? Int == 3 && stuck["concurrency"] as? Int == 8)
+            let heartbeatAge = try #require(stuck["heartbeat_age_seconds"] as? Double)
+            #expect(heartbeatAge >= 4 && heartbeatAge < 60)
+            let call = try #require(stuck["oldest_store_call"] as? [String: Any])
+            #expect(call["call"] as? String == "complete steps")
+            let age = try #require(call["age_seconds"] as? Double)
+            #expect(age >= 42 && age < 100)
+            let error = try #require(stuck["last_error"] as? [String: Any])
+            #expect(error["message"] as? String == "the database is starting up")
+            #expect(error["at"] as? String != nil)
+            // A healthy worker has no call in flight and no error: the keys are absent.
+            #expect(workers[1]["oldest_store_call"] == nil && workers[1]["last_error"] == nil)
+
+            let anonymous = try await client.get("/api/health")
+            #expect(anonymous.json["workers"] == nil && !anonymous.text.contains("database is starting"))
+        }
+    }
+}

@@ -44,6 +44,7 @@ struct ProgressView {
         case .ready: symbol = "○"
         case .running: symbol = "▶"
         case .succeeded: symbol = "✓"
+        case .cached: symbol = "≡"
         case .failed, .upstreamFailed: symbol = "✗"
         case .skipped: symbol = "↷"
         case .canceled: symbol = "■"

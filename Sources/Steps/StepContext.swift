@@ -19,13 +19,22 @@ public struct StepContext: Sendable {
     public let dataRoot: URL
     /// Writes timestamped lines to the attempt's log file.
     public let log: StepLogger
+    /// The cores the engine granted this attempt; nil until the engine schedules by slots (the
+    /// scheduling issue fills it). Steps read ``threads``.
+    public var slots: Int?
+    /// Threads a step may run at once: the granted slots, never more than the machine's cores
+    /// (XGBoost's `nthread`; more threads than cores only contend).
+    public var threads: Int {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return min(cores, max(1, slots ?? cores))
+    }
     private let onProcessStarted: @Sendable (StartedProcess) async -> Void
 
     /// - Parameter onProcessStarted: receives what a step reports with ``processStarted(_:)``; the
     ///   engine records it with the attempt. By default nothing happens.
     public init(
         runID: String, stepID: String, attempt: Int, parameters: Parameters,
-        artifactDirectory: URL, dataRoot: URL, log: StepLogger,
+        artifactDirectory: URL, dataRoot: URL, log: StepLogger, slots: Int? = nil,
         onProcessStarted: @escaping @Sendable (StartedProcess) async -> Void = { _ in }
     ) {
         self.runID = runID
@@ -35,6 +44,7 @@ public struct StepContext: Sendable {
         self.artifacts = ArtifactFolder(artifactDirectory)
         self.dataRoot = dataRoot
         self.log = log
+        self.slots = slots
         self.onProcessStarted = onProcessStarted
     }
 

@@ -2,7 +2,8 @@ import Foundation
 
 extension TrainedModel {
     /// Predicts every row of `table`, whose features must be the model's (by name and order).
-    public func predict(_ table: FeatureTable) throws -> Predictions {
+    /// - Parameter threads: XGBoost's threads for a tree model (the step's ``ModelConfig/threads``); nil: all cores.
+    public func predict(_ table: FeatureTable, threads: Int? = nil) throws -> Predictions {
         guard table.featureNames == featureNames else {
             throw LearnError.featureMismatch(expected: featureNames, found: table.featureNames)
         }
@@ -34,7 +35,8 @@ extension TrainedModel {
             }
             return classified(probabilities)
         case .randomForest, .gradientBoosting:
-            let raw = try booster().predict(TreeEnsemble.matrix(table, rows: nil, labels: nil))
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let raw = try booster(threads: threads ?? cores).predict(TreeEnsemble.matrix(table, rows: nil, labels: nil, threads: threads ?? cores))
             if task == .regression {
                 let values = raw.map(Double.init)
                 return regression(values)
@@ -61,7 +63,7 @@ extension TrainedModel {
     }
 
     /// The fitted booster, or one loaded from the model's bytes.
-    func booster() throws -> FittedBooster {
+    func booster(threads: Int) throws -> FittedBooster {
         if let fitted { return fitted }
         let booster = try XGBoostBooster()
         if let ubj = xgboostUbj {
@@ -71,7 +73,7 @@ extension TrainedModel {
         } else {
             throw LearnError.badModelFile("model", "the tree model is missing")
         }
-        try booster.set("nthread", "\(ProcessInfo.processInfo.activeProcessorCount)")
+        try booster.set("nthread", "\(threads)")
         return FittedBooster(booster)
     }
 

@@ -31,6 +31,9 @@ public struct TrainedModel: Codable, Sendable {
     /// A regression's smallest and largest training target: predictions are clipped to them
     /// (nil in files written before; then nothing is clipped).
     public var targetRange: [Double]?
+    /// A binary classifier's threshold for F1, chosen out-of-fold on the training rows (nil: none
+    /// chosen, or a file written before).
+    public var decisionThreshold: DecisionThreshold?
     /// The booster that was just fitted, so that predicting the training rows needs no reload.
     var fitted: FittedBooster?
 
@@ -38,7 +41,8 @@ public struct TrainedModel: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case format, version, modelType, task, featureNames, classes, featureMeans, featureScales, coefficients,
-             intercepts, xgboostUbj, xgboostModel, featureImportances, hyperparameters, trainingRows, targetRange
+             intercepts, xgboostUbj, xgboostModel, featureImportances, hyperparameters, trainingRows, targetRange,
+             decisionThreshold
     }
 
     /// Writes the model as JSON.

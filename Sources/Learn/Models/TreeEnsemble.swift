@@ -16,20 +16,29 @@ enum TreeEnsemble {
         var trainRows = Array(0..<table.rowCount)
         var validRows: [Int] = []
         let boosting = model.modelType == .gradientBoosting
-        if boosting, config.earlyStopping, table.rowCount >= 20 {
+        var earlyStopping = "off"
+        if boosting, config.earlyStopping {
             var rng = SplitMix64(seed: config.seed)
-            trainRows.shuffle(using: &rng)
+            var shuffled = trainRows
+            shuffled.shuffle(using: &rng)
             let cut = max(1, Int(Double(table.rowCount) * config.validationFraction))
-            validRows = Array(trainRows.prefix(cut))
-            trainRows = Array(trainRows.dropFirst(cut))
+            let held = Array(shuffled.prefix(cut))
+            if let refusal = validationRefusal(held, targets: y, task: model.task, classes: classCount) {
+                earlyStopping = "off: \(refusal)"
+                log("no early stopping: \(refusal); all \(table.rowCount) rows train for \(config.maxIter) rounds")
+            } else {
+                earlyStopping = "on: \(cut) validation rows"
+                validRows = held
+                trainRows = Array(shuffled.dropFirst(cut))
+            }
         }
         var weights: [Double]?
         if config.balancedClassWeights && model.task == .classification {
             let byClass = ModelTrainer.balancedWeights(y, classes: classCount)
             weights = y.map { byClass[Int($0)] }
         }
-        let train = try matrix(table, rows: trainRows, labels: y, weights: weights)
-        let valid = validRows.isEmpty ? nil : try matrix(table, rows: validRows, labels: y, weights: weights)
+        let train = try matrix(table, rows: trainRows, labels: y, weights: weights, threads: config.threads)
+        let valid = validRows.isEmpty ? nil : try matrix(table, rows: validRows, labels: y, weights: weights, threads: config.threads)
         lap("matrix_seconds")
         let booster = try XGBoostBooster(training: [train])
         var params: [(String, String)] = [
@@ -78,12 +87,31 @@ enum TreeEnsemble {
         for (index, gain) in try booster.featureImportance() where index < p { importance[index] = gain }
         model.featureImportances = ModelTrainer.normalized(importance, names: table.featureNames)
         var recorded = ["rounds": "\(round)"]
-        if !boosting { recorded["min_samples_leaf"] = "\(config.minSamplesLeaf)" }
+        if !boosting { recorded["min_samples_leaf"] = "\(config.minSamplesLeaf)" } else { recorded["early_stopping"] = earlyStopping }
         if weights != nil { recorded["class_weight"] = "balanced" }
         model.hyperparameters = Dictionary(uniqueKeysWithValues: params).merging(recorded) { a, _ in a }
         lap("export_seconds")
         log("\(model.modelType.rawValue): \(boosting ? "\(round) boosting rounds" : "\(config.nEstimators) trees") on \(trainRows.count) rows × \(p) features")
     }
+
+    /// Early stopping on a handful of rows stops on noise (a 4-row validation set ended boosting
+    /// after a dozen rounds): the validation split needs ``minimumValidationRows`` rows and, for a
+    /// classification, every class. Returns why a split is refused, or nil.
+    static func validationRefusal(_ rows: [Int], targets y: [Double], task: LearningTask, classes: Int) -> String? {
+        if rows.count < minimumValidationRows {
+            return "the validation split would have \(rows.count) row\(rows.count == 1 ? "" : "s"), fewer than \(minimumValidationRows)"
+        }
+        if task == .classification {
+            let present = Set(rows.map { Int(y[$0]) })
+            if present.count < classes {
+                return "the validation split of \(rows.count) rows would miss \(classes - present.count) of the \(classes) classes"
+            }
+        }
+        return nil
+    }
+
+    /// The fewest validation rows early stopping listens to.
+    static let minimumValidationRows = 20
 
     static func columnFraction(_ maxFeatures: String?, task: LearningTask, columns p: Int) -> Double {
         let spec = maxFeatures ?? (task == .classification ? "sqrt" : "all")
@@ -100,7 +128,8 @@ enum TreeEnsemble {
     }
 
     /// One contiguous Float32 matrix of the chosen rows.
-    static func matrix(_ table: FeatureTable, rows: [Int]?, labels: [Double]?, weights: [Double]? = nil) throws -> XGBoostMatrix {
+    static func matrix(_ table: FeatureTable, rows: [Int]?, labels: [Double]?, weights: [Double]? = nil,
+                       threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> XGBoostMatrix {
         let p = table.columnCount
         let indices = rows ?? Array(0..<table.rowCount)
         var values = [Float](repeating: .nan, count: indices.count * p)
@@ -112,6 +141,6 @@ enum TreeEnsemble {
             }
         }
         return try XGBoostMatrix(values: values, rows: indices.count, columns: p, labels: labels.map { l in indices.map { Float(l[$0]) } },
-                                 weights: weights.map { w in indices.map { Float(w[$0]) } })
+                                 weights: weights.map { w in indices.map { Float(w[$0]) } }, threads: threads)
     }
 }

@@ -18,7 +18,7 @@ public struct EvaluateStep: Step {
         guard table.rowCount > 0 else { throw StepError.invalidInput("with.features: \(features): the test table has no rows") }
         let loaded = Date()
         let predictions: Predictions
-        do { predictions = try model.predict(table) } catch let error as LearnError {
+        do { predictions = try model.predict(table, threads: context.threads) } catch let error as LearnError {
             throw error.isPermanent ? StepError.invalidInput("\(features): \(error)") : StepError.failed("\(features): \(error)")
         }
         let predicted = Date()
@@ -44,6 +44,22 @@ public struct EvaluateStep: Step {
             report["classes"] = classes
             report["confusion_matrix"] = result.confusion
             report["positive_class"] = ClassificationMetrics.positiveClass(of: model.classes)
+            if let threshold = model.decisionThreshold, model.classes.count == 2, let probs = predictions.probabilities {
+                let atThreshold = Self.metrics(at: threshold, of: model, actual: table.labels, probabilities: probs, classes: classes)
+                let keys = ["accuracy", "precision", "recall", "f1"]
+                report["threshold"] = [
+                    "value": threshold.value, "positive_class": threshold.positiveClass,
+                    "chosen_by": "F1 on out-of-fold predictions of the training rows (\(threshold.folds) folds)",
+                    "out_of_fold_f1": threshold.outOfFoldF1, "out_of_fold_f1_at_0.5": threshold.outOfFoldF1AtHalf,
+                    "at_0.5": metrics.filter { keys.contains($0.key) },
+                    "at_threshold": atThreshold.filter { keys.contains($0.key) },
+                ] as [String: Any]
+                metrics["threshold"] = threshold.value
+                for key in keys { metrics["\(key)_at_threshold"] = atThreshold[key] }
+                context.log.info(String(format: "at the out-of-fold threshold %.4f: F1 %.4f, precision %.4f, recall %.4f, accuracy %.4f (at 0.5: F1 %.4f)",
+                                        threshold.value, atThreshold["f1"] ?? 0, atThreshold["precision"] ?? 0, atThreshold["recall"] ?? 0,
+                                        atThreshold["accuracy"] ?? 0, metrics["f1"] ?? 0))
+            }
             try plot("confusion_matrix.svg", SVGPlot.confusionMatrix(result.confusion, classes: classes))
             if model.classes.count == 2, let probs = predictions.probabilities {
                 let pos = model.classes.firstIndex(of: ClassificationMetrics.positiveClass(of: model.classes)) ?? 1
@@ -85,5 +101,15 @@ public struct EvaluateStep: Step {
         return StepResult(
             outputs: ["metrics": .string(metricsURL.path), "predictions": .string(predictionsURL.path), "plots": .list(plots.map(Value.string))],
             metrics: metrics)
+    }
+
+    /// Test metrics when a row is called positive at the model's chosen threshold instead of 0.5.
+    static func metrics(at threshold: DecisionThreshold, of model: TrainedModel, actual: [String], probabilities: [[Double]],
+                        classes: [String]) -> [String: Double] {
+        let positive = model.classes.firstIndex(of: threshold.positiveClass) ?? 1
+        let negative = 1 - positive
+        let predicted = probabilities.map { $0[positive] >= threshold.value ? model.classes[positive] : model.classes[negative] }
+        return ClassificationMetrics(actual: actual, predicted: predicted, classes: classes, probabilities: nil,
+                                     positive: threshold.positiveClass, modelClasses: model.classes.count).values
     }
 }

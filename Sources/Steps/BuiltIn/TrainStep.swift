@@ -35,6 +35,11 @@ public struct TrainStep: Step {
         config.earlyStopping = try p.bool("early_stopping", default: true)
         config.validationFraction = try p.double("validation_fraction", default: 0.1)
         config.seed = UInt64(max(0, try p.int("seed", default: 42)))
+        config.threads = context.threads
+        let thresholdFolds = try p.int("threshold_folds", default: DecisionThreshold.defaultFolds)
+        guard thresholdFolds == 0 || thresholdFolds >= 2 else {
+            throw StepError.badParameter("threshold_folds", expected: "0 (no threshold search) or an integer ≥ 2", got: p["threshold_folds"]!)
+        }
         switch try p.string("class_weight", default: "none") {
         case "none", "": config.balancedClassWeights = false
         case "balanced": config.balancedClassWeights = true
@@ -48,10 +53,10 @@ public struct TrainStep: Step {
         let stepStarted = Date()
         let features = try p.string("features")
         let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
-        context.log.info("training \(type.rawValue) on \(table.rowCount) rows × \(table.columnCount) features")
+        context.log.info("training \(type.rawValue) on \(table.rowCount) rows × \(table.columnCount) features, \(config.threads) thread(s)")
         let started = Date()
         var parts: [String: Double] = ["read_seconds": started.timeIntervalSince(stepStarted)]
-        let model: TrainedModel
+        var model: TrainedModel
         do {
             model = try ModelTrainer.train(table, config: config, log: { context.log.info($0) }, timed: { parts[$0] = $1 })
         } catch let error as LearnError {
@@ -60,6 +65,17 @@ public struct TrainStep: Step {
         }
         let seconds = Date().timeIntervalSince(started)
         try context.checkCancellation()
+        if thresholdFolds > 0, model.task == .classification, model.classes.count == 2 {
+            let lap = Date()
+            model.decisionThreshold = try ModelTrainer.decisionThreshold(table, model: model, config: config, folds: thresholdFolds,
+                                                                         log: { context.log.info($0) })
+            parts["threshold_seconds"] = Date().timeIntervalSince(lap)
+            if let t = model.decisionThreshold {
+                context.log.info(String(format: "decision threshold %.4f for '%@': out-of-fold F1 %.4f over %d folds of the training rows (%.4f at 0.5)",
+                                        t.value, t.positiveClass, t.outOfFoldF1, t.folds, t.outOfFoldF1AtHalf))
+            }
+            try context.checkCancellation()
+        }
         let modelURL = context.artifactDirectory.appendingPathComponent("model.json")
         var lap = Date()
         try model.save(to: modelURL)
@@ -72,7 +88,7 @@ public struct TrainStep: Step {
             context.log.info("no train_accuracy for a random forest: it fits its training rows by construction; see evaluate")
         } else {
             lap = Date()
-            let fit = try model.predict(table)
+            let fit = try model.predict(table, threads: config.threads)
             parts["train_predict_seconds"] = Date().timeIntervalSince(lap)
             if model.task == .classification {
                 metrics["train_accuracy"] = Double(zip(fit.labels, table.labels).filter { $0 == $1 }.count) / Double(table.rowCount)
@@ -80,14 +96,19 @@ public struct TrainStep: Step {
                 metrics["train_r2"] = RegressionMetrics.compute(actual: table.labels.compactMap(Double.init), predicted: values)["r2"]
             }
         }
+        if let t = model.decisionThreshold {
+            metrics["threshold"] = t.value
+            metrics["threshold_oof_f1"] = t.outOfFoldF1
+            metrics["threshold_oof_f1_at_0.5"] = t.outOfFoldF1AtHalf
+        }
         metrics.merge(parts) { a, _ in a }
         metrics["step_seconds"] = Date().timeIntervalSince(stepStarted)
         let top = model.featureImportances.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \(String(format: "%.3f", $0.value))" }
         context.log.info("trained in \(String(format: "%.2f", seconds)) s; top features: \(top.joined(separator: ", "))")
-        return StepResult(
-            outputs: ["model": .string(modelURL.path), "task": .string(model.task.rawValue),
-                      "classes": .list(model.classes.map(Value.string))],
-            metrics: metrics)
+        var outputs: [String: Value] = ["model": .string(modelURL.path), "task": .string(model.task.rawValue),
+                                        "classes": .list(model.classes.map(Value.string))]
+        if let t = model.decisionThreshold { outputs["threshold"] = .number(t.value) }
+        return StepResult(outputs: outputs, metrics: metrics)
     }
 
     /// A forest's leaves are bounded in rows (`min_samples_leaf`, scikit-learn's name); gradient

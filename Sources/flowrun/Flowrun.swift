@@ -7,13 +7,14 @@ struct Flowrun: AsyncParsableCommand {
         commandName: "flowrun",
         abstract: "A batch workflow engine for ML pipelines over time-series exam data.",
         discussion: """
-            Workflows are YAML files in ./workflows; history lives in ./data/flowrun.sqlite (or PostgreSQL \
-            with DATABASE_URL). Exit codes: 0 success; 1 a run failed or validation found errors; 2 the \
+            A project is the nearest folder upward holding flowrun.yaml (or workflows/ and data/); \
+            `flowrun init` makes one, `flowrun config` shows its settings. Workflows are YAML files in its \
+            workflows/; history lives in data/flowrun.sqlite (or PostgreSQL with DATABASE_URL). Exit codes: 0 success; 1 a run failed or validation found errors; 2 the \
             request was refused (bad input, not found, conflict).
             """,
         version: FlowrunVersion.current,
         subcommands: [
-            DemoCommand.self, ValidateCommand.self, RunCommand.self, RunsCommand.self, DatasetsCommand.self, WorkerCommand.self, ServeCommand.self, WatchCommand.self, SampleDataCommand.self, BenchCommand.self,
+            InitCommand.self, DemoCommand.self, ValidateCommand.self, RunCommand.self, RunsCommand.self, DatasetsCommand.self, WorkerCommand.self, ServeCommand.self, WatchCommand.self, SampleDataCommand.self, ConfigCommand.self, BenchCommand.self,
         ]
     )
 

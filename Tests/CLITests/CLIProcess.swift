@@ -29,15 +29,18 @@ struct CLI {
         let stderr: String
     }
 
-    /// Starts `flowrun ARGS` without waiting.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `flowrun ARGS` without waiting, in the scratch folder or `folder`.
+    func start(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
-        process.currentDirectoryURL = directory
+        process.currentDirectoryURL = folder ?? directory
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")
-        env.removeValue(forKey: "FLOWRUN_DATA")
+        // The scratch folder's settings, not the developer's or the CI's.
+        for name in ["FLOWRUN_DATA", "FLOWRUN_WORKFLOWS", "FLOWRUN_ALLOWED_ROOTS", "FLOWRUN_HOST", "FLOWRUN_PORT", "FLOWRUN_LOG_LEVEL", "FLOWRUN_LOG_FORMAT"] {
+            env.removeValue(forKey: name)
+        }
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe()
@@ -48,8 +51,8 @@ struct CLI {
     }
 
     /// Runs `flowrun ARGS` to completion.
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let (process, out, err) = try start(arguments, environment: environment)
+    func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment, in: folder)
         // Drain both pipes before waiting so a chatty process cannot block on a full pipe.
         let errData = ReadAll(err)
         let outData = ReadAll(out)

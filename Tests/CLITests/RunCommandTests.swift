@@ -73,7 +73,7 @@ import Testing
     @Test func readOnlyDatabaseRefusesWritesClearlyAndStillReads() throws {
         let cli = try CLI()
         try cli.write("workflows/steps.yaml", Self.steps)
-        #expect(try cli.run(["runs", "list"]).status == 0)
+        #expect(try cli.run(["run", "steps"]).status == 0, "the database exists")
         let database = cli.directory.appendingPathComponent("data/flowrun.sqlite").path
         // Root ignores file modes; the immutable attribute holds even for root.
         let lock = Process()

@@ -34,7 +34,7 @@ struct DatasetsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let engine = try await global.openEngine()
+                let engine = try await global.openEngine(readOnly: true)
                 let datasets = try await engine.datasets(limit: limit)
                 if output.json { print(try JSONOutput.encode(datasets)); return }
                 var table = TextTable(header: ["id", "status", "size", "registered", "path"])

@@ -21,7 +21,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let engine = try await global.openEngine()
+                let engine = try await global.openEngine(readOnly: true)
                 var query = RunQuery(workflow: workflow, limit: limit, before: before)
                 if let state {
                     guard let parsed = RunState(rawValue: state) else {
@@ -50,7 +50,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let engine = try await global.openEngine()
+                let engine = try await global.openEngine(readOnly: true)
                 guard let run = try await engine.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
                 let steps = try await engine.steps(runID: id)
                 if output.json {
@@ -82,7 +82,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let engine = try await global.openEngine()
+                let engine = try await global.openEngine(readOnly: true)
                 guard try await engine.run(id: id) != nil else { throw CLIError.refused("run '\(id)' not found") }
                 var offsets: [URL: UInt64] = [:]
                 while true {

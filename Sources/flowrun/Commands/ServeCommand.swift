@@ -23,8 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var logging: LogOptions
 
-    @Option(help: "TCP port. [env: FLOWRUN_PORT, default: 8080; 0 picks a free one]") var port: Int?
-    @Option(help: "Address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface). [env: FLOWRUN_HOST, default: 127.0.0.1]")
+    @Option(help: "TCP port. [env: FLOWRUN_PORT, project file: server.port, default: 8080; 0 picks a free one]") var port: Int?
+    @Option(help: "Address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface). [env: FLOWRUN_HOST, project file: server.host, default: 127.0.0.1]")
     var host: String?
     @Flag(help: "Only serve: run no embedded worker (run `flowrun worker` processes instead).") var noWorker = false
     @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
     @Flag(help: "Serve without a token: anyone who can reach the port may run commands. Refused unless --host is a loopback address.")
     var noAuth = false
-    @Option(help: "The URL users open when a reverse proxy serves flowrun (https://flowrun.lab.example): its origin may send changes. [env: FLOWRUN_PUBLIC_URL]")
+    @Option(help: "The URL users open when a reverse proxy serves flowrun (https://flowrun.lab.example): its origin may send changes. [env: FLOWRUN_PUBLIC_URL, project file: server.public_url]")
     var publicURL: String?
     @Flag(help: "Also watch the workflows' trigger folders for finished uploads (as `flowrun watch`; same environment settings).")
     var watch = false
@@ -42,14 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
         try await reportingErrors {
             let logLevel = try logging.bootstrap()
             let environment = ProcessInfo.processInfo.environment
-            let port = try port ?? environment["FLOWRUN_PORT"].map { text in
-                guard let value = Int(text), (0...65535).contains(value) else {
-                    throw ValidationError("FLOWRUN_PORT must be a port number (0-65535), not '\(text)'")
-                }
-                return value
-            } ?? 8080
-            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, not \(port)") }
-            let host = host ?? environment["FLOWRUN_HOST"] ?? "127.0.0.1"
+            let settings = try Settings.current()
+            let portSetting = settings.resolve(.serverPort, flag: port.map(String.init), flagName: "--port", fallback: "8080")
+            guard let port = portSetting.value.flatMap({ Int($0) }), (0...65535).contains(port) else {
+                throw ValidationError("\(portSetting.source): the port must be a number 0-65535, not '\(portSetting.value ?? "")'")
+            }
+            let host = settings.resolve(.serverHost, flag: host, flagName: "--host", fallback: "127.0.0.1").value ?? "127.0.0.1"
             let configuredToken = environment["FLOWRUN_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             if noAuth {
                 guard configuredToken == nil else {
@@ -59,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
                     throw CLIError.refused("--no-auth is refused on \(host): without a token, anyone who can reach the port can run commands; bind to 127.0.0.1 or set a token")
                 }
             }
-            let trustedOrigins = try Self.origin(of: publicURL ?? environment["FLOWRUN_PUBLIC_URL"])
+            let trustedOrigins = try Self.origin(of: settings.resolve(.serverPublicURL, flag: publicURL, flagName: "--public-url", fallback: nil).value)
 
             var engine = try await global.openEngine(logLevel: logLevel)
             var services: [any Service] = []

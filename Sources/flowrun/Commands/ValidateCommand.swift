@@ -33,10 +33,11 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         var paths = files
         if paths.isEmpty {
-            let folder = URL(fileURLWithPath: ProcessInfo.processInfo.environment["FLOWRUN_WORKFLOWS"] ?? "workflows")
+            let settings = try Settings.current()
+            let folder = settings.path(.workflows, flag: nil, flagName: "", fallback: "workflows").url
             paths = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-                .map { folder.appendingPathComponent($0).relativePath }
+                .map { settings.displayPath(folder.appendingPathComponent($0)) }
         }
         var all: [SpecDiagnostic] = []
         for path in paths {

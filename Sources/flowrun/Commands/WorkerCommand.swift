@@ -29,7 +29,8 @@ struct WorkerCommand: AsyncParsableCommand {
             if let concurrency { options.concurrency = concurrency }
             if let name { options.name = name }
             let worker = Worker(engine: engine, options: options)
-            print("worker \(options.name): \(options.concurrency) slots on \(global.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : global.databaseURL)")
+            let database = try global.databaseURL()
+            print("worker \(options.name): \(options.concurrency) slots on \(database.hasPrefix("postgres") ? "PostgreSQL" : database)")
             try await runUntilSignalled([WorkerService(worker: worker, grace: .seconds(grace))])
             try await engine.close()
         }

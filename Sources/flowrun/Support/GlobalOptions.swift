@@ -7,48 +7,64 @@ import Store
 
 /// Options every command that touches data or history shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Data root: inbound/, runs/, logs/ and the embedded database. [env: FLOWRUN_DATA, default: ./data]", valueName: "dir"))
+    @Option(help: ArgumentHelp("Data root: inbound/, runs/, logs/ and the embedded database. [env: FLOWRUN_DATA, project file: data, default: the project's data/]", valueName: "dir"))
     var data: String?
 
-    @Option(help: ArgumentHelp("Database: a SQLite file path or postgres://user:pass@host:5432/db. [env: DATABASE_URL, default: <data>/flowrun.sqlite]", valueName: "url"))
+    @Option(help: ArgumentHelp("Database: a SQLite file path or postgres://user:pass@host:5432/db. [env: DATABASE_URL, project file: database, default: <data>/flowrun.sqlite]", valueName: "url"))
     var database: String?
 
-    @Option(help: ArgumentHelp("Folder of workflow YAML files. [env: FLOWRUN_WORKFLOWS, default: ./workflows]", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder of workflow YAML files. [env: FLOWRUN_WORKFLOWS, project file: workflows, default: the project's workflows/]", valueName: "dir"))
     var workflows: String?
 
-    var dataRoot: URL {
-        let path = data ?? ProcessInfo.processInfo.environment["FLOWRUN_DATA"] ?? "data"
-        return URL(fileURLWithPath: path).standardizedFileURL
+    /// The data root: `--data`, `FLOWRUN_DATA`, the project file's `data:`, or the project's `data/`.
+    func dataRoot() throws -> URL {
+        try Settings.current().path(.data, flag: data, flagName: "--data", fallback: "data").url
     }
 
-    var workflowsDirectory: URL {
-        URL(fileURLWithPath: workflows ?? ProcessInfo.processInfo.environment["FLOWRUN_WORKFLOWS"] ?? "workflows")
-            .standardizedFileURL
+    func workflowsDirectory() throws -> URL {
+        try Settings.current().path(.workflows, flag: workflows, flagName: "--workflows", fallback: "workflows").url
     }
 
-    var layout: DataLayout {
-        let roots = (ProcessInfo.processInfo.environment["FLOWRUN_ALLOWED_ROOTS"] ?? "")
-            .split(separator: ":").map { URL(fileURLWithPath: String($0)) }
-        return DataLayout(root: dataRoot, allowedRoots: roots)
+    func layout() throws -> DataLayout {
+        DataLayout(root: try dataRoot(), allowedRoots: try Settings.current().allowedRoots().urls)
     }
 
-    var databaseURL: String {
-        database ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? layout.database.path
+    /// The database: `--database`, `DATABASE_URL`, the project file's `database:` (a relative SQLite
+    /// path is the project's), or `<data>/flowrun.sqlite`.
+    func databaseURL() throws -> String {
+        let settings = try Settings.current()
+        let resolved = settings.resolve(.database, flag: database, flagName: "--database", fallback: nil)
+        guard let value = resolved.value else { return try layout().database.path }
+        if value.hasPrefix("postgres") || value.hasPrefix("/") || resolved.source == "--database" || resolved.source.hasPrefix("env ") {
+            return value
+        }
+        return (settings.project?.folder ?? settings.workingDirectory).appendingPathComponent(value).standardizedFileURL.path
     }
 
     /// Opens the store (creating the data root for an embedded database) and builds the engine.
-    /// - Parameter logLevel: the store's and engine's; short commands keep to warnings.
-    func openEngine(clock: any EngineClock = SystemClock(), logLevel: Logger.Level = .warning) async throws -> Engine {
-        let layout = self.layout
-        let url = databaseURL
-        if !url.hasPrefix("postgres") {
+    /// - Parameters:
+    ///   - logLevel: the store's and engine's; short commands keep to warnings.
+    ///   - readOnly: a command that only reads history never creates a database: with no embedded
+    ///     database yet it sees an empty history, and outside any project it is refused.
+    func openEngine(clock: any EngineClock = SystemClock(), logLevel: Logger.Level = .warning, readOnly: Bool = false) async throws -> Engine {
+        let layout = try self.layout()
+        var url = try databaseURL()
+        let embedded = !url.hasPrefix("postgres")
+        if embedded, readOnly, !FileManager.default.fileExists(atPath: url.replacingOccurrences(of: "sqlite://", with: "")) {
+            let settings = try Settings.current()
+            guard settings.knowsWhereHistoryIs(dataFlag: data, databaseFlag: database) else {
+                throw CLIError.refused(settings.noProjectMessage)
+            }
+            // Nothing has run here yet: an empty history answers, and no file is created in the project.
+            url = try EmptyHistory.path()
+        } else if embedded {
             try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
         }
         var logger = Logger(label: "flowrun")
         logger.logLevel = logLevel
         let store = try await SQLStore.open(url: url, logger: logger)
         return Engine(store: store, registry: StepRegistry.builtIn(), layout: layout,
-                      workflowsDirectory: workflowsDirectory, clock: clock)
+                      workflowsDirectory: try workflowsDirectory(), clock: clock)
     }
 }
 

@@ -10,26 +10,28 @@ struct LogOptions: ParsableArguments {
         case text, json
     }
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. [env: FLOWRUN_LOG_LEVEL, default: info]", valueName: "level"))
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. [env: FLOWRUN_LOG_LEVEL, project file: log.level, default: info]", valueName: "level"))
     var logLevel: String?
 
-    @Option(help: ArgumentHelp("text or json. [env: FLOWRUN_LOG_FORMAT, default: text]", valueName: "format"))
+    @Option(help: ArgumentHelp("text or json. [env: FLOWRUN_LOG_FORMAT, project file: log.format, default: text]", valueName: "format"))
     var logFormat: Format?
 
     /// The level asked for, checked.
     func level() throws -> Logger.Level {
-        let text = logLevel ?? ProcessInfo.processInfo.environment["FLOWRUN_LOG_LEVEL"] ?? "info"
+        let resolved = try Settings.current().resolve(.logLevel, flag: logLevel, flagName: "--log-level", fallback: "info")
+        let text = resolved.value ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw CLIError.refused("--log-level / FLOWRUN_LOG_LEVEL: '\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw CLIError.refused("\(resolved.source): log level '\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return level
     }
 
     func format() throws -> Format {
         if let logFormat { return logFormat }
-        let text = ProcessInfo.processInfo.environment["FLOWRUN_LOG_FORMAT"] ?? "text"
+        let resolved = try Settings.current().resolve(.logFormat, flag: nil, flagName: "--log-format", fallback: "text")
+        let text = resolved.value ?? "text"
         guard let format = Format(rawValue: text.lowercased()) else {
-            throw CLIError.refused("FLOWRUN_LOG_FORMAT: '\(text)' is not text or json")
+            throw CLIError.refused("\(resolved.source): log format '\(text)' is not text or json")
         }
         return format
     }

@@ -39,7 +39,7 @@ extension SQLStore {
 
     public func cacheUsage() async throws -> CacheUsage {
         try await read { db in
-            let row = try await db.raw("SELECT COUNT(*) AS n, COALESCE(SUM(cache_bytes), 0) AS b FROM attempts WHERE cache_entry = 1").first()
+            let row = try await db.raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(cache_bytes), 0) AS BIGINT) AS b FROM attempts WHERE cache_entry = 1").first()
             return CacheUsage(entries: try row?.decode(column: "n", as: Int.self) ?? 0, bytes: try row?.decode(column: "b", as: Int64.self) ?? 0)
         }
     }

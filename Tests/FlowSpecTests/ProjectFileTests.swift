@@ -1,4 +1,5 @@
 import FlowSpec
+import Foundation
 import Testing
 
 /// `flowrun.yaml`: every key read with its place, every mistake named at its line and column.
@@ -48,5 +49,19 @@ import Testing
         #expect(text.contains { $0.hasPrefix("flowrun.yaml:4:3: error: server: unknown key 'hots'; did you mean 'host'?") })
         #expect(text.contains { $0.hasPrefix("flowrun.yaml:5:16: error: allowed_roots: '/a:b' holds ':'") })
         #expect(text.contains("flowrun.yaml:6:1: error: duplicate key 'data' (first defined at line 1, column 1)"), "\(text)")
+    }
+
+    /// docs/projects.md's examples and the repository's own flowrun.yaml load without a problem.
+    @Test func theDocumentedFilesLoad() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = try String(contentsOf: root.appendingPathComponent("docs/projects.md"), encoding: .utf8)
+        let blocks = docs.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        let own = try String(contentsOf: root.appendingPathComponent("flowrun.yaml"), encoding: .utf8)
+        #expect(blocks.count >= 1)
+        for yaml in blocks + [own] {
+            let (project, diagnostics) = ProjectFile.load(yaml: yaml, file: "docs/projects.md")
+            #expect(diagnostics.isEmpty, "\(diagnostics)")
+            #expect(project != nil)
+        }
     }
 }

@@ -45,6 +45,8 @@ public actor Worker {
     private var waiter: CheckedContinuation<Void, Never>?
     private let startedAt: Date
     private let logger = Logger(label: "flowrun.worker")
+    /// Store calls in flight and the last that failed: written with each heartbeat (health).
+    private var storeCalls = StoreCallLedger()
 
     private struct InFlight {
         let task: Task<Void, Never>
@@ -106,9 +108,11 @@ public actor Worker {
             if free > 0 {
                 let now = clock.now()
                 do {
-                    claimed = try await store.claimReadySteps(
-                        worker: options.name, runID: options.runID, limit: free, now: now,
-                        leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
+                    claimed = try await storeCall("claim steps") {
+                        try await store.claimReadySteps(
+                            worker: options.name, runID: options.runID, limit: free, now: now,
+                            leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
+                    }
                 } catch {
                     // The store is unreachable (a restarting PostgreSQL): wait and try again.
                     logger.warning("cannot claim steps: \(ErrorText.of(error)); trying again in 0.5 s", metadata: ["worker": "\(options.name)"])
@@ -176,7 +180,7 @@ public actor Worker {
             let batch = pending
             pending.removeAll()
             do {
-                _ = try await engine.store.completeSteps(batch)
+                _ = try await storeCall("complete steps") { try await engine.store.completeSteps(batch) }
             } catch {
                 // Keep the completions: the attempt still holds its lease until it expires.
                 logger.warning("cannot record \(batch.count) completion(s): \(ErrorText.of(error)); retrying in 0.5 s",
@@ -229,7 +233,10 @@ public actor Worker {
 
     /// How long to sleep when idle: until the next retry is due, at most the poll interval.
     private func idleTimeout() async throws -> Duration {
-        guard let next = try? await engine.store.nextReadyTime(runID: options.runID) else { return options.pollInterval }
+        let runID = options.runID
+        guard let next = try? await storeCall("next ready time", { try await engine.store.nextReadyTime(runID: runID) }) else {
+            return options.pollInterval
+        }
         let wait = next.timeIntervalSince(engine.clock.now())
         return wait <= 0 ? .milliseconds(1) : min(options.pollInterval, .milliseconds(Int64(wait * 1000) + 1))
     }
@@ -268,8 +275,9 @@ public actor Worker {
             }
             let status: LeaseStatus?
             do {
-                status = try await store.extendLease(
-                    key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
+                status = try await storeCall("extend lease") {
+                    try await store.extendLease(key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
+                }
             } catch {
                 status = nil
                 logger.warning("cannot extend the lease: \(ErrorText.of(error)); the next heartbeat tries again",
@@ -286,11 +294,12 @@ public actor Worker {
                 break
             }
         }
-        do { try await store.heartbeatWorker(workerRecord()) } catch {
+        let record = workerRecord()
+        do { try await storeCall("heartbeat") { try await store.heartbeatWorker(record) } } catch {
             logger.warning("cannot record this worker's heartbeat: \(ErrorText.of(error))", metadata: ["worker": "\(options.name)"])
         }
         do {
-            if !(try await engine.takeBackExpiredLeases(now: now)).isEmpty { signal() }
+            if !(try await storeCall("take back expired leases") { try await engine.takeBackExpiredLeases(now: now) }).isEmpty { signal() }
         } catch {
             logger.warning("cannot take back expired leases: \(ErrorText.of(error))", metadata: ["worker": "\(options.name)"])
         }
@@ -299,7 +308,28 @@ public actor Worker {
     private func workerRecord() -> WorkerRecord {
         WorkerRecord(name: options.name, host: Machine.local.host, startedAt: startedAt,
                      lastHeartbeat: engine.clock.now(), stepsHeld: inFlight.count,
-                     process: WorkerProcess(machine: .local, pid: getpid()))
+                     process: WorkerProcess(machine: .local, pid: getpid()), concurrency: options.concurrency,
+                     oldestCall: storeCalls.oldest, lastError: storeCalls.lastError)
+    }
+
+    /// Runs one store call noted in the ledger: in flight until it returns (the heartbeat writes the
+    /// oldest, so a call that never returns shows its age in /api/health), its failure as the last
+    /// error. The hold `<worker name>: <call>` (``Failpoints/hold(_:)``) stands for a call that does not return.
+    private func storeCall<T>(_ call: String, _ body: () async throws -> T) async throws -> T {
+        let id = storeCalls.begin(call, at: engine.clock.now())
+        defer { storeCalls.end(id) }
+        do {
+            await Failpoints.pass("\(options.name): \(call)")
+            return try await body()
+        } catch {
+            storeCalls.failed(call, error, at: engine.clock.now())
+            throw error
+        }
+    }
+
+    /// This worker's store calls in flight and last store error, as its next heartbeat writes them.
+    public var storeCallHealth: (oldest: WorkerStoreCall?, lastError: WorkerStoreError?) {
+        (storeCalls.oldest, storeCalls.lastError)
     }
 }
 

@@ -107,7 +107,8 @@ public final class SQLStore: Store, @unchecked Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
+        // PSQLError's own description hides the server's message, which a worker's last error needs.
+        let text = PostgresBackend.describe(error)
         if text.contains("file is not a database") || text.contains("NOTADB") {
             return "not a flowrun database (the file is corrupt or something else): move it away to start fresh"
         }

@@ -1,6 +1,6 @@
 /// Durations as workflows spell them: `500ms`, `90s`, `10m`, `2h`, `1h30m`, `1d`.
-enum DurationText {
-    static func parse(_ text: String) -> Duration? {
+public enum DurationText {
+    public static func parse(_ text: String) -> Duration? {
         var total: Double = 0
         var number = ""
         var sawUnit = false

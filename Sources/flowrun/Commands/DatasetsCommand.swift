@@ -42,6 +42,9 @@ struct DatasetsCommand: AsyncParsableCommand {
                     table.rows.append([d.id, d.status, "\(d.sizeBytes)", d.registeredAt.formatted(.iso8601), d.path])
                 }
                 print(datasets.isEmpty ? "no datasets" : table.render())
+                // What reusable step results cost on disk, next to what the inputs do.
+                let cache = try await engine.cacheUsage()
+                print("step cache: \(cache.entries) entries, \(CacheCommand.bytes(cache.bytes)) (flowrun cache list)")
             }
         }
     }

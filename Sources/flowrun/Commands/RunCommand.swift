@@ -40,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Steps run at once in this process. [default: number of cores]")
     var concurrency: Int?
 
+    @Flag(name: .customLong("no-cache"), help: "Run every step: reuse no cached result (what runs still becomes cache entries).")
+    var noCache = false
+
     func run() async throws {
         try await reportingErrors {
             let engine = try await global.openEngine()
@@ -48,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             let request = SubmitRequest(
                 workflow: workflow, params: try ParamArguments.parse(params, for: spec),
                 datasetID: datasetID, datasetPath: dataset,
-                inputs: try ParamArguments.parseInputs(inputs), trigger: .cli)
+                inputs: try ParamArguments.parseInputs(inputs), trigger: .cli, cache: !noCache)
             let run = try await engine.submit(request)
             print("run \(run.id) submitted: \(spec.name), \(spec.steps.count) steps")
             if detach { return }

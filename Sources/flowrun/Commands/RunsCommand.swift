@@ -64,7 +64,14 @@ struct RunsCommand: AsyncParsableCommand {
                 print("run \(run.id): \(run.workflowName), \(run.state.rawValue), trigger \(run.trigger.rawValue)")
                 print("params: \(run.paramsJSON)")
                 print("inputs: \(run.inputsJSON)\n")
-                for step in steps { print(ProgressView.line(step, now: Date())) }
+                let attempts = try await engine.attempts(runID: id)
+                for step in steps {
+                    print(ProgressView.line(step, now: Date()))
+                    // Where a cached step's results came from, or why a step ran although it ran before.
+                    if let note = attempts.last(where: { $0.stepID == step.stepID && $0.attempt == step.attempt })?.cache?.note {
+                        print("    \(note)")
+                    }
+                }
                 try await RunFollower.printSummary(engine: engine, runID: id)
             }
         }

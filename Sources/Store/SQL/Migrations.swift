@@ -102,6 +102,11 @@ enum Migrations {
             "ALTER TABLE workers ADD COLUMN last_error TEXT",
             "ALTER TABLE workers ADD COLUMN last_error_at DOUBLE PRECISION",
         ],
+        // 6: a failed attempt's error excerpt — the last lines its step wrote (at most 20 lines,
+        // 2 KiB), so the CLI, the runs table and the run page show the cause without opening a log.
+        [
+            "ALTER TABLE attempts ADD COLUMN error_excerpt TEXT",
+        ],
     ]
 
     static var latest: Int { all.count }

@@ -8,6 +8,9 @@ struct ExamAssembly {
         var label: String
         var start: Double
         var features: [Double]
+        /// `transform: auto`: the features again with log1p on every channel (the choice is made
+        /// once the whole file is read).
+        var logFeatures: [Double]? = nil
         var side: ExamSide?
         var firstRow: Int
     }
@@ -26,6 +29,11 @@ struct ExamAssembly {
     private(set) var rowsRead = 0
     private(set) var missing: [Int]
     private(set) var bad: [Int]
+    /// Each channel's values summarised over the file (when a transform needs them).
+    private(set) var moments: [ChannelMoments]
+    /// The transform of each channel named by `transform:` (auto: none here; see ``auto``).
+    let transforms: [ChannelTransform]
+    var auto: Bool { settings.transform == .auto }
     /// Per exam, in first-seen order: its samples once computed (grouped: one; a single series: one per window).
     private(set) var samples: [[Sample]?] = []
     private var outcomes: [ExamCleaner.Outcome?] = []
@@ -47,6 +55,12 @@ struct ExamAssembly {
         self.columns = columns
         missing = Array(repeating: 0, count: channelNames.count)
         bad = Array(repeating: 0, count: channelNames.count)
+        moments = Array(repeating: ChannelMoments(), count: channelNames.count)
+        if case .channels(let named) = settings.transform {
+            transforms = channelNames.map { named[$0] ?? .none }
+        } else {
+            transforms = Array(repeating: .none, count: channelNames.count)
+        }
     }
 
     /// The lengths of the exams shorter than the window asked (their windows were clipped to them).
@@ -68,6 +82,14 @@ struct ExamAssembly {
         for k in missing.indices {
             missing[k] += rows.missing[k]
             bad[k] += rows.bad[k]
+        }
+        if !rows.moments.isEmpty {
+            for k in moments.indices {
+                moments[k].merge(rows.moments[k], rowsBefore: rowsBefore)
+                if transforms[k] == .log1p, let negative = moments[k].firstNegative {
+                    throw LearnError.badData("\(columns.file): row \(negative.row), column '\(channelNames[k])': \(negative.value) is negative, and with.transform gives this channel log1p, which needs values ≥ 0 (leave the channel out of transform, or use transform: auto, which skips channels with negative values)")
+                }
+            }
         }
         for r in rows.runs.indices {
             let id = rows.runs[r].id
@@ -122,16 +144,16 @@ struct ExamAssembly {
     private mutating func featurizeEnded() {
         peakRowsHeld = max(peakRowsHeld, ended.reduce(open?.exam.count ?? 0) { $0 + $1.exam.count })
         guard !ended.isEmpty else { return }
-        let (settings, channelNames, grouped) = (settings, channelNames, grouped)
+        let (settings, channelNames, grouped, transforms, auto) = (settings, channelNames, grouped, transforms, auto)
         var batch = ended
         ended = []
         if batch.count == 1 {
             // Often the one long series: its only reference goes to featurize, which cleans it in place.
             let exam = batch.removeLast()
-            record(Self.featurize(exam.exam, settings, channelNames, grouped), at: exam.index)
+            record(Self.featurize(exam.exam, settings, channelNames, grouped, transforms, auto), at: exam.index)
             return
         }
-        let results = parallelMap(batch.map(\.exam)) { Self.featurize($0, settings, channelNames, grouped) }
+        let results = parallelMap(batch.map(\.exam)) { Self.featurize($0, settings, channelNames, grouped, transforms, auto) }
         for (exam, result) in zip(batch, results) { record(result, at: exam.index) }
     }
 
@@ -141,18 +163,29 @@ struct ExamAssembly {
         clipped[index] = result.clippedLength
     }
 
-    private static func featurize(_ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool) -> Featurized {
+    private static func featurize(_ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool,
+                                  _ transforms: [ChannelTransform], _ auto: Bool) -> Featurized {
         // The exam's start is its first timestamp, whatever cleaning then drops.
         let first = exam.times.min() ?? 0
         let outcome = ExamCleaner.clean(&exam, fill: settings.fill, clip: settings.clip)
         guard exam.count > 0 else { return Featurized(samples: [], outcome: outcome) }
+        // Transforms apply to the cleaned values: gaps are filled and outliers clipped on the file's scale.
+        for j in transforms.indices where transforms[j] == .log1p {
+            exam.channels[j] = exam.channels[j].map { Foundation.log1p($0) }
+        }
+        func logged(_ series: ExamSeries) -> ExamSeries {
+            var copy = series
+            copy.channels = copy.channels.map { $0.map { Foundation.log1p($0) } }
+            return copy
+        }
         let n = exam.count
         let width = settings.window.samples(in: n, least: 2)
         let stride = settings.step?.samples(in: n, least: 1) ?? width
         let clippedLength = settings.window.clips(n) ? n : nil
         if grouped {
             let values = FeatureExtractor.features(exam, window: width, step: stride)
-            return Featurized(samples: [Sample(id: exam.id, label: exam.label, start: first, features: values,
+            let logValues = auto ? FeatureExtractor.features(logged(exam), window: width, step: stride) : nil
+            return Featurized(samples: [Sample(id: exam.id, label: exam.label, start: first, features: values, logFeatures: logValues,
                                                side: exam.side, firstRow: exam.firstRow)], outcome: outcome, clippedLength: clippedLength)
         }
         // One long series: each window is a sample, labelled by the series' label.
@@ -163,7 +196,8 @@ struct ExamAssembly {
             piece.times = Array(exam.times[start..<(start + width)])
             piece.channels = exam.channels.map { Array($0[start..<(start + width)]) }
             let values = FeatureExtractor.features(piece, window: max(2, width / 4), step: max(1, width / 4))
-            samples.append(Sample(id: "window-\(start)", label: exam.label, start: piece.times[0], features: values,
+            let logValues = auto ? FeatureExtractor.features(logged(piece), window: max(2, width / 4), step: max(1, width / 4)) : nil
+            samples.append(Sample(id: "window-\(start)", label: exam.label, start: piece.times[0], features: values, logFeatures: logValues,
                                   side: nil, firstRow: exam.firstRow))
             start += stride
         }

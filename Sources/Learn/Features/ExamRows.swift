@@ -14,6 +14,9 @@ struct ExamColumns: Sendable {
     /// A column saying `train` or `test` for each exam (``ExamSplit/column(name:)``).
     var split: Int? = nil
     var splitName = ""
+    /// Summarise each channel's values (``ChannelMoments``): for `transform` only, as it costs a
+    /// few operations per value.
+    var summarise = false
 }
 
 /// One chunk's rows, parsed (on any thread): consecutive rows of one exam form a run.
@@ -38,6 +41,8 @@ struct ExamRows: Sendable {
     var missing: [Int]
     var bad: [Int]
     var rowsRead = 0
+    /// Per channel, when ``ExamColumns/summarise``; rows counted from the chunk's start.
+    var moments: [ChannelMoments] = []
 
     func end(of run: Int) -> Int { run + 1 < runs.count ? runs[run + 1].start : times.count }
 
@@ -46,6 +51,8 @@ struct ExamRows: Sendable {
         let k = c.channels.count
         var rows = ExamRows(channels: Array(repeating: [], count: k), missing: Array(repeating: 0, count: k),
                             bad: Array(repeating: 0, count: k))
+        let summarise = c.summarise && only == nil
+        if summarise { rows.moments = Array(repeating: ChannelMoments(), count: k) }
         let estimate = chunk.bytes.count / 48
         rows.times.reserveCapacity(estimate)
         for j in 0..<k { rows.channels[j].reserveCapacity(estimate) }
@@ -92,7 +99,9 @@ struct ExamRows: Sendable {
             rows.times.append(time)
             for j in 0..<k {
                 switch record.number(c.channels[j]) {
-                case .value(let v): rows.channels[j].append(v)
+                case .value(let v):
+                    rows.channels[j].append(v)
+                    if summarise { rows.moments[j].add(v, row: row) }
                 case .missing: rows.missing[j] += 1; rows.channels[j].append(.nan)
                 case .bad: rows.bad[j] += 1; rows.channels[j].append(.nan)
                 }

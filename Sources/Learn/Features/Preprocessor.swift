@@ -21,6 +21,8 @@ public struct Preprocessor: Sendable {
     /// nil: decided from the labels (``ModelTrainer/inferTask(_:)``). A classification's classes are
     /// stratified and counted on each side.
     public var task: LearningTask?
+    /// Channel transforms (``TransformChoice``), applied to the cleaned values before features.
+    public var transform = TransformChoice.none
     /// Bytes read at a time (tests make it small to cut exams across many chunks).
     var blockSize = 1 << 22
 
@@ -42,6 +44,10 @@ public struct Preprocessor: Sendable {
         public var taskReason: String
         /// Feature columns dropped before training: constant ones, and copies (name → the kept column it repeats).
         public var dropped: (constant: [String], duplicates: [String: String])
+        /// The channels whose values were transformed (channel → `log1p`), and for `transform: auto`
+        /// why each channel was or was not.
+        public var transforms: [String: String] = [:]
+        public var transformReasons: [String: String] = [:]
         /// The most rows held in memory at once (see ``ExamAssembly/peakRowsHeld``).
         var peakRowsHeld = 0
     }
@@ -79,8 +85,16 @@ public struct Preprocessor: Sendable {
             (columns.split, columns.splitName) = (try column(splitColumn, role: "split"), splitColumn)
         }
         guard !columns.channels.isEmpty else { throw LearnError.badData("\(file): no channel columns besides group, time and label") }
+        var settings = self
+        if case .every(let t) = transform { settings.transform = .channels(Dictionary(uniqueKeysWithValues: channelNames.map { ($0, t) })) }
+        if case .channels(let named) = settings.transform {
+            if let unknown = named.keys.sorted().first(where: { !channelNames.contains($0) }) {
+                throw LearnError.badData("with.transform: '\(unknown)' is not a channel of \(file) (channels: \(channelNames.joined(separator: ", ")))")
+            }
+        }
+        columns.summarise = transform != .none
 
-        var assembly = ExamAssembly(settings: self, channelNames: channelNames, columns: columns)
+        var assembly = ExamAssembly(settings: settings, channelNames: channelNames, columns: columns)
         try reader.forEachChunk(parse: { [columns] in try ExamRows.parse($0, columns: columns) },
                                 consume: { rows, before in try assembly.add(rows, rowsBefore: before) })
         assembly.finishFirstRead()
@@ -122,8 +136,39 @@ public struct Preprocessor: Sendable {
             throw LearnError.badData("\(file): \(samples.count) sample(s) after cleaning; at least 2 are needed to split into train and test")
         }
         let featureNames = FeatureExtractor.names(channelNames)
-        let table = FeatureTable(ids: samples.map(\.id), labels: samples.map(\.label), featureNames: featureNames,
-                                 values: samples.flatMap(\.features))
+        var chosen: [ChannelTransform]
+        var transformReasons: [String: String] = [:]
+        switch settings.transform {
+        case .none, .every: chosen = channelNames.map { _ in .none }  // .every became .channels above
+        case .channels(let named): chosen = channelNames.map { named[$0] ?? .none }
+        case .auto:
+            chosen = []
+            for (k, name) in channelNames.enumerated() {
+                let (t, why) = AutoTransform.choose(assembly.moments[k])
+                chosen.append(t)
+                transformReasons[name] = "\(t.rawValue): \(why)"
+            }
+            notes.append("transform auto: " + channelNames.map { "\($0) \(transformReasons[$0]!)" }.joined(separator: "; "))
+        }
+        let values: [Double]
+        if transform == .auto, chosen.contains(.log1p) {
+            // Each channel's block of features from the raw or the log1p series, as chosen.
+            let width = FeatureExtractor.perChannel.count
+            var picked = [Double]()
+            picked.reserveCapacity(samples.count * featureNames.count)
+            for sample in samples {
+                for (k, t) in chosen.enumerated() {
+                    let source = t == .log1p ? sample.logFeatures! : sample.features
+                    picked.append(contentsOf: source[(k * width)..<((k + 1) * width)])
+                }
+            }
+            values = picked
+        } else {
+            values = samples.flatMap(\.features)
+        }
+        let transformed = Dictionary(uniqueKeysWithValues: zip(channelNames, chosen).filter { $0.1 != .none }.map { ($0.0, $0.1.rawValue) })
+        counts["channels_log1p"] = Double(transformed.count)
+        let table = FeatureTable(ids: samples.map(\.id), labels: samples.map(\.label), featureNames: featureNames, values: values)
         let (task, taskReason) = ModelTrainer.task(self.task, labels: table.labels)
         let (trainRows, testRows) = try ExamSplitter.split(
             samples.map { ExamSplitter.Sample(id: $0.id, label: $0.label, start: $0.start, side: $0.side, firstRow: $0.firstRow) },
@@ -154,7 +199,8 @@ public struct Preprocessor: Sendable {
         counts["features"] = Double(train.columnCount)
         return Result(train: train, test: test, counts: counts, columns: header,
                       channels: channelNames, notes: notes, split: summary, task: task, taskReason: taskReason,
-                      dropped: dropped.names(featureNames), peakRowsHeld: assembly.peakRowsHeld)
+                      dropped: dropped.names(featureNames), transforms: transformed, transformReasons: transformReasons,
+                      peakRowsHeld: assembly.peakRowsHeld)
     }
 }
 

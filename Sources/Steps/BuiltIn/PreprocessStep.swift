@@ -29,6 +29,7 @@ public struct PreprocessStep: Step {
         pre.task = try Self.task(p)
         pre.window = try Self.length(p, "window", least: 2) ?? .samples(50)
         pre.step = try Self.length(p, "step", least: 1)
+        pre.transform = try Self.transform(p)
 
         let input = try p.string("input")
         let url = context.path(input)
@@ -46,6 +47,9 @@ public struct PreprocessStep: Step {
         result.notes.forEach { context.log.warning($0) }
         context.log.info("task: \(result.task.rawValue) (\(result.taskReason)\(pre.task == nil ? "; set task to override" : ""))")
         context.log.info("split: \(result.split.rule.summary)")
+        if !result.transforms.isEmpty {
+            context.log.info("log1p on " + result.transforms.keys.sorted().joined(separator: ", "))
+        }
         context.log.info("\(Int(c["exams"] ?? 0)) exams → \(result.train.rowCount) train, \(result.test.rowCount) test; \(result.train.columnCount) features")
         if !result.split.trainCounts.isEmpty {
             let classes = Set(result.split.trainCounts.keys).union(result.split.testCounts.keys).sorted()
@@ -65,12 +69,14 @@ public struct PreprocessStep: Step {
             "features": result.train.featureNames, "quality": c, "notes": result.notes,
             "dropped_features": ["constant": result.dropped.constant, "duplicate_of": result.dropped.duplicates],
             "task": result.task.rawValue,
+            "transforms": result.transforms, "transform_reasons": result.transformReasons,
             "split": ["rule": result.split.rule.kind, "summary": result.split.rule.summary,
                       "train_counts": result.split.trainCounts, "test_counts": result.split.testCounts],
         ]
         try JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys]).write(to: schemaURL)
         return StepResult(
             outputs: ["train_features": .string(trainURL.path), "test_features": .string(testURL.path), "schema": .string(schemaURL.path),
+                      "transforms": .map(result.transforms.mapValues(Value.string)),
                       "split": .string(result.split.rule.kind), "task": .string(result.task.rawValue),
                       "features_dropped": .map(["constant": .number(Double(result.dropped.constant.count)),
                                                 "duplicate": .number(Double(result.dropped.duplicates.count))]),
@@ -106,6 +112,26 @@ public struct PreprocessStep: Step {
         }
         if mode == "time" { return .time(testFraction: fraction) }
         return .stratified(testFraction: fraction, seed: UInt64(max(0, try p.int("seed", default: 42))))
+    }
+
+    /// `transform: none | auto | log1p` (every channel), or a map channel → `log1p`/`none`.
+    static func transform(_ p: Parameters) throws -> TransformChoice {
+        let expected = "none, auto, log1p (every channel) or a map of channel → log1p or none"
+        switch p["transform"] {
+        case nil, .null, .string("none"), .string(""): return .none
+        case .string("auto"): return .auto
+        case .string("log1p"): return .every(.log1p)
+        case .map(let named):
+            var transforms: [String: ChannelTransform] = [:]
+            for (channel, value) in named {
+                guard case .string(let text) = value, let t = ChannelTransform(rawValue: text) else {
+                    throw StepError.badParameter("transform.\(channel)", expected: "log1p or none", got: value)
+                }
+                transforms[channel] = t
+            }
+            return .channels(transforms)
+        case let other?: throw StepError.badParameter("transform", expected: expected, got: other)
+        }
     }
 
     /// A window length: whole samples (at least `least`), or a fraction in (0, 1) of each exam's length.

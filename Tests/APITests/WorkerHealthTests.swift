@@ -37,4 +37,27 @@ import Testing
             #expect(anonymous.json["workers"] == nil && !anonymous.text.contains("database is starting"))
         }
     }
+
+    @Test func theOverviewsWorkersPanelShowsAStuckWorkerAndItsError() async throws {
+        let harness = try await APIHarness()
+        let now = Date()
+        try await harness.store.heartbeatWorker(WorkerRecord(
+            name: "node-7:4242", host: "node-7", startedAt: now.addingTimeInterval(-600), lastHeartbeat: now.addingTimeInterval(-2),
+            stepsHeld: 3, concurrency: 8,
+            oldestCall: WorkerStoreCall(call: "complete steps", startedAt: now.addingTimeInterval(-95)),
+            lastError: WorkerStoreError(message: "claim steps: <b>no such table</b>", at: now.addingTimeInterval(-30))))
+        try await harness.store.heartbeatWorker(WorkerRecord(name: "node-8:1", host: "node-8", startedAt: now, lastHeartbeat: now, stepsHeld: 0, concurrency: 2))
+        try await harness.test { (client: APIClient) async throws in
+            let page = try await client.get("/")
+            #expect(page.status == 200)
+            let html = page.text
+            let stuck = try #require(html.range(of: #"<tr data-worker="node-7:4242" data-stuck="true">"#), "no stuck row in\n\(html)")
+            let row = String(html[stuck.lowerBound...].prefix { $0 != "\n" })
+            #expect(row.contains(">3 / 8<"))
+            #expect(row.contains("complete steps, 1 m 3"), "\(row)")   // 95 s and the page's own time: 1 m 35 s or a little more
+            // The error text is the worker's, escaped.
+            #expect(row.contains("claim steps: &lt;b&gt;no such table&lt;/b&gt;") && !row.contains("<b>"))
+            #expect(html.contains(#"<tr data-worker="node-8:1"><td class="mono" title="node-8">node-8:1</td><td class="num">0 / 2</td>"#))
+        }
+    }
 }

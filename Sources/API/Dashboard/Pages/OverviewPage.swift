@@ -41,6 +41,7 @@ struct OverviewPage {
         let durationsSVG: String
         let metric: MetricSection
         let recentRuns: RunTable
+        let workers: WorkerTable
     }
 
     /// Metrics the chart shows first when a workflow has them.
@@ -80,7 +81,8 @@ struct OverviewPage {
         let metric = try await metricSection(workflow: query.string("workflow"), metric: query.string("metric"), recent: recent)
         let context = Context(hasStoreProblem: snapshot.error != nil, storeProblem: snapshot.error ?? "", stats: stats,
                               stateBarSVG: stateBar.render(), medianRuns: Self.medianRuns, chartRuns: Self.chartRuns,
-                              durationsSVG: durations.svg(), metric: metric, recentRuns: RunTable(recent, now: now, id: "recent-runs-table"))
+                              durationsSVG: durations.svg(), metric: metric, recentRuns: RunTable(recent, now: now, id: "recent-runs-table"),
+                              workers: WorkerTable(snapshot.workers, now: now))
         return try renderer.page(.overview, title: "Overview", section: .overview, content: context)
     }
 

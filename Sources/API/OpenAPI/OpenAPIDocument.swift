@@ -1749,6 +1749,11 @@ enum OpenAPIDocument {
      "inputs": {
       "type": "object",
       "description": "Other inputs by name"
+     },
+     "cache": {
+      "type": "boolean",
+      "default": true,
+      "description": "false: no step reuses a cached result (every step runs)"
      }
     },
     "required": [
@@ -1923,7 +1928,8 @@ enum OpenAPIDocument {
        "failed",
        "skipped",
        "canceled",
-       "upstream_failed"
+       "upstream_failed",
+       "cached"
       ]
      },
      "attempt": {
@@ -2008,10 +2014,40 @@ enum OpenAPIDocument {
       "type": "number"
      },
      "outcome": {
-      "type": "string"
+      "type": "string",
+      "description": "succeeded, cached, failed, canceled, lease_expired, …"
      },
      "error": {
       "type": "string"
+     },
+     "cache_note": {
+      "type": "string",
+      "description": "Where a cached attempt's results came from, or why a step ran although it ran before",
+      "example": "ran because param window 50 → 25 since run 20261125-031502-7f3a9c01"
+     },
+     "cached_from": {
+      "type": "object",
+      "description": "The attempt a cached attempt reused",
+      "properties": {
+       "run_id": {
+        "type": "string"
+       },
+       "step_id": {
+        "type": "string"
+       },
+       "attempt": {
+        "type": "integer"
+       }
+      },
+      "required": [
+       "run_id",
+       "step_id",
+       "attempt"
+      ]
+     },
+     "cache_key": {
+      "type": "string",
+      "description": "The step's cache key (hex SHA-256); absent for a step that does not cache"
      }
     },
     "required": [

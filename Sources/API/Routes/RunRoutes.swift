@@ -74,6 +74,7 @@ struct RunRoutes {
         var request = SubmitRequest(workflow: body.workflow, params: params, datasetID: body.datasetId, datasetPath: datasetPath,
                                     inputs: body.inputs ?? [:], trigger: trigger)
         request.workflowIsName = true
+        request.cache = body.cache ?? true
         return request
     }
 

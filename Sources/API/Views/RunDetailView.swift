@@ -52,8 +52,17 @@ struct AttemptView: Codable, Sendable {
     /// `succeeded`, `failed`, `canceled`, `lease_expired`, …; nil while running.
     var outcome: String?
     var error: String?
+    /// Where a `cached` attempt's results came from, or why a step ran although it ran before.
+    var cacheNote: String?
+    /// The attempt a `cached` attempt reused.
+    var cachedFrom: CachedFromView?
+    /// The step's cache key (hex SHA-256); nil for a step that does not cache.
+    var cacheKey: String?
 
     init(_ record: AttemptRecord) {
+        cacheNote = record.cache?.note
+        cachedFrom = record.cache?.cachedFrom.map { CachedFromView(runId: $0.runID, stepId: $0.stepID, attempt: $0.attempt) }
+        cacheKey = record.cache?.key
         attempt = record.attempt
         worker = record.worker
         startedAt = record.startedAt
@@ -62,6 +71,13 @@ struct AttemptView: Codable, Sendable {
         outcome = record.outcome
         error = record.error
     }
+}
+
+/// The attempt whose results a cached attempt reused.
+struct CachedFromView: Codable, Sendable {
+    var runId: String
+    var stepId: String
+    var attempt: Int
 }
 
 /// A file a step wrote.

@@ -12,6 +12,8 @@ struct SubmitRunBody: Codable, Sendable {
     var trigger: String?
     /// Other inputs by name.
     var inputs: [String: Value]?
+    /// False: no step reuses a cached result (the run computes everything).
+    var cache: Bool?
 }
 
 /// `POST /api/datasets`.

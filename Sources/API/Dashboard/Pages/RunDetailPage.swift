@@ -43,6 +43,15 @@ struct RunDetailPage {
         let outputs: ValueTable
         /// None or one.
         let errors: [String]
+        /// None or one: where a cached step came from, or why a step ran although it ran before.
+        let cacheNotes: [CacheNote]
+    }
+
+    struct CacheNote: Encodable {
+        let text: String
+        /// The source run's page, for a cached step; empty otherwise.
+        let url: String
+        let hasURL: Bool
     }
 
     struct MetricRow: Encodable {
@@ -147,7 +156,13 @@ struct RunDetailPage {
             StepRow(id: step.id, state: step.state, badge: StateBadge(step.state), attempt: step.attempt, maxAttempts: step.maxAttempts,
                     worker: step.worker ?? "—", startedAt: Stamp(step.startedAt), duration: Format.duration(step.durationSeconds),
                     exit: step.exitStatus.map(String.init) ?? "—", hasOutputs: !step.outputs.isEmpty,
-                    outputs: ValueTable(relative(.map(step.outputs), to: run.id)), errors: step.error.map { [$0] } ?? [])
+                    outputs: ValueTable(relative(.map(step.outputs), to: run.id)), errors: step.error.map { [$0] } ?? [],
+                    cacheNotes: step.attempts.last { $0.attempt == step.attempt }.flatMap { latest in
+                        latest.cacheNote.map { note in
+                            let url = latest.cachedFrom.map { "/runs/\($0.runId)" } ?? ""
+                            return [CacheNote(text: note, url: url, hasURL: !url.isEmpty)]
+                        }
+                    } ?? [])
         }
         let metrics = run.steps.flatMap { step in
             step.metrics.keys.sorted().map { name in

@@ -9,6 +9,12 @@ feature tables (binary, 4-class with text labels, regression), then recomputes e
     RandomForest* / HistGradientBoosting* with the same hyperparameters on the same split; the
     multiclass forest also with min_samples_leaf 5 and 20 (rows per leaf, as scikit-learn counts them)
   - the saved tree model, loaded in xgboost, predicts what flowrun predicted
+  - class_weight balanced, on a 1-in-9 binary label: logistic coefficients equal
+    LogisticRegression(class_weight="balanced") (1e-6); boosting's and the forest's (bootstrap off:
+    see docs/steps.md) balanced accuracy within 1.5 points of scikit-learn's with class_weight="balanced"
+    (the forest: mean of 5 seeds)
+  - the metrics at train's out-of-fold F1 threshold equal scikit-learn's on the predictions
+    `probability ≥ threshold` (binary cases)
 Exit status 1 on any mismatch.
 
 "The same predictions": predictions.csv keeps probabilities to 6 decimals, too coarse for 1e-9 on
@@ -90,8 +96,10 @@ def make_fixtures(work):
     multi = names[scores.argmax(axis=1)]
     # Regression: linear plus nonlinear parts plus noise, away from 0 (MAPE divides by the target).
     target = 20 + X @ rng.normal(size=p) + 2 * np.sin(X[:, 4]) + 0.5 * X[:, 2] * X[:, 3] + rng.normal(scale=0.5, size=n)
+    # Imbalanced binary: the top ninth of a noisy score is "rare" (the issue's 1-in-9 label).
+    rare = np.where(score > np.quantile(score, 8 / 9), "rare", "common")
     return (Fixture(work, "binary", X, binary, 3000), Fixture(work, "multiclass", X, multi, 3000),
-            Fixture(work, "regression", X, target, 3000))
+            Fixture(work, "regression", X, target, 3000), Fixture(work, "imbalanced", X, rare, 3000))
 
 
 # ------------------------------------------------------------------------------------------ flowrun
@@ -102,10 +110,11 @@ params:
   model_type: { type: string, default: logistic }
   features: { type: string, default: "" }
   test: { type: string, default: "" }
+  class_weight: { type: string, default: none }
 steps:
   train:
     uses: train
-    with: { features: "${{ params.features }}", model_type: "${{ params.model_type }}", seed: 0 }
+    with: { features: "${{ params.features }}", model_type: "${{ params.model_type }}", class_weight: "${{ params.class_weight }}", seed: 0 }
   evaluate:
     uses: evaluate
     needs: [train]
@@ -114,18 +123,19 @@ steps:
 
 # Forests with a leaf size: min_samples_leaf is a forest's parameter (gradient boosting refuses it).
 FOREST_WORKFLOW = WORKFLOW.replace("name: check", "name: forest").replace(
-    "  test: { type: string, default: \"\" }", "  test: { type: string, default: \"\" }\n  min_samples_leaf: { type: number, default: 1 }").replace(
-    "seed: 0 }", "seed: 0, min_samples_leaf: \"${{ params.min_samples_leaf }}\" }")
+    "  test: { type: string, default: \"\" }",
+    "  test: { type: string, default: \"\" }\n  min_samples_leaf: { type: number, default: 1 }\n  bootstrap: { type: bool, default: true }").replace(
+    "seed: 0 }", "seed: 0, min_samples_leaf: \"${{ params.min_samples_leaf }}\", bootstrap: \"${{ params.bootstrap }}\" }")
 
 
-def run(work, model_type, fixture, min_samples_leaf=None):
+def run(work, model_type, fixture, min_samples_leaf=None, class_weight="none", bootstrap=True):
     """Runs train + evaluate; returns the model file, metrics.json and predictions.csv (all text)."""
     workflow = "check" if min_samples_leaf is None else "forest"
     cmd = [BIN, "run", workflow, "--data", f"{work}/data", "--workflows", f"{work}/workflows",
            "--param", f"model_type={model_type}", "--param", f"features={fixture.train_csv}",
-           "--param", f"test={fixture.test_csv}"]
+           "--param", f"test={fixture.test_csv}", "--param", f"class_weight={class_weight}"]
     if min_samples_leaf is not None:
-        cmd += ["--param", f"min_samples_leaf={min_samples_leaf}"]
+        cmd += ["--param", f"min_samples_leaf={min_samples_leaf}", "--param", f"bootstrap={str(bootstrap).lower()}"]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         print(done.stdout, done.stderr)
@@ -164,9 +174,9 @@ def xgboost_predict(model, X):
 
 # ---------------------------------------------------------------------------------- classification
 
-def liblinear_reference(fixture, classes):
+def liblinear_reference(fixture, classes, class_weight=None):
     # Both solved to a tight tolerance: at the default tol=1e-4 each stops at a different point near the optimum.
-    base = LogisticRegression(solver="liblinear", C=1.0, tol=1e-10)
+    base = LogisticRegression(solver="liblinear", C=1.0, tol=1e-10, class_weight=class_weight)
     # scikit-learn ≥ 1.8 no longer runs liblinear one-vs-rest by itself for 3+ classes: wrap it, as
     # its error message says. Each class's problem is then the one liblinear solves natively.
     ref = base if len(classes) == 2 else OneVsRestClassifier(base)
@@ -189,9 +199,10 @@ def with_our_coefficients(ref, model):
     return ours
 
 
-def check_logistic(label, model, fixture, classes):
-    ref = liblinear_reference(fixture, classes)
-    kind = "LogisticRegression(solver='liblinear')" + (" one-vs-rest" if len(classes) > 2 else "")
+def check_logistic(label, model, fixture, classes, class_weight=None):
+    ref = liblinear_reference(fixture, classes, class_weight)
+    kind = "LogisticRegression(solver='liblinear'" + (f", class_weight={class_weight!r})" if class_weight else ")") + (
+        " one-vs-rest" if len(classes) > 2 else "")
     # Labels as text on both sides: flowrun reads them so (and sorts numbers numerically, as numpy does).
     check(f"{label} classes = scikit-learn's classes_", [str(c) for c in ref.classes_] == classes, f"{classes}")
     theirs = reference_coefficients(ref)
@@ -204,27 +215,31 @@ def check_logistic(label, model, fixture, classes):
     return with_our_coefficients(ref, model).predict_proba(fixture.standardized(fixture.Xte))
 
 
-def check_tree_classifier(label, model_type, model, fixture, ours_accuracy, min_samples_leaf=1):
+def check_tree_classifier(label, model_type, model, fixture, ours, min_samples_leaf=1, class_weight=None, bootstrap=True):
+    weighted = f", class_weight={class_weight!r}" if class_weight else ""
     if model_type == "random_forest":
-        name = f"RandomForestClassifier(min_samples_leaf={min_samples_leaf})"
+        name = f"RandomForestClassifier(min_samples_leaf={min_samples_leaf}{weighted}{'' if bootstrap else ', bootstrap=False'})"
         # flowrun's defaults are scikit-learn's: 100 trees, no depth limit, sqrt(features) per split,
         # bootstrap; min_samples_leaf in rows.
         ref = RandomForestClassifier(n_estimators=100, max_depth=None, max_features="sqrt", min_samples_leaf=min_samples_leaf,
-                                     n_jobs=-1, random_state=0)
+                                     class_weight=class_weight, bootstrap=bootstrap, n_jobs=-1, random_state=0)
     else:
-        name = "HistGradientBoostingClassifier"
-        ref = hist_gradient_boosting(HistGradientBoostingClassifier)
+        name = f"HistGradientBoostingClassifier({weighted[2:]})"
+        ref = hist_gradient_boosting(HistGradientBoostingClassifier).set_params(class_weight=class_weight)
+    # Weighted classes are for the rare class: compare balanced accuracy there, within 1.5 points
+    # (a forest's balanced accuracy on 330 rare rows moves by about a point with its seed).
+    metric, scorer, tol = ("balanced_accuracy", M.balanced_accuracy_score, 0.015) if class_weight else ("accuracy", M.accuracy_score, 0.01)
     if model_type == "random_forest":
         # One forest's accuracy moves with its seed: scikit-learn's own on the 4-class case spans
         # 0.702–0.709 over five seeds at min_samples_leaf 20. The reference is their mean.
-        scores = [ref.set_params(random_state=seed).fit(fixture.Xtr, fixture.ytr).score(fixture.Xte, fixture.yte)
+        scores = [scorer(fixture.yte, ref.set_params(random_state=seed).fit(fixture.Xtr, fixture.ytr).predict(fixture.Xte))
                   for seed in range(5)]
         theirs = float(np.mean(scores))
         name += f", mean of 5 seeds {min(scores):.4f}–{max(scores):.4f}"
     else:
-        theirs = ref.fit(fixture.Xtr, fixture.ytr).score(fixture.Xte, fixture.yte)
-    check(f"{label} accuracy within 1 point of {name}", abs(ours_accuracy - theirs) <= 0.01,
-          f"{ours_accuracy:.4f} vs {theirs:.4f}")
+        theirs = scorer(fixture.yte, ref.fit(fixture.Xtr, fixture.ytr).predict(fixture.Xte))
+    check(f"{label} {metric} within {tol * 100:g} point(s) of {name}", abs(ours[metric] - theirs) <= tol,
+          f"{ours[metric]:.4f} vs {theirs:.4f}")
     # Python's xgboost on the saved model; binary objectives give P(class 1) only.
     proba = xgboost_predict(model, fixture.Xte)
     return np.column_stack([1 - proba, proba]) if proba.ndim == 1 else proba
@@ -260,16 +275,17 @@ def expected_classification_metrics(y_true, y_pred, proba, classes, positive):
     return expected
 
 
-def check_classifier(work, model_type, fixture, min_samples_leaf=None):
-    label = f"{fixture.name} {model_type}" + ("" if min_samples_leaf is None else f" min_samples_leaf={min_samples_leaf}")
-    model, report, preds = run(work, model_type, fixture, min_samples_leaf)
+def check_classifier(work, model_type, fixture, min_samples_leaf=None, class_weight=None, bootstrap=True):
+    label = f"{fixture.name} {model_type}" + ("" if min_samples_leaf is None else f" min_samples_leaf={min_samples_leaf}") + (
+        f" class_weight={class_weight}" if class_weight else "") + ("" if bootstrap else " bootstrap=false")
+    model, report, preds = run(work, model_type, fixture, min_samples_leaf, class_weight or "none", bootstrap)
     classes = model["classes"]
     ours = report["metrics"]
     check(f"{label} predictions.csv actual = test labels", list(preds["actual"]) == [str(v) for v in fixture.yte])
     if model_type == "logistic":
-        proba = check_logistic(label, model, fixture, classes)
+        proba = check_logistic(label, model, fixture, classes, class_weight)
     else:
-        proba = check_tree_classifier(label, model_type, model, fixture, ours["accuracy"], min_samples_leaf or 1)
+        proba = check_tree_classifier(label, model_type, model, fixture, ours, min_samples_leaf or 1, class_weight, bootstrap)
     diff = float(np.max(np.abs(proba - csv_probabilities(preds, classes))))
     differ = printed_as_flowrun_prints(proba, preds, classes)
     source = "scikit-learn with our coefficients" if model_type == "logistic" else "xgboost loading our model"
@@ -285,6 +301,26 @@ def check_classifier(work, model_type, fixture, min_samples_leaf=None):
     for name, value in expected.items():
         if name in ours:
             check_close(f"{label} {name} = scikit-learn", ours[name], value, METRIC_TOL)
+    if len(classes) == 2:
+        check_threshold(label, report, proba, classes, list(preds["actual"]))
+
+
+def check_threshold(label, report, proba, classes, y_true):
+    """evaluate's metrics at train's F1 threshold: scikit-learn's on `P(positive) ≥ threshold`."""
+    block = report.get("threshold")
+    check(f"{label} reports the out-of-fold F1 threshold", block is not None)
+    if block is None:
+        return
+    positive, t = block["positive_class"], block["value"]
+    pos = classes.index(positive)
+    other = classes[1 - pos]
+    y_pred = [positive if p >= t else other for p in proba[:, pos]]
+    expected = {"accuracy": M.accuracy_score(y_true, y_pred), "precision": M.precision_score(y_true, y_pred, pos_label=positive),
+                "recall": M.recall_score(y_true, y_pred, pos_label=positive), "f1": M.f1_score(y_true, y_pred, pos_label=positive)}
+    for name, value in expected.items():
+        check_close(f"{label} {name} at the threshold {t:.4f} = scikit-learn", report["metrics"][f"{name}_at_threshold"], value, METRIC_TOL)
+    print(f"     {label}: test F1 {report['metrics']['f1']:.4f} at 0.5, {expected['f1']:.4f} at {t:.4f}"
+          f" (out-of-fold F1 {block['out_of_fold_f1_at_0.5']:.4f} → {block['out_of_fold_f1']:.4f})")
 
 
 # -------------------------------------------------------------------------------------- regression
@@ -334,12 +370,17 @@ def main():
     os.makedirs(f"{work}/workflows")
     open(f"{work}/workflows/check.yaml", "w").write(WORKFLOW)
     open(f"{work}/workflows/forest.yaml", "w").write(FOREST_WORKFLOW)
-    binary, multiclass, regression = make_fixtures(work)
+    binary, multiclass, regression, imbalanced = make_fixtures(work)
     for fixture in (binary, multiclass):
         for model_type in ("logistic", "random_forest", "gradient_boosting"):
             check_classifier(work, model_type, fixture)
     for min_samples_leaf in (5, 20):
         check_classifier(work, "random_forest", multiclass, min_samples_leaf)
+    for model_type in ("logistic", "gradient_boosting"):
+        check_classifier(work, model_type, imbalanced, class_weight="balanced")
+    # A balanced forest without bootstrap: with it, scikit-learn's draws with replacement (weights
+    # times counts) gain far more balanced accuracy than XGBoost's subsample can (docs/steps.md).
+    check_classifier(work, "random_forest", imbalanced, min_samples_leaf=1, class_weight="balanced", bootstrap=False)
     for model_type in ("linear", "random_forest", "gradient_boosting"):
         check_regressor(work, model_type, regression)
     print(f"\n{len(failures)} mismatch(es)")

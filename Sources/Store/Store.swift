@@ -62,6 +62,9 @@ public protocol Store: Sendable {
     /// Records the program an attempt started. False, changing nothing, when no such attempt was
     /// started by `worker`.
     func recordAttemptProcess(_ key: StepAttemptKey, worker: String, process: AttemptProcess) async throws -> Bool
+    /// Records the last lines a failing attempt wrote, before its completion. False, changing
+    /// nothing, when no such attempt was started by `worker`.
+    func recordAttemptExcerpt(_ key: StepAttemptKey, worker: String, excerpt: String) async throws -> Bool
     /// The earliest `notBefore` among ready steps (of `runID`, when given), to sleep until.
     func nextReadyTime(runID: String?) async throws -> Date?
 

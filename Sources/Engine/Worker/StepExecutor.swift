@@ -41,6 +41,8 @@ struct StepExecutor: Sendable {
                           header: "attempt \(step.attempt) of \(step.maxAttempts) on \(step.worker ?? "?")")
         defer { log.close() }
         let clock = engine.clock
+        // The step's own last lines: a failure stores them as its error excerpt.
+        let recent = RecentLines()
 
         do {
             let context = try await expressionContext(plan: plan, step: step, spec: spec)
@@ -80,7 +82,11 @@ struct StepExecutor: Sendable {
             let stepContext = StepContext(
                 runID: step.runID, stepID: step.stepID, attempt: step.attempt, parameters: Parameters(parameters),
                 artifactDirectory: artifacts, dataRoot: engine.layout.root,
-                log: StepLogger { [clock] message in log.write(message, at: clock.now()) },
+                log: StepLogger { [clock] message in
+                    // A command's start names its whole script: its first line is enough there.
+                    recent.append(message.hasPrefix("started pid ") ? String(message.prefix { !$0.isNewline }) : message)
+                    log.write(message, at: clock.now())
+                },
                 onProcessStarted: { [engine] started in
                     await engine.recordProcess(started, of: key, worker: step.worker ?? "", log: log)
                 })
@@ -102,6 +108,10 @@ struct StepExecutor: Sendable {
                 return .canceled(reason: "stopped")
             case nil:
                 break
+            }
+            if let excerpt = ErrorExcerpt.make(recent.all) {
+                await engine.recordExcerpt(excerpt, of: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt),
+                                           worker: step.worker ?? "", log: log)
             }
             var message = ErrorText.of(error)
             if step.attempt < step.maxAttempts, (error as? PermanentFailure)?.isPermanent == true {

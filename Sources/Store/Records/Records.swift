@@ -87,9 +87,12 @@ public struct RunSummary: Sendable, Hashable {
     public var startedAt: Date?
     public var finishedAt: Date?
     public var error: String?
+    /// For a failed run: the excerpt of its newest failed attempt that has one (``AttemptRecord/errorExcerpt``).
+    public var errorExcerpt: String?
 
     public init(id: String, workflowName: String, datasetID: String?, trigger: Trigger, state: RunState, createdAt: Date,
-                startedAt: Date?, finishedAt: Date?, error: String?) {
+                startedAt: Date?, finishedAt: Date?, error: String?, errorExcerpt: String? = nil) {
+        self.errorExcerpt = errorExcerpt
         self.id = id
         self.workflowName = workflowName
         self.datasetID = datasetID
@@ -188,13 +191,16 @@ public struct AttemptRecord: Sendable, Codable, Hashable {
     public var process: AttemptProcess?
     /// Its cache key and why it ran or where its results came from; nil before it completed.
     public var cache: AttemptCache?
+    /// For a failed attempt: the last lines its step wrote (``Store/recordAttemptExcerpt(_:worker:excerpt:)``).
+    public var errorExcerpt: String?
 
     public init(
         runID: String, stepID: String, attempt: Int, worker: String, startedAt: Date,
         finishedAt: Date? = nil, outcome: String? = nil, error: String? = nil, process: AttemptProcess? = nil,
-        cache: AttemptCache? = nil
+        cache: AttemptCache? = nil, errorExcerpt: String? = nil
     ) {
         self.cache = cache
+        self.errorExcerpt = errorExcerpt
         self.runID = runID
         self.stepID = stepID
         self.attempt = attempt

@@ -78,7 +78,7 @@ extension SQLStore {
 
     public func runSummaries(_ query: RunQuery) async throws -> [RunSummary] {
         try await read { db in
-            try await Self.runPage(query, columns: "id, workflow_name, dataset_id, trigger, state, created_at, started_at, finished_at, error", db)
+            try await Self.runPage(query, columns: "id, workflow_name, dataset_id, trigger, state, created_at, started_at, finished_at, error, \(Self.failedRunExcerpt)", db)
                 .map(Self.runSummary)
         }
     }
@@ -126,7 +126,8 @@ extension SQLStore {
                     attempt: try row.decode(column: "attempt", as: Int.self), worker: try row.decode(column: "worker", as: String.self),
                     startedAt: try Self.date(row, "started_at") ?? .distantPast, finishedAt: try Self.date(row, "finished_at"),
                     outcome: try row.decode(column: "outcome", as: String?.self), error: try row.decode(column: "error", as: String?.self),
-                    process: try Self.attemptProcess(row), cache: try Self.attemptCache(row))
+                    process: try Self.attemptProcess(row), cache: try Self.attemptCache(row),
+                    errorExcerpt: try row.decode(column: "error_excerpt", as: String?.self))
             }
         }
     }

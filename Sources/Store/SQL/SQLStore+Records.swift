@@ -45,7 +45,8 @@ extension SQLStore {
             state: RunState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed,
             createdAt: try date(row, "created_at") ?? .distantPast,
             startedAt: try date(row, "started_at"), finishedAt: try date(row, "finished_at"),
-            error: try row.decode(column: "error", as: String?.self))
+            error: try row.decode(column: "error", as: String?.self),
+            errorExcerpt: try row.decode(column: "error_excerpt", as: String?.self))
     }
 
     static func step(_ row: any SQLRow) throws -> StepRunRecord {

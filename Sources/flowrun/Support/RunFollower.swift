@@ -27,17 +27,41 @@ enum RunFollower {
         return try await engine.run(id: runID)?.state ?? .failed
     }
 
-    /// The end-of-run summary: state, outputs, metrics.
+    /// The end-of-run summary: state; each failed step's error with the last lines its attempt
+    /// wrote (its error excerpt) and its log; the model's metrics; outputs; then the data's
+    /// counters apart (``MetricGroups``).
     static func printSummary(engine: Engine, runID: String) async throws {
         guard let run = try await engine.run(id: runID) else { return }
         let steps = try await engine.steps(runID: runID)
         let elapsed = run.startedAt.map { (run.finishedAt ?? Date()).timeIntervalSince($0) }
         print("\nrun \(run.id) \(run.state.rawValue)" + (elapsed.map { " in \(formatDuration($0))" } ?? ""))
-        for step in steps where step.state == .failed {
+        let failed = steps.filter { $0.state == .failed }
+        let attempts = failed.isEmpty ? [] : try await engine.attempts(runID: runID)
+        for step in failed {
             // Bounded again: a store written by an older flowrun may hold longer texts.
             print("  \(step.stepID) failed after \(step.attempt) attempt(s): \(ErrorText.bounded(step.error ?? ""))")
+            let latest = attempts.last { $0.stepID == step.stepID && $0.attempt == step.attempt }
+            if let excerpt = latest?.errorExcerpt {
+                print("  last lines of attempt \(step.attempt):")
+                for line in excerpt.split(separator: "\n", omittingEmptySubsequences: false) { print("    │ \(line)") }
+            }
             print("  log: \(engine.layout.stepLog(run: runID, step: step.stepID, attempt: step.attempt).path)")
         }
+        let metrics = try await engine.metrics(runID: runID)
+        let byStep = Dictionary(grouping: metrics, by: \.stepID)
+        let order = steps.map(\.stepID)
+        var model = TextTable(header: ["step", "metric", "value"])
+        var counters: [(step: String, names: [String])] = []
+        for stepID in order {
+            guard let values = byStep[stepID] else { continue }
+            let value = Dictionary(values.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+            let (modelNames, counterNames) = MetricGroups.split(Array(value.keys))
+            for name in modelNames { model.rows.append([stepID, name, String(format: "%.6g", value[name] ?? .nan)]) }
+            if !counterNames.isEmpty {
+                counters.append((stepID, counterNames.map { "\($0)=\(String(format: "%.6g", value[$0] ?? .nan))" }))
+            }
+        }
+        if !model.rows.isEmpty { print("\n" + model.render()) }
         var outputs = TextTable(header: ["step", "output", "value"])
         for step in steps {
             for (name, json) in step.outputs.sorted(by: { $0.key < $1.key }) {
@@ -46,11 +70,25 @@ enum RunFollower {
             }
         }
         if !outputs.rows.isEmpty { print("\n" + outputs.render()) }
-        let metrics = try await engine.metrics(runID: runID)
-        if !metrics.isEmpty {
-            var table = TextTable(header: ["step", "metric", "value"])
-            for m in metrics { table.rows.append([m.stepID, m.name, String(format: "%.6g", m.value)]) }
-            print("\n" + table.render())
+        if !counters.isEmpty {
+            print("\ndata quality and other counters:")
+            for (step, items) in counters { print(wrapped(items, lead: "  \(step): ", width: 100)) }
         }
+    }
+
+    /// `items` joined by spaces after `lead`, continued on lines indented like the first item.
+    static func wrapped(_ items: [String], lead: String, width: Int) -> String {
+        var lines: [String] = []
+        var line = lead
+        let indent = String(repeating: " ", count: lead.count)
+        for item in items {
+            if line.count > indent.count, line.count + 1 + item.count > width {
+                lines.append(line)
+                line = indent
+            }
+            line += (line.count > indent.count ? " " : "") + item
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
     }
 }

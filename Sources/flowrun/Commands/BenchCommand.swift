@@ -4,5 +4,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print JSON: spec, engine, csv, api, watch, cache.",
-        subcommands: [BenchSpec.self, BenchEngine.self, BenchCSV.self, BenchAPI.self, BenchWatch.self, BenchCache.self])
+        subcommands: [BenchSpec.self, BenchEngine.self, BenchCSV.self, BenchAPI.self, BenchWatch.self, BenchCache.self, BenchPeakRSS.self])
 }

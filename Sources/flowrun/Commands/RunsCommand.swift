@@ -7,8 +7,8 @@ import Store
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List, inspect, cancel, retry and resume runs.",
-        subcommands: [List.self, Show.self, Logs.self, Cancel.self, Retry.self, Resume.self])
+        abstract: "List, inspect, cancel, retry, resume and rerun runs.",
+        subcommands: [List.self, Show.self, Logs.self, Cancel.self, Retry.self, Resume.self, Rerun.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Recent runs, newest first.")
@@ -186,6 +186,43 @@ struct RunsCommand: AsyncParsableCommand {
                 }
                 try await RunFollower.printSummary(engine: engine, runID: id)
                 if try await engine.run(id: id)?.state != .succeeded { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+extension RunsCommand {
+    struct Rerun: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a NEW run with an earlier run's params, inputs and workflow; with caching only what changed runs.",
+            discussion: """
+                `retry` finishes the same run with its own definition; `rerun` makes another run. Params are \
+                the earlier run's, changed by --param; the workflow is the exact YAML the earlier run used, \
+                or the file as it is now with --current-workflow (params it no longer declares are dropped).
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run to start again from.") var id: String
+        @Option(name: .customLong("param"), help: ArgumentHelp("Change a param (repeatable): model_type=logistic.", valueName: "name=value"))
+        var params: [String] = []
+        @Flag(name: .customLong("current-workflow"), help: "Use the workflow file as it is now, not the YAML the run used.")
+        var currentWorkflow = false
+        @Flag(name: .customLong("no-cache"), help: "Run every step: reuse no cached result.") var noCache = false
+        @Flag(help: "Submit and exit at once; a worker or `flowrun serve` runs the steps.") var detach = false
+        @Option(help: "Steps run at once in this process.") var concurrency: Int?
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine()
+                guard let earlier = try await engine.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                let workflow = try engine.rerunWorkflow(of: earlier, current: currentWorkflow)
+                let run = try await engine.rerun(RerunRequest(
+                    runID: id, params: try ParamArguments.parse(params, for: workflow), currentWorkflow: currentWorkflow,
+                    trigger: .cli, cache: !noCache))
+                print("run \(run.id) submitted: rerun of \(id), \(workflow.name), \(workflow.steps.count) steps")
+                if detach { return }
+                let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: concurrency)
+                try await RunFollower.printSummary(engine: engine, runID: run.id)
+                if state != .succeeded { throw ExitCode(1) }
             }
         }
     }

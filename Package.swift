@@ -50,7 +50,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Engine", dependencies: [
-            "FlowSpec", "Steps", "Store",
+            // Learn: the dataset profile, measured when a file is registered.
+            "FlowSpec", "Learn", "Steps", "Store",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

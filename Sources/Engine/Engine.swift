@@ -1,6 +1,7 @@
 import Crypto
 import FlowSpec
 import Foundation
+import Learn
 import Steps
 import Store
 
@@ -115,8 +116,20 @@ public struct Engine: Sendable {
         do { (hash, size) = try ContentHash.sha256(of: url) } catch {
             throw EngineError.unreadable(path: path, reason: FileProblem.describe(error))
         }
-        let record = DatasetRecord(id: "ds-" + hash.prefix(12), path: url.path, sizeBytes: size, contentHash: hash,
+        let id = "ds-" + hash.prefix(12)
+        if let known = try await store.dataset(id: id) { return known }
+        var record = DatasetRecord(id: id, path: url.path, sizeBytes: size, contentHash: hash,
                                    schemaJSON: schemaJSON, registeredAt: clock.now())
+        if schemaJSON == "{}", DatasetProfile.applies(to: url) {
+            // Described once, at registration: a CSV that cannot be read is rejected now, with its
+            // row, rather than failing every run on it later.
+            do {
+                record.schemaJSON = try DatasetProfileJSON.encode(try DatasetProfile.measure(url, displayName: path))
+            } catch {
+                record.status = "rejected"
+                record.rejectReason = ErrorText.describe(error)
+            }
+        }
         return try await store.registerDataset(record).record
     }
 
@@ -144,6 +157,9 @@ public struct Engine: Sendable {
                 dataset = try await registerDataset(path: path)
             }
             if let dataset {
+                if dataset.status == "rejected" {
+                    throw EngineError.datasetRejected(id: dataset.id, reason: dataset.rejectReason ?? "unreadable")
+                }
                 datasetID = dataset.id
                 inputs[input.name] = .map([
                     "id": .string(dataset.id), "path": .string(dataset.path),

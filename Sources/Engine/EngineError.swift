@@ -9,6 +9,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case badParam(String)
     case missingInput(String)
     case datasetNotFound(String)
+    case datasetRejected(id: String, reason: String)
     case pathOutsideRoots(path: String, roots: [String])
     case fileNotFound(String)
     case unreadable(path: String, reason: String)
@@ -25,6 +26,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
         case .badParam(let message): message
         case .missingInput(let name): "input '\(name)' is required (give it with --dataset PATH or --input \(name)=…)"
         case .datasetNotFound(let id): "dataset '\(id)' not found"
+        case .datasetRejected(let id, let reason): "dataset \(id) was rejected when registered: \(reason)"
         case .pathOutsideRoots(let path, let roots):
             "\(path): outside the allowed data roots (\(roots.joined(separator: ", "))); set FLOWRUN_ALLOWED_ROOTS to allow it"
         case .fileNotFound(let path): "\(path): no such file"

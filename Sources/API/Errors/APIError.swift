@@ -120,6 +120,8 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
             self = .badRequest("input '\(name)' is required: give dataset_id or dataset_path", field: "dataset_id")
         case .datasetNotFound:
             self = APIError(status: .notFound, code: "dataset_not_found", message: error.description, details: ["field": "dataset_id"])
+        case .datasetRejected:
+            self = .badRequest(error.description, field: "dataset_id", code: "dataset_rejected")
         case .pathOutsideRoots:
             self = .badRequest(error.description, field: "path", code: "path_not_allowed")
         case .fileNotFound:

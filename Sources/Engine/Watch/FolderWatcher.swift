@@ -141,6 +141,13 @@ public actor FolderWatcher {
             log("\(url.path): cannot register the dataset, will try again: \(error)")
             return false
         }
+        if dataset.status == "rejected" {
+            // Registered but unreadable as CSV (the profile names the row): no run would get further.
+            let reason = dataset.rejectReason ?? "unreadable"
+            report.rejected[path] = reason
+            log("\(path): rejected: \(reason)")
+            return true
+        }
         // A crash here — registered, not submitted — loses nothing: the restarted watcher finds the
         // file again, the same dataset, and no run with this key yet.
         Failpoints.hit("watch-after-register")

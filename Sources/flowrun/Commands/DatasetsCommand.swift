@@ -7,7 +7,7 @@ struct DatasetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets",
         abstract: "Register and list datasets (files identified by their content hash).",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Show.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,6 +22,10 @@ struct DatasetsCommand: AsyncParsableCommand {
                 let dataset = try await engine.registerDataset(path: path)
                 if output.json { print(try JSONOutput.encode(dataset)); return }
                 print("dataset \(dataset.id): \(dataset.path) (\(dataset.sizeBytes) bytes, sha256 \(dataset.contentHash.prefix(16))…)")
+                if dataset.status == "rejected" {
+                    throw CLIError.refused("dataset \(dataset.id) is rejected: \(dataset.rejectReason ?? "unreadable")")
+                }
+                print("flowrun datasets show \(dataset.id)   # its columns, labels and first rows")
             }
         }
     }
@@ -45,6 +49,24 @@ struct DatasetsCommand: AsyncParsableCommand {
                 // What reusable step results cost on disk, next to what the inputs do.
                 let cache = try await engine.cacheUsage()
                 print("step cache: \(cache.entries) entries, \(CacheCommand.bytes(cache.bytes)) (flowrun cache list)")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A dataset's file, status and profile: rows, exams, time range, labels, columns, first rows.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The dataset id (ds-…).") var id: String
+        @Option(help: "How many of the recorded first rows to print.") var rows = 5
+
+        func run() async throws {
+            try await reportingErrors {
+                let engine = try await global.openEngine(readOnly: true)
+                guard let dataset = try await engine.dataset(id: id) else { throw CLIError.refused("dataset '\(id)' not found") }
+                if output.json { print(try JSONOutput.encode(dataset)); return }
+                print(DatasetDescription.text(dataset, rows: rows))
             }
         }
     }

@@ -35,6 +35,11 @@ struct DatasetsPage {
         let sizeBytes: Int64
         let contentHash: String
         let registeredAt: Stamp
+        /// None or one: the profile recorded at registration.
+        let profile: [DatasetProfileView]
+        /// Why there is no profile, when there is none and the dataset was not rejected.
+        let noProfile: [String]
+        let hasOtherSchema: Bool
         let schema: ValueTable
         let runs: RunTable
     }
@@ -54,11 +59,23 @@ struct DatasetsPage {
         guard let record = try await services.engine.dataset(id: id) else { return nil }
         let dataset = DatasetView(record)
         let runs = try await services.engine.runSummaries(RunQuery(datasetID: id, limit: 50))
+        let profile = DatasetProfileView(schema: dataset.schema)
+        var otherSchema = dataset.schema.mapValue ?? [:]
+        otherSchema["profile"] = nil
         let context = DetailContext(
             id: dataset.id, badge: StateBadge(dataset.status, id: "dataset-status"), rejectReasons: dataset.rejectReason.map { [$0] } ?? [],
             path: dataset.path, size: Format.bytes(dataset.sizeBytes), sizeBytes: dataset.sizeBytes, contentHash: dataset.contentHash,
-            registeredAt: Stamp(dataset.registeredAt), schema: ValueTable(dataset.schema, id: "schema-table"),
+            registeredAt: Stamp(dataset.registeredAt), profile: profile.map { [$0] } ?? [],
+            noProfile: profile == nil && dataset.status == "ok" ? [Self.noProfileReason(path: dataset.path)] : [],
+            hasOtherSchema: !otherSchema.isEmpty, schema: ValueTable(.map(otherSchema), id: "schema-table"),
             runs: RunTable(runs, now: services.engine.clock.now(), id: "dataset-runs-table"))
         return try renderer.page(.dataset, title: "Dataset \(dataset.id)", section: .datasets, content: context)
+    }
+
+    static func noProfileReason(path: String) -> String {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".csv") || lower.hasSuffix(".tsv")
+            ? "Not described: registered before flowrun recorded profiles."
+            : "Not described: only CSV and TSV files are profiled."
     }
 }

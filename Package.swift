@@ -66,9 +66,13 @@ let package = Package(
             // /metrics: the server's own counters go through swift-metrics, exposed by swift-prometheus.
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            // Reads the contract, openapi.yaml, to serve it as JSON.
+            .product(name: "Yams", package: "Yams"),
         ], resources: [
             // The dashboard's and the docs page's templates, and the files served under /assets/.
             .copy("Resources/Templates"), .copy("Resources/Assets"),
+            // The API's contract, served at /api/openapi.json and /api/openapi.yaml.
+            .copy("openapi.yaml"),
         ]),
         .executableTarget(name: "flowrun", dependencies: [
             "FlowSpec", "Learn", "Steps", "Store", "Engine", "API",

@@ -10,7 +10,7 @@ final class OpenAPIChecker: Sendable {
     nonisolated(unsafe) let document: [String: Any]
 
     init() {
-        document = (try? JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8))) as? [String: Any] ?? [:]
+        document = (try? JSONSerialization.jsonObject(with: OpenAPIContract.bundled.json)) as? [String: Any] ?? [:]
     }
 
     var paths: [String: [String: Any]] { document["paths"] as? [String: [String: Any]] ?? [:] }
@@ -48,9 +48,11 @@ final class OpenAPIChecker: Sendable {
             return status == 404 || status == 405 ? [] : ["\(method) \(template) is not documented"]
         }
         let responses = operation["responses"] as? [String: Any] ?? [:]
-        guard let response = responses[String(status)] as? [String: Any] else {
+        guard let documented = responses[String(status)] as? [String: Any] else {
             return ["status \(status) is not documented for \(method) \(template)"]
         }
+        // Errors are shared: `$ref: '#/components/responses/NotFound'`.
+        let response = resolve(documented)
         guard contentType.hasPrefix("application/json") else { return [] }
         guard let content = response["content"] as? [String: Any], let media = content["application/json"] as? [String: Any] else {
             return ["\(status) of \(method) \(template) documents no JSON body"]
@@ -68,11 +70,13 @@ final class OpenAPIChecker: Sendable {
         return problems
     }
 
+    /// A schema or response, or what its `$ref` (`#/components/schemas/Run`, `#/components/responses/NotFound`) names.
     func resolve(_ schema: [String: Any]) -> [String: Any] {
         guard let ref = schema["$ref"] as? String else { return schema }
-        let name = String(ref.split(separator: "/").last ?? "")
-        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
-        return schemas?[name] as? [String: Any] ?? [:]
+        let parts = ref.split(separator: "/").map(String.init)
+        guard parts.count == 4, parts[0] == "#", parts[1] == "components" else { return [:] }
+        let kind = (document["components"] as? [String: Any])?[parts[2]] as? [String: Any]
+        return kind?[parts[3]] as? [String: Any] ?? [:]
     }
 
     func validate(_ value: Value, _ raw: [String: Any], at path: String, into problems: inout [String]) {

@@ -60,13 +60,15 @@ import Testing
             _ = try await harness.runToEnd(ok)
             _ = try await harness.runToEnd(bad)
             let text = try await client.get("/metrics").text
-            #expect(text.contains("flowrun_runs{state=\"succeeded\"} 1\n"))
-            #expect(text.contains("flowrun_runs{state=\"failed\"} 1\n"))
+            // Gauges are written by swift-prometheus as Doubles (`1.0`): read them by value.
+            let metrics = try PrometheusExposition(text)
+            #expect(metrics["flowrun_runs{state=\"succeeded\"}"] == 1)
+            #expect(metrics["flowrun_runs{state=\"failed\"}"] == 1)
             #expect(text.contains("flowrun_runs_finished_total{state=\"succeeded\"} 1\n"))
             #expect(text.contains("flowrun_runs_finished_total{state=\"failed\"} 1\n"))
             #expect(text.contains("flowrun_step_duration_seconds_count{outcome=\"succeeded\"} 2\n"))
             #expect(text.contains("flowrun_step_duration_seconds_bucket{outcome=\"failed\",le=\"+Inf\"} 1\n"))
-            #expect(text.contains("flowrun_queue_depth 0\n"))
+            #expect(metrics["flowrun_queue_depth"] == 0)
             #expect(text.contains("# TYPE flowrun_step_duration_seconds histogram"))
         }
     }

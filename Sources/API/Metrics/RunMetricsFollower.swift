@@ -2,39 +2,23 @@ import Engine
 import Foundation
 import Store
 
-/// Follows runs as they finish, for the Prometheus counters and the step-duration histogram.
+/// Follows runs as they finish, for the Prometheus counters and the step-duration histogram
+/// (``ServerMetrics``).
 ///
 /// Counters start at zero with the process (as Prometheus expects): runs that had finished before
 /// the first scrape are the baseline. Each ``update()`` reads the runs created since the last one
 /// and re-reads the unfinished runs it knows; a run is counted once, when first seen finished.
 actor RunMetricsFollower {
-    /// Upper bounds in seconds.
-    static let buckets: [Double] = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600]
-
-    struct Histogram: Sendable {
-        var counts = [Int](repeating: 0, count: RunMetricsFollower.buckets.count)
-        var count = 0
-        var sum = 0.0
-
-        mutating func observe(_ value: Double) {
-            for (index, bound) in RunMetricsFollower.buckets.enumerated() where value <= bound { counts[index] += 1 }
-            count += 1
-            sum += value
-        }
-    }
-
     private let store: Engine
     private var baselined = false
     private var newestCreatedAt: Date?
     private var seenAtNewest: Set<String> = []
     private var watching: Set<String> = []
-    private(set) var durations: [String: Histogram] = [:]
-    private(set) var finished: [String: Int] = [:]
-    private(set) var retries = 0
-    private(set) var leaseExpirations = 0
+    private let metrics: ServerMetrics
 
-    init(engine: Engine) {
+    init(engine: Engine, metrics: ServerMetrics) {
         self.store = engine
+        self.metrics = metrics
     }
 
     func update() async throws {
@@ -82,12 +66,12 @@ actor RunMetricsFollower {
     }
 
     private func count(_ run: RunRecord) async throws {
-        finished[run.state.rawValue, default: 0] += 1
-        for attempt in try await store.attempts(runID: run.id) {
-            if attempt.attempt > 1 { retries += 1 }
-            if attempt.outcome == "lease_expired" { leaseExpirations += 1 }
-            guard let end = attempt.finishedAt else { continue }
-            durations[attempt.outcome ?? "unknown", default: Histogram()].observe(max(0, end.timeIntervalSince(attempt.startedAt)))
+        // Read before counting: a failed read counts nothing of this run, not half of it.
+        let attempts = try await store.attempts(runID: run.id)
+        metrics.runFinished(run.state)
+        for attempt in attempts {
+            metrics.attemptSeen(attempt: attempt.attempt, outcome: attempt.outcome,
+                                seconds: attempt.finishedAt.map { $0.timeIntervalSince(attempt.startedAt) })
         }
     }
 }

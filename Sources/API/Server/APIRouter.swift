@@ -17,6 +17,9 @@ public enum APIRouter {
         let router = Router(context: APIRequestContext.self)
         // Outermost: every answer, errors included, carries the request's id.
         router.middlewares.add(RequestIDMiddleware())
+        // Next: it counts every answer with the status the error middleware gave it.
+        let metrics = ServerMetrics()
+        router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics))
         router.middlewares.add(ErrorMiddleware(maxBodySize: services.maxBodySize))
         router.middlewares.add(CrossSiteMiddleware(loopbackHostsOnly: services.apiToken == nil,
                                                    trustedOrigins: services.trustedOrigins))
@@ -35,7 +38,8 @@ public enum APIRouter {
         ArtifactRoutes(services: services).register(on: guarded)
         WorkflowRoutes(services: services).register(on: guarded)
         CompareRoutes(services: services).register(on: guarded)
-        PrometheusRoutes(services: services, snapshots: snapshots, follower: RunMetricsFollower(engine: services.engine)).register(on: guarded)
+        PrometheusRoutes(services: services, snapshots: snapshots,
+                         follower: RunMetricsFollower(engine: services.engine, metrics: metrics), metrics: metrics).register(on: guarded)
         extraRoutes(router)
         return router
     }

@@ -22,6 +22,10 @@ final class PostgresBackend: SQLBackend {
     /// How long one call (a transaction or a read, with every statement in it) may take.
     struct Deadlines: Sendable {
         var call: Duration = .seconds(30)
+        /// How often the LISTEN connection is asked `SELECT 1`, and how long it may take to answer
+        /// (``ReadyListener``): a dead listener is replaced within their sum.
+        var listenProbeInterval: Duration = .seconds(5)
+        var listenProbeTimeout: Duration = .seconds(5)
     }
 
     let client: PostgresClient
@@ -29,6 +33,7 @@ final class PostgresBackend: SQLBackend {
     private let runner: Task<Void, Never>
     private let logger: Logger
     private let watches = ConnectionWatches()
+    private let closing = ClosedFlag()
     private let retryWindow: Duration = .seconds(30)
 
     init(configuration: PostgresClient.Configuration, logger: Logger, deadlines: Deadlines = Deadlines()) {
@@ -80,6 +85,25 @@ final class PostgresBackend: SQLBackend {
         }
     }
 
+    func statement<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await retrying {
+            try await withConnection(timeout: deadlines.call) { db in
+                do {
+                    return try await body(db)
+                } catch PostgresCallFailure.closedBeforeSending(let statement) {
+                    // Never reached the server: safe to try again.
+                    throw PostgresCallFailure.closedBeforeSending(statement: statement)
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] != nil && !GuardedConnection.leavesConnectionUnknown(error) {
+                    // The server refused it (a serialization failure, a deadlock): it was rolled back.
+                    throw error
+                } catch {
+                    // Lost in flight: it may have committed, like a failed COMMIT; not retried.
+                    throw CommitFailed(underlying: error)
+                }
+            }
+        }
+    }
+
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await retrying {
             try await withConnection(timeout: deadlines.call) { db in try await body(db) }
@@ -104,8 +128,11 @@ final class PostgresBackend: SQLBackend {
         let logger = self.logger
         return try await withDeadline(deadline, expired: { PostgresCallFailure.noConnection(timeout: timeout) }) {
             try await client.withConnection { connection in
-                try await body(GuardedConnection(connection: connection, watch: watches.watch(connection), timeout: timeout,
-                                                 deadline: statementsDeadline, logger: logger))
+                // On the connection's event loop: no thread crossings per statement (EventLoopTaskExecutor).
+                try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    try await body(GuardedConnection(connection: connection, watch: watches.watch(connection), timeout: timeout,
+                                                     deadline: statementsDeadline, logger: logger))
+                }
             }
         }
     }
@@ -165,38 +192,22 @@ final class PostgresBackend: SQLBackend {
         return "\(error.code)"
     }
 
-    /// One connection kept for `LISTEN flowrun_ready`; after a lost connection it listens again and
-    /// yields once, since a notification may have been missed meanwhile.
+    /// See ``ReadyListener``.
     func readyNotifications() -> AsyncStream<Void> {
-        let client = self.client
-        let logger = self.logger
-        return AsyncStream { continuation in
-            let task = Task {
-                while !Task.isCancelled {
-                    do {
-                        try await client.withConnection { connection in
-                            try await connection.listen(on: Self.readyChannel) { notifications in
-                                continuation.yield()
-                                for try await _ in notifications { continuation.yield() }
-                            }
-                        }
-                    } catch {
-                        logger.debug("postgres: LISTEN lost: \(error)")
-                    }
-                    try? await Task.sleep(for: .seconds(1))
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        ReadyListener(client: client, watches: watches, logger: logger,
+                      probeInterval: deadlines.listenProbeInterval, probeTimeout: deadlines.listenProbeTimeout, closing: closing).notifications()
     }
 
     func close() async throws {
+        _ = closing.set()
         runner.cancel()
         _ = await runner.value
     }
 
-    func closeInBackground() { runner.cancel() }
+    func closeInBackground() {
+        _ = closing.set()
+        runner.cancel()
+    }
 }
 
 /// A failure while committing: not retried, as the transaction may have landed.

@@ -9,6 +9,9 @@ protocol SQLBackend: Sendable {
     func transaction<T: Sendable>(timeout: Duration?, _ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs reads that need no transaction.
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body`, one statement that commits on its own (no `BEGIN`/`COMMIT` round trips), with the
+    /// same deadline and retries as a transaction: tried again only when it certainly did not run.
+    func statement<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// See ``Store/readyNotifications()``.
     func readyNotifications() -> AsyncStream<Void>
     func close() async throws
@@ -46,6 +49,10 @@ final class SQLiteBackend: SQLBackend {
                 throw error
             }
         }
+    }
+
+    func statement<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(timeout: nil, body)
     }
 
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

@@ -8,6 +8,9 @@ extension SQLStore {
 
     public func claimReadySteps(worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date) async throws -> [StepRunRecord] {
         guard limit > 0 else { return [] }
+        if dialect == .postgres {
+            return try await claimReadyStepsInOneStatement(worker: worker, runID: runID, limit: limit, now: now, leaseUntil: leaseUntil)
+        }
         return try await write { db in
             let t = now.timeIntervalSince1970
             let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
@@ -70,12 +73,16 @@ extension SQLStore {
             // Set-based: a batch of completions costs a handful of statements, not a handful each —
             // what matters on PostgreSQL, where every statement is a network round trip.
             // The attempt each step is on, whether it is running, and who holds it.
+            // And which of them have dependents (only those need propagating), in the same query.
             var current: [StepAttemptKey: (maxAttempts: Int, running: Bool, worker: String?)] = [:]
+            var withDependents: Set<String> = []
             for chunk in completions.chunked(200) {
                 let pairs = chunk.map { "(\(bind: $0.key.runID), \(bind: $0.key.stepID))" as SQLQueryString }.joined(separator: ", ")
                 for row in try await db.raw("""
-                    SELECT run_id, step_id, state, attempt, worker, max_attempts FROM steps
-                    WHERE (run_id, step_id) IN (VALUES \(pairs))
+                    SELECT run_id, step_id, state, attempt, worker, max_attempts,
+                        CASE WHEN EXISTS (SELECT 1 FROM step_edges e WHERE e.run_id = steps.run_id AND e.need_id = steps.step_id)
+                            THEN 1 ELSE 0 END AS has_dependents
+                    FROM steps WHERE (run_id, step_id) IN (VALUES \(pairs))
                     """).all() {
                     let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
                                              stepID: try row.decode(column: "step_id", as: String.self),
@@ -83,6 +90,7 @@ extension SQLStore {
                     let running = try row.decode(column: "state", as: String.self) == StepState.running.rawValue
                     current[key] = (try row.decode(column: "max_attempts", as: Int.self), running,
                                     try row.decode(column: "worker", as: String?.self))
+                    if try row.decode(column: "has_dependents", as: Int.self) != 0 { withDependents.insert(key.runID + "\u{0}" + key.stepID) }
                 }
             }
             var results: [Bool] = []
@@ -151,33 +159,50 @@ extension SQLStore {
                     finished.append((key.runID, key.stepID, c.now))
                 }
             }
-            for chunk in succeeded.chunked(200) {
-                try await db.raw("""
-                    UPDATE steps SET state = v.column5, finished_at = v.column3, outputs_json = v.column4,
-                        lease_expires_at = NULL, error = NULL, exit_status = NULL
-                    FROM (VALUES \(chunk.joined(separator: ", "))) AS v
-                    WHERE steps.run_id = v.column1 AND steps.step_id = v.column2
-                    """).run()
+            func succeed(_ chunk: ArraySlice<SQLQueryString>) -> SQLQueryString {
+                """
+                UPDATE steps SET state = v.column5, finished_at = v.column3, outputs_json = v.column4,
+                    lease_expires_at = NULL, error = NULL, exit_status = NULL
+                FROM (VALUES \(chunk.joined(separator: ", "))) AS v
+                WHERE steps.run_id = v.column1 AND steps.step_id = v.column2
+                """
             }
-            for chunk in attemptEnds.chunked(200) {
-                try await db.raw("""
-                    UPDATE attempts SET finished_at = v.column4, outcome = v.column5, error = NULLIF(v.column6, '')
-                    FROM (VALUES \(chunk.joined(separator: ", "))) AS v
-                    WHERE attempts.run_id = v.column1 AND attempts.step_id = v.column2 AND attempts.attempt = v.column3
-                    """).run()
+            func end(_ chunk: ArraySlice<SQLQueryString>) -> SQLQueryString {
+                """
+                UPDATE attempts SET finished_at = v.column4, outcome = v.column5, error = NULLIF(v.column6, '')
+                FROM (VALUES \(chunk.joined(separator: ", "))) AS v
+                WHERE attempts.run_id = v.column1 AND attempts.step_id = v.column2 AND attempts.attempt = v.column3
+                """
+            }
+            func log(_ chunk: ArraySlice<SQLQueryString>) -> SQLQueryString {
+                "INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(chunk.joined(separator: ", "))"
+            }
+            if dialect == .postgres, !events.isEmpty, succeeded.count <= 200, attemptEnds.count <= 200, events.count <= 200 {
+                // One round trip for the three writes of a batch (data-modifying CTEs always run).
+                // Typed locals, no ternary: `x[...]` inside an SQLQueryString interpolation kept the type
+                // checker busy for over 15 minutes (Swift 6.3.1).
+                var writes: [SQLQueryString] = []
+                if !succeeded.isEmpty {
+                    let update: SQLQueryString = succeed(ArraySlice(succeeded))
+                    writes.append("done AS (\(update) RETURNING 1)")
+                }
+                if !attemptEnds.isEmpty {
+                    let update: SQLQueryString = end(ArraySlice(attemptEnds))
+                    writes.append("ended AS (\(update) RETURNING 1)")
+                }
+                var statement: SQLQueryString = log(ArraySlice(events))
+                if !writes.isEmpty {
+                    let ctes: SQLQueryString = writes.joined(separator: ", ")
+                    let with: SQLQueryString = "WITH \(ctes) "
+                    statement = with + statement
+                }
+                try await db.raw(statement).run()
+            } else {
+                for chunk in succeeded.chunked(200) { try await db.raw(succeed(chunk)).run() }
+                for chunk in attemptEnds.chunked(200) { try await db.raw(end(chunk)).run() }
+                for chunk in events.chunked(200) { try await db.raw(log(chunk)).run() }
             }
             try await recordCache(db, completions, applied: results)
-            for chunk in events.chunked(200) {
-                try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(chunk.joined(separator: ", "))").run()
-            }
-            // Only steps that have dependents need propagating: one query finds them.
-            var withDependents: Set<String> = []
-            for chunk in finished.chunked(200) {
-                let pairs = chunk.map { "(\(bind: $0.run), \(bind: $0.step))" as SQLQueryString }.joined(separator: ", ")
-                for row in try await db.raw("SELECT DISTINCT run_id, need_id FROM step_edges WHERE (run_id, need_id) IN (VALUES \(pairs))").all() {
-                    withDependents.insert(try row.decode(column: "run_id", as: String.self) + "\u{0}" + row.decode(column: "need_id", as: String.self))
-                }
-            }
             var finishedByRun: [String: Int] = [:]
             var readied = 0
             for step in finished {
@@ -189,7 +214,7 @@ extension SQLStore {
             for (run, count) in finishedByRun {
                 try await finishSteps(db, run: run, count: count, at: completions[0].now)
             }
-            if readied > 0 { try await notifyReady(db) }
+            // No notifyReady here: propagate's ready update has notified already (PostgreSQL).
             return results
         }
     }
@@ -342,19 +367,45 @@ extension SQLStore {
         var finished = 0
         var queue = [step]
         while let current = queue.popLast() {
-            let dependents = try await db.raw("""
-                SELECT s.step_id FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.step_id
-                WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND s.state = \(StepState.pending)
-                """).all().map { try $0.decode(column: "step_id", as: String.self) }
+            // The pending dependents of `current` with the states of all their needs: one query, not one
+            // per dependent. (A correlated aggregate: as a four-way join, PostgreSQL's plan took milliseconds.)
+            var dependents: [String] = []
+            var needStates: [String: [StepState]] = [:]
+            let aggregate = dialect == .postgres ? "string_agg" : "group_concat"
+            for row in try await db.raw("""
+                SELECT e.step_id AS dependent,
+                    (SELECT \(unsafeRaw: aggregate)(n.state, ',') FROM step_edges ne JOIN steps n ON n.run_id = ne.run_id AND n.step_id = ne.need_id
+                     WHERE ne.run_id = e.run_id AND ne.step_id = e.step_id) AS need_states
+                FROM step_edges e JOIN steps d ON d.run_id = e.run_id AND d.step_id = e.step_id
+                WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND d.state = \(StepState.pending)
+                """).all() {
+                let dependent = try row.decode(column: "dependent", as: String.self)
+                dependents.append(dependent)
+                let states: String = try row.decode(column: "need_states", as: String?.self) ?? ""
+                needStates[dependent] = states.split(separator: ",").compactMap { StepState(rawValue: String($0)) }
+            }
             for dependent in dependents {
-                let states = try await db.raw("SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: run) AND e.step_id = \(bind: dependent)").all()
-                    .compactMap { StepState(rawValue: try $0.decode(column: "state", as: String.self)) }
+                let states = needStates[dependent] ?? []
                 guard states.allSatisfy(\.isFinished) else { continue }
                 let next: StepState
                 if states.allSatisfy(\.isSuccess) { next = .ready }
                 else if states.contains(where: { $0 == .failed || $0 == .upstreamFailed }) { next = .upstreamFailed }
                 else if states.contains(.canceled) { next = .canceled }
                 else { next = .skipped }
+                if next == .ready, dialect == .postgres {
+                    // The update, its event and the wake-up of idle workers (sent at commit) in one round trip.
+                    try await db.raw("""
+                        WITH readied AS (
+                            UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent) RETURNING step_id
+                        ), logged AS (
+                            INSERT INTO events (run_id, step_id, at, kind, message)
+                            SELECT \(bind: run), step_id, \(bind: now.timeIntervalSince1970), 'step_state', \(bind: "\(dependent): pending → \(next.rawValue)") FROM readied
+                        )
+                        SELECT pg_notify(\(bind: PostgresBackend.readyChannel), '') FROM readied
+                        """).run()
+                    readied += 1
+                    continue
+                }
                 if next == .ready {
                     try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
                     readied += 1
@@ -373,8 +424,8 @@ extension SQLStore {
     /// Counts `count` more finished steps; when none is left, the run ends.
     private func finishSteps(_ db: any SQLDatabase, run: String, count: Int, at now: Date) async throws {
         guard count > 0 else { return }
-        try await db.raw("UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run)").run()
-        guard let row = try await db.raw("SELECT state, unfinished_steps FROM runs WHERE id = \(bind: run)").first(),
+        // RETURNING: the count and the state come back with the update, one round trip.
+        guard let row = try await db.raw("UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run) RETURNING state, unfinished_steps").first(),
               try row.decode(column: "unfinished_steps", as: Int.self) <= 0 else { return }
         let current = try row.decode(column: "state", as: String.self)
         let failed = try await db.raw("SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = \(StepState.failed) ORDER BY position LIMIT 1").first()

@@ -153,7 +153,7 @@ public final class SQLStore: Store, @unchecked Sendable {
         try await db.raw("SELECT pg_notify(\(bind: PostgresBackend.readyChannel), '')").run()
     }
 
-    private func mapError(_ error: any Error) -> any Error {
+    func mapError(_ error: any Error) -> any Error {
         if error is StoreError { return error }
         return StoreError.unavailable("\(location): \(Self.describe(error))")
     }

@@ -38,12 +38,10 @@ struct BenchCSV: AsyncParsableCommand {
                 checksum += part.checksum
             }
             let seconds = (ContinuousClock.now - start).seconds
-            var usage = rusage()
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
             let report: [String: Any] = [
                 "file": file, "bytes": bytes, "threads": threads, "rows": rows, "numeric_cells": numbers, "missing_cells": missing,
                 "seconds": seconds, "rows_per_second": Double(rows) / seconds, "mb_per_second": Double(bytes) / 1e6 / seconds,
-                "peak_rss_mb": Double(usage.ru_maxrss) / 1024, "checksum": checksum,
+                "peak_rss_mb": PeakRSS.ofThisProcess(), "checksum": checksum,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
         }

@@ -15,7 +15,7 @@ struct BenchEngine: AsyncParsableCommand {
             a step's upstream finishing to a worker claiming it, p50/p99). --workers runs that many \
             workers, each with its own database connection as separate processes have; with PostgreSQL \
             they wake each other through LISTEN/NOTIFY. peak_rss_mb: the peak memory of a `flowrun run` \
-            child process on each workflow.
+            child process on each workflow, on the same database, as that child measures it (VmHWM).
             """)
 
     @Option(help: "Independent steps in the fan-out run.") var steps = 1000
@@ -46,8 +46,8 @@ struct BenchEngine: AsyncParsableCommand {
             let latency = try await Self.readyToClaimed(engines[0], runID: chained.runID)
             for engine in engines { try await engine.close() }
 
-            let chainRSS = try Self.peakRSS(of: ["run", "chain"], root: root)
-            let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--concurrency", "\(concurrency)"], root: root)
+            let chainRSS = try Self.peakRSS(of: ["run", "chain"], root: root, database: database)
+            let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--concurrency", "\(concurrency)"], root: root, database: database)
             let report: [String: Any] = [
                 "backend": database.map { $0.hasPrefix("postgres") ? "postgresql" : "sqlite" } ?? "sqlite",
                 "workers": max(1, workers),
@@ -95,19 +95,33 @@ struct BenchEngine: AsyncParsableCommand {
         return (pick(0.5), pick(0.99))
     }
 
-    /// Runs this binary with `arguments` and returns its peak resident memory in MB.
-    static func peakRSS(of arguments: [String], root: URL) throws -> Double {
+    /// Runs `flowrun ARGUMENTS` in a child process on the bench's database (its SQLite file is
+    /// another, in the temp folder) and returns the child's own peak memory in MB, as the child
+    /// reports it (``BenchPeakRSS``): `getrusage` of the children would include this process's peak.
+    static func peakRSS(of arguments: [String], root: URL, database: String?) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = arguments + ["--data", root.appendingPathComponent("rss-data").path,
-                                         "--workflows", root.appendingPathComponent("workflows").path]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["bench", "peak-rss", "--"] + arguments
+            + ["--data", root.appendingPathComponent("rss-data").path, "--workflows", root.appendingPathComponent("workflows").path]
+            + (database.map { ["--database", $0] } ?? [])
+        let output = Pipe()
+        process.standardOutput = output
         try process.run()
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let fd = output.fileHandleForReading.fileDescriptor
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
         process.waitUntilExit()
-        // The peak of all waited-for children so far: run the smaller workload last.
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024
+        let marker = String(decoding: data, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix(PeakRSS.marker) }
+        guard process.terminationStatus == 0, let megabytes = marker.flatMap({ Double($0.dropFirst(PeakRSS.marker.count)) }) else {
+            throw CLIError(message: "the measured run (flowrun \(arguments.joined(separator: " "))) failed with status \(process.terminationStatus)", code: 1)
+        }
+        return megabytes
     }
 
     static func fanOutYAML(_ n: Int) -> String {

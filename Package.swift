@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        // The API's types and server protocol are generated from Sources/API/openapi.yaml by
+        // swift-openapi-generator 1.14.3 (scripts/generate-openapi; the output is committed).
+        .package(url: "https://github.com/apple/swift-openapi-runtime", exact: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", exact: "2.1.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
@@ -68,6 +72,8 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             // Reads the contract, openapi.yaml, to serve it as JSON.
             .product(name: "Yams", package: "Yams"),
+            .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
         ], resources: [
             // The dashboard's and the docs page's templates, and the files served under /assets/.
             .copy("Resources/Templates"), .copy("Resources/Assets"),

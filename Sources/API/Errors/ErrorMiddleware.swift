@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Hummingbird
+import OpenAPIRuntime
 import Store
 
 /// Turns whatever a route throws into the API's one error shape, and sets the body limit.
@@ -24,6 +25,8 @@ struct ErrorMiddleware: RouterMiddleware {
     static func apiError(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: return error
+        // Thrown through the generated server (ContractRoutes): the handler's error, or the request it refused.
+        case let error as ServerError: return GeneratedRequestErrors.apiError(error)
         case let error as EngineError: return APIError(error)
         case let error as StoreError: return APIError(error)
         case let error as DecodingError: return APIError(decoding: error)

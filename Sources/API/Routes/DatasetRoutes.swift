@@ -2,7 +2,8 @@ import Engine
 import Foundation
 import Hummingbird
 
-/// `POST /api/datasets`, `GET /api/datasets`, `GET /api/datasets/{id}`.
+/// `POST /api/datasets`, by hand: its body errors name the field as the recorded answers do. The
+/// list and one dataset are ``ContractRoutes``'.
 struct DatasetRoutes {
     let services: APIServices
 
@@ -16,18 +17,6 @@ struct DatasetRoutes {
             let created = record.registeredAt >= before
             return try APIJSON.response(DatasetView(record), status: created ? .created : .ok,
                                         headers: [.location: "/api/datasets/\(record.id)"])
-        }
-        router.get("/api/datasets") { request, _ -> Response in
-            let limit = try Query(request: request).int("limit", default: 100, in: 1...1000) ?? 100
-            let records = try await services.engine.datasets(limit: limit)
-            return try APIJSON.response(DatasetList(datasets: records.map(DatasetView.init)))
-        }
-        router.get("/api/datasets/{id}") { _, context -> Response in
-            let id = try context.parameters.path("id")
-            guard let record = try await services.engine.dataset(id: id) else {
-                throw APIError.notFound("dataset '\(id)' not found", code: "dataset_not_found")
-            }
-            return try APIJSON.response(DatasetView(record))
         }
     }
 }

@@ -11,10 +11,19 @@ struct Query {
 
     func int(_ name: String, default fallback: Int?, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(name) else { return fallback }
-        guard let value = Int(text), range.contains(value) else {
-            throw APIError.badRequest("query parameter '\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'", field: name)
-        }
+        guard let value = Int(text), range.contains(value) else { throw Query.notAnInteger(name, text, in: range) }
         return value
+    }
+
+    /// A query integer the generated server parsed (nil when not given), checked against its range.
+    static func check(_ name: String, _ value: Int?, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let value else { return fallback }
+        guard range.contains(value) else { throw notAnInteger(name, String(value), in: range) }
+        return value
+    }
+
+    static func notAnInteger(_ name: String, _ text: String, in range: ClosedRange<Int>) -> APIError {
+        APIError.badRequest("query parameter '\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'", field: name)
     }
 
     func oneOf<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {

@@ -5,7 +5,9 @@ import Hummingbird
 import NIOCore
 import Store
 
-/// `POST /api/runs`, `GET /api/runs`, `GET /api/runs/{id}`, cancel and retry.
+/// `POST /api/runs` and `GET /api/runs`, written by hand: the submission's errors name the body's
+/// fields as the recorded answers do, and the list is the measured fast path (``RunPageJSON``).
+/// A run, cancel and retry are ``ContractRoutes``'.
 struct RunRoutes {
     let services: APIServices
 
@@ -32,19 +34,6 @@ struct RunRoutes {
                                                   nextBefore: runs.count > limit ? page.last?.id : nil))
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
-        }
-        router.get("/api/runs/{id}") { _, context -> Response in
-            try APIJSON.response(try await RunDetailView.load(id: try context.parameters.path("id"), engine: services.engine))
-        }
-        router.post("/api/runs/{id}/cancel") { _, context -> Response in
-            let id = try context.parameters.path("id")
-            try await services.engine.cancel(runID: id)
-            return try APIJSON.response(try await summary(id))
-        }
-        router.post("/api/runs/{id}/retry") { _, context -> Response in
-            let id = try context.parameters.path("id")
-            try await services.engine.retry(runID: id)
-            return try APIJSON.response(try await summary(id))
         }
     }
 
@@ -76,10 +65,5 @@ struct RunRoutes {
         request.workflowIsName = true
         request.cache = body.cache ?? true
         return request
-    }
-
-    func summary(_ id: String) async throws -> RunSummaryView {
-        guard let run = try await services.engine.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
-        return RunSummaryView(run.summary, now: services.engine.clock.now())
     }
 }

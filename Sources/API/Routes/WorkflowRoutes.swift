@@ -3,17 +3,12 @@ import FlowSpec
 import Foundation
 import Hummingbird
 
-/// `GET /api/workflows`, `GET /api/workflows/{name}`, `POST /api/workflows/validate`.
+/// `POST /api/workflows/validate`, by hand: it takes JSON or the YAML itself. The list and one
+/// workflow are ``ContractRoutes``'.
 struct WorkflowRoutes {
     let services: APIServices
 
     func register(on router: some RouterMethods<APIRequestContext>) {
-        router.get("/api/workflows") { _, _ -> Response in
-            try APIJSON.response(["workflows": WorkflowSummaryView.all(engine: services.engine)])
-        }
-        router.get("/api/workflows/{name}") { _, context -> Response in
-            try APIJSON.response(try WorkflowDetailView.load(name: try context.parameters.path("name"), engine: services.engine))
-        }
         router.post("/api/workflows/validate") { request, context -> Response in
             let contentType = request.headers[.contentType] ?? "application/json"
             let yaml: String

@@ -37,7 +37,8 @@ public enum APIRouter {
         EventRoutes(services: services).register(on: guarded)
         ArtifactRoutes(services: services).register(on: guarded)
         WorkflowRoutes(services: services).register(on: guarded)
-        CompareRoutes(services: services).register(on: guarded)
+        // The operations the generated server answers (openapi.yaml → APIProtocol).
+        ContractRoutes(services: services).register(on: guarded)
         PrometheusRoutes(services: services, snapshots: snapshots,
                          follower: RunMetricsFollower(engine: services.engine, metrics: metrics), metrics: metrics).register(on: guarded)
         extraRoutes(router)

@@ -25,8 +25,3 @@ struct DatasetView: Codable, Sendable {
         rejectReason = record.rejectReason
     }
 }
-
-/// `GET /api/datasets`.
-struct DatasetList: Codable, Sendable {
-    var datasets: [DatasetView]
-}

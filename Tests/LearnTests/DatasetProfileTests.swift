@@ -19,6 +19,7 @@ import Testing
         let url = try csvFile(Self.text)
         let profile = try DatasetProfile.measure(url, blockSize: blockSize)
         #expect(profile.rows == 5)
+        #expect(profile.sampledRows == nil)
         #expect(profile.exams == 3)
         #expect(profile.examColumn == "exam_id")
         #expect(profile.firstTime == "2026-03-01T10:00:00Z")
@@ -65,5 +66,26 @@ import Testing
         #expect(DatasetProfile.applies(to: URL(fileURLWithPath: "/d/exams.CSV")))
         #expect(DatasetProfile.applies(to: URL(fileURLWithPath: "/d/exams.tsv")))
         #expect(!DatasetProfile.applies(to: URL(fileURLWithPath: "/d/images.zip")))
+    }
+}
+
+/// A file larger than the sample: the figures come from its first rows, the row count from its lines.
+@Suite struct DatasetProfileSampleTests {
+    @Test func aLargeFileIsSampledAndItsRowsCountedByLine() throws {
+        var text = "exam_id,timestamp,x,label\n"
+        for exam in 0..<200 {
+            for t in 0..<10 { text += "E\(exam),\(t),\(exam * t),\(exam % 4 == 0 ? "fail" : "pass")\n" }
+            if exam == 150 { text += "\n\r\n" }  // blank lines are not rows
+        }
+        let url = try csvFile(text)
+        let profile = try DatasetProfile.measure(url, sampleBytes: 4096, blockSize: 1024)
+        #expect(profile.rows == 2000)
+        let sampled = try #require(profile.sampledRows)
+        #expect(sampled > 0 && sampled < 2000)
+        #expect(profile.exams.map { $0 < 200 } == true, "exams of the sample only")
+        let whole = try DatasetProfile.measure(url)
+        #expect(whole.rows == 2000)
+        #expect(whole.sampledRows == nil)
+        #expect(whole.exams == 200)
     }
 }

@@ -20,6 +20,9 @@ enum DatasetDescription {
             contents += ", exams \(number(profile["exams"])) (column \(profile["exam_column"]?.stringValue ?? "?"))"
         }
         lines.append(contents)
+        if let sampled = profile["sampled_rows"]?.numberValue {
+            lines.append("sample      the first \(Value.number(sampled).jsonText) rows (a large file): exams, labels, time and columns are theirs")
+        }
         if let first = profile["first_time"]?.stringValue, let last = profile["last_time"]?.stringValue {
             lines.append("time        \(first) → \(last)")
         }

@@ -39,6 +39,9 @@ struct DatasetProfileView: Encodable {
     init?(schema: Value) {
         guard let profile = schema["profile"], let rows = profile["rows"]?.numberValue else { return nil }
         var facts = [Fact(name: "Rows", value: Format.number(rows))]
+        if let sampled = profile["sampled_rows"]?.numberValue {
+            facts.append(Fact(name: "Described from", value: "the first \(Format.number(sampled)) rows: the figures below are theirs"))
+        }
         if let exams = profile["exams"]?.numberValue {
             facts.append(Fact(name: "Exams", value: "\(Format.number(exams)) (column \(profile["exam_column"]?.stringValue ?? "?"))"))
         }

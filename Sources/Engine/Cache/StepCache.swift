@@ -57,7 +57,9 @@ struct StepCache: Sendable {
         var deleted = 0
         let target = engine.layout.artifactDirectory(run: step.runID, step: step.stepID)
         for entry in try await engine.store.cacheEntries(key: key) {
-            guard entry.source.runID != step.runID, let manifest = ArtifactManifest(json: entry.filesJSON) else { continue }
+            // Never its own folder: linking a folder onto itself would first remove it.
+            guard entry.source.runID != step.runID || entry.source.stepID != step.stepID,
+                  let manifest = ArtifactManifest(json: entry.filesJSON) else { continue }
             let source = engine.layout.artifactDirectory(run: entry.source.runID, step: entry.source.stepID)
             guard manifest.link(from: source, to: target) else {
                 deleted += 1

@@ -51,7 +51,12 @@ public protocol Store: Sendable {
     /// `skipped` / `canceled` as their upstreams dictate, transitively), and the run is finished when
     /// all its steps are. Returns, per completion, false — changing nothing for it — when the worker no
     /// longer holds that attempt (its lease expired and was taken back, or the step already finished).
-    func completeSteps(_ completions: [StepCompletion]) async throws -> [Bool]
+    ///
+    /// With `claim`, the same transaction then claims ready steps as
+    /// ``claimReadySteps(worker:runID:limit:now:leaseUntil:)`` does — when it made any ready: the
+    /// worker that finishes a step takes its dependent without another round trip or a wake-up, and
+    /// only steps it did not take wake the other workers.
+    func completeSteps(_ completions: [StepCompletion], thenClaim claim: ClaimRequest?) async throws -> (applied: [Bool], claimed: [StepRunRecord])
     /// Running steps whose lease expired before `now` go back to `ready` (or `failed` when out of
     /// attempts); the attempt is recorded as `lease_expired`. Returns the attempts taken back, with
     /// the program each recorded (the engine stops what is left of it on this machine).
@@ -113,6 +118,27 @@ extension Store {
 
     public func completeStep(_ completion: StepCompletion) async throws -> Bool {
         try await completeSteps([completion]).first ?? false
+    }
+
+    public func completeSteps(_ completions: [StepCompletion]) async throws -> [Bool] {
+        try await completeSteps(completions, thenClaim: nil).applied
+    }
+}
+
+/// What a completion claims afterwards (``Store/completeSteps(_:thenClaim:)``).
+public struct ClaimRequest: Sendable {
+    public var worker: String
+    public var runID: String?
+    public var limit: Int
+    public var now: Date
+    public var leaseUntil: Date
+
+    public init(worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date) {
+        self.worker = worker
+        self.runID = runID
+        self.limit = limit
+        self.now = now
+        self.leaseUntil = leaseUntil
     }
 }
 

@@ -207,8 +207,13 @@ public actor Worker {
         while !pending.isEmpty {
             let batch = pending
             pending.removeAll()
+            var claimedAfter: [StepRunRecord] = []
             do {
-                _ = try await storeCall("complete steps") { try await engine.store.completeSteps(batch) }
+                // The slots this batch frees claim in the same transaction (none while draining).
+                let now = engine.clock.now()
+                let claim = draining ? nil : ClaimRequest(worker: options.name, runID: options.runID, limit: batch.count, now: now,
+                                                          leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
+                claimedAfter = try await storeCall("complete steps") { try await engine.store.completeSteps(batch, thenClaim: claim) }.claimed
             } catch {
                 // Keep the completions: the attempt still holds its lease until it expires.
                 logger.warning("cannot record \(batch.count) completion(s): \(ErrorText.of(error)); retrying in 0.5 s",
@@ -224,6 +229,7 @@ public actor Worker {
             var started: [StepAttemptKey: Date] = [:]
             for completion in batch { started[completion.key] = inFlight.removeValue(forKey: completion.key)?.startedAt }
             RunLog.append(batch, startedAt: started, layout: engine.layout)
+            for step in claimedAfter { start(step) }
         }
         signal()
         engine.onWork()

@@ -12,6 +12,16 @@ extension SQLStore {
             return try await claimReadyStepsInOneStatement(worker: worker, runID: runID, limit: limit, now: now, leaseUntil: leaseUntil)
         }
         return try await write { db in
+            try await claim(db, ClaimRequest(worker: worker, runID: runID, limit: limit, now: now, leaseUntil: leaseUntil))
+        }
+    }
+
+    /// Claims inside the caller's transaction: the one statement on PostgreSQL, the portable steps on SQLite.
+    func claim(_ db: any SQLDatabase, _ request: ClaimRequest) async throws -> [StepRunRecord] {
+        guard request.limit > 0 else { return [] }
+        if dialect == .postgres { return try await claimStatement(db, request) }
+        let (worker, runID, limit, now, leaseUntil) = (request.worker, request.runID, request.limit, request.now, request.leaseUntil)
+        do {
             let t = now.timeIntervalSince1970
             let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
             let lock: SQLQueryString = dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
@@ -66,8 +76,8 @@ extension SQLStore {
         }
     }
 
-    public func completeSteps(_ completions: [StepCompletion]) async throws -> [Bool] {
-        guard !completions.isEmpty else { return [] }
+    public func completeSteps(_ completions: [StepCompletion], thenClaim claimRequest: ClaimRequest?) async throws -> (applied: [Bool], claimed: [StepRunRecord]) {
+        guard !completions.isEmpty else { return ([], []) }
         return try await write { db in
             try await lockRuns(db, completions.map(\.key.runID))
             // Set-based: a batch of completions costs a handful of statements, not a handful each —
@@ -214,8 +224,13 @@ extension SQLStore {
             for (run, count) in finishedByRun {
                 try await finishSteps(db, run: run, count: count, at: completions[0].now)
             }
-            // No notifyReady here: propagate's ready update has notified already (PostgreSQL).
-            return results
+            // The worker takes what it made ready (its freed slots); the rest wakes the other workers.
+            var claimed: [StepRunRecord] = []
+            if readied > 0, let claimRequest {
+                claimed = try await claim(db, claimRequest)
+            }
+            if readied > claimed.count { try await notifyReady(db) }
+            return (results, claimed)
         }
     }
 
@@ -393,15 +408,13 @@ extension SQLStore {
                 else if states.contains(.canceled) { next = .canceled }
                 else { next = .skipped }
                 if next == .ready, dialect == .postgres {
-                    // The update, its event and the wake-up of idle workers (sent at commit) in one round trip.
+                    // The update and its event in one round trip.
                     try await db.raw("""
                         WITH readied AS (
                             UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent) RETURNING step_id
-                        ), logged AS (
-                            INSERT INTO events (run_id, step_id, at, kind, message)
-                            SELECT \(bind: run), step_id, \(bind: now.timeIntervalSince1970), 'step_state', \(bind: "\(dependent): pending → \(next.rawValue)") FROM readied
                         )
-                        SELECT pg_notify(\(bind: PostgresBackend.readyChannel), '') FROM readied
+                        INSERT INTO events (run_id, step_id, at, kind, message)
+                        SELECT \(bind: run), step_id, \(bind: now.timeIntervalSince1970), 'step_state', \(bind: "\(dependent): pending → \(next.rawValue)") FROM readied
                         """).run()
                     readied += 1
                     continue

@@ -76,6 +76,13 @@ struct ContractRoutes: APIProtocol {
         return .ok(.init(body: .json(try await summary(input.path.id))))
     }
 
+    func getRunParams(_ input: Operations.GetRunParams.Input) async throws -> Operations.GetRunParams.Output {
+        let id = input.path.id
+        guard let run = try await services.engine.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
+        return .ok(.init(body: .json(.init(runId: run.id, workflow: run.workflowName, datasetId: run.datasetID,
+                                           params: try GeneratedWire.object(JSONText.value(run.paramsJSON, fallback: .map([:])))))))
+    }
+
     func summary(_ id: String) async throws -> Components.Schemas.RunSummary {
         guard let run = try await services.engine.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
         let now = services.engine.clock.now()

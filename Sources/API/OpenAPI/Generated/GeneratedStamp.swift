@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "d96f367c4f1246fb67681efe040c62c369cd0ad327574c291a8c2d1b60c6baf3"
-    static let outputs = "dcc95a345c14f4b67d6155485e758cff7c15f80d66014708b2662e10422436f8"
+    static let inputs = "979d55475aaf60f6c65b1a035310704abae9318952bf72c36a4d4dd2246ead65"
+    static let outputs = "f01ec72d44801d3f1e2ad36e5ecbe4ad19c0a0f80b70ece74ae2b7a5450dd8b7"
 }

@@ -586,6 +586,45 @@ extension Components {
                 case sizeBytes = "size_bytes"
             }
         }
+        /// What a run was started with
+        ///
+        /// - Remark: Generated from `#/components/schemas/RunParams`.
+        internal struct RunParams: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RunParams/run_id`.
+            internal var runId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunParams/workflow`.
+            internal var workflow: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunParams/dataset_id`.
+            internal var datasetId: Swift.String?
+            /// Every declared param, as resolved at submission
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunParams/params`.
+            internal var params: OpenAPIRuntime.OpenAPIObjectContainer
+            /// Creates a new `RunParams`.
+            ///
+            /// - Parameters:
+            ///   - runId:
+            ///   - workflow:
+            ///   - datasetId:
+            ///   - params: Every declared param, as resolved at submission
+            internal init(
+                runId: Swift.String,
+                workflow: Swift.String,
+                datasetId: Swift.String? = nil,
+                params: OpenAPIRuntime.OpenAPIObjectContainer
+            ) {
+                self.runId = runId
+                self.workflow = workflow
+                self.datasetId = datasetId
+                self.params = params
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case runId = "run_id"
+                case workflow
+                case datasetId = "dataset_id"
+                case params
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Diagnostic`.
         internal struct Diagnostic: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Diagnostic/file`.

@@ -20,6 +20,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/runs/{id}`.
     /// - Remark: Generated from `#/paths//api/runs/{id}/get(getRun)`.
     func getRun(_ input: Operations.GetRun.Input) async throws -> Operations.GetRun.Output
+    /// What a run was started with, to run it again
+    ///
+    /// The run's params as resolved at submission (defaults filled in), its workflow and dataset; what a "run again" form or `flowrun runs rerun` starts from.
+    ///
+    /// - Remark: HTTP `GET /api/runs/{id}/params`.
+    /// - Remark: Generated from `#/paths//api/runs/{id}/params/get(getRunParams)`.
+    func getRunParams(_ input: Operations.GetRunParams.Input) async throws -> Operations.GetRunParams.Output
     /// Cancel a run
     ///
     /// Pending steps are canceled; running ones are stopped by their workers. 409 when the run already finished.
@@ -88,6 +95,21 @@ extension APIProtocol {
         headers: Operations.GetRun.Input.Headers = .init()
     ) async throws -> Operations.GetRun.Output {
         try await getRun(Operations.GetRun.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// What a run was started with, to run it again
+    ///
+    /// The run's params as resolved at submission (defaults filled in), its workflow and dataset; what a "run again" form or `flowrun runs rerun` starts from.
+    ///
+    /// - Remark: HTTP `GET /api/runs/{id}/params`.
+    /// - Remark: Generated from `#/paths//api/runs/{id}/params/get(getRunParams)`.
+    internal func getRunParams(
+        path: Operations.GetRunParams.Input.Path,
+        headers: Operations.GetRunParams.Input.Headers = .init()
+    ) async throws -> Operations.GetRunParams.Output {
+        try await getRunParams(Operations.GetRunParams.Input(
             path: path,
             headers: headers
         ))

@@ -3,6 +3,11 @@
 Logs in with the server's token, starts a run of exam-pipeline from its workflow page, cancels it and
 retries it, starts a worker and watches the run succeed, all on the run page without reloading; reads
 a step's log, checks the plots loaded, and finds the run in the runs list and on its dataset's page.
+Then a run that fails (Tests/Browser/workflows/broken.yaml): its cause shows at the top of its page
+without a click, the log opens on the failed step, earlier attempts' logs, search and download work,
+and the runs table names the cause. Then every page at a phone's 390×844 and a desktop's 1440×900,
+light and dark: none scrolls sideways at 390 px, and each is saved (full length) as
+<out>/screens/<page>-<phone|desktop>-<light|dark>.png; the theme toggle is remembered.
 Every wait is an explicit WebDriverWait on a condition. Saves a screenshot of each page in --out;
 exits 1 with a message naming the failed check.
 
@@ -11,6 +16,7 @@ the run waits until this test starts one) and registers a dataset.
 """
 
 import argparse
+import base64
 import os
 import re
 import subprocess
@@ -133,6 +139,10 @@ class DashboardTest:
         self.runs_list(run_id)
         self.datasets(run_id)
         self.live_tail()
+        failed_id = self.failure_triage()
+        self.events_paging(run_id)
+        self.theme_toggle(run_id)
+        self.every_screen(run_id, failed_id)
         self.api_docs()
         errors = self.console_errors()
         self.check(not errors, f"the browser console has errors: {errors}")
@@ -295,6 +305,150 @@ class DashboardTest:
         self.wait(self.state_is(("succeeded",)), "the ticker run to succeed", timeout=60)
         self.wait(lambda driver: "tick 12\n" in driver.execute_script(read)["text"], "the last tick to be appended to the log view")
         self.screenshot("live-tail")
+
+    def failure_triage(self):
+        print("failure triage: a failed run shows its cause at the top, without a click")
+        self.css("nav.top a[data-nav=workflows]").click()
+        self.css("#workflows-table tr[data-workflow='broken'] a").click()
+        self.css("#run-form[data-workflow='broken'] #run-submit").click()
+        self.wait(EC.url_matches(r"/runs/[^/]+$"), "the broken run's page")
+        run_id = self.css("#run-page").get_attribute("data-run")
+        self.wait(self.state_is(("failed",)), f"run {run_id} to fail", timeout=60)
+        # A fresh load, as someone arriving from a link: nothing clicked, nothing scrolled.
+        self.driver.get(f"{self.base}/runs/{run_id}")
+        cause = "ValueError: column 'sensor_7' is empty (attempt 2)"
+        top = self.driver.execute_script("""
+            const excerpt = document.querySelector('#failures pre.excerpt');
+            if (!excerpt) return null;
+            const box = excerpt.getBoundingClientRect();
+            const cause = excerpt.querySelector('.cause-line').getBoundingClientRect();
+            return {text: excerpt.textContent, top: box.top, bottom: box.bottom, height: innerHeight,
+                    causeShown: cause.top >= box.top && cause.bottom <= box.bottom + 1, cause: excerpt.querySelector('.cause-line').textContent,
+                    error: document.querySelector('#failures .failure-error').textContent};
+        """)
+        self.check(top is not None, "the failed run's page has no excerpt under 'Why it failed'")
+        self.check(top["text"].splitlines()[-1] == cause, f"the excerpt does not end with the cause: {top['text'][-200:]!r}")
+        self.check(top["bottom"] <= top["height"], f"the cause is below the first screen (bottom {top['bottom']} of {top['height']} px)")
+        self.check(top["cause"] == cause and top["causeShown"], "the cause line is not marked or is scrolled out of the excerpt's box")
+        self.check(top["error"] == "/bin/sh exited with status 3", f"the failure names {top['error']!r}")
+        print(f"  the first screen shows: {cause}")
+
+        # The log panel opened on the failed step's latest attempt, by itself.
+        self.attribute_is("#log-lines", "data-step", "check")
+        self.attribute_is("#log-lines", "data-attempt", "2")
+        self.wait(lambda d: cause in d.find_element(By.ID, "log-lines").text, "the failed step's log lines")
+        self.screenshot("run-failed")
+
+        # Earlier attempts: one button each.
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, "#log-attempts button[data-log-attempt]")
+        self.check([b.text for b in buttons] == ["1", "2"], f"attempt buttons: {[b.text for b in buttons]}")
+        self.driver.execute_script("arguments[0].scrollIntoView()", buttons[0])
+        buttons[0].click()
+        self.wait(lambda d: "attempt 1 checking file 30" in d.find_element(By.ID, "log-lines").text, "attempt 1's log")
+        self.check("(attempt 2)" not in self.driver.find_element(By.ID, "log-lines").text, "attempt 1's log shows attempt 2's lines")
+
+        # Search within the step's log: only matching lines stay.
+        search = self.css("#log-search")
+        search.send_keys("is empty (attempt 1)")
+        self.wait(lambda d: d.find_element(By.ID, "log-lines").text.strip().count("\n") == 0, "the search to leave one line")
+        self.check("ValueError" in self.css("#log-lines").text, "the search hid the matching line")
+        self.check(self.css("#log-matches").text.startswith("1 of "), f"match count: {self.css('#log-matches').text!r}")
+        search.clear()
+        search.send_keys(" ")  # an input event after clear(), which sends none
+
+        # Download: the whole file of the attempt shown, as a plain-text attachment.
+        href = self.css("#log-download").get_attribute("href")
+        self.check(href.endswith(f"/runs/{run_id}/log?step=check&attempt=1"), f"download link {href}")
+        got = self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0], {credentials: 'same-origin'}).then(async r => done({
+                status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'),
+                text: await r.text()})).catch(e => done({status: 0, text: String(e)}));
+        """, href)
+        self.check(got["status"] == 200, f"download answered {got['status']}")
+        self.check(got["disposition"] == f'attachment; filename="{run_id}-check.1.log"', f"download disposition {got['disposition']}")
+        self.check(got["type"].startswith("text/plain"), f"download type {got['type']}")
+        self.check(got["text"].count("attempt 1 checking file") == 30, "the download is not the whole log (30 checked files)")
+
+        # The runs table says why in one line.
+        self.css("nav.top a[data-nav=runs]").click()
+        cell = self.css(f"#runs-table tr[data-run='{run_id}'] td.cause")
+        self.check(cell.text.startswith(cause), f"the runs table's cause: {cell.text!r}")
+        return run_id
+
+    def events_paging(self, run_id):
+        print("events: the newest 25 show, 'Show all' the rest")
+        self.driver.get(f"{self.base}/runs/{run_id}")
+        counts = """
+            const rows = Array.from(document.querySelectorAll('#events-table tbody tr'));
+            return {all: rows.length, shown: rows.filter(r => r.getClientRects().length > 0).length,
+                    toggle: !!document.getElementById('events-toggle')};
+        """
+        before = self.driver.execute_script(counts)
+        if not before["toggle"]:
+            self.check(before["all"] <= 25 and before["shown"] == before["all"], f"events without a toggle: {before}")
+            print(f"  {before['all']} events: no paging needed")
+            return
+        self.check(before["shown"] == 25 and before["all"] > 25, f"before 'Show all': {before}")
+        toggle = self.css("#events-toggle")
+        self.driver.execute_script("arguments[0].scrollIntoView()", toggle)
+        toggle.click()
+        after = self.driver.execute_script(counts)
+        self.check(after["shown"] == after["all"], f"after 'Show all': {after}")
+        print(f"  {after['all']} events, all shown after the click")
+
+    def theme_toggle(self, run_id):
+        print("theme: the toggle switches and is remembered")
+        self.driver.get(f"{self.base}/runs/{run_id}")
+        body = "return getComputedStyle(document.body).backgroundColor"
+        light = self.driver.execute_script(body)
+        self.css("#theme-toggle").click()
+        self.check(self.driver.execute_script("return document.documentElement.dataset.theme") == "dark", "the toggle did not switch to dark")
+        dark = self.driver.execute_script(body)
+        self.check(dark != light, f"the background stayed {light} in dark")
+        self.driver.get(f"{self.base}/runs")
+        self.check(self.driver.execute_script(body) == dark, "the dark choice was not remembered on the next page")
+        self.css("#theme-toggle").click()
+        self.check(self.driver.execute_script(body) == light, "the toggle did not switch back to light")
+        self.driver.execute_script("localStorage.removeItem('flowrun-theme')")
+
+    SCREENS = {"phone": (390, 844, True), "desktop": (1440, 900, False)}
+
+    def every_screen(self, run_id, failed_id):
+        print("every page at 390×844 and 1440×900, light and dark (test-output: screens/)")
+        pages = {
+            "overview": "/", "runs": "/runs", "run": f"/runs/{run_id}", "run-failed": f"/runs/{failed_id}",
+            "workflows": "/workflows", "workflow": "/workflows/exam-pipeline", "datasets": "/datasets",
+            "dataset": f"/datasets/{self.args.dataset}", "api-docs": "/api/docs",
+        }
+        folder = os.path.join(self.args.out, "screens")
+        os.makedirs(folder, exist_ok=True)
+        wide = []
+        try:
+            for theme in ("light", "dark"):
+                self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": theme}]})
+                for screen, (width, height, mobile) in self.SCREENS.items():
+                    self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+                    for name, path in pages.items():
+                        self.driver.get(self.base + path)
+                        self.wait(lambda d: d.execute_script("return document.readyState") == "complete", f"{path} to load")
+                        if name == "api-docs":
+                            self.css("#ops details.op")
+                        size = self.driver.execute_script(
+                            "return {scroll: document.documentElement.scrollWidth, inner: innerWidth, "
+                            "dark: matchMedia('(prefers-color-scheme: dark)').matches}")
+                        self.check(size["dark"] == (theme == "dark"), f"{path}: the emulated theme did not apply")
+                        if screen == "phone" and size["scroll"] > size["inner"]:
+                            wide.append(f"{path} ({theme}): {size['scroll']} px wide in a {size['inner']} px window")
+                        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+                        with open(os.path.join(folder, f"{name}-{screen}-{theme}.png"), "wb") as file:
+                            file.write(base64.b64decode(shot["data"]))
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        self.check(not wide, "pages scroll sideways on a phone: " + "; ".join(wide))
+        print(f"  {len(pages) * 4} screenshots; no page wider than 390 px")
 
     def api_docs(self):
         print("API docs page (its script and style are files under the strict Content-Security-Policy)")

@@ -42,6 +42,7 @@ public struct DashboardRoutes: Sendable {
             }
             return HTMLResponse.page(part)
         }
+        LogDownloadRoute(services: services, renderer: renderer).register(on: pages)
         pages.get("/datasets") { _, _ in
             HTMLResponse.page(try await DatasetsPage(services: services, renderer: renderer).renderList())
         }

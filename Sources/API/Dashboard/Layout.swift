@@ -32,6 +32,7 @@ enum Layout {
         let loggedIn: Bool
         let stylesheet: String
         let script: String
+        let favicon: String
     }
 
     /// The context of a page template: the shell's values and the page's own.

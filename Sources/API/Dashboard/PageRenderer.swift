@@ -13,7 +13,8 @@ struct PageRenderer: Sendable {
             return .init(href: link.href, label: link.label, name: item.rawValue, current: item == section)
         }
         let shell = Layout.Shell(title: title, nav: nav, loggedIn: loggedIn ?? self.loggedIn,
-                                 stylesheet: resources.assets.url(.dashboardStyle), script: resources.assets.url(.dashboardScript))
+                                 stylesheet: resources.assets.url(.dashboardStyle), script: resources.assets.url(.dashboardScript),
+                                 favicon: resources.assets.url(.favicon))
         return try resources.templates.render(template, Layout.Page(shell: shell, content: content))
     }
 

@@ -23,6 +23,22 @@ public enum MetricGroups {
         return scores.contains(String(base))
     }
 
+    /// A run's metrics as (step, name), in the steps' order, split into the model's — the
+    /// ``leading`` ones first whichever step reported them, then the rest by step and name — and
+    /// the counters, by step and name.
+    public static func arrange(_ metrics: [(step: String, name: String)], stepOrder: [String]) -> (model: [(step: String, name: String)], counters: [(step: String, name: String)]) {
+        func position(_ step: String) -> Int { stepOrder.firstIndex(of: step) ?? stepOrder.count }
+        let model = metrics.filter { isModelMetric($0.name) }.sorted { a, b in
+            let ia = leading.firstIndex(of: a.name) ?? leading.count, ib = leading.firstIndex(of: b.name) ?? leading.count
+            if ia != ib { return ia < ib }
+            return position(a.step) != position(b.step) ? position(a.step) < position(b.step) : a.name < b.name
+        }
+        let counters = metrics.filter { !isModelMetric($0.name) }.sorted { a, b in
+            position(a.step) != position(b.step) ? position(a.step) < position(b.step) : a.name < b.name
+        }
+        return (model, counters)
+    }
+
     /// `names` split into the model's (leading ones first) and the rest (by name).
     public static func split(_ names: [String]) -> (model: [String], counters: [String]) {
         let model = names.filter(isModelMetric).sorted { a, b in

@@ -48,18 +48,16 @@ enum RunFollower {
             print("  log: \(engine.layout.stepLog(run: runID, step: step.stepID, attempt: step.attempt).path)")
         }
         let metrics = try await engine.metrics(runID: runID)
-        let byStep = Dictionary(grouping: metrics, by: \.stepID)
-        let order = steps.map(\.stepID)
+        var value: [String: Double] = [:]
+        for m in metrics { value[m.stepID + "\u{0}" + m.name] = m.value }
+        func text(_ step: String, _ name: String) -> String { String(format: "%.6g", value[step + "\u{0}" + name] ?? .nan) }
+        let (modelMetrics, counterMetrics) = MetricGroups.arrange(metrics.map { ($0.stepID, $0.name) }, stepOrder: steps.map(\.stepID))
         var model = TextTable(header: ["step", "metric", "value"])
+        for m in modelMetrics { model.rows.append([m.step, m.name, text(m.step, m.name)]) }
         var counters: [(step: String, names: [String])] = []
-        for stepID in order {
-            guard let values = byStep[stepID] else { continue }
-            let value = Dictionary(values.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-            let (modelNames, counterNames) = MetricGroups.split(Array(value.keys))
-            for name in modelNames { model.rows.append([stepID, name, String(format: "%.6g", value[name] ?? .nan)]) }
-            if !counterNames.isEmpty {
-                counters.append((stepID, counterNames.map { "\($0)=\(String(format: "%.6g", value[$0] ?? .nan))" }))
-            }
+        for m in counterMetrics {
+            if counters.last?.step != m.step { counters.append((m.step, [])) }
+            counters[counters.count - 1].names.append("\(m.name)=\(text(m.step, m.name))")
         }
         if !model.rows.isEmpty { print("\n" + model.render()) }
         var outputs = TextTable(header: ["step", "output", "value"])

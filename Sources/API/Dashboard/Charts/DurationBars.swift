@@ -10,7 +10,7 @@ struct DurationBars {
 
     var bars: [Bar]
 
-    static let width = 640.0, height = 160.0, left = 52.0, top = 10.0, bottom = 8.0
+    static let width = 640.0, height = 180.0, left = 52.0, top = 18.0, bottom = 22.0
 
     func svg() -> String {
         let longest = bars.compactMap(\.seconds).max() ?? 0
@@ -26,6 +26,10 @@ struct DurationBars {
             out += "<line x1=\"\(px(Self.left))\" x2=\"\(px(Self.width))\" y1=\"\(px(y(tick)))\" y2=\"\(px(y(tick)))\"/>"
                 + "<text x=\"\(px(Self.left - 6))\" y=\"\(px(y(tick) + 4))\" text-anchor=\"end\">\(html(Format.shortDuration(tick)))</text>"
         }
+        // What the axes mean: duration up, runs from the oldest (left) to the newest (right).
+        out += "<text class=\"duration-axis\" x=\"\(px(Self.left - 6))\" y=\"10\" text-anchor=\"end\">duration</text>"
+            + "<text class=\"duration-axis\" x=\"\(px(Self.left))\" y=\"\(px(Self.height - 6))\">← older</text>"
+            + "<text class=\"duration-axis\" x=\"\(px(Self.width))\" y=\"\(px(Self.height - 6))\" text-anchor=\"end\">newer → (\(bars.count) runs)</text>"
         out += "</g>"
         for (index, bar) in bars.enumerated() {
             guard let seconds = bar.seconds else { continue }

@@ -5,12 +5,16 @@ struct LineChart {
         var label: String
         var href: String
         var value: Double
+        /// What the point's run trained (its `model_type` param), when known: dots are coloured by it.
+        var group: String? = nil
     }
 
     var points: [Point]
     var name: String
 
     static let width = 640.0, height = 220.0, left = 52.0, right = 14.0, top = 12.0, bottom = 26.0
+    /// Colours for model types (`.series-0` … in the stylesheet); more types than these repeat them.
+    static let seriesColours = 6
 
     func svg() -> String {
         guard !points.isEmpty else { return "<p class=\"empty\">No values yet.</p>" }
@@ -37,10 +41,21 @@ struct LineChart {
             + "</g>"
         let line = points.indices.map { "\(px(x($0))),\(px(y(points[$0].value)))" }.joined(separator: " ")
         out += "<polyline class=\"chart-line\" points=\"\(line)\"/>"
+        // One colour per model type, in the order they first appear; the legend under the chart names them.
+        var groups: [String] = []
+        for group in points.compactMap(\.group) where !groups.contains(group) { groups.append(group) }
         for (index, point) in points.enumerated() {
-            out += "<a href=\"\(html(point.href))\"><circle class=\"chart-dot\" cx=\"\(px(x(index)))\" cy=\"\(px(y(point.value)))\" r=\"4\">"
-                + "<title>\(html(point.label)): \(html(Format.number(point.value)))</title></circle></a>"
+            let series = point.group.flatMap { groups.firstIndex(of: $0) }.map { " series-\($0 % Self.seriesColours)" } ?? ""
+            let label = point.label + (point.group.map { " · \($0)" } ?? "")
+            out += "<a href=\"\(html(point.href))\"><circle class=\"chart-dot\(series)\" cx=\"\(px(x(index)))\" cy=\"\(px(y(point.value)))\" r=\"4\" "
+                + "data-group=\"\(html(point.group ?? ""))\"><title>\(html(label)): \(html(Format.number(point.value)))</title></circle></a>"
         }
-        return out + "</svg>"
+        out += "</svg>"
+        if !groups.isEmpty {
+            out += "<div class=\"legend\" id=\"metric-legend\">" + groups.enumerated().map { index, group in
+                "<span class=\"series-\(index % Self.seriesColours)\"><span class=\"swatch\"></span>\(html(group))</span>"
+            }.joined() + "</div>"
+        }
+        return out
     }
 }

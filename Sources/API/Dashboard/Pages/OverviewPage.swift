@@ -78,7 +78,7 @@ struct OverviewPage {
             .init(label: run.id, href: "/runs/\(urlPart(run.id))", state: run.state.rawValue,
                   seconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
         })
-        let metric = try await metricSection(workflow: query.string("workflow"), metric: query.string("metric"), recent: recent)
+        let metric = try await metricSection(workflow: query.string("workflow"), metric: query.string("metric"), recent: latest)
         let context = Context(hasStoreProblem: snapshot.error != nil, storeProblem: snapshot.error ?? "", stats: stats,
                               stateBarSVG: stateBar.render(), medianRuns: Self.medianRuns, chartRuns: Self.chartRuns,
                               durationsSVG: durations.svg(), metric: metric, recentRuns: RunTable(recent, now: now, id: "recent-runs-table"),
@@ -92,14 +92,14 @@ struct OverviewPage {
         let store = services.engine
         var workflows = WorkflowSummaryView.all(engine: services.engine).map(\.name)
         if let requested, !workflows.contains(requested) { workflows.append(requested) }
-        guard let workflow = requested ?? recent.first?.workflowName ?? workflows.first else {
+        guard let workflow = requested ?? Self.busiest(recent) ?? workflows.first else {
             return MetricSection(hasWorkflows: false, workflow: "", workflowOptions: [], metricOptions: [], hasChart: false, chartSVG: "",
                                  chartRuns: Self.chartRuns)
         }
         if !workflows.contains(workflow) { workflows.append(workflow) }
 
-        let runs = Array(try await store.runSummaries(RunQuery(state: .succeeded, workflow: workflow, limit: Self.chartRuns)).reversed())
-        var values: [(run: RunSummary, metrics: [String: Double])] = []
+        let runs = Array(try await store.runs(RunQuery(state: .succeeded, workflow: workflow, limit: Self.chartRuns)).reversed())
+        var values: [(run: RunRecord, metrics: [String: Double])] = []
         var names: Set<String> = []
         for run in runs {
             let metrics = Dictionary(try await store.metrics(runID: run.id).map { ($0.stepID + "." + $0.name, $0.value) }, uniquingKeysWith: { $1 })
@@ -112,7 +112,8 @@ struct OverviewPage {
         var chartSVG = ""
         if let metric {
             let points = values.compactMap { entry in
-                entry.metrics[metric].map { LineChart.Point(label: entry.run.id, href: "/runs/\(urlPart(entry.run.id))", value: $0) }
+                entry.metrics[metric].map { LineChart.Point(label: entry.run.id, href: "/runs/\(urlPart(entry.run.id))", value: $0,
+                                                            group: Self.modelType(entry.run)) }
             }
             chartSVG = LineChart(points: points, name: metric).svg()
         }
@@ -120,6 +121,22 @@ struct OverviewPage {
                              workflowOptions: workflows.map { Option(label: $0, selected: $0 == workflow) },
                              metricOptions: sortedNames.map { Option(label: $0, selected: $0 == metric) },
                              hasChart: metric != nil, chartSVG: chartSVG, chartRuns: Self.chartRuns)
+    }
+
+    /// The workflow with the most of the recent runs (the newest run's breaks a tie): the chart's
+    /// default, rather than whatever ran last, which may be a workflow without metrics.
+    static func busiest(_ recent: [RunSummary]) -> String? {
+        var counts: [String: Int] = [:]
+        for run in recent { counts[run.workflowName, default: 0] += 1 }
+        // `recent` is newest first: the first one with the top count is the newest of the busiest.
+        return recent.first { counts[$0.workflowName] == counts.values.max() }?.workflowName
+    }
+
+    /// The run's `model_type` param, if it has one.
+    static func modelType(_ run: RunRecord) -> String? {
+        guard let data = run.paramsJSON.data(using: .utf8),
+              let params = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return params["model_type"] as? String
     }
 
     static func median(_ values: [Double]) -> Double? {

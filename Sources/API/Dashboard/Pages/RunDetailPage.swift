@@ -1,4 +1,5 @@
 import FlowSpec
+import Engine
 import Foundation
 import Hummingbird
 import Store
@@ -15,6 +16,8 @@ struct RunDetailPage {
     let renderer: PageRenderer
 
     static let eventsShown = 25
+    /// Events the page holds at most: the newest 25 show, the rest behind "show all" (the API has every one).
+    static let eventsHeld = 1000
 
     struct LogTab: Encodable {
         let step: String
@@ -27,6 +30,7 @@ struct RunDetailPage {
         let lastEvent: Int64
         let live: LiveContext
         let tabs: [LogTab]
+        let runLogURL: String
     }
 
     struct StepRow: Encodable {
@@ -79,6 +83,8 @@ struct RunDetailPage {
         let kind: String
         let step: String
         let message: String
+        /// Beyond the newest ``eventsShown``: hidden until the visitor asks for all.
+        let older: Bool
     }
 
     struct LiveContext: Encodable {
@@ -98,12 +104,20 @@ struct RunDetailPage {
         let duration: String
         /// None or one.
         let errors: [String]
+        /// Each failed step's cause, shown first.
+        let hasFailures: Bool
+        let failures: [RunFailure]
         let params: ValueTable
         let graphSVG: String
         let timelineSVG: String
         let steps: [StepRow]
         let hasMetrics: Bool
-        let metrics: [MetricRow]
+        /// The model's scores first (``MetricGroups``); the data's counters in their own group.
+        let hasModelMetrics: Bool
+        let modelMetrics: [MetricRow]
+        let hasCounterMetrics: Bool
+        let counterMetrics: [MetricRow]
+        let counterCount: Int
         let hasArtifacts: Bool
         let artifacts: [ArtifactLink]
         let hasPlots: Bool
@@ -113,35 +127,42 @@ struct RunDetailPage {
         let eventsCut: Bool
         let eventsShown: Int
         let eventCount: Int
+        /// Events held on the page (at most ``eventsHeld``), and whether the run has more still.
+        let eventsHeldCount: Int
+        let eventsBeyondHeld: Bool
     }
 
     /// The page; nil when there is no such run.
     func render(id: String) async throws -> String? {
-        guard let (detail, events) = try await load(id) else { return nil }
+        guard let (detail, events, attempts) = try await load(id) else { return nil }
         let tabs = ([("", "run log")] + detail.steps.map { ($0.id, $0.id) }).map { step, label in
             LogTab(step: step, label: label, pressed: step.isEmpty)
         }
-        let context = PageContext(id: detail.id, lastEvent: events.last?.id ?? 0, live: live(detail, events: events), tabs: tabs)
+        let context = PageContext(id: detail.id, lastEvent: events.last?.id ?? 0, live: live(detail, events: events, attempts: attempts),
+                                  tabs: tabs, runLogURL: logDownloadURL(detail.id, step: nil, attempt: nil))
         return try renderer.page(.run, title: "Run \(detail.id)", section: .runs, content: context)
     }
 
     /// The live part alone; nil when there is no such run.
     func renderLive(id: String) async throws -> String? {
-        guard let (detail, events) = try await load(id) else { return nil }
-        return try renderer.part(.runLive, live(detail, events: events))
+        guard let (detail, events, attempts) = try await load(id) else { return nil }
+        return try renderer.part(.runLive, live(detail, events: events, attempts: attempts))
     }
 
-    func load(_ id: String) async throws -> (RunDetailView, [EventRecord])? {
+    /// The run, its events, and — only when a step failed — its attempts with their error excerpts.
+    func load(_ id: String) async throws -> (RunDetailView, [EventRecord], [AttemptRecord])? {
         let detail: RunDetailView
         do {
             detail = try await RunDetailView.load(id: id, engine: services.engine)
         } catch let error as APIError where error.status == .notFound {
             return nil
         }
-        return (detail, try await services.engine.events(runID: id, after: 0, limit: 10_000))
+        let events = try await services.engine.events(runID: id, after: 0, limit: 10_000)
+        let failed = detail.steps.contains { $0.state == StepState.failed.rawValue }
+        return (detail, events, failed ? try await services.engine.attempts(runID: id) : [])
     }
 
-    func live(_ run: RunDetailView, events: [EventRecord]) -> LiveContext {
+    func live(_ run: RunDetailView, events: [EventRecord], attempts: [AttemptRecord] = []) -> LiveContext {
         let graph = DAGGraph(nodes: run.steps.map { step in
             DAGGraph.Node(id: step.id, needs: step.needs, state: step.state,
                           detail: step.attempt > 0 ? "\(step.state) · attempt \(step.attempt)/\(step.maxAttempts)" : step.state)
@@ -164,20 +185,24 @@ struct RunDetailPage {
                         }
                     } ?? [])
         }
-        let metrics = run.steps.flatMap { step in
-            step.metrics.keys.sorted().map { name in
-                MetricRow(key: step.id + "." + name, step: step.id, name: name, value: Format.number(step.metrics[name] ?? .nan))
-            }
+        let metricValues = Dictionary(run.steps.map { ($0.id, $0.metrics) }, uniquingKeysWith: { $1 })
+        let (model, counters) = MetricGroups.arrange(run.steps.flatMap { step in step.metrics.keys.map { (step.id, $0) } },
+                                                     stepOrder: run.steps.map(\.id))
+        func metricRow(_ m: (step: String, name: String)) -> MetricRow {
+            MetricRow(key: m.step + "." + m.name, step: m.step, name: m.name, value: Format.number(metricValues[m.step]?[m.name] ?? .nan))
         }
+        let modelMetrics = model.map(metricRow), counterMetrics = counters.map(metricRow)
         let artifacts = run.steps.flatMap(\.artifacts)
         let links = artifacts.map { ArtifactLink(url: artifactURL(run.id, $0.path), path: $0.path, size: Format.bytes($0.sizeBytes)) }
         // The SVG plots steps wrote (the evaluate step's confusion matrix, ROC curve, …), as images.
         let plots = artifacts.filter { $0.path.lowercased().hasSuffix(".svg") }.map { artifact in
             Plot(url: artifactURL(run.id, artifact.path), name: String(artifact.path.split(separator: "/").last ?? ""), path: artifact.path)
         }
-        let eventRows = events.suffix(Self.eventsShown).reversed().map { event in
-            EventRow(id: event.id, at: Stamp(event.at), kind: event.kind, step: event.stepID ?? "", message: event.message)
+        let eventRows = events.suffix(Self.eventsHeld).reversed().enumerated().map { index, event in
+            EventRow(id: event.id, at: Stamp(event.at), kind: event.kind, step: event.stepID ?? "", message: event.message,
+                     older: index >= Self.eventsShown)
         }
+        let failures = RunFailure.of(run, attempts: attempts)
         return LiveContext(
             id: run.id, badge: StateBadge(run.state, id: "run-state"),
             finished: ["succeeded", "failed", "canceled"].contains(run.state), retryable: run.state == "failed" || run.state == "canceled",
@@ -185,10 +210,13 @@ struct RunDetailPage {
             hasDataset: run.datasetId != nil, dataset: run.datasetId ?? "", datasetURL: urlPart(run.datasetId ?? ""),
             createdAt: Stamp(run.createdAt), startedAt: Stamp(run.startedAt), finishedAt: Stamp(run.finishedAt),
             duration: Format.duration(run.durationSeconds), errors: run.error.map { [$0] } ?? [],
+            hasFailures: !failures.isEmpty, failures: failures,
             params: ValueTable(run.params, id: "run-params-table"), graphSVG: graph.svg(), timelineSVG: timeline.svg(), steps: steps,
-            hasMetrics: !metrics.isEmpty, metrics: metrics, hasArtifacts: !links.isEmpty, artifacts: links, hasPlots: !plots.isEmpty,
+            hasMetrics: !modelMetrics.isEmpty || !counterMetrics.isEmpty, hasModelMetrics: !modelMetrics.isEmpty, modelMetrics: modelMetrics,
+            hasCounterMetrics: !counterMetrics.isEmpty, counterMetrics: counterMetrics, counterCount: counterMetrics.count, hasArtifacts: !links.isEmpty, artifacts: links, hasPlots: !plots.isEmpty,
             plots: plots, hasEvents: !events.isEmpty, events: eventRows, eventsCut: events.count > Self.eventsShown,
-            eventsShown: Self.eventsShown, eventCount: events.count)
+            eventsShown: Self.eventsShown, eventCount: events.count, eventsHeldCount: eventRows.count,
+            eventsBeyondHeld: events.count > Self.eventsHeld)
     }
 
     /// Outputs name files in the run's folder by absolute path; `evaluate/roc_curve.svg` says as much.

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Store
 
@@ -18,11 +19,20 @@ struct RunTable: Encodable {
         let createdAt: Stamp
         let duration: String
         let error: String
+        /// A failed run's cause in one line: the last line its failed step wrote, then the error.
+        let cause: String
+        /// The whole error and excerpt, for the cell's tooltip.
+        let causeDetail: String
     }
 
     let tableID: String
     let rows: [Row]
     let hasRows: Bool
+
+    static func cause(_ run: RunSummary) -> String {
+        let last = run.errorExcerpt.map(ErrorExcerpt.lastLine) ?? ""
+        return [last, run.error ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+    }
 
     init(_ runs: [RunSummary], now: Date, id: String) {
         tableID = id
@@ -33,7 +43,7 @@ struct RunTable: Encodable {
                 hasDataset: run.datasetID != nil, dataset: run.datasetID ?? "", datasetURL: urlPart(run.datasetID ?? ""),
                 createdAt: Stamp(run.createdAt),
                 duration: Format.duration(run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) }),
-                error: run.error ?? "")
+                error: run.error ?? "", cause: Self.cause(run), causeDetail: [run.error, run.errorExcerpt].compactMap { $0 }.joined(separator: "\n"))
         }
     }
 }

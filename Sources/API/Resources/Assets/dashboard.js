@@ -99,6 +99,13 @@ function runPage(page) {
   var lastEvent = page.dataset.after || '0';
   var source = null;
   var logStep = null;     // whose log is shown: a step id, or '' for the run's own log
+  var logAttempt = null;  // which attempt of it: a number, or null for the latest
+  var logLines = [];      // the lines read (and streamed since), before the search filter
+  var latestAttempt = {}; // step id → its latest attempt, as the log API last said
+  var logSearch = document.getElementById('log-search');
+  var logMatches = document.getElementById('log-matches');
+  var logDownload = document.getElementById('log-download');
+  var logAttempts = document.getElementById('log-attempts');
   var logLoading = false;
   var chosen = false;     // the visitor picked a log: stop following the running step
   var pending = null, again = false, timer = null;
@@ -120,7 +127,14 @@ function runPage(page) {
           var response = await fetch('/runs/' + encodeURIComponent(id) + '/live', { credentials: 'same-origin', cache: 'no-store' });
           // Sent to /login (the cookie is gone): go there rather than show the form in the page.
           if (response.redirected) { location.assign(response.url); return; }
-          if (response.ok) live.innerHTML = await response.text();
+          if (response.ok) {
+            // Keep what the visitor opened (counters, earlier attempts) across the re-render.
+            var open = Array.prototype.map.call(live.querySelectorAll('details'), function (d) { return d.open; });
+            live.innerHTML = await response.text();
+            live.querySelectorAll('details').forEach(function (d, i) { if (open[i]) d.open = true; });
+            syncEventsToggle();
+            showCauses();
+          }
         } while (again);
       } catch (problem) {
         // Offline for a moment: the next event or tick tries again.
@@ -138,30 +152,89 @@ function runPage(page) {
     return pending;
   }
 
-  async function loadLog(step) {
+  // Reads a log: a step's (its latest attempt, or `attempt`), or the run's own ('').
+  async function loadLog(step, attempt) {
     logStep = step;
+    logAttempt = attempt || null;
     logLoading = true;
     document.querySelectorAll('#log-tabs button').forEach(function (tab) {
       tab.setAttribute('aria-pressed', String(tab.dataset.logStep === step));
     });
+    var query = '?lines=500' + (step ? '&step=' + encodeURIComponent(step) : '') + (step && attempt ? '&attempt=' + attempt : '');
     try {
-      var response = await fetch(base + '/logs?lines=500' + (step ? '&step=' + encodeURIComponent(step) : ''), { credentials: 'same-origin', cache: 'no-store' });
+      var response = await fetch(base + '/logs' + query, { credentials: 'same-origin', cache: 'no-store' });
       var data = await response.json();
-      if (logStep !== step) return;
-      logView.textContent = response.ok ? data.lines.map(function (line) { return line + '\n'; }).join('') : data.error.message;
+      if (logStep !== step || logAttempt !== (attempt || null)) return;
+      if (response.ok) {
+        logLines = data.lines.slice();
+        if (step && !attempt && data.attempt) latestAttempt[step] = data.attempt;
+        logView.dataset.attempt = step && data.attempt ? String(data.attempt) : '';
+      } else {
+        logLines = [data.error.message];
+      }
       logView.dataset.step = step;
+      showAttempts(step, step ? (data.attempt || 1) : 0);
+      renderLog();
       logView.scrollTop = logView.scrollHeight;
     } catch (problem) {
-      logView.textContent = 'Could not read the log: ' + problem.message;
+      logLines = ['Could not read the log: ' + problem.message];
+      renderLog();
     } finally {
       if (logStep === step) logLoading = false;
     }
   }
 
+  // One button per attempt of the shown step (when it had more than one), and the download link.
+  function showAttempts(step, shown) {
+    var latest = latestAttempt[step] || shown;
+    logAttempts.textContent = '';
+    logAttempts.hidden = !step || latest < 2;
+    if (step && latest > 1) {
+      logAttempts.appendChild(document.createTextNode('Attempt '));
+      for (var n = 1; n <= latest; n++) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.logAttempt = String(n);
+        button.setAttribute('aria-pressed', String(n === shown));
+        button.textContent = String(n);
+        logAttempts.appendChild(button);
+      }
+    }
+    var href = '/runs/' + encodeURIComponent(id) + '/log';
+    if (step) href += '?step=' + encodeURIComponent(step) + '&attempt=' + shown;
+    logDownload.href = href;
+  }
+
+  function matches(line) {
+    var text = logSearch.value.trim().toLowerCase();
+    return !text || line.toLowerCase().indexOf(text) >= 0;
+  }
+
+  // The read lines that match the search (all without one), and how many matched.
+  function renderLog() {
+    var shown = logLines.filter(matches);
+    logView.textContent = shown.map(function (line) { return line + '\n'; }).join('');
+    logMatches.textContent = logSearch.value.trim() ? shown.length + ' of ' + logLines.length + ' lines match' : '';
+  }
+
   function appendLog(line) {
+    logLines.push(line);
+    if (!matches(line)) { renderLog(); return; }
     var atEnd = logView.scrollTop + logView.clientHeight >= logView.scrollHeight - 4;
     logView.appendChild(document.createTextNode(line + '\n'));
+    if (logSearch.value.trim()) renderLog();
     if (atEnd) logView.scrollTop = logView.scrollHeight;
+  }
+
+  // An excerpt taller than its box shows its end: the last lines say why.
+  function showCauses() {
+    document.querySelectorAll('pre.excerpt').forEach(function (pre) { pre.scrollTop = pre.scrollHeight; });
+  }
+
+  // "Show all" events: a class on the page (outside the live part, so a re-render keeps it).
+  function syncEventsToggle() {
+    var toggle = document.getElementById('events-toggle');
+    if (toggle) toggle.textContent = page.classList.contains('all-events') ? 'Show the newest only' : 'Show all';
   }
 
   function onStoreEvent(event) {
@@ -177,7 +250,8 @@ function runPage(page) {
     source.addEventListener('log', function (event) {
       var data = JSON.parse(event.data);
       if (!chosen && data.step !== logStep) loadLog(data.step);
-      else if (data.step === logStep && !logLoading) appendLog(data.line);
+      // Live lines belong to the latest attempt: not to an earlier one being read.
+      else if (data.step === logStep && logAttempt === null && !logLoading) appendLog(data.line);
     });
     // The run finished and everything was sent: stop the browser from reconnecting.
     source.addEventListener('end', function () {
@@ -191,6 +265,20 @@ function runPage(page) {
     if (tab) {
       chosen = true;
       loadLog(tab.dataset.logStep);
+      // From the failure panel at the top: bring the log into view.
+      if (!tab.closest('#log-tabs')) document.getElementById('logs').scrollIntoView({ block: 'start' });
+      return;
+    }
+    var attemptButton = event.target.closest('button[data-log-attempt]');
+    if (attemptButton) {
+      chosen = true;
+      var n = Number(attemptButton.dataset.logAttempt);
+      loadLog(logStep, n === latestAttempt[logStep] ? null : n);
+      return;
+    }
+    if (event.target.closest('[data-toggle-events]')) {
+      page.classList.toggle('all-events');
+      syncEventsToggle();
       return;
     }
     var button = event.target.closest('button[data-action]');
@@ -206,12 +294,45 @@ function runPage(page) {
     refresh();
   });
 
+  logSearch.addEventListener('input', renderLog);
+  showCauses();
+  // Open on what matters: the running step's log, else the failed step's, else the run's.
   var running = document.querySelector('#steps-table tr[data-state="running"]');
-  loadLog(running ? running.dataset.step : '');
+  var failed = document.querySelector('#steps-table tr[data-state="failed"]');
+  loadLog(running ? running.dataset.step : failed ? failed.dataset.step : '');
   openStream();
   if (!finished()) timer = setTimeout(refresh, 5000);
 }
 
+// The theme: the system's (prefers-color-scheme) until the visitor flips it; the flip is kept in
+// this browser's localStorage and applied as <html data-theme>, which the stylesheet follows.
+function theme() {
+  var root = document.documentElement;
+  var stored = null;
+  try { stored = localStorage.getItem('flowrun-theme'); } catch (problem) { /* storage off: follow the system */ }
+  if (stored === 'dark' || stored === 'light') root.dataset.theme = stored;
+  var toggle = document.getElementById('theme-toggle');
+  if (!toggle) return;
+  toggle.addEventListener('click', function () {
+    var dark = root.dataset.theme ? root.dataset.theme === 'dark' : window.matchMedia('(prefers-color-scheme: dark)').matches;
+    root.dataset.theme = dark ? 'light' : 'dark';
+    try { localStorage.setItem('flowrun-theme', root.dataset.theme); } catch (problem) { /* kept for this page only */ }
+  });
+}
+
+// On a narrow screen the navigation folds behind its Menu button.
+function navigation() {
+  var nav = document.getElementById('nav');
+  var toggle = document.getElementById('nav-toggle');
+  if (!nav || !toggle) return;
+  toggle.addEventListener('click', function () {
+    var open = nav.classList.toggle('open');
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+}
+
+theme();
+navigation();
 autoSubmit();
 var form = document.getElementById('run-form');
 if (form) runForm(form);

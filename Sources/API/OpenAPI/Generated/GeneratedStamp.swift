@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "979d55475aaf60f6c65b1a035310704abae9318952bf72c36a4d4dd2246ead65"
+    static let inputs = "0d4a191694db9d2117e82a046d64a102302ee88bf5671bbda3b4872ffce23c40"
     static let outputs = "f01ec72d44801d3f1e2ad36e5ecbe4ad19c0a0f80b70ece74ae2b7a5450dd8b7"
 }

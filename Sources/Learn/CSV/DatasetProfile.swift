@@ -69,7 +69,10 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
                                timeColumn: String = "timestamp", labelColumn: String = "label",
                                sampleBytes: Int = DatasetProfile.sampleBytes, blockSize: Int = 1 << 22) throws -> DatasetProfile {
         let started = Date()
-        let reader = try CSVReader(url: url, displayName: displayName, blockSize: min(blockSize, max(1 << 16, sampleBytes / 2)))
+        // Blocks no larger than the file: a registration of a 40-byte file must not fill megabytes.
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? blockSize
+        let reader = try CSVReader(url: url, displayName: displayName,
+                                   blockSize: min(blockSize, max(1 << 16, sampleBytes / 2), max(1 << 12, size + 1)))
         let header = reader.header
         let roles = Roles(exam: header.firstIndex(of: examColumn), time: header.firstIndex(of: timeColumn),
                           label: header.firstIndex(of: labelColumn))

@@ -28,7 +28,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
-    @Flag(help: "One pass over the folders, then exit (files still arriving wait for the next pass).") var once = false
+    @Flag(help: "One pass over the folders, then exit: waits until each file present is unchanged for STABLE_SECONDS (a file that keeps changing holds the pass).") var once = false
 
     func run() async throws {
         lineBufferedStandardOutput()
@@ -55,8 +55,18 @@ struct WatchCommand: AsyncParsableCommand {
                 throw CLIError.refused("\(error)")
             }
             if once {
-                let report = await watcher.tick()
-                print("submitted \(report.submitted.count), already known \(report.duplicates.count), rejected \(report.rejected.count)")
+                // One pass means every file present now is decided: a file must be seen unchanged for
+                // STABLE_SECONDS, so the pass waits that long for the files it has not seen settle.
+                var submitted = 0, known = 0, rejected = 0
+                while true {
+                    let report = await watcher.tick()
+                    submitted += report.submitted.count
+                    known += report.duplicates.count
+                    rejected += report.rejected.count
+                    guard let deadline = report.nextDeadline else { break }
+                    try await Task.sleep(for: .milliseconds(max(10, Int64(deadline.timeIntervalSinceNow * 1000) + 10)))
+                }
+                print("submitted \(submitted), already known \(known), rejected \(rejected)")
                 try await engine.close()
                 return
             }

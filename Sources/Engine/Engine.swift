@@ -167,6 +167,10 @@ public struct Engine: Sendable {
                 ])
             }
         }
+        if datasetID == nil, request.datasetID != nil || request.datasetPath != nil {
+            // Silently running without the file the user named would look like a run on it.
+            throw EngineError.noDatasetInput(workflow: workflow.name)
+        }
         for input in workflow.inputs where input.required && inputs[input.name] == nil {
             throw EngineError.missingInput(input.name)
         }

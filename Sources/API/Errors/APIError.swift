@@ -122,6 +122,8 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
             self = APIError(status: .notFound, code: "dataset_not_found", message: error.description, details: ["field": "dataset_id"])
         case .datasetRejected:
             self = .badRequest(error.description, field: "dataset_id", code: "dataset_rejected")
+        case .noDatasetInput:
+            self = .badRequest(error.description, field: "dataset_id", code: "no_dataset_input")
         case .pathOutsideRoots:
             self = .badRequest(error.description, field: "path", code: "path_not_allowed")
         case .fileNotFound:

@@ -1,7 +1,7 @@
 /// "did you mean …?" by edit distance.
-enum Suggestion {
+public enum Suggestion {
     /// The closest candidate within a distance that scales with the word's length, or nil.
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, word.count / 3 + 1))
         var best: (String, Int)?
         for candidate in candidates {
@@ -12,7 +12,7 @@ enum Suggestion {
     }
 
     /// ` (did you mean 'x'?)` or "".
-    static func hint(for word: String, in candidates: some Sequence<String>) -> String {
+    public static func hint(for word: String, in candidates: some Sequence<String>) -> String {
         closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 

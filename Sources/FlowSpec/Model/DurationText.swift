@@ -38,7 +38,8 @@ public enum DurationText {
         return .milliseconds(Int64((total * 1000).rounded()))
     }
 
-    static func format(_ d: Duration) -> String {
+    /// As a workflow writes it: `30m`, `90s`, `2h`, `250ms`.
+    public static func format(_ d: Duration) -> String {
         let ms = Int64(d.components.seconds) * 1000 + d.components.attoseconds / 1_000_000_000_000_000
         if ms % 3_600_000 == 0 { return "\(ms / 3_600_000)h" }
         if ms % 60_000 == 0 { return "\(ms / 60_000)m" }

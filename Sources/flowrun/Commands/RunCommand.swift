@@ -44,6 +44,8 @@ struct RunCommand: AsyncParsableCommand {
     var noCache = false
 
     func run() async throws {
+        // "submitted" must reach a file or pipe at once: a run killed later still says which it was.
+        lineBufferedStandardOutput()
         try await reportingErrors {
             let engine = try await global.openEngine()
             defer { Task { try? await engine.close() } }

@@ -111,7 +111,9 @@ struct RunsCommand: AsyncParsableCommand {
                 }
             }
             guard let record = try await engine.steps(runID: id).first(where: { $0.stepID == step }) else {
-                throw CLIError.refused("run '\(id)' has no step '\(step)'")
+                let steps = try await engine.steps(runID: id).map(\.stepID)
+                throw CLIError.refused("run '\(id)' has no step '\(step)'" + Suggestion.hint(for: step, in: steps)
+                                       + " (steps: \(steps.joined(separator: ", ")))")
             }
             return [layout.stepLog(run: id, step: step, attempt: attempt ?? max(1, record.attempt))]
         }

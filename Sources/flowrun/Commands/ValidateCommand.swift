@@ -79,10 +79,11 @@ struct ValidateCommand: AsyncParsableCommand {
             }
             var retry = "retries \(step.retry.maxRetries)"
             if step.retry.maxRetries > 0 {
-                retry += " (\(step.retry.backoff.rawValue), delay \(step.retry.delay)" + (step.retry.maxDelay.map { ", max \($0)" } ?? "") + ")"
+                retry += " (\(step.retry.backoff.rawValue), delay \(DurationText.format(step.retry.delay))"
+                    + (step.retry.maxDelay.map { ", max \(DurationText.format($0))" } ?? "") + ")"
             }
             lines.append("  \(i + 1). \(step.id): \(what)")
-            lines.append("     needs: \(step.needs.isEmpty ? "-" : step.needs.joined(separator: ", ")); \(retry); timeout \(step.timeout.map { "\($0)" } ?? "none")"
+            lines.append("     needs: \(step.needs.isEmpty ? "-" : step.needs.joined(separator: ", ")); \(retry); timeout \(step.timeout.map { DurationText.format($0) } ?? "none")"
                          + (step.condition.map { "; if \($0)" } ?? ""))
         }
         return lines.joined(separator: "\n")

@@ -38,19 +38,34 @@ import Testing
             await worker.storeCallHealth.oldest == WorkerStoreCall(call: "complete steps", startedAt: heldSince)
         }
 
+        // The clock moves a second at a time (the heartbeat loop may be between its write and its
+        // next sleep when the clock moves): each heartbeat, every 10 s, writes the same call, older.
+        var lastBeat = heldSince
+        var ages: [Double] = []
         for beat in 1...2 {
-            h.clock.advance(by: .seconds(10))
-            let row = try await heartbeat(of: name, after: heldSince.addingTimeInterval(Double(beat * 10) - 1), in: h)
-            let call = try #require(row.oldestCall, "heartbeat \(beat) wrote no oldest call")
+            var row: WorkerRecord?
+            try await until("heartbeat \(beat) of \(name)") {
+                h.clock.advance(by: .seconds(1))
+                row = try await h.engine.workers(since: lastBeat).first { $0.name == name }
+                return row != nil
+            }
+            let written = try #require(row)
+            let call = try #require(written.oldestCall, "heartbeat \(beat) wrote no oldest call")
             #expect(call.call == "complete steps" && call.startedAt == heldSince)
-            // The age a reader computes: its now minus the call's start, 10 s more at each heartbeat.
-            #expect(h.clock.now().timeIntervalSince(call.startedAt) == Double(beat * 10))
-            #expect(row.stepsHeld == 1 && row.concurrency == 2 && row.lastError == nil)
+            #expect(written.lastHeartbeat.timeIntervalSince(call.startedAt) >= Double(beat * 10))
+            #expect(written.stepsHeld == 1 && written.concurrency == 2 && written.lastError == nil)
+            // The age a reader computes: its now minus the call's start.
+            ages.append(h.clock.now().timeIntervalSince(call.startedAt))
+            lastBeat = written.lastHeartbeat
         }
+        #expect(ages[0] >= 10 && ages[1] >= 20 && ages[1] > ages[0], "\(ages)")
 
         Failpoints.release(hold)
         try await until("the run has finished") { try await h.store.run(id: run.id)?.state == .succeeded }
-        #expect(await worker.storeCallHealth.oldest == nil)
+        // The held call has returned: whatever is in flight now (the loop goes on) began later.
+        try await until("the held call is no longer in flight") {
+            await worker.storeCallHealth.oldest.map { $0.startedAt > heldSince } ?? true
+        }
         task.cancel()
         _ = try? await task.value
     }

@@ -23,6 +23,14 @@ import Testing
             let filled = try await client.get("/api/runs/\(second)/params", headers: auth)
             #expect((filled.json["params"] as? [String: Any])?["who"] as? String == "world")
 
+            // JSON whatever the client accepts, as every API answer was before the generated server.
+            var html = auth
+            html[.accept] = "text/html"
+            let asHTML = try await client.get("/api/runs/\(first)/params", headers: html)
+            #expect(asHTML.status == 200)
+            #expect(asHTML.text == answer.text)
+            #expect(try await client.get("/api/runs/\(first)", headers: html).status == 200)
+
             let missing = try await client.get("/api/runs/nope/params", headers: auth)
             #expect(missing.status == 404)
             #expect(missing.errorCode == "run_not_found")

@@ -16,7 +16,8 @@ struct ContractRoutes: APIProtocol {
     /// Registers every operation of the protocol on `router` (the guarded group).
     func register(on router: RouterGroup<APIRequestContext>) {
         do {
-            try registerHandlers(on: router, serverURL: Servers.Server1.url(), configuration: GeneratedWire.configuration)
+            try registerHandlers(on: JSONOnlyTransport(group: router), serverURL: Servers.Server1.url(),
+                                 configuration: GeneratedWire.configuration)
         } catch {
             // Only the server URL in openapi.yaml ("/") can fail here: a broken build, not a request.
             fatalError("openapi.yaml's server URL: \(error)")

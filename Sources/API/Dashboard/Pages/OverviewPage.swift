@@ -92,20 +92,29 @@ struct OverviewPage {
         let store = services.engine
         var workflows = WorkflowSummaryView.all(engine: services.engine).map(\.name)
         if let requested, !workflows.contains(requested) { workflows.append(requested) }
-        guard let workflow = requested ?? Self.busiest(recent) ?? workflows.first else {
+        // Asked for, or the busiest recent workflows in turn (at most 3) until one has metrics.
+        let candidates = requested.map { [$0] } ?? Array(Self.busiest(recent).prefix(3))
+        guard let first = candidates.first ?? workflows.first else {
             return MetricSection(hasWorkflows: false, workflow: "", workflowOptions: [], metricOptions: [], hasChart: false, chartSVG: "",
                                  chartRuns: Self.chartRuns)
         }
-        if !workflows.contains(workflow) { workflows.append(workflow) }
-
-        let runs = Array(try await store.runs(RunQuery(state: .succeeded, workflow: workflow, limit: Self.chartRuns)).reversed())
+        var workflow = first
         var values: [(run: RunRecord, metrics: [String: Double])] = []
         var names: Set<String> = []
-        for run in runs {
-            let metrics = Dictionary(try await store.metrics(runID: run.id).map { ($0.stepID + "." + $0.name, $0.value) }, uniquingKeysWith: { $1 })
-            names.formUnion(metrics.keys)
-            values.append((run, metrics))
+        for candidate in candidates.isEmpty ? [first] : candidates {
+            workflow = candidate
+            values = []
+            let runs = Array(try await store.runs(RunQuery(state: .succeeded, workflow: candidate, limit: Self.chartRuns)).reversed())
+            for run in runs {
+                let metrics = Dictionary(try await store.metrics(runID: run.id).map { ($0.stepID + "." + $0.name, $0.value) }, uniquingKeysWith: { $1 })
+                names.formUnion(metrics.keys)
+                values.append((run, metrics))
+            }
+            if !names.isEmpty { break }
         }
+        // None has metrics: the busiest is named ("no succeeded run of … has metrics yet").
+        if names.isEmpty { workflow = first }
+        if !workflows.contains(workflow) { workflows.append(workflow) }
         let sortedNames = names.sorted()
         let metric = requestedMetric.flatMap { names.contains($0) ? $0 : nil }
             ?? Self.preferredMetrics.first { names.contains($0) } ?? sortedNames.first
@@ -123,13 +132,19 @@ struct OverviewPage {
                              hasChart: metric != nil, chartSVG: chartSVG, chartRuns: Self.chartRuns)
     }
 
-    /// The workflow with the most of the recent runs (the newest run's breaks a tie): the chart's
-    /// default, rather than whatever ran last, which may be a workflow without metrics.
-    static func busiest(_ recent: [RunSummary]) -> String? {
-        var counts: [String: Int] = [:]
-        for run in recent { counts[run.workflowName, default: 0] += 1 }
-        // `recent` is newest first: the first one with the top count is the newest of the busiest.
-        return recent.first { counts[$0.workflowName] == counts.values.max() }?.workflowName
+    /// The workflows of the recent runs, those with the most succeeded runs first (then the most
+    /// runs, then the newest): the chart's default, rather than whatever ran last, which may be a
+    /// workflow without metrics.
+    static func busiest(_ recent: [RunSummary]) -> [String] {
+        var succeeded: [String: Int] = [:], all: [String: Int] = [:], newest: [String: Int] = [:]
+        for (index, run) in recent.enumerated() {
+            all[run.workflowName, default: 0] += 1
+            if run.state == .succeeded { succeeded[run.workflowName, default: 0] += 1 }
+            if newest[run.workflowName] == nil { newest[run.workflowName] = index }
+        }
+        return all.keys.sorted { a, b in
+            (succeeded[a, default: 0], all[a, default: 0], -newest[a, default: 0]) > (succeeded[b, default: 0], all[b, default: 0], -newest[b, default: 0])
+        }
     }
 
     /// The run's `model_type` param, if it has one.

@@ -75,6 +75,8 @@ struct RunDetailPage {
         let url: String
         let name: String
         let path: String
+        /// Drawn wider: a bar per feature has long, small labels (the evaluate step's feature importances).
+        let wide: Bool
     }
 
     struct EventRow: Encodable {
@@ -196,7 +198,8 @@ struct RunDetailPage {
         let links = artifacts.map { ArtifactLink(url: artifactURL(run.id, $0.path), path: $0.path, size: Format.bytes($0.sizeBytes)) }
         // The SVG plots steps wrote (the evaluate step's confusion matrix, ROC curve, …), as images.
         let plots = artifacts.filter { $0.path.lowercased().hasSuffix(".svg") }.map { artifact in
-            Plot(url: artifactURL(run.id, artifact.path), name: String(artifact.path.split(separator: "/").last ?? ""), path: artifact.path)
+            Plot(url: artifactURL(run.id, artifact.path), name: String(artifact.path.split(separator: "/").last ?? ""), path: artifact.path,
+                 wide: artifact.path.lowercased().contains("importance"))
         }
         let eventRows = events.suffix(Self.eventsHeld).reversed().enumerated().map { index, event in
             EventRow(id: event.id, at: Stamp(event.at), kind: event.kind, step: event.stepID ?? "", message: event.message,

@@ -70,4 +70,28 @@ import Testing
         #expect(text.contains("submitted"), "stdout while the step runs: \(text)")
         #expect(process.isRunning, "the line came before the run ended")
     }
+
+    @Test func runsShowHasTimesAndReadableParams() throws {
+        let cli = try CLI()
+        try cli.write("workflows/hi.yaml", """
+            name: hi
+            version: 1
+            params:
+              who: { type: string, default: world }
+              times: { type: integer, default: 2 }
+            inputs:
+              data: { type: dataset, required: false }
+            steps:
+              greet:
+                run: echo hi
+            """)
+        try cli.write("data/inbound/exams.csv", "exam_id,t,v\n1,0,0.5\n")
+        #expect(try cli.run(["run", "hi", "--param", "who=lab", "--dataset", "data/inbound/exams.csv"]).status == 0)
+        let list = try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"]).stdout.utf8)) as? [[String: Any]]
+        let id = try #require(list?.first?["id"] as? String)
+        let show = try cli.run(["runs", "show", id])
+        #expect(show.stdout.contains("params: times=2 who=lab"), "\(show.stdout)")
+        #expect(show.stdout.range(of: #"submitted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, started .* UTC, finished .* UTC \("#, options: .regularExpression) != nil, "\(show.stdout)")
+        #expect(show.stdout.range(of: #"inputs: data=ds-[0-9a-f]{12} \(data/inbound/exams.csv\)"#, options: .regularExpression) != nil, "\(show.stdout)")
+    }
 }

@@ -62,6 +62,13 @@ import Testing
         }
     }
 
+    @Test func aHeaderWithoutRowsIsDescribedNotRejected() throws {
+        let profile = try DatasetProfile.measure(try csvFile("x\t3\n"))
+        #expect(profile.rows == 0)
+        #expect(profile.columns.map(\.name) == ["x", "3"])
+        #expect(profile.columns.allSatisfy { $0.type == "empty" })
+    }
+
     @Test func onlyCSVAndTSVFilesAreProfiled() {
         #expect(DatasetProfile.applies(to: URL(fileURLWithPath: "/d/exams.CSV")))
         #expect(DatasetProfile.applies(to: URL(fileURLWithPath: "/d/exams.tsv")))

@@ -95,6 +95,8 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
             })
         } catch is SampleFull {
             stoppedEarly = true
+        } catch CSVError.headerOnly {
+            // A header without rows is described (0 rows), not rejected: a run decides what it needs.
         }
         let rows = total.rows
         let allRows = stoppedEarly ? max(rows, try dataLines(url)) : rows

@@ -62,8 +62,9 @@ struct RunsCommand: AsyncParsableCommand {
                     return
                 }
                 print("run \(run.id): \(run.workflowName), \(run.state.rawValue), trigger \(run.trigger.rawValue)")
-                print("params: \(run.paramsJSON)")
-                print("inputs: \(run.inputsJSON)\n")
+                print(RunHeader.times(created: run.createdAt, started: run.startedAt, finished: run.finishedAt))
+                print("params: \(RunHeader.pairs(decode(run.paramsJSON)))")
+                print("inputs: \(RunHeader.pairs(decode(run.inputsJSON), settings: try? Settings.current()))\n")
                 let attempts = try await engine.attempts(runID: id)
                 for step in steps {
                     print(ProgressView.line(step, now: Date()))

@@ -93,6 +93,9 @@ import Testing
         let worker = h.worker(runID: run.id)
         let task = Task { try await worker.run() }
         while try await h.steps(run.id)["wait"]?.state != .running { try await Task.sleep(for: .milliseconds(10)) }
+        // Running in the store is not yet held by the worker (its claim's answer may still be on the way):
+        // a heartbeat before that would have nothing to stop.
+        while await worker.heldSteps.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         try await h.engine.cancel(runID: run.id)
         await worker.heartbeat()  // the heartbeat is where a worker learns of the cancel
         try await task.value

@@ -128,7 +128,10 @@ public actor Worker {
                 break
             }
             if draining { continue }
-            if claimed.isEmpty || inFlight.count >= options.concurrency {
+            if inFlight.count >= options.concurrency {
+                // Full: only a finished step frees a slot, and it signals; no retry time to ask for.
+                await waitForWake(timeout: options.pollInterval)
+            } else if claimed.isEmpty {
                 await waitForWake(timeout: try await idleTimeout())
             }
         }

@@ -214,7 +214,7 @@ extension SQLStore {
             }
             try await recordCache(db, completions, applied: results)
             var finishedByRun: [String: Int] = [:]
-            var readied = 0
+            var readied: Set<StepKey> = []
             for step in finished {
                 finishedByRun[step.run, default: 0] += 1
                 if withDependents.contains(step.run + "\u{0}" + step.step) {
@@ -224,12 +224,14 @@ extension SQLStore {
             for (run, count) in finishedByRun {
                 try await finishSteps(db, run: run, count: count, at: completions[0].now)
             }
-            // The worker takes what it made ready (its freed slots); the rest wakes the other workers.
+            // The worker fills the slots it frees with what it made ready (a chain's next step); ready
+            // steps it did not take wake the other workers. Only then: the claim runs under the run's
+            // lock, which the other workers' completions of a fan-out wait for (measured: slower).
             var claimed: [StepRunRecord] = []
-            if readied > 0, let claimRequest {
+            if !readied.isEmpty, let claimRequest {
                 claimed = try await claim(db, claimRequest)
             }
-            if readied > claimed.count { try await notifyReady(db) }
+            if !readied.subtracting(claimed.map { StepKey(run: $0.runID, step: $0.stepID) }).isEmpty { try await notifyReady(db) }
             return (results, claimed)
         }
     }
@@ -271,7 +273,7 @@ extension SQLStore {
             let rows = try await db.raw("SELECT run_id, step_id, attempt, max_attempts, worker FROM steps WHERE \(condition)").all()
             var keys: [TakenBackAttempt] = []
             var finishedByRun: [String: Int] = [:]
-            var readied = 0
+            var readied: Set<StepKey> = []
             for row in rows {
                 let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
                                          stepID: try row.decode(column: "step_id", as: String.self),
@@ -288,7 +290,7 @@ extension SQLStore {
                 let budget = crashes <= Self.crashAllowance ? maxAttempts + 1 : maxAttempts
                 if key.attempt < budget {
                     try await db.raw("UPDATE steps SET state = \(StepState.ready), worker = NULL, lease_expires_at = NULL, not_before = NULL, max_attempts = \(bind: budget) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
-                    readied += 1
+                    readied.insert(StepKey(run: key.runID, step: key.stepID))
                     try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) lost)", at: now)
                 } else {
                     let message = "\(reason) on the last attempt (\(key.attempt) of \(maxAttempts))"
@@ -298,7 +300,7 @@ extension SQLStore {
                 }
             }
             for (run, count) in finishedByRun { try await finishSteps(db, run: run, count: count, at: now) }
-            if readied > 0 { try await notifyReady(db) }
+            if !readied.isEmpty { try await notifyReady(db) }
             return keys
         }
     }
@@ -378,7 +380,7 @@ extension SQLStore {
 
     /// Decides the dependents of a finished step whose needs are now all finished; returns how many
     /// steps it finished (skipped / upstream_failed / canceled, transitively).
-    private func propagate(_ db: any SQLDatabase, run: String, from step: String, at now: Date, readied: inout Int) async throws -> Int {
+    private func propagate(_ db: any SQLDatabase, run: String, from step: String, at now: Date, readied: inout Set<StepKey>) async throws -> Int {
         var finished = 0
         var queue = [step]
         while let current = queue.popLast() {
@@ -416,12 +418,12 @@ extension SQLStore {
                         INSERT INTO events (run_id, step_id, at, kind, message)
                         SELECT \(bind: run), step_id, \(bind: now.timeIntervalSince1970), 'step_state', \(bind: "\(dependent): pending → \(next.rawValue)") FROM readied
                         """).run()
-                    readied += 1
+                    readied.insert(StepKey(run: run, step: dependent))
                     continue
                 }
                 if next == .ready {
                     try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
-                    readied += 1
+                    readied.insert(StepKey(run: run, step: dependent))
                 } else {
                     let reason = next == .skipped ? "an upstream step was skipped" : next == .canceled ? "an upstream step was canceled" : "an upstream step failed"
                     try await setTerminal(db, run, dependent, next, error: reason, exitStatus: nil, at: now.timeIntervalSince1970)
@@ -460,4 +462,10 @@ extension SQLStore {
             try await Self.event(db, run: run, step: nil, kind: "run_state", message: "run: \(current) → \(final.rawValue)", at: now)
         }
     }
+}
+
+/// A step of a run, as a set element.
+struct StepKey: Hashable {
+    let run: String
+    let step: String
 }

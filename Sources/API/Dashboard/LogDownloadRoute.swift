@@ -35,17 +35,7 @@ struct LogDownloadRoute {
             guard let handle = try? FileHandle(forReadingFrom: url) else {
                 return try renderer.notFound("That log has no lines: the attempt wrote nothing.", section: .runs)
             }
-            let size = (try? handle.seekToEnd()) ?? 0
-            try? handle.seek(toOffset: 0)
-            let body = ResponseBody(contentLength: Int(size)) { writer in
-                defer { try? handle.close() }
-                while true {
-                    let data = handle.readData(ofLength: 64 * 1024)
-                    if data.isEmpty { break }
-                    try await writer.write(ByteBuffer(bytes: data))
-                }
-                try await writer.finish(nil)
-            }
+            let body = FileResponseBody.make(handle)
             return Response(status: .ok, headers: [
                 .contentType: "text/plain; charset=utf-8",
                 .contentDisposition: "attachment; filename=\"\(Self.safeFileName(name))\"",

@@ -25,17 +25,7 @@ struct ArtifactRoutes {
             do { handle = try FileHandle(forReadingFrom: url) } catch {
                 throw APIError.notFound("artifact '\(components.joined(separator: "/"))' cannot be read", code: "artifact_not_found")
             }
-            let size = (try? handle.seekToEnd()) ?? 0
-            try? handle.seek(toOffset: 0)
-            let body = ResponseBody(contentLength: Int(size)) { writer in
-                defer { try? handle.close() }
-                while true {
-                    let data = handle.readData(ofLength: 64 * 1024)
-                    if data.isEmpty { break }
-                    try await writer.write(ByteBuffer(bytes: data))
-                }
-                try await writer.finish(nil)
-            }
+            let body = FileResponseBody.make(handle)
             return Response(status: .ok, headers: [
                 .contentType: ArtifactFiles.contentType(url),
                 // Plots are SVG: never let one run script in the API's origin.

@@ -17,7 +17,8 @@ enum DatasetDescription {
         func number(_ v: Value?) -> String { v?.numberValue.map { Value.number($0).jsonText } ?? "-" }
         var contents = "rows        \(number(profile["rows"]))"
         if profile["exams"]?.numberValue != nil {
-            contents += ", exams \(number(profile["exams"])) (column \(profile["exam_column"]?.stringValue ?? "?"))"
+            let inSample = profile["sampled_rows"]?.numberValue == nil ? "" : " in the sample"
+            contents += ", exams \(number(profile["exams"]))\(inSample) (column \(profile["exam_column"]?.stringValue ?? "?"))"
         }
         lines.append(contents)
         if let sampled = profile["sampled_rows"]?.numberValue {

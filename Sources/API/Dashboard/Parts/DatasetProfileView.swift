@@ -43,7 +43,8 @@ struct DatasetProfileView: Encodable {
             facts.append(Fact(name: "Described from", value: "the first \(Format.number(sampled)) rows: the figures below are theirs"))
         }
         if let exams = profile["exams"]?.numberValue {
-            facts.append(Fact(name: "Exams", value: "\(Format.number(exams)) (column \(profile["exam_column"]?.stringValue ?? "?"))"))
+            let inSample = profile["sampled_rows"] == nil ? "" : " in the sample"
+            facts.append(Fact(name: "Exams", value: "\(Format.number(exams))\(inSample) (column \(profile["exam_column"]?.stringValue ?? "?"))"))
         }
         if let first = profile["first_time"]?.stringValue, let last = profile["last_time"]?.stringValue {
             facts.append(Fact(name: "Time range", value: "\(first) → \(last)"))

@@ -115,9 +115,11 @@ import Testing
         return found!
     }
 
-    /// Polls `condition` every 5 ms for up to 20 s of real time (the worker runs on real threads).
+    /// Polls `condition` every 5 ms for up to 120 s of real time (the worker runs on real threads).
+    /// Alone this takes milliseconds; the whole suite starts some 300 tests at once on two cores, and
+    /// a worker's first claim then waited over 20 s.
     private func until(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while try await !condition() {
             guard ContinuousClock.now < deadline else { throw TestDatabaseError("timed out waiting for \(what)") }
             try await Task.sleep(for: .milliseconds(5))

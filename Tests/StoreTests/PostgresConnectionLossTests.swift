@@ -32,7 +32,7 @@ struct PostgresConnectionLossTests {
     /// connection, and the retry commits on a fresh one.
     @Test func aStatementOnAConnectionTheServerClosedFailsAtOnceAndTheRetrySucceeds() async throws {
         let attempts = Attempts()
-        let outcome = try await bounded(seconds: 20) { [backend] in
+        let outcome = try await bounded(seconds: 90) { [backend] in
             try await backend.transaction(timeout: nil) { db in
                 let pid = try await db.raw("SELECT pg_backend_pid() AS pid").first()!.decode(column: "pid", as: Int.self)
                 guard attempts.next() == 1 else { return pid }
@@ -71,7 +71,7 @@ struct PostgresConnectionLossTests {
             try await terminate(pid)
             try await closed.get()
             let started = ContinuousClock.now
-            let value = try await bounded(seconds: 20) { [backend] in
+            let value = try await bounded(seconds: 90) { [backend] in
                 try await backend.read { db in try await db.raw("SELECT 42 AS v").first()!.decode(column: "v", as: Int.self) }
             }
             #expect(value == 42)
@@ -84,7 +84,7 @@ struct PostgresConnectionLossTests {
     @Test func aStatementPastItsDeadlineClosesItsConnectionAndIsRetried() async throws {
         let attempts = Attempts()
         let started = ContinuousClock.now
-        let outcome = try await bounded(seconds: 20) { [backend] in
+        let outcome = try await bounded(seconds: 90) { [backend] in
             try await backend.transaction(timeout: nil) { db in
                 guard attempts.next() == 1 else { return "done" }
                 do {
@@ -166,7 +166,8 @@ func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throw
 }
 
 /// Runs `operation` in a detached task and gives up on it after `seconds` (nil): a hung call must
-/// fail the test, not hang the suite. The hung task is abandoned.
+/// fail the test, not hang the suite. The hung task is abandoned. Callers give 90 s: a hang is for
+/// ever, and on two busy cores a healthy transaction has taken over 20 s to be scheduled through.
 func bounded<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
     let result: Result<T, any Error>? = await withCheckedContinuation { continuation in
         let once = ResumeOnce(continuation)

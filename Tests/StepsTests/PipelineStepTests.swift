@@ -26,6 +26,21 @@ import Testing
         #expect(evaluated.outputs["plots"]?.listValue?.count == 3)
     }
 
+    /// Each built-in step says what it reads before reading it: a large table takes seconds, and an
+    /// empty log in the meantime looks like a hang.
+    @Test func eachStepsFirstLineNamesWhatItReads() async throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try ExamDataGenerator(exams: 60, samplesPerExam: 40, seed: 5).write(to: dir.appendingPathComponent("exams.csv"))
+        let lines = LockedLines()
+        let log = StepLogger { lines.append($0) }
+        let pre = try await PreprocessStep().run(try context("preprocess", ["input": "exams.csv", "window": 10], log: log))
+        #expect(lines.take().first?.hasPrefix("reading ") == true)
+        let trained = try await TrainStep().run(try context("train", ["features": pre.outputs["train_features"]!, "model_type": "logistic"], log: log))
+        #expect(lines.take().first == "reading \(pre.outputs["train_features"]!.stringValue!)")
+        _ = try await EvaluateStep().run(try context("evaluate", ["model": trained.outputs["model"]!, "features": pre.outputs["test_features"]!], log: log))
+        #expect(lines.take().first == "reading \(pre.outputs["test_features"]!.stringValue!)")
+    }
+
     @Test func missingColumnSuggestsTheClosest() async throws {
         let input = try write("typo.csv", "exam,timestamp,temp,label\nA,1,2,pass\nB,1,3,fail\n")
         do {
@@ -67,5 +82,21 @@ import Testing
         let result = try await PreprocessStep().run(try context("p", ["input": .string(input), "test_fraction": 0.5]))
         #expect(result.metrics["exams"] == 4)
         #expect(result.metrics["rows_dropped_duplicate_time"] == 1)
+    }
+}
+
+/// Log lines collected from a step, taken in batches.
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+
+    /// The lines so far, and none kept.
+    func take() -> [String] {
+        lock.withLock {
+            defer { lines = [] }
+            return lines
+        }
     }
 }

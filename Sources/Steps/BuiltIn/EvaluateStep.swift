@@ -14,6 +14,8 @@ public struct EvaluateStep: Step {
         let p = context.parameters
         let model = try TrainedModel.load(from: try context.existingFile(try p.string("model"), parameter: "model"))
         let features = try p.string("features")
+        // A line before the read: a large table takes seconds, and an empty log looks like a hang.
+        context.log.info("reading \(features)")
         let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
         guard table.rowCount > 0 else { throw StepError.invalidInput("with.features: \(features): the test table has no rows") }
         let loaded = Date()

@@ -52,6 +52,8 @@ public struct TrainStep: Step {
 
         let stepStarted = Date()
         let features = try p.string("features")
+        // A line before the read: a large table takes seconds, and an empty log looks like a hang.
+        context.log.info("reading \(features)")
         let table = try FeatureTable.read(from: try context.existingFile(features, parameter: "features"), displayName: features)
         context.log.info("training \(type.rawValue) on \(table.rowCount) rows × \(table.columnCount) features, \(config.threads) thread(s)")
         let started = Date()

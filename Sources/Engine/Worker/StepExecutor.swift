@@ -83,8 +83,10 @@ struct StepExecutor: Sendable {
                 runID: step.runID, stepID: step.stepID, attempt: step.attempt, parameters: Parameters(parameters),
                 artifactDirectory: artifacts, dataRoot: engine.layout.root,
                 log: StepLogger { [clock] message in
-                    // A command's start names its whole script: its first line is enough there.
-                    recent.append(message.hasPrefix("started pid ") ? String(message.prefix { !$0.isNewline }) : message)
+                    // The excerpt is the step's own words. A command's launch line is flowrun's, and it is
+                    // logged once the spawn returns, while the output thread already reads: under load
+                    // it landed after the program's last line and became the "cause" of a failure.
+                    if !message.hasPrefix("started pid ") { recent.append(message) }
                     log.write(message, at: clock.now())
                 },
                 onProcessStarted: { [engine] started in

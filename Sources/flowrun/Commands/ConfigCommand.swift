@@ -37,25 +37,18 @@ struct ConfigCommand: AsyncParsableCommand {
                 let row: Row
                 switch key {
                 case .data, .workflows:
-                    let path = settings.path(key, flag: nil, flagName: "", fallback: key.rawValue)
+                    let path = settings.path(key)
                     row = Row(setting: key.rawValue, value: path.url.path, source: path.source, environment: key.environment)
                 case .allowedRoots:
                     let roots = settings.allowedRoots()
                     row = Row(setting: key.rawValue, value: roots.urls.map(\.path).joined(separator: ":"), source: roots.source, environment: key.environment)
                 case .database:
-                    let resolved = settings.resolve(key, flag: nil, flagName: "", fallback: nil)
+                    let resolved = settings.resolve(key)
                     let url = try GlobalOptions.parse([]).databaseURL()
                     row = Row(setting: key.rawValue, value: Self.redacted(url),
                               source: resolved.value == nil ? "default (<data>/flowrun.sqlite)" : resolved.source, environment: key.environment)
                 default:
-                    let fallback: String? = switch key {
-                    case .serverHost: "127.0.0.1"
-                    case .serverPort: "8080"
-                    case .logLevel: "info"
-                    case .logFormat: "text"
-                    default: nil
-                    }
-                    let resolved = settings.resolve(key, flag: nil, flagName: "", fallback: fallback)
+                    let resolved = settings.resolve(key)
                     row = Row(setting: key.rawValue, value: resolved.value, source: resolved.source, environment: key.environment)
                 }
                 rows.append(row)

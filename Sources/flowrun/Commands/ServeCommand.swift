@@ -43,11 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
             let logLevel = try logging.bootstrap()
             let environment = ProcessInfo.processInfo.environment
             let settings = try Settings.current()
-            let portSetting = settings.resolve(.serverPort, flag: port.map(String.init), flagName: "--port", fallback: "8080")
+            let portSetting = settings.resolve(.serverPort, flag: port.map(String.init), flagName: "--port")
             guard let port = portSetting.value.flatMap({ Int($0) }), (0...65535).contains(port) else {
                 throw ValidationError("\(portSetting.source): the port must be a number 0-65535, not '\(portSetting.value ?? "")'")
             }
-            let host = settings.resolve(.serverHost, flag: host, flagName: "--host", fallback: "127.0.0.1").value ?? "127.0.0.1"
+            let host = settings.resolve(.serverHost, flag: host, flagName: "--host").value ?? "127.0.0.1"
             let configuredToken = environment["FLOWRUN_API_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             if noAuth {
                 guard configuredToken == nil else {
@@ -57,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
                     throw CLIError.refused("--no-auth is refused on \(host): without a token, anyone who can reach the port can run commands; bind to 127.0.0.1 or set a token")
                 }
             }
-            let trustedOrigins = try Self.origin(of: settings.resolve(.serverPublicURL, flag: publicURL, flagName: "--public-url", fallback: nil).value)
+            let trustedOrigins = try Self.origin(of: settings.resolve(.serverPublicURL, flag: publicURL, flagName: "--public-url").value)
 
             var engine = try await global.openEngine(logLevel: logLevel)
             var services: [any Service] = []

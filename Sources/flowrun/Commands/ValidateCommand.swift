@@ -34,7 +34,7 @@ struct ValidateCommand: AsyncParsableCommand {
         var paths = files
         if paths.isEmpty {
             let settings = try Settings.current()
-            let folder = settings.path(.workflows, flag: nil, flagName: "", fallback: "workflows").url
+            let folder = settings.path(.workflows).url
             paths = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
                 .map { settings.displayPath(folder.appendingPathComponent($0)) }

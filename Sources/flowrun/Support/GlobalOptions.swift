@@ -18,11 +18,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// The data root: `--data`, `FLOWRUN_DATA`, the project file's `data:`, or the project's `data/`.
     func dataRoot() throws -> URL {
-        try Settings.current().path(.data, flag: data, flagName: "--data", fallback: "data").url
+        try Settings.current().path(.data, flag: data, flagName: "--data").url
     }
 
     func workflowsDirectory() throws -> URL {
-        try Settings.current().path(.workflows, flag: workflows, flagName: "--workflows", fallback: "workflows").url
+        try Settings.current().path(.workflows, flag: workflows, flagName: "--workflows").url
     }
 
     func layout() throws -> DataLayout {
@@ -33,12 +33,12 @@ struct GlobalOptions: ParsableArguments {
     /// path is the project's), or `<data>/flowrun.sqlite`.
     func databaseURL() throws -> String {
         let settings = try Settings.current()
-        let resolved = settings.resolve(.database, flag: database, flagName: "--database", fallback: nil)
+        let resolved = settings.resolve(.database, flag: database, flagName: "--database")
         guard let value = resolved.value else { return try layout().database.path }
-        if value.hasPrefix("postgres") || value.hasPrefix("/") || resolved.source == "--database" || resolved.source.hasPrefix("env ") {
-            return value
-        }
-        return (settings.project?.folder ?? settings.workingDirectory).appendingPathComponent(value).standardizedFileURL.path
+        // A URL, an absolute path, or an option's or variable's path as given (SQLite opens it
+        // relative to the working folder); a file's relative path is the project's.
+        if value.hasPrefix("postgres") || value.hasPrefix("/") || resolved.base == settings.workingDirectory { return value }
+        return resolved.base.appendingPathComponent(value).standardizedFileURL.path
     }
 
     /// Opens the store (creating the data root for an embedded database) and builds the engine.

@@ -18,7 +18,7 @@ struct LogOptions: ParsableArguments {
 
     /// The level asked for, checked.
     func level() throws -> Logger.Level {
-        let resolved = try Settings.current().resolve(.logLevel, flag: logLevel, flagName: "--log-level", fallback: "info")
+        let resolved = try Settings.current().resolve(.logLevel, flag: logLevel, flagName: "--log-level")
         let text = resolved.value ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
             throw CLIError.refused("\(resolved.source): log level '\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -28,7 +28,7 @@ struct LogOptions: ParsableArguments {
 
     func format() throws -> Format {
         if let logFormat { return logFormat }
-        let resolved = try Settings.current().resolve(.logFormat, flag: nil, flagName: "--log-format", fallback: "text")
+        let resolved = try Settings.current().resolve(.logFormat)
         let text = resolved.value ?? "text"
         guard let format = Format(rawValue: text.lowercased()) else {
             throw CLIError.refused("\(resolved.source): log format '\(text)' is not text or json")

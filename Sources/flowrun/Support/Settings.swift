@@ -18,6 +18,22 @@ struct Settings: Sendable {
     struct Resolved: Sendable {
         let value: String?
         let source: String
+        /// What a relative path in `value` is relative to: the working folder for an option or a
+        /// variable, the project's folder for the file or a default.
+        let base: URL
+    }
+
+    /// Each setting's default; nil where there is none (`database`: `<data>/flowrun.sqlite`).
+    static func fallback(_ key: ProjectFile.Key) -> String? {
+        switch key {
+        case .data: "data"
+        case .workflows: "workflows"
+        case .serverHost: "127.0.0.1"
+        case .serverPort: "8080"
+        case .logLevel: "info"
+        case .logFormat: "text"
+        case .database, .allowedRoots, .serverPublicURL: nil
+        }
     }
 
     let project: Project?
@@ -75,29 +91,29 @@ struct Settings: Sendable {
     }
 
     /// The value of `key`: `flag` (named `flagName`) if given, else the environment, the project file,
-    /// or `fallback`.
-    func resolve(_ key: ProjectFile.Key, flag: String?, flagName: String, fallback: String?) -> Resolved {
-        if let flag { return Resolved(value: flag, source: flagName) }
-        if let value = environment[key.environment] { return Resolved(value: value, source: "env \(key.environment)") }
-        if let project, let entry = project.settings[key], let file = project.file {
-            return Resolved(value: entry.value, source: "\(file.lastPathComponent):\(entry.line):\(entry.column)")
+    /// or the default.
+    func resolve(_ key: ProjectFile.Key, flag: String? = nil, flagName: String = "") -> Resolved {
+        let projectFolder = project?.folder ?? workingDirectory
+        if let flag { return Resolved(value: flag, source: flagName, base: workingDirectory) }
+        if let value = environment[key.environment] {
+            return Resolved(value: value, source: "env \(key.environment)", base: workingDirectory)
         }
-        return Resolved(value: fallback, source: "default")
+        if let project, let entry = project.settings[key], let file = project.file {
+            return Resolved(value: entry.value, source: "\(file.lastPathComponent):\(entry.line):\(entry.column)", base: projectFolder)
+        }
+        return Resolved(value: Self.fallback(key), source: "default", base: projectFolder)
     }
 
-    /// A path setting as an absolute URL: a value from the command line or the environment is relative
-    /// to the working folder, one from the project file or a default to the project's folder.
-    func path(_ key: ProjectFile.Key, flag: String?, flagName: String, fallback: String) -> (url: URL, source: String) {
-        let resolved = resolve(key, flag: flag, flagName: flagName, fallback: fallback)
-        let base = resolved.source == flagName || resolved.source.hasPrefix("env ") ? workingDirectory : (project?.folder ?? workingDirectory)
-        return (absolute(resolved.value ?? fallback, base: base), resolved.source)
+    /// A path setting (`data`, `workflows`) as an absolute URL.
+    func path(_ key: ProjectFile.Key, flag: String? = nil, flagName: String = "") -> (url: URL, source: String) {
+        let resolved = resolve(key, flag: flag, flagName: flagName)
+        return (absolute(resolved.value ?? Self.fallback(key) ?? "", base: resolved.base), resolved.source)
     }
 
     /// The allowed roots (besides the data root) for dataset files.
     func allowedRoots() -> (urls: [URL], source: String) {
-        let resolved = resolve(.allowedRoots, flag: nil, flagName: "", fallback: nil)
-        let base = resolved.source.hasPrefix("env ") ? workingDirectory : (project?.folder ?? workingDirectory)
-        let urls = (resolved.value ?? "").split(separator: ":").map { absolute(String($0), base: base) }
+        let resolved = resolve(.allowedRoots)
+        let urls = (resolved.value ?? "").split(separator: ":").map { absolute(String($0), base: resolved.base) }
         return (urls, resolved.source)
     }
 

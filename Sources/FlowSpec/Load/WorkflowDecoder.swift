@@ -1,7 +1,7 @@
 /// Turns a composed YAML tree into a ``Workflow``, collecting every problem on the way.
 struct WorkflowDecoder {
-    static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers"]
-    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache"]
+    static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers", "notify", "sla"]
+    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache", "sla"]
     static let paramKeys = ["type", "default", "enum", "description"]
     static let inputKeys = ["type", "required", "description"]
     static let retryKeys = ["max", "delay", "backoff", "max_delay"]
@@ -71,8 +71,10 @@ struct WorkflowDecoder {
         checkGraph(steps)
         checkExpressions(steps: steps, params: params, inputs: inputs)
 
-        return Workflow(name: name, description: description, version: version, params: params, inputs: inputs,
-                        defaults: defaults, steps: steps, triggers: triggers, file: file, sourceText: text)
+        var workflow = Workflow(name: name, description: description, version: version, params: params, inputs: inputs,
+                                defaults: defaults, steps: steps, triggers: triggers, file: file, sourceText: text)
+        decodeNotifyKeys(fields, into: &workflow)
+        return workflow
     }
 
     // MARK: Sections
@@ -320,8 +322,10 @@ struct WorkflowDecoder {
         let cache = f["cache"].map { reader.bool($0.value, "\(field).cache") } ?? defaults.cache
         // A step with a bad action stays in the graph so its dependents are checked too;
         // the recorded error keeps the workflow from being used.
-        return StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
-                        condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
+        var step = StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
+                            condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
+        step.sla = f["sla"].flatMap { reader.duration($0.value, "\(field).sla") }
+        return step
     }
 
     /// A bare `if: a == b` is checked as `${{a == b}}`; shift its column back by the 3 added characters.

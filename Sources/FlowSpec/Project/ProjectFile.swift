@@ -58,6 +58,8 @@ public struct ProjectFile: Sendable, Equatable {
     }
 
     public var entries: [Key: Entry]
+    /// `notify:` — the default for workflows that have none of their own (docs/scheduling.md).
+    public var notify: [NotifyRule] = []
 
     public init(entries: [Key: Entry] = [:]) {
         self.entries = entries
@@ -65,7 +67,7 @@ public struct ProjectFile: Sendable, Equatable {
 
     public subscript(key: Key) -> Entry? { entries[key] }
 
-    static let topKeys = ["data", "workflows", "database", "allowed_roots", "server", "log"]
+    static let topKeys = ["data", "workflows", "database", "allowed_roots", "server", "log", "notify"]
     static let serverKeys = ["host", "port", "public_url"]
     static let logKeys = ["level", "format"]
 
@@ -102,6 +104,7 @@ public struct ProjectFile: Sendable, Equatable {
             case "data": text(field.value, .data)
             case "workflows": text(field.value, .workflows)
             case "database": text(field.value, .database)
+            case "notify": project.notify = NotifyDecoding.rules(field.value, "notify", reader: &reader)
             case "allowed_roots":
                 if let roots = reader.strings(field.value, "allowed_roots") {
                     for (root, _) in roots where root.contains(":") {

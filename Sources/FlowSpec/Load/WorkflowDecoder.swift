@@ -1,7 +1,7 @@
 /// Turns a composed YAML tree into a ``Workflow``, collecting every problem on the way.
 struct WorkflowDecoder {
-    static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers", "notify", "sla"]
-    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache", "sla"]
+    static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers"]
+    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache"]
     static let paramKeys = ["type", "default", "enum", "description"]
     static let inputKeys = ["type", "required", "description"]
     static let retryKeys = ["max", "delay", "backoff", "max_delay"]
@@ -19,6 +19,8 @@ struct WorkflowDecoder {
     private var stepMarks: [String: SourceMark] = [:]
     private var needMarks: [String: [String: SourceMark]] = [:]
     private var paramMarks: [String: SourceMark] = [:]
+    /// `triggers: schedule:` (WorkflowDecoder+Triggers.swift).
+    var schedule: Schedule?
 
     /// The file's lines, to place expressions inside block scalars.
     private let sourceLines: [Substring]
@@ -66,14 +68,14 @@ struct WorkflowDecoder {
         } else {
             reader.error(root.mark, "missing required key 'steps'")
         }
-        let triggers = fields["triggers"].map { decodeTriggers($0.value) } ?? []
+        let triggers = fields["triggers"].map { decodeTriggers($0.value, params: params) } ?? []
 
         checkGraph(steps)
         checkExpressions(steps: steps, params: params, inputs: inputs)
 
         var workflow = Workflow(name: name, description: description, version: version, params: params, inputs: inputs,
                                 defaults: defaults, steps: steps, triggers: triggers, file: file, sourceText: text)
-        decodeNotifyKeys(fields, into: &workflow)
+        workflow.schedule = schedule
         return workflow
     }
 
@@ -322,10 +324,8 @@ struct WorkflowDecoder {
         let cache = f["cache"].map { reader.bool($0.value, "\(field).cache") } ?? defaults.cache
         // A step with a bad action stays in the graph so its dependents are checked too;
         // the recorded error keeps the workflow from being used.
-        var step = StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
-                            condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
-        step.sla = f["sla"].flatMap { reader.duration($0.value, "\(field).sla") }
-        return step
+        return StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
+                        condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
     }
 
     /// A bare `if: a == b` is checked as `${{a == b}}`; shift its column back by the 3 added characters.
@@ -351,10 +351,14 @@ struct WorkflowDecoder {
         }
     }
 
-    private mutating func decodeTriggers(_ node: YAMLNode) -> [FolderTrigger] {
-        guard let pairs = reader.mapping(node, "triggers", allowed: ["folder"]) else { return [] }
+    private mutating func decodeTriggers(_ node: YAMLNode, params: [ParamSpec]) -> [FolderTrigger] {
+        guard let pairs = reader.mapping(node, "triggers", allowed: ["folder", "schedule"]) else { return [] }
         var out: [FolderTrigger] = []
-        for (_, _, value) in pairs {
+        for (key, _, value) in pairs {
+            if key == "schedule" {
+                schedule = decodeSchedule(value, params: params)
+                continue
+            }
             guard let keys = reader.mapping(value, "triggers.folder", allowed: Self.folderKeys) else { continue }
             let f = Dictionary(keys.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             var path = "inbound"

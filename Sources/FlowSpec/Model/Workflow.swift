@@ -12,14 +12,12 @@ public struct Workflow: Sendable {
     /// In file order.
     public var steps: [StepSpec]
     public var triggers: [FolderTrigger]
+    /// `triggers: schedule:` — when the scheduler starts runs by itself (FlowSpec/Model/Schedule.swift).
+    public var schedule: Schedule? = nil
     /// The path the file was loaded from, as given.
     public var file: String
     /// The exact YAML text.
     public var sourceText: String
-    /// `notify:` — who hears of this workflow's runs (FlowSpec/Model/Notify.swift).
-    public var notify: [NotifyRule] = []
-    /// `sla:` — a run still going at this age notifies `sla_missed` while it runs.
-    public var sla: Duration? = nil
 
     public func step(_ id: String) -> StepSpec? { steps.first { $0.id == id } }
 
@@ -89,8 +87,6 @@ public struct StepSpec: Sendable {
     /// The step's `cache:`, else the workflow's `defaults: cache:`; nil when neither says (then the
     /// engine decides by the step's kind: `uses:` steps cache, commands do not).
     public var cache: Bool? = nil
-    /// `sla:` — this step still running at this age (from its start) notifies `sla_missed`.
-    public var sla: Duration? = nil
 }
 
 /// What a step runs: a registered Swift step, or an external command.

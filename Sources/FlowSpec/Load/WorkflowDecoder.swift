@@ -1,7 +1,7 @@
 /// Turns a composed YAML tree into a ``Workflow``, collecting every problem on the way.
 struct WorkflowDecoder {
-    static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers"]
-    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache"]
+    static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers", "notify", "sla", "priority"]
+    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache", "cpu", "pool", "matrix", "gather", "sla"]
     static let paramKeys = ["type", "default", "enum", "description"]
     static let inputKeys = ["type", "required", "description"]
     static let retryKeys = ["max", "delay", "backoff", "max_delay"]
@@ -16,7 +16,9 @@ struct WorkflowDecoder {
     private var expressionSites: [(text: String, mark: SourceMark, quoted: Bool, step: String?, field: String)] = []
     /// Indices in `expressionSites` of scripts for `/bin/sh -c`, where values are quoted by context.
     private var shellScripts: Set<Int> = []
-    private var stepMarks: [String: SourceMark] = [:]
+    private(set) var stepMarks: [String: SourceMark] = [:]
+    /// `matrix:`/`gather:` state (WorkflowDecoder+Matrix.swift).
+    var matrixState = MatrixDecoding()
     private var needMarks: [String: [String: SourceMark]] = [:]
     private var paramMarks: [String: SourceMark] = [:]
     /// `triggers: schedule:` (WorkflowDecoder+Triggers.swift).
@@ -71,10 +73,15 @@ struct WorkflowDecoder {
         let triggers = fields["triggers"].map { decodeTriggers($0.value, params: params) } ?? []
 
         checkGraph(steps)
+        checkMatrixFamilies(steps)
         checkExpressions(steps: steps, params: params, inputs: inputs)
+        // Matrix steps become their instances (Graph/MatrixExpansion.swift); only a valid graph expands.
+        if !reader.diagnostics.contains(where: { $0.severity == .error }) { steps = MatrixExpansion.expand(steps, family: matrixState.family) }
 
         var workflow = Workflow(name: name, description: description, version: version, params: params, inputs: inputs,
                                 defaults: defaults, steps: steps, triggers: triggers, file: file, sourceText: text)
+        decodeNotifyKeys(fields, into: &workflow)
+        decodePriority(fields, into: &workflow)
         workflow.schedule = schedule
         return workflow
     }
@@ -324,8 +331,12 @@ struct WorkflowDecoder {
         let cache = f["cache"].map { reader.bool($0.value, "\(field).cache") } ?? defaults.cache
         // A step with a bad action stays in the graph so its dependents are checked too;
         // the recorded error keeps the workflow from being used.
-        return StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
-                        condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
+        var step = StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
+                            condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
+        step.sla = f["sla"].flatMap { reader.duration($0.value, "\(field).sla") }
+        decodeSlotKeys(f, field: field, into: &step)
+        step.matrix = decodeMatrixPart(f, field: field, id: id)
+        return step
     }
 
     /// A bare `if: a == b` is checked as `${{a == b}}`; shift its column back by the 3 added characters.
@@ -434,6 +445,7 @@ struct WorkflowDecoder {
                             reader.error(mark, "\(site.field): input '\(path[1])' is not declared in `inputs:`" + Suggestion.hint(for: path[1], in: inputNames))
                         }
                     case "steps":
+                        if path.count >= 2, checkMatrixStepReference(path, mark: mark, step: site.step, field: site.field) { continue }
                         guard path.count >= 4, path[2] == "outputs" else {
                             reader.error(mark, "\(site.field): '\(name)': write steps.ID.outputs.NAME")
                             continue
@@ -446,6 +458,8 @@ struct WorkflowDecoder {
                         } else if site.step == nil {
                             reader.error(mark, "\(site.field): step outputs can only be used inside steps")
                         }
+                    case "matrix":
+                        checkMatrixReference(path, mark: mark, step: site.step, field: site.field)
                     case "run":
                         if path != ["run", "id"] { reader.error(mark, "\(site.field): unknown name '\(name)'; only run.id is known") }
                     default:

@@ -18,6 +18,12 @@ public struct Workflow: Sendable {
     public var file: String
     /// The exact YAML text.
     public var sourceText: String
+    /// `notify:` — who hears of this workflow's runs (FlowSpec/Model/Notify.swift).
+    public var notify: [NotifyRule] = []
+    /// `priority:` — higher is claimed first (docs/scheduling.md, "Slots, pools and priorities").
+    public var priority: Int = 0
+    /// `sla:` — a run still going at this age notifies `sla_missed` while it runs.
+    public var sla: Duration? = nil
 
     public func step(_ id: String) -> StepSpec? { steps.first { $0.id == id } }
 
@@ -87,6 +93,16 @@ public struct StepSpec: Sendable {
     /// The step's `cache:`, else the workflow's `defaults: cache:`; nil when neither says (then the
     /// engine decides by the step's kind: `uses:` steps cache, commands do not).
     public var cache: Bool? = nil
+    /// `cpu:` — worker slots the step takes (nil: its kind's ``Steps/StepSlots`` declaration); `pool:` — the pool it waits for.
+    public var cpu: Int? = nil
+    public var pool: String? = nil
+    /// Where `cpu:` and `pool:` are written, for the engine's checks at submit.
+    public var cpuMark: SourceMark? = nil
+    public var poolMark: SourceMark? = nil
+    /// `matrix:`/`gather:`, and for an instance its item (FlowSpec/Model/Matrix.swift).
+    public var matrix = MatrixPart()
+    /// `sla:` — this step still running at this age (from its start) notifies `sla_missed`.
+    public var sla: Duration? = nil
 }
 
 /// What a step runs: a registered Swift step, or an external command.

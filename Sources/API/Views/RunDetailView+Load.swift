@@ -32,6 +32,14 @@ extension RunDetailView {
             trigger: run.trigger.rawValue, datasetId: run.datasetID,
             params: JSONText.value(run.paramsJSON, fallback: .map([:])), inputs: JSONText.value(run.inputsJSON, fallback: .map([:])),
             createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt,
-            durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) }, error: run.error, steps: stepViews)
+            durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) }, error: run.error,
+            errorExcerpt: run.state == .failed ? newestExcerpt(attempts) : nil, steps: stepViews)
+    }
+
+    /// The excerpt of the newest attempt that has one: the rule the run lists' column follows
+    /// (`SQLStore.failedRunExcerpt`), so the API and the runs table name the same cause.
+    static func newestExcerpt(_ attempts: [AttemptRecord]) -> String? {
+        attempts.filter { $0.errorExcerpt != nil }
+            .max { ($0.startedAt, $0.attempt) < ($1.startedAt, $1.attempt) }?.errorExcerpt
     }
 }

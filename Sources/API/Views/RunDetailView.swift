@@ -18,6 +18,9 @@ struct RunDetailView: Codable, Sendable {
     var finishedAt: Date?
     var durationSeconds: Double?
     var error: String?
+    /// For a failed run: the last lines its failed step wrote — its newest attempt's excerpt that
+    /// has one, the same one the runs table and `flowrun runs show` show.
+    var errorExcerpt: String?
     var steps: [StepView]
 }
 
@@ -52,6 +55,8 @@ struct AttemptView: Codable, Sendable {
     /// `succeeded`, `failed`, `canceled`, `lease_expired`, …; nil while running.
     var outcome: String?
     var error: String?
+    /// For a failed attempt: the last lines its step wrote (``ErrorExcerpt``).
+    var errorExcerpt: String?
     /// Where a `cached` attempt's results came from, or why a step ran although it ran before.
     var cacheNote: String?
     /// The attempt a `cached` attempt reused.
@@ -70,6 +75,7 @@ struct AttemptView: Codable, Sendable {
         durationSeconds = record.finishedAt.map { $0.timeIntervalSince(record.startedAt) }
         outcome = record.outcome
         error = record.error
+        errorExcerpt = record.errorExcerpt
     }
 }
 

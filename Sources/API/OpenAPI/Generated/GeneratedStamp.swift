@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "0d4a191694db9d2117e82a046d64a102302ee88bf5671bbda3b4872ffce23c40"
-    static let outputs = "f01ec72d44801d3f1e2ad36e5ecbe4ad19c0a0f80b70ece74ae2b7a5450dd8b7"
+    static let inputs = "cffd54e845d40f1792e9433fe2d6a0eb56cfb11876323e5156dacb4971f4a7b7"
+    static let outputs = "29b3609e383555daa9437df30fb0f5f77ee747cc94c1657b784c667d37653587"
 }

@@ -249,6 +249,10 @@ extension Components {
             internal var durationSeconds: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/RunDetail/error`.
             internal var error: Swift.String?
+            /// For a failed run, the last lines its failed step wrote (its newest attempt's excerpt)
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunDetail/error_excerpt`.
+            internal var errorExcerpt: Swift.String?
             /// - Remark: Generated from `#/components/schemas/RunDetail/steps`.
             internal var steps: [Components.Schemas.Step]
             /// Creates a new `RunDetail`.
@@ -267,6 +271,7 @@ extension Components {
             ///   - finishedAt:
             ///   - durationSeconds:
             ///   - error:
+            ///   - errorExcerpt: For a failed run, the last lines its failed step wrote (its newest attempt's excerpt)
             ///   - steps:
             internal init(
                 id: Swift.String,
@@ -282,6 +287,7 @@ extension Components {
                 finishedAt: Foundation.Date? = nil,
                 durationSeconds: Swift.Double? = nil,
                 error: Swift.String? = nil,
+                errorExcerpt: Swift.String? = nil,
                 steps: [Components.Schemas.Step]
             ) {
                 self.id = id
@@ -297,6 +303,7 @@ extension Components {
                 self.finishedAt = finishedAt
                 self.durationSeconds = durationSeconds
                 self.error = error
+                self.errorExcerpt = errorExcerpt
                 self.steps = steps
             }
             internal enum CodingKeys: String, CodingKey {
@@ -313,6 +320,7 @@ extension Components {
                 case finishedAt = "finished_at"
                 case durationSeconds = "duration_seconds"
                 case error
+                case errorExcerpt = "error_excerpt"
                 case steps
             }
         }
@@ -471,6 +479,10 @@ extension Components {
             internal var outcome: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Attempt/error`.
             internal var error: Swift.String?
+            /// For a failed attempt, the last lines its step wrote (at most 20 lines, 2 KiB)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Attempt/error_excerpt`.
+            internal var errorExcerpt: Swift.String?
             /// Where a cached attempt's results came from, or why a step ran although it ran before
             ///
             /// - Remark: Generated from `#/components/schemas/Attempt/cache_note`.
@@ -524,6 +536,7 @@ extension Components {
             ///   - durationSeconds:
             ///   - outcome: succeeded, cached, failed, canceled, lease_expired, …
             ///   - error:
+            ///   - errorExcerpt: For a failed attempt, the last lines its step wrote (at most 20 lines, 2 KiB)
             ///   - cacheNote: Where a cached attempt's results came from, or why a step ran although it ran before
             ///   - cachedFrom: The attempt a cached attempt reused
             ///   - cacheKey: The step's cache key (hex SHA-256); absent for a step that does not cache
@@ -535,6 +548,7 @@ extension Components {
                 durationSeconds: Swift.Double? = nil,
                 outcome: Swift.String? = nil,
                 error: Swift.String? = nil,
+                errorExcerpt: Swift.String? = nil,
                 cacheNote: Swift.String? = nil,
                 cachedFrom: Components.Schemas.Attempt.CachedFromPayload? = nil,
                 cacheKey: Swift.String? = nil
@@ -546,6 +560,7 @@ extension Components {
                 self.durationSeconds = durationSeconds
                 self.outcome = outcome
                 self.error = error
+                self.errorExcerpt = errorExcerpt
                 self.cacheNote = cacheNote
                 self.cachedFrom = cachedFrom
                 self.cacheKey = cacheKey
@@ -558,6 +573,7 @@ extension Components {
                 case durationSeconds = "duration_seconds"
                 case outcome
                 case error
+                case errorExcerpt = "error_excerpt"
                 case cacheNote = "cache_note"
                 case cachedFrom = "cached_from"
                 case cacheKey = "cache_key"

@@ -9,6 +9,9 @@ struct ProgressView {
     let interactive: Bool
     private var lastStates: [String: String] = [:]
     private var drawnLines = 0
+    /// Each shown failure's cause line, by "step/attempt" (nil: that attempt wrote nothing), read
+    /// once: the attempts are read only while some step shows an error.
+    private var causes: [String: String?] = [:]
 
     init(engine: Engine, runID: String, interactive: Bool = stdoutIsTerminal()) {
         self.store = engine
@@ -19,10 +22,11 @@ struct ProgressView {
     /// Draws the current state; call repeatedly.
     mutating func update(now: Date = Date()) async throws {
         let steps = try await store.steps(runID: runID)
+        try await readCauses(steps)
         if interactive {
             var out = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
             for step in steps {
-                out += "\u{1B}[2K" + Self.line(step, now: now) + "\n"
+                out += "\u{1B}[2K" + Self.line(step, now: now, cause: cause(step)) + "\n"
             }
             drawnLines = steps.count
             FileHandleWriter.write(out, fd: 1)
@@ -31,13 +35,34 @@ struct ProgressView {
                 let key = "\(step.state.rawValue)/\(step.attempt)"
                 if lastStates[step.stepID] != key {
                     lastStates[step.stepID] = key
-                    print(Self.line(step, now: now))
+                    print(Self.line(step, now: now, cause: cause(step)))
                 }
             }
         }
     }
 
-    static func line(_ step: StepRunRecord, now: Date) -> String {
+    private static func showsError(_ step: StepRunRecord) -> Bool {
+        step.error != nil && (step.state == .failed || step.state == .ready)
+    }
+
+    private func cause(_ step: StepRunRecord) -> String? {
+        causes["\(step.stepID)/\(step.attempt)"] ?? nil
+    }
+
+    /// The last line each failed attempt wrote (its error excerpt's, as the runs table shows it).
+    private mutating func readCauses(_ steps: [StepRunRecord]) async throws {
+        let wanted = steps.filter { Self.showsError($0) && causes["\($0.stepID)/\($0.attempt)"] == nil }
+        guard !wanted.isEmpty else { return }
+        let attempts = try await store.attempts(runID: runID)
+        for step in wanted {
+            let excerpt = attempts.last { $0.stepID == step.stepID && $0.attempt == step.attempt }?.errorExcerpt
+            causes["\(step.stepID)/\(step.attempt)"] = .some(excerpt.map(ErrorExcerpt.lastLine))
+        }
+    }
+
+    /// One step's line; `cause` is the last line its failed attempt wrote, shown before the error
+    /// (the error alone says only "/bin/sh exited with status 3").
+    static func line(_ step: StepRunRecord, now: Date, cause: String? = nil) -> String {
         let symbol: String
         switch step.state {
         case .pending: symbol = "·"
@@ -54,9 +79,15 @@ struct ProgressView {
         if let started = step.startedAt {
             text += "  " + formatDuration((step.finishedAt ?? now).timeIntervalSince(started))
         }
-        if let error = step.error, step.state == .failed || step.state == .ready {
-            text += "  — " + (error.count > 100 ? String(error.prefix(100)) + "…" : error)
+        if let error = step.error, showsError(step) {
+            if let cause = cause?.trimmingCharacters(in: .whitespaces), !cause.isEmpty { text += "  — " + clipped(cause) + " ·" }
+            else { text += "  —" }
+            text += " " + clipped(error)
         }
         return text
+    }
+
+    private static func clipped(_ text: String) -> String {
+        text.count > 100 ? String(text.prefix(100)) + "…" : text
     }
 }

@@ -59,7 +59,7 @@ struct DatasetsPage {
         guard let record = try await services.engine.dataset(id: id) else { return nil }
         let dataset = DatasetView(record)
         let runs = try await services.engine.runSummaries(RunQuery(datasetID: id, limit: 50))
-        let profile = DatasetProfileView(schema: dataset.schema)
+        let profile = DatasetProfileView(schemaJSON: record.schemaJSON)
         var otherSchema = dataset.schema.mapValue ?? [:]
         otherSchema["profile"] = nil
         let context = DetailContext(

@@ -143,9 +143,8 @@ public actor FolderWatcher {
         }
         if dataset.status == "rejected" {
             // Registered but unreadable as CSV (the profile names the row): no run would get further.
-            let reason = dataset.rejectReason ?? "unreadable"
-            report.rejected[path] = reason
-            log("\(path): rejected: \(reason)")
+            await reject(path, rule: rule, snapshot: snapshot, reason: dataset.rejectReason ?? "unreadable",
+                         recorded: true, report: &report)
             return true
         }
         // A crash here — registered, not submitted — loses nothing: the restarted watcher finds the
@@ -173,11 +172,14 @@ public actor FolderWatcher {
         }
     }
 
-    /// Records the file as a rejected dataset; the same file rejected again for the same reason (a
-    /// restarted watcher) is one record.
-    private func reject(_ path: String, rule: WatchRule, snapshot: FileSnapshot?, reason: String, report: inout Report) async {
+    /// Every rejection: reported, logged and, unless registration already `recorded` it, recorded
+    /// as a rejected dataset; the same file rejected again for the same reason (a restarted
+    /// watcher) is one record.
+    private func reject(_ path: String, rule: WatchRule, snapshot: FileSnapshot?, reason: String, recorded: Bool = false,
+                        report: inout Report) async {
         report.rejected[path] = reason
         log("\(path): rejected: \(reason)")
+        guard !recorded else { return }
         let full = rule.folder.appendingPathComponent(path).path
         let version = snapshot.map { "\($0.size)|\($0.mtime)" } ?? "gone at \(Int64(engine.clock.now().timeIntervalSince1970))"
         let identity = ContentHash.sha256(of: "\(full)|\(version)|\(reason)")

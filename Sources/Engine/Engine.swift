@@ -180,9 +180,11 @@ public struct Engine: Sendable {
             id: RunID.make(at: now), workflowName: workflow.name, workflowYAML: workflow.sourceText,
             workflowHash: ContentHash.sha256(of: workflow.sourceText), paramsJSON: Value.map(params).jsonText,
             inputsJSON: Value.map(inputs).jsonText, datasetID: datasetID, trigger: request.trigger, createdAt: now,
-            triggerKey: request.idempotencyKey, cache: request.cache)
+            triggerKey: request.idempotencyKey, cache: request.cache, priority: request.priority ?? workflow.priority)
+        let placed = try placements(workflow, bound: await slotBound(request))
         let steps = workflow.topologicalOrder().enumerated().map { position, step in
-            NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts)
+            NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts,
+                       cpu: placed[step.id]?.cpu ?? 1, pool: placed[step.id]?.pool)
         }
         do {
             try await store.createRun(run, steps: steps)

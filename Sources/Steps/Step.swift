@@ -40,11 +40,15 @@ public protocol Step: Sendable {
     /// unless the workflow says `cache:`. True for a pure function of its parameters and the files
     /// they name; false for a step with effects the engine cannot see, or too cheap to be worth it.
     static var cachesByDefault: Bool { get }
+    /// The worker slots one attempt takes unless the workflow says `cpu:` (``StepSlots``): one by
+    /// default; a step that runs several threads declares them and reads ``StepContext/threads``.
+    static var slots: StepSlots { get }
 }
 
 extension Step {
     public static var summary: String { "" }
     public static var cachesByDefault: Bool { true }
+    public static var slots: StepSlots { .count(1) }
 }
 
 /// What a step returns: outputs for downstream steps and metrics for the run's history.

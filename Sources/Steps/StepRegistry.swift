@@ -6,6 +6,7 @@ public struct StepRegistry: Sendable {
     private var steps: [String: any Step] = [:]
     private var summaries: [String: String] = [:]
     private var caching: [String: Bool] = [:]
+    private var slotDeclarations: [String: StepSlots] = [:]
 
     public init() {}
 
@@ -25,7 +26,11 @@ public struct StepRegistry: Sendable {
         steps[S.name] = step
         summaries[S.name] = S.summary
         caching[S.name] = S.cachesByDefault
+        slotDeclarations[S.name] = S.slots
     }
+
+    /// ``Step/slots`` of the step called `name`; one slot for an unknown name.
+    public func slots(_ name: String) -> StepSlots { slotDeclarations[name] ?? .count(1) }
 
     /// ``Step/cachesByDefault`` of the step called `name`; false for an unknown name.
     public func cachesByDefault(_ name: String) -> Bool { caching[name] ?? false }

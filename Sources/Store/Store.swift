@@ -82,6 +82,15 @@ public protocol Store: Sendable {
     /// ones keep their outputs. Throws ``StoreError/conflict(_:)`` for a run that is not finished or succeeded.
     func retryRun(id: String, now: Date) async throws
 
+    // MARK: Pools
+
+    /// Sets pool `name`'s limit: at most `slots` of its steps run at once across all workers.
+    func setPool(name: String, slots: Int) async throws
+    /// Forgets a pool's limit (its steps then run unlimited). False when there was none.
+    func removePool(name: String) async throws -> Bool
+    /// Pools with a limit and pools that ready or running steps name, by name.
+    func pools() async throws -> [PoolRecord]
+
     // MARK: Step cache
 
     /// Reusable results with `key` (computed successes not cleared), newest first.

@@ -22,6 +22,11 @@ public struct SubmitRequest: Sendable {
     /// False: no step of the run reuses a cached result (`flowrun run --no-cache`, the API's
     /// `"cache": false`); what the run computes still becomes cache entries.
     public var cache = true
+    /// Overrides the workflow's `priority:` (`flowrun run --priority`, the API's `"priority"`).
+    public var priority: Int?
+    /// The largest `cpu:` a step may ask for; nil: the live workers' and this machine's default
+    /// (``StepPlacement``). `flowrun run` sets its in-process worker's slots.
+    public var slotLimit: Int?
 
     public init(workflow: String, params: [String: Value] = [:], datasetID: String? = nil,
                 datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger, idempotencyKey: String? = nil,

@@ -89,6 +89,7 @@ struct StepExecutor: Sendable {
                     if !message.hasPrefix("started pid ") { recent.append(message) }
                     log.write(message, at: clock.now())
                 },
+                slots: step.cpu,
                 onProcessStarted: { [engine] started in
                     await engine.recordProcess(started, of: key, worker: step.worker ?? "", log: log)
                 })

@@ -5,7 +5,8 @@ import Store
 
 /// Claims ready steps from the store and runs them: the loop of "the life of a run".
 ///
-/// Up to `concurrency` steps run at once. Completions that arrive together are written in one
+/// Steps run while their slots fit in the worker's `slots` (a step takes `cpu:` slots, one by
+/// default; the claim picks only steps that fit, SQLStore+Pools.swift). Completions that arrive together are written in one
 /// transaction (a group commit), which is what lets thousands of short steps a second through.
 /// While a step runs, its lease is extended every `heartbeatInterval`; a canceled run is noticed
 /// there and the step is stopped. Expired leases of dead workers are taken back on every heartbeat,
@@ -14,7 +15,14 @@ public actor Worker {
     public struct Options: Sendable {
         /// Unique among live workers: `host:pid` by default.
         public var name: String
-        public var concurrency: Int
+        /// Slots this worker fills with steps (a step takes its `cpu:`); default 4 × cores, since
+        /// most steps wait on programs, files or the store rather than compute.
+        public var slots: Int
+        /// The former name of ``slots`` (`--concurrency`), kept for callers.
+        public var concurrency: Int {
+            get { slots }
+            set { slots = max(1, newValue) }
+        }
         public var leaseDuration: Duration
         public var heartbeatInterval: Duration
         /// The safety-net poll when no wake-up arrives.
@@ -22,11 +30,14 @@ public actor Worker {
         /// Only this run's steps; the worker returns when the run has finished.
         public var runID: String?
 
-        public init(name: String = Worker.defaultName(), concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        /// The default slots of a worker on this machine: 4 × its cores.
+        public static var defaultSlots: Int { 4 * max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+        public init(name: String = Worker.defaultName(), concurrency: Int = Options.defaultSlots,
                     leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
                     pollInterval: Duration = .seconds(2), runID: String? = nil) {
             self.name = name
-            self.concurrency = max(1, concurrency)
+            self.slots = max(1, concurrency)
             self.leaseDuration = leaseDuration
             self.heartbeatInterval = heartbeatInterval
             self.pollInterval = pollInterval
@@ -38,6 +49,11 @@ public actor Worker {
     private let engine: Engine
     private let executor: StepExecutor
     private var inFlight: [StepAttemptKey: InFlight] = [:]
+    /// Slots held by the steps in flight, and slots promised to a claim that has not answered yet
+    /// (the loop's claim and a completion's claim may be in flight at once: the actor is reentrant).
+    private var usedSlots = 0
+    private var reservedSlots = 0
+    private var freeSlots: Int { options.slots - usedSlots - reservedSlots }
     private var pending: [StepCompletion] = []
     private var flushing = false
     private var woken = false
@@ -54,6 +70,7 @@ public actor Worker {
         let task: Task<Void, Never>
         let stop: StopFlag
         let startedAt: Date
+        let cpu: Int
         /// When the step ended and its completion began waiting to be written.
         var endedAt: Date?
         /// The watchdog stopped extending its lease.
@@ -101,9 +118,10 @@ public actor Worker {
                 await waitForWake(timeout: options.pollInterval)
                 continue
             }
-            let free = options.concurrency - inFlight.count
+            let free = freeSlots
             var claimed: [StepRunRecord] = []
             if free > 0 {
+                reservedSlots += free
                 let now = clock.now()
                 do {
                     let (name, runID, leaseUntil) = (options.name, options.runID, now.addingTimeInterval(options.leaseDuration.seconds))
@@ -112,7 +130,9 @@ public actor Worker {
                             try await store.claimReadySteps(worker: name, runID: runID, limit: free, now: now, leaseUntil: leaseUntil)
                         }
                     }
+                    reservedSlots -= free
                 } catch {
+                    reservedSlots -= free
                     // Canceled by drain(): nothing to report, nothing to wait for.
                     if draining { continue }
                     // The store is unreachable (a restarting PostgreSQL): wait and try again.
@@ -128,7 +148,7 @@ public actor Worker {
                 break
             }
             if draining { continue }
-            if inFlight.count >= options.concurrency {
+            if freeSlots <= 0 {
                 // Full: only a finished step frees a slot, and it signals; no retry time to ask for.
                 await waitForWake(timeout: options.pollInterval)
             } else if claimed.isEmpty {
@@ -185,12 +205,13 @@ public actor Worker {
             let (outcome, cache) = await executor.execute(step) { stop.reason }
             await self.finished(key, outcome: outcome, cache: cache, stop: stop.reason)
         }
-        inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now())
+        inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now(), cpu: step.cpu)
+        usedSlots += step.cpu
     }
 
     private func finished(_ key: StepAttemptKey, outcome: StepCompletion.Outcome, cache: AttemptCache?, stop: StepExecutor.StopReason?) async {
         if stop == .leaseLost || stop == .shutdown {
-            inFlight.removeValue(forKey: key)
+            if let gone = inFlight.removeValue(forKey: key) { usedSlots -= gone.cpu }
             signal()
             return
         }
@@ -211,13 +232,18 @@ public actor Worker {
             let batch = pending
             pending.removeAll()
             var claimedAfter: [StepRunRecord] = []
+            // The slots this batch frees (and any free already) claim in the same transaction (none while draining).
+            let freed = batch.reduce(0) { $0 + (inFlight[$1.key]?.cpu ?? 0) }
+            let offer = draining ? 0 : max(0, freeSlots + freed)
+            reservedSlots += offer
             do {
-                // The slots this batch frees claim in the same transaction (none while draining).
                 let now = engine.clock.now()
-                let claim = draining ? nil : ClaimRequest(worker: options.name, runID: options.runID, limit: batch.count, now: now,
-                                                          leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
+                let claim = offer == 0 ? nil : ClaimRequest(worker: options.name, runID: options.runID, limit: offer, now: now,
+                                                            leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
                 claimedAfter = try await storeCall("complete steps") { try await engine.store.completeSteps(batch, thenClaim: claim) }.claimed
+                reservedSlots -= offer
             } catch {
+                reservedSlots -= offer
                 // Keep the completions: the attempt still holds its lease until it expires.
                 logger.warning("cannot record \(batch.count) completion(s): \(ErrorText.of(error)); retrying in 0.5 s",
                                metadata: ["worker": "\(options.name)", "steps": "\(batch.map { "\($0.key.runID)/\($0.key.stepID)#\($0.key.attempt)" }.prefix(10).joined(separator: ","))"])
@@ -230,7 +256,11 @@ public actor Worker {
                 continue
             }
             var started: [StepAttemptKey: Date] = [:]
-            for completion in batch { started[completion.key] = inFlight.removeValue(forKey: completion.key)?.startedAt }
+            for completion in batch {
+                let gone = inFlight.removeValue(forKey: completion.key)
+                started[completion.key] = gone?.startedAt
+                usedSlots -= gone?.cpu ?? 0
+            }
             RunLog.append(batch, startedAt: started, layout: engine.layout)
             for step in claimedAfter { start(step) }
         }
@@ -346,7 +376,7 @@ public actor Worker {
     private func workerRecord() -> WorkerRecord {
         WorkerRecord(name: options.name, host: Machine.local.host, startedAt: startedAt,
                      lastHeartbeat: engine.clock.now(), stepsHeld: inFlight.count,
-                     process: WorkerProcess(machine: .local, pid: getpid()), concurrency: options.concurrency,
+                     process: WorkerProcess(machine: .local, pid: getpid()), concurrency: options.slots,
                      oldestCall: storeCalls.oldest, lastError: storeCalls.lastError)
     }
 

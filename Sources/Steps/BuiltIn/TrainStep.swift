@@ -7,6 +7,8 @@ import Learn
 public struct TrainStep: Step {
     public static let name = "train"
     public static let summary = "fit linear | logistic | random_forest | gradient_boosting on a feature table"
+    /// A forest or boosting fit keeps every core busy (XGBoost's `nthread` = ``StepContext/threads``).
+    public static let slots = StepSlots.allCores
 
     public init() {}
 

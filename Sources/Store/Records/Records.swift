@@ -51,13 +51,16 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var triggerKey: String?
     /// False when the run was submitted with caching off (`--no-cache`): every step runs.
     public var cache: Bool
+    /// Higher is claimed first (`priority:`, `--priority`); see docs/scheduling.md for aging.
+    public var priority: Int
 
     public init(
         id: String, workflowName: String, workflowYAML: String, workflowHash: String,
         paramsJSON: String, inputsJSON: String, datasetID: String?, trigger: Trigger,
         state: RunState = .queued, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
-        error: String? = nil, triggerKey: String? = nil, cache: Bool = true
+        error: String? = nil, triggerKey: String? = nil, cache: Bool = true, priority: Int = 0
     ) {
+        self.priority = priority
         self.cache = cache
         self.triggerKey = triggerKey
         self.id = id
@@ -121,8 +124,14 @@ public struct NewStepRun: Sendable, Hashable {
     public var needs: [String]
     /// 1 + retries.
     public var maxAttempts: Int
+    /// Worker slots the step takes while it runs (`cpu:`).
+    public var cpu: Int
+    /// The named pool whose limit it counts against (`pool:`), if any.
+    public var pool: String?
 
-    public init(stepID: String, position: Int, needs: [String], maxAttempts: Int) {
+    public init(stepID: String, position: Int, needs: [String], maxAttempts: Int, cpu: Int = 1, pool: String? = nil) {
+        self.cpu = max(1, cpu)
+        self.pool = pool
         self.stepID = stepID
         self.position = position
         self.needs = needs
@@ -150,13 +159,18 @@ public struct StepRunRecord: Sendable, Codable, Hashable {
     /// Output name → JSON text of the value.
     public var outputs: [String: String]
     public var cancelRequested: Bool
+    /// Worker slots it takes while it runs, and its pool (schema version 7; 1 and nil before).
+    public var cpu: Int
+    public var pool: String?
 
     public init(
         runID: String, stepID: String, position: Int, needs: [String], state: StepState, attempt: Int,
         maxAttempts: Int, worker: String? = nil, leaseExpiresAt: Date? = nil, notBefore: Date? = nil,
         startedAt: Date? = nil, finishedAt: Date? = nil, exitStatus: Int? = nil, error: String? = nil,
-        outputs: [String: String] = [:], cancelRequested: Bool = false
+        outputs: [String: String] = [:], cancelRequested: Bool = false, cpu: Int = 1, pool: String? = nil
     ) {
+        self.cpu = cpu
+        self.pool = pool
         self.runID = runID
         self.stepID = stepID
         self.position = position

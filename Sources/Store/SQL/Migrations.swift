@@ -107,6 +107,18 @@ enum Migrations {
         [
             "ALTER TABLE attempts ADD COLUMN error_excerpt TEXT",
         ],
+        // Slots, pools and priorities (issue 18): the slots a step takes, its pool, and the order it
+        // is claimed in (its run's submission time less the aging credit of its priority); a pool's
+        // limit and the steps holding it now (`in_use`, kept by the statements that start and end
+        // attempts: the claim can check it under the row's lock in one statement).
+        [
+            "ALTER TABLE steps ADD COLUMN cpu INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE steps ADD COLUMN pool TEXT",
+            "ALTER TABLE steps ADD COLUMN claim_order DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX steps_claim_order ON steps (state, claim_order)",
+            "CREATE TABLE pools (name TEXT PRIMARY KEY, slots INTEGER NOT NULL, in_use INTEGER NOT NULL DEFAULT 0)",
+        ],
     ]
 
     static var latest: Int { all.count }

@@ -24,12 +24,16 @@ extension SQLStore {
         do {
             let t = now.timeIntervalSince1970
             let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
-            let lock: SQLQueryString = dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
-            let candidates = try await db.raw("""
-                SELECT run_id, step_id FROM steps
-                WHERE state = \(StepState.ready) AND (not_before IS NULL OR not_before <= \(bind: t)) \(runFilter)
-                ORDER BY run_id, position LIMIT \(literal: limit) \(lock)
-                """).all().map { (try $0.decode(column: "run_id", as: String.self), try $0.decode(column: "step_id", as: String.self)) }
+            // Slots, pools and order: SQLStore+Pools.swift. More rows than slots: some may wait for their pool.
+            let ready = try await db.raw("""
+                SELECT run_id, step_id, cpu, pool FROM steps
+                WHERE state = \(StepState.ready) AND (not_before IS NULL OR not_before <= \(bind: t)) AND cpu <= \(bind: limit) \(runFilter)
+                ORDER BY claim_order, run_id, position LIMIT \(literal: limit + 64)
+                """).all().map {
+                    ClaimCandidate(run: try $0.decode(column: "run_id", as: String.self), step: try $0.decode(column: "step_id", as: String.self),
+                                   cpu: try $0.decode(column: "cpu", as: Int.self), pool: try $0.decode(column: "pool", as: String?.self))
+                }
+            let candidates = try await fitSlotsAndPools(db, ready, slots: limit).map { ($0.run, $0.step) }
             guard !candidates.isEmpty else { return [] }
 
             var claimed: [StepRunRecord] = []
@@ -84,12 +88,12 @@ extension SQLStore {
             // what matters on PostgreSQL, where every statement is a network round trip.
             // The attempt each step is on, whether it is running, and who holds it.
             // And which of them have dependents (only those need propagating), in the same query.
-            var current: [StepAttemptKey: (maxAttempts: Int, running: Bool, worker: String?)] = [:]
+            var current: [StepAttemptKey: (maxAttempts: Int, running: Bool, worker: String?, pool: String?)] = [:]
             var withDependents: Set<String> = []
             for chunk in completions.chunked(200) {
                 let pairs = chunk.map { "(\(bind: $0.key.runID), \(bind: $0.key.stepID))" as SQLQueryString }.joined(separator: ", ")
                 for row in try await db.raw("""
-                    SELECT run_id, step_id, state, attempt, worker, max_attempts,
+                    SELECT run_id, step_id, state, attempt, worker, max_attempts, pool,
                         CASE WHEN EXISTS (SELECT 1 FROM step_edges e WHERE e.run_id = steps.run_id AND e.need_id = steps.step_id)
                             THEN 1 ELSE 0 END AS has_dependents
                     FROM steps WHERE (run_id, step_id) IN (VALUES \(pairs))
@@ -99,7 +103,7 @@ extension SQLStore {
                                              attempt: try row.decode(column: "attempt", as: Int.self))
                     let running = try row.decode(column: "state", as: String.self) == StepState.running.rawValue
                     current[key] = (try row.decode(column: "max_attempts", as: Int.self), running,
-                                    try row.decode(column: "worker", as: String?.self))
+                                    try row.decode(column: "worker", as: String?.self), try row.decode(column: "pool", as: String?.self))
                     if try row.decode(column: "has_dependents", as: Int.self) != 0 { withDependents.insert(key.runID + "\u{0}" + key.stepID) }
                 }
             }
@@ -109,6 +113,7 @@ extension SQLStore {
             var events: [SQLQueryString] = []
             var finished: [(run: String, step: String, at: Date)] = []
             var seen: Set<StepAttemptKey> = []
+            var releasedPlaces: [String: Int] = [:]
             for c in completions {
                 let key = c.key
                 let t = c.now.timeIntervalSince1970
@@ -118,6 +123,8 @@ extension SQLStore {
                     continue
                 }
                 results.append(true)
+                // Every way out of `running` gives the pool's place back (SQLStore+Pools.swift).
+                if let pool = state.pool { releasedPlaces[pool, default: 0] += 1 }
                 func ended(_ outcome: String, _ error: String?) {
                     attemptEnds.append("(\(bind: key.runID), \(bind: key.stepID), \(bind: key.attempt), \(bind: t), \(bind: outcome), \(bind: error ?? ""))")
                 }
@@ -212,6 +219,7 @@ extension SQLStore {
                 for chunk in attemptEnds.chunked(200) { try await db.raw(end(chunk)).run() }
                 for chunk in events.chunked(200) { try await db.raw(log(chunk)).run() }
             }
+            try await releasePools(db, releasedPlaces)
             try await recordCache(db, completions, applied: results)
             var finishedByRun: [String: Int] = [:]
             var readied: Set<StepKey> = []
@@ -270,7 +278,8 @@ extension SQLStore {
                 try await lockRuns(db, runs)
             }
             // Read after the locks: another worker may just have taken the same leases back.
-            let rows = try await db.raw("SELECT run_id, step_id, attempt, max_attempts, worker FROM steps WHERE \(condition)").all()
+            let rows = try await db.raw("SELECT run_id, step_id, attempt, max_attempts, worker, pool FROM steps WHERE \(condition)").all()
+            var releasedPlaces: [String: Int] = [:]
             var keys: [TakenBackAttempt] = []
             var finishedByRun: [String: Int] = [:]
             var readied: Set<StepKey> = []
@@ -280,6 +289,7 @@ extension SQLStore {
                                          attempt: try row.decode(column: "attempt", as: Int.self))
                 let maxAttempts = try row.decode(column: "max_attempts", as: Int.self)
                 let holder = try row.decode(column: "worker", as: String?.self) ?? "?"
+                if let pool = try row.decode(column: "pool", as: String?.self) { releasedPlaces[pool, default: 0] += 1 }
                 let process = try await db.raw("SELECT * FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)")
                     .first().flatMap(Self.attemptProcess)
                 keys.append(TakenBackAttempt(key: key, worker: holder, process: process))
@@ -300,6 +310,7 @@ extension SQLStore {
                 }
             }
             for (run, count) in finishedByRun { try await finishSteps(db, run: run, count: count, at: now) }
+            try await releasePools(db, releasedPlaces)
             if !readied.isEmpty { try await notifyReady(db) }
             return keys
         }
@@ -458,6 +469,7 @@ extension SQLStore {
             final = .succeeded
         }
         try await db.raw("UPDATE runs SET state = \(bind: final.rawValue), finished_at = \(bind: now.timeIntervalSince1970), error = \(bind: error) WHERE id = \(bind: run)").run()
+        try await enqueueRunNotifications(db, run: run, state: final, at: now)  // SQLStore+Outbox.swift
         if current != final.rawValue {
             try await Self.event(db, run: run, step: nil, kind: "run_state", message: "run: \(current) → \(final.rawValue)", at: now)
         }

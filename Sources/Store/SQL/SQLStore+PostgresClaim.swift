@@ -27,11 +27,35 @@ extension SQLStore {
         let (worker, limit, leaseUntil) = (request.worker, request.limit, request.leaseUntil)
         let t = request.now.timeIntervalSince1970
         let runFilter: SQLQueryString = request.runID.map { "AND run_id = \(bind: $0)" } ?? ""
-        return try await db.raw("""
-            WITH picked AS (
-                SELECT run_id, step_id FROM steps
-                WHERE state = \(StepState.ready) AND (not_before IS NULL OR not_before <= \(bind: t)) \(runFilter)
-                ORDER BY run_id, position LIMIT \(literal: limit) FOR UPDATE SKIP LOCKED
+        // Which steps: in claim order, within the worker's free slots (`limit`) and their pools' room
+        // (SQLStore+Pools.swift). `granted` raises each pool's `in_use` only if it still fits once
+        // any other claimer's lock on the row is gone; a pool that does not grant takes no step.
+        let candidates: SQLQueryString = """
+            WITH candidates AS (
+                SELECT run_id, step_id, cpu, pool, claim_order, position FROM steps
+                WHERE state = \(StepState.ready) AND (not_before IS NULL OR not_before <= \(bind: t)) AND cpu <= \(bind: limit) \(runFilter)
+                    AND (pool IS NULL OR NOT EXISTS (SELECT 1 FROM pools q WHERE q.name = steps.pool AND q.in_use >= q.slots))
+                ORDER BY claim_order, run_id, position LIMIT \(literal: limit) FOR UPDATE SKIP LOCKED
+            ), pool_fit AS (
+                SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.pool ORDER BY c.claim_order, c.run_id, c.position) AS nth,
+                    q.slots - q.in_use AS room
+                FROM candidates c LEFT JOIN pools q ON q.name = c.pool
+            ), slot_fit AS (
+                SELECT *, SUM(cpu) OVER (ORDER BY claim_order, run_id, position ROWS UNBOUNDED PRECEDING) AS taken
+                FROM pool_fit WHERE room IS NULL OR nth <= room
+            ), fits AS (
+                SELECT run_id, step_id, pool FROM slot_fit WHERE taken <= \(bind: limit)
+            ), wanted AS (
+                SELECT pool, COUNT(*) AS n FROM fits WHERE pool IS NOT NULL GROUP BY pool
+            ), granted AS (
+                UPDATE pools q SET in_use = q.in_use + w.n FROM wanted w
+                WHERE q.name = w.pool AND q.in_use + w.n <= q.slots RETURNING q.name
+            ), picked AS (
+                SELECT run_id, step_id FROM fits f
+                WHERE f.pool IS NULL OR f.pool IN (SELECT name FROM granted)
+                    OR NOT EXISTS (SELECT 1 FROM pools q WHERE q.name = f.pool)
+            """
+        let writes: SQLQueryString = """
             ), claimed AS (
                 UPDATE steps s SET state = \(StepState.running), attempt = s.attempt + 1, worker = \(bind: worker),
                     lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970), started_at = \(bind: t),
@@ -54,6 +78,7 @@ extension SQLStore {
                 SELECT id, NULL, \(bind: t), 'run_state', 'run: queued → running' FROM started
             )
             SELECT * FROM claimed
-            """).all().map(Self.step).sorted { ($0.runID, $0.position) < ($1.runID, $1.position) }
+            """
+        return try await db.raw(candidates + writes).all().map(Self.step).sorted { ($0.runID, $0.position) < ($1.runID, $1.position) }
     }
 }

@@ -39,20 +39,23 @@ extension SQLStore {
         try await write { db in
             try await db.raw("""
                 INSERT INTO runs (id, workflow_name, workflow_yaml, workflow_hash, params_json, inputs_json, dataset_id, trigger,
-                                  state, created_at, started_at, finished_at, error, unfinished_steps, trigger_key, cache_off)
+                                  state, created_at, started_at, finished_at, error, unfinished_steps, trigger_key, cache_off, priority)
                 VALUES (\(bind: run.id), \(bind: run.workflowName), \(bind: run.workflowYAML), \(bind: run.workflowHash),
                         \(bind: run.paramsJSON), \(bind: run.inputsJSON), \(bind: run.datasetID), \(bind: run.trigger.rawValue),
                         \(bind: run.state.rawValue), \(bind: run.createdAt.timeIntervalSince1970), NULL, NULL, NULL, \(bind: steps.count),
-                        \(bind: run.triggerKey), \(bind: run.cache ? 0 : 1))
+                        \(bind: run.triggerKey), \(bind: run.cache ? 0 : 1), \(bind: run.priority))
                 """).run()
             // Multi-row inserts in chunks: a thousand-step run is a handful of statements.
+            let order = Self.claimOrder(submittedAt: run.createdAt, priority: run.priority)
             for chunk in steps.chunked(100) {
                 var values: [SQLQueryString] = []
                 for step in chunk {
                     let state = step.needs.isEmpty ? StepState.ready : .pending
-                    values.append("(\(bind: run.id), \(bind: step.stepID), \(bind: step.position), \(bind: Self.encodeJSON(step.needs)), \(bind: state.rawValue), 0, \(bind: step.maxAttempts), \(bind: step.maxAttempts), '{}')")
+                    let head: SQLQueryString = "(\(bind: run.id), \(bind: step.stepID), \(bind: step.position), \(bind: Self.encodeJSON(step.needs)), \(bind: state.rawValue), 0, "
+                    let tail: SQLQueryString = "\(bind: step.maxAttempts), \(bind: step.maxAttempts), '{}', \(bind: step.cpu), \(bind: step.pool), \(bind: order))"
+                    values.append(head + tail)
                 }
-                try await db.raw("INSERT INTO steps (run_id, step_id, position, needs_json, state, attempt, max_attempts, retry_budget, outputs_json) VALUES \(values.joined(separator: ", "))").run()
+                try await db.raw("INSERT INTO steps (run_id, step_id, position, needs_json, state, attempt, max_attempts, retry_budget, outputs_json, cpu, pool, claim_order) VALUES \(values.joined(separator: ", "))").run()
             }
             let edges = steps.flatMap { step in step.needs.map { (step.stepID, $0) } }
             for chunk in edges.chunked(200) {

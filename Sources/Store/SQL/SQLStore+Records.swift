@@ -33,7 +33,8 @@ extension SQLStore {
             startedAt: try date(row, "started_at"), finishedAt: try date(row, "finished_at"),
             error: try row.decode(column: "error", as: String?.self),
             triggerKey: try row.decode(column: "trigger_key", as: String?.self),
-            cache: try row.decode(column: "cache_off", as: Int?.self) ?? 0 == 0)
+            cache: try row.decode(column: "cache_off", as: Int?.self) ?? 0 == 0,
+            priority: row.contains(column: "priority") ? try row.decode(column: "priority", as: Int?.self) ?? 0 : 0)
     }
 
     static func runSummary(_ row: any SQLRow) throws -> RunSummary {
@@ -64,7 +65,9 @@ extension SQLStore {
             exitStatus: try row.decode(column: "exit_status", as: Int?.self),
             error: try row.decode(column: "error", as: String?.self),
             outputs: decodeJSON(try row.decode(column: "outputs_json", as: String.self)) ?? [:],
-            cancelRequested: try row.decode(column: "cancel_requested", as: Int.self) != 0)
+            cancelRequested: try row.decode(column: "cancel_requested", as: Int.self) != 0,
+            cpu: row.contains(column: "cpu") ? try row.decode(column: "cpu", as: Int?.self) ?? 1 : 1,
+            pool: row.contains(column: "pool") ? try row.decode(column: "pool", as: String?.self) : nil)
     }
 
     /// The `attempts` row's program, when it recorded one.

@@ -119,6 +119,36 @@ enum Migrations {
             "CREATE INDEX steps_claim_order ON steps (state, claim_order)",
             "CREATE TABLE pools (name TEXT PRIMARY KEY, slots INTEGER NOT NULL, in_use INTEGER NOT NULL DEFAULT 0)",
         ],
+        // Cron schedules and backfill groups (issue 18): the newest tick each scheduled workflow has
+        // handled (where a restarted scheduler catches up from; exactly one run per tick is the runs'
+        // UNIQUE trigger_key), and run groups — one run per dataset, released max_parallel at a time;
+        // `runs.group_id` names a run's group.
+        [
+            "CREATE TABLE schedule_state (workflow_name TEXT PRIMARY KEY, last_tick DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
+            """
+            CREATE TABLE run_groups (
+                id TEXT PRIMARY KEY, workflow_name TEXT NOT NULL, params_json TEXT NOT NULL, datasets_json TEXT NOT NULL,
+                max_parallel INTEGER NOT NULL, state TEXT NOT NULL, released INTEGER NOT NULL DEFAULT 0,
+                created_at DOUBLE PRECISION NOT NULL, selection TEXT NOT NULL)
+            """,
+            "ALTER TABLE runs ADD COLUMN group_id TEXT",
+            "CREATE INDEX runs_group ON runs (group_id, created_at)",
+        ],
+        // Notifications and SLAs (issue 18): each run's `notify:` rules (as JSON, with the events
+        // they listen to), its SLAs and whether each was missed, and the outbox of deliveries —
+        // written in the transaction that ends the run, drained by the delivery service.
+        [
+            "CREATE TABLE notify_targets (run_id TEXT NOT NULL, position INTEGER NOT NULL, events TEXT NOT NULL, rule_json TEXT NOT NULL, PRIMARY KEY (run_id, position))",
+            "CREATE TABLE run_slas (run_id TEXT NOT NULL, step_id TEXT NOT NULL, seconds DOUBLE PRECISION NOT NULL, notified_at DOUBLE PRECISION, PRIMARY KEY (run_id, step_id))",
+            "CREATE INDEX run_slas_open ON run_slas (notified_at)",
+            """
+            CREATE TABLE notify_outbox (
+                id %AUTOINCREMENT%, run_id TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL, step_id TEXT,
+                created_at DOUBLE PRECISION NOT NULL, next_at DOUBLE PRECISION NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                claimed_by TEXT, claimed_until DOUBLE PRECISION, done_at DOUBLE PRECISION)
+            """,
+            "CREATE INDEX notify_outbox_due ON notify_outbox (done_at, next_at)",
+        ],
     ]
 
     static var latest: Int { all.count }

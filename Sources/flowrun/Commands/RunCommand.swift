@@ -37,8 +37,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Submit and exit at once; a worker or `flowrun serve` runs the steps.")
     var detach = false
 
-    @Option(help: "Steps run at once in this process. [default: number of cores]")
+    @Option(help: ArgumentHelp(SlotsOption.help))
+    var slots: Int?
+
+    @Option(help: ArgumentHelp(SlotsOption.concurrencyHelp, visibility: .hidden))
     var concurrency: Int?
+
+    @Option(help: "The run's priority: higher is claimed first (overrides the workflow's priority:; -100…100).")
+    var priority: Int?
 
     @Flag(name: .customLong("no-cache"), help: "Run every step: reuse no cached result (what runs still becomes cache entries).")
     var noCache = false
@@ -47,17 +53,22 @@ struct RunCommand: AsyncParsableCommand {
         // "submitted" must reach a file or pipe at once: a run killed later still says which it was.
         lineBufferedStandardOutput()
         try await reportingErrors {
+            let slots = try SlotsOption.resolve(slots: slots, concurrency: concurrency)
+            if let priority, !(-100...100).contains(priority) { throw CLIError.refused("--priority: expected -100 to 100, got \(priority)") }
             let engine = try await global.openEngine()
             defer { Task { try? await engine.close() } }
             let spec = try engine.loadWorkflow(workflow)
-            let request = SubmitRequest(
+            var request = SubmitRequest(
                 workflow: workflow, params: try ParamArguments.parse(params, for: spec),
                 datasetID: datasetID, datasetPath: dataset,
                 inputs: try ParamArguments.parseInputs(inputs), trigger: .cli, cache: !noCache)
+            request.priority = priority
+            // This process's worker runs the steps: a step must fit in its slots (detached: any worker's).
+            if !detach { request.slotLimit = slots ?? Worker.Options.defaultSlots }
             let run = try await engine.submit(request)
             print("run \(run.id) submitted: \(spec.name), \(spec.steps.count) steps")
             if detach { return }
-            let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: concurrency)
+            let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: slots)
             try await RunFollower.printSummary(engine: engine, runID: run.id)
             if state != .succeeded { throw ExitCode(1) }
         }

@@ -15,7 +15,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var logging: LogOptions
 
-    @Option(help: "Steps run at once. [default: number of cores]") var concurrency: Int?
+    @Option(help: ArgumentHelp(SlotsOption.help)) var slots: Int?
+    @Option(help: ArgumentHelp(SlotsOption.concurrencyHelp, visibility: .hidden)) var concurrency: Int?
     @Option(help: "This worker's name in the dashboard. [default: host:pid]") var name: String?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
@@ -26,11 +27,11 @@ struct WorkerCommand: AsyncParsableCommand {
             let logLevel = try logging.bootstrap()
             let engine = try await global.openEngine(logLevel: logLevel)
             var options = Worker.Options(leaseDuration: .seconds(lease), heartbeatInterval: .seconds(max(1, lease / 3)))
-            if let concurrency { options.concurrency = concurrency }
+            if let slots = try SlotsOption.resolve(slots: slots, concurrency: concurrency) { options.slots = slots }
             if let name { options.name = name }
             let worker = Worker(engine: engine, options: options)
             let database = try global.databaseURL()
-            print("worker \(options.name): \(options.concurrency) slots on \(database.hasPrefix("postgres") ? "PostgreSQL" : database)")
+            print("worker \(options.name): \(options.slots) slots on \(database.hasPrefix("postgres") ? "PostgreSQL" : database)")
             try await runUntilSignalled([WorkerService(worker: worker, grace: .seconds(grace))])
             try await engine.close()
         }

@@ -41,7 +41,8 @@ let package = Package(
         // expansions, a depth limit) and to report a duplicate key at its repeat, where Yams'
         // composer reports the first occurrence.
         .target(name: "FlowSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Learn", dependencies: ["CXGBoost", "CLinear", "CLapack"]),
+        // FlowSpec: the one number formatter (NumberText) for the profile's bounds.
+        .target(name: "Learn", dependencies: ["FlowSpec", "CXGBoost", "CLinear", "CLapack"]),
         // Starts a step's program under a guard that kills its process group when the engine dies.
         .target(name: "CSpawn"),
         .target(name: "Steps", dependencies: ["FlowSpec", "Learn", "CSpawn"]),

@@ -1,15 +1,12 @@
+import FlowSpec
 import Foundation
 
 /// How the dashboard writes numbers, sizes, times and durations.
 enum Format {
-    /// `0.8 s`, `42 s`, `3 m 05 s`, `2 h 10 m`; `—` for none.
+    /// `800 ms`, `4.2 s`, `42 s`, `3 m 05 s`, `2 h 10 m` (``DurationText/readable(_:spaced:)``); `—` for none.
     static func duration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "—" }
-        if seconds < 10 { return String(format: "%.1f s", seconds) }
-        let whole = Int(seconds.rounded())
-        if whole < 60 { return "\(whole) s" }
-        if whole < 3600 { return String(format: "%d m %02d s", whole / 60, whole % 60) }
-        return String(format: "%d h %02d m", whole / 3600, whole % 3600 / 60)
+        return DurationText.readable(seconds, spaced: true)
     }
 
     /// Axis labels: `0s`, `30s`, `1m30s`, `2h`.
@@ -39,12 +36,10 @@ enum Format {
             .year().month().day().time(includingFractionalSeconds: false))
     }
 
-    /// Metric values: up to four significant decimals, integers without a point.
+    /// Metric values: four significant digits (a table cell, a chart's label), integers without a
+    /// point (``NumberText``).
     static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "\(value)" }
-        if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-        if abs(value) >= 1000 { return String(format: "%.1f", value) }
-        return String(format: "%.4g", value)
+        NumberText.format(value, significant: 4)
     }
 
     static func percent(_ fraction: Double?) -> String {

@@ -126,7 +126,7 @@ struct StepExecutor: Sendable {
             log.write("failed: \(message)", at: now)
             if step.attempt < step.maxAttempts {
                 let delay = spec.retry.delay(afterAttempt: step.attempt)
-                log.write("will retry in \(Self.format(delay)) (attempt \(step.attempt + 1) of \(step.maxAttempts))", at: now)
+                log.write("will retry in \(DurationText.readable(delay)) (attempt \(step.attempt + 1) of \(step.maxAttempts))", at: now)
                 return .failed(error: message, exitStatus: nil, retryAt: now.addingTimeInterval(delay.seconds))
             }
             return .failed(error: message, exitStatus: nil, retryAt: nil)
@@ -200,14 +200,9 @@ struct StepExecutor: Sendable {
             return result
         }
     }
-
-    static func format(_ d: Duration) -> String {
-        let s = d.seconds
-        return s < 1 ? "\(Int(s * 1000))ms" : s < 120 ? String(format: "%.3gs", s) : String(format: "%.0fm", s / 60)
-    }
 }
 
 struct TimeoutError: Error, CustomStringConvertible {
     let limit: Duration
-    var description: String { "timed out after \(StepExecutor.format(limit))" }
+    var description: String { "timed out after \(DurationText.readable(limit))" }
 }

@@ -90,7 +90,7 @@ struct NodeReader {
         if case .scalar(let s, true, _) = node, let n = YAMLNode.plainValue(s).numberValue, n >= minimum, n.isFinite {
             return n
         }
-        error(node.mark, "\(field): expected a number ≥ \(Value.format(minimum)), got \(Self.describe(node))")
+        error(node.mark, "\(field): expected a number ≥ \(NumberText.format(minimum)), got \(Self.describe(node))")
         return nil
     }
 

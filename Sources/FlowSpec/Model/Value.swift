@@ -43,7 +43,7 @@ extension Value {
         switch self {
         case .null: ""
         case .bool(let b): b ? "true" : "false"
-        case .number(let n): Value.format(n)
+        case .number(let n): NumberText.format(n)
         case .string(let s): s
         case .list, .map: jsonText
         }
@@ -54,7 +54,7 @@ extension Value {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return n.isFinite ? Value.format(n) : "null"
+        case .number(let n): return n.isFinite ? NumberText.format(n) : "null"
         case .string(let s): return Value.quote(s)
         case .list(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .map(let m):
@@ -67,11 +67,6 @@ extension Value {
     public init?(jsonText text: String) {
         guard let value = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) else { return nil }
         self = value
-    }
-
-    static func format(_ n: Double) -> String {
-        if n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
-        return String(n)
     }
 
     static func quote(_ s: String) -> String {

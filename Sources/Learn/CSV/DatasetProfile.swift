@@ -1,3 +1,4 @@
+import FlowSpec
 import Foundation
 
 /// What a CSV dataset holds, measured in one streaming pass when it is registered: rows, exams,
@@ -257,18 +258,14 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
             } else if numbers >= texts {
                 column.type = isTime ? "timestamp" : (integers == numbers ? "integer" : "number")
                 column.mismatched = present - numbers
-                column.min = isTime ? iso(epoch(min)) : format(min)
-                column.max = isTime ? iso(epoch(max)) : format(max)
+                column.min = isTime ? iso(epoch(min)) : NumberText.format(min)
+                column.max = isTime ? iso(epoch(max)) : NumberText.format(max)
             } else {
                 column.type = "text"
                 column.mismatched = 0
             }
             return column
         }
-    }
-
-    static func format(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
     }
 
     /// An epoch number as seconds, as ``TimestampParser`` reads it (milliseconds above 10^11).

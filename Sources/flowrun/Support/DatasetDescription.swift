@@ -15,7 +15,7 @@ enum DatasetDescription {
             if dataset.status == "ok" { lines.append("(no profile: only CSV and TSV files are described)") }
             return lines.joined(separator: "\n")
         }
-        func number(_ n: Int) -> String { Value.number(Double(n)).jsonText }
+        func number(_ n: Int) -> String { NumberText.format(Double(n)) }
         var contents = "rows        \(number(profile.rows))"
         if let exams = profile.exams {
             let inSample = profile.sampledRows == nil ? "" : " in the sample"

@@ -1,3 +1,4 @@
+import FlowSpec
 import Foundation
 
 /// The one JSON encoder configuration of the CLI: sorted keys, ISO 8601 dates, snake_case keys.
@@ -11,9 +12,8 @@ enum JSONOutput {
     }
 }
 
+/// How the CLI writes a length of time: `250ms`, `4.2s`, `3m05s` (``DurationText/readable(_:spaced:)``,
+/// the one duration formatter).
 func formatDuration(_ seconds: Double) -> String {
-    if seconds < 1 { return String(format: "%.0fms", seconds * 1000) }
-    if seconds < 60 { return String(format: "%.1fs", seconds) }
-    if seconds < 3600 { return String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60) }
-    return String(format: "%dh%02dm", Int(seconds) / 3600, Int(seconds) % 3600 / 60)
+    DurationText.readable(seconds)
 }

@@ -64,7 +64,7 @@ enum RunFollower {
         let metrics = try await engine.metrics(runID: runID)
         var value: [String: Double] = [:]
         for m in metrics { value[m.stepID + "\u{0}" + m.name] = m.value }
-        func text(_ step: String, _ name: String) -> String { String(format: "%.6g", value[step + "\u{0}" + name] ?? .nan) }
+        func text(_ step: String, _ name: String) -> String { NumberText.format(value[step + "\u{0}" + name] ?? .nan, significant: 6) }
         let (modelMetrics, counterMetrics) = MetricGroups.arrange(metrics.map { ($0.stepID, $0.name) }, stepOrder: steps.map(\.stepID))
         var model = TextTable(header: ["step", "metric", "value"])
         for m in modelMetrics { model.rows.append([m.step, m.name, text(m.step, m.name)]) }

@@ -27,4 +27,6 @@ public enum StepState: String, Sendable, Codable, CaseIterable {
 /// What started a run.
 public enum Trigger: String, Sendable, Codable, CaseIterable {
     case cli, api, ui, watcher
+    /// Started by the scheduler (`triggers: schedule:`) or released by a backfill group.
+    case schedule, backfill
 }

@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "cffd54e845d40f1792e9433fe2d6a0eb56cfb11876323e5156dacb4971f4a7b7"
-    static let outputs = "29b3609e383555daa9437df30fb0f5f77ee747cc94c1657b784c667d37653587"
+    static let inputs = "23db5695db472efed849a0149bed850d43722bb271fb4bb8a68d06008992409a"
+    static let outputs = "d24d8f84575e69388e7d84915ebc57b54776b2ad992b6cfbaa2b169bc272ce85"
 }

@@ -149,6 +149,8 @@ extension Components {
                 case api = "api"
                 case ui = "ui"
                 case watcher = "watcher"
+                case schedule = "schedule"
+                case backfill = "backfill"
             }
             /// - Remark: Generated from `#/components/schemas/RunSummary/trigger`.
             internal var trigger: Components.Schemas.RunSummary.TriggerPayload
@@ -956,6 +958,623 @@ extension Components {
                 case params
                 case inputs
                 case steps
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RunComparison`.
+        internal struct RunComparison: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload`.
+            internal struct RunsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/id`.
+                internal var id: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/workflow`.
+                internal var workflow: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/state`.
+                internal var state: Components.Schemas.RunState
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/created_at`.
+                internal var createdAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/started_at`.
+                internal var startedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/finished_at`.
+                internal var finishedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/duration_seconds`.
+                internal var durationSeconds: Swift.Double?
+                /// Creates a new `RunsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - id:
+                ///   - workflow:
+                ///   - state:
+                ///   - createdAt:
+                ///   - startedAt:
+                ///   - finishedAt:
+                ///   - durationSeconds:
+                internal init(
+                    id: Swift.String,
+                    workflow: Swift.String,
+                    state: Components.Schemas.RunState,
+                    createdAt: Foundation.Date,
+                    startedAt: Foundation.Date? = nil,
+                    finishedAt: Foundation.Date? = nil,
+                    durationSeconds: Swift.Double? = nil
+                ) {
+                    self.id = id
+                    self.workflow = workflow
+                    self.state = state
+                    self.createdAt = createdAt
+                    self.startedAt = startedAt
+                    self.finishedAt = finishedAt
+                    self.durationSeconds = durationSeconds
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case id
+                    case workflow
+                    case state
+                    case createdAt = "created_at"
+                    case startedAt = "started_at"
+                    case finishedAt = "finished_at"
+                    case durationSeconds = "duration_seconds"
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RunComparison/runs`.
+            internal typealias RunsPayload = [Components.Schemas.RunComparison.RunsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/RunComparison/runs`.
+            internal var runs: Components.Schemas.RunComparison.RunsPayload
+            /// - Remark: Generated from `#/components/schemas/RunComparison/ParamsPayload`.
+            internal struct ParamsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/RunComparison/ParamsPayload/name`.
+                internal var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RunComparison/ParamsPayload/differs`.
+                internal var differs: Swift.Bool
+                /// The param's value as text, by run id
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/ParamsPayload/values`.
+                internal struct ValuesPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    internal var additionalProperties: [String: Swift.String]
+                    /// Creates a new `ValuesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    internal init(additionalProperties: [String: Swift.String] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    internal init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    internal func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// The param's value as text, by run id
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/ParamsPayload/values`.
+                internal var values: Components.Schemas.RunComparison.ParamsPayloadPayload.ValuesPayload
+                /// Creates a new `ParamsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - name:
+                ///   - differs:
+                ///   - values: The param's value as text, by run id
+                internal init(
+                    name: Swift.String,
+                    differs: Swift.Bool,
+                    values: Components.Schemas.RunComparison.ParamsPayloadPayload.ValuesPayload
+                ) {
+                    self.name = name
+                    self.differs = differs
+                    self.values = values
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case name
+                    case differs
+                    case values
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RunComparison/params`.
+            internal typealias ParamsPayload = [Components.Schemas.RunComparison.ParamsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/RunComparison/params`.
+            internal var params: Components.Schemas.RunComparison.ParamsPayload
+            /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload`.
+            internal struct MetricsPayloadPayload: Codable, Hashable, Sendable {
+                /// step.name
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/key`.
+                internal var key: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/step`.
+                internal var step: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/name`.
+                internal var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/group`.
+                internal enum GroupPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case model = "model"
+                    case data = "data"
+                }
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/group`.
+                internal var group: Components.Schemas.RunComparison.MetricsPayloadPayload.GroupPayload
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/better`.
+                internal enum BetterPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case higher = "higher"
+                    case lower = "lower"
+                }
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/better`.
+                internal var better: Components.Schemas.RunComparison.MetricsPayloadPayload.BetterPayload?
+                /// The metric's value by run id
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/values`.
+                internal struct ValuesPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    internal var additionalProperties: [String: Swift.Double]
+                    /// Creates a new `ValuesPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    internal init(additionalProperties: [String: Swift.Double] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    internal init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    internal func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// The metric's value by run id
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/values`.
+                internal var values: Components.Schemas.RunComparison.MetricsPayloadPayload.ValuesPayload
+                /// Ids of the runs with the best value (empty for counters and single values)
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/MetricsPayload/best`.
+                internal var best: [Swift.String]
+                /// Creates a new `MetricsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - key: step.name
+                ///   - step:
+                ///   - name:
+                ///   - group:
+                ///   - better:
+                ///   - values: The metric's value by run id
+                ///   - best: Ids of the runs with the best value (empty for counters and single values)
+                internal init(
+                    key: Swift.String,
+                    step: Swift.String,
+                    name: Swift.String,
+                    group: Components.Schemas.RunComparison.MetricsPayloadPayload.GroupPayload,
+                    better: Components.Schemas.RunComparison.MetricsPayloadPayload.BetterPayload? = nil,
+                    values: Components.Schemas.RunComparison.MetricsPayloadPayload.ValuesPayload,
+                    best: [Swift.String]
+                ) {
+                    self.key = key
+                    self.step = step
+                    self.name = name
+                    self.group = group
+                    self.better = better
+                    self.values = values
+                    self.best = best
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case key
+                    case step
+                    case name
+                    case group
+                    case better
+                    case values
+                    case best
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/RunComparison/metrics`.
+            internal typealias MetricsPayload = [Components.Schemas.RunComparison.MetricsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/RunComparison/metrics`.
+            internal var metrics: Components.Schemas.RunComparison.MetricsPayload
+            /// - Remark: Generated from `#/components/schemas/RunComparison/sorted_by`.
+            internal var sortedBy: Swift.String?
+            /// Creates a new `RunComparison`.
+            ///
+            /// - Parameters:
+            ///   - runs:
+            ///   - params:
+            ///   - metrics:
+            ///   - sortedBy:
+            internal init(
+                runs: Components.Schemas.RunComparison.RunsPayload,
+                params: Components.Schemas.RunComparison.ParamsPayload,
+                metrics: Components.Schemas.RunComparison.MetricsPayload,
+                sortedBy: Swift.String? = nil
+            ) {
+                self.runs = runs
+                self.params = params
+                self.metrics = metrics
+                self.sortedBy = sortedBy
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case runs
+                case params
+                case metrics
+                case sortedBy = "sorted_by"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Leaderboard`.
+        internal struct Leaderboard: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Leaderboard/workflow`.
+            internal var workflow: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Leaderboard/metric`.
+            internal var metric: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Leaderboard/better`.
+            internal enum BetterPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case higher = "higher"
+                case lower = "lower"
+            }
+            /// - Remark: Generated from `#/components/schemas/Leaderboard/better`.
+            internal var better: Components.Schemas.Leaderboard.BetterPayload
+            /// - Remark: Generated from `#/components/schemas/Leaderboard/RunsPayload`.
+            internal struct RunsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Leaderboard/RunsPayload/rank`.
+                internal var rank: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Leaderboard/RunsPayload/id`.
+                internal var id: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Leaderboard/RunsPayload/state`.
+                internal var state: Components.Schemas.RunState
+                /// - Remark: Generated from `#/components/schemas/Leaderboard/RunsPayload/created_at`.
+                internal var createdAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/Leaderboard/RunsPayload/value`.
+                internal var value: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/Leaderboard/RunsPayload/params`.
+                internal var params: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `RunsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - rank:
+                ///   - id:
+                ///   - state:
+                ///   - createdAt:
+                ///   - value:
+                ///   - params:
+                internal init(
+                    rank: Swift.Int,
+                    id: Swift.String,
+                    state: Components.Schemas.RunState,
+                    createdAt: Foundation.Date,
+                    value: Swift.Double,
+                    params: OpenAPIRuntime.OpenAPIObjectContainer
+                ) {
+                    self.rank = rank
+                    self.id = id
+                    self.state = state
+                    self.createdAt = createdAt
+                    self.value = value
+                    self.params = params
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case rank
+                    case id
+                    case state
+                    case createdAt = "created_at"
+                    case value
+                    case params
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Leaderboard/runs`.
+            internal typealias RunsPayload = [Components.Schemas.Leaderboard.RunsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Leaderboard/runs`.
+            internal var runs: Components.Schemas.Leaderboard.RunsPayload
+            /// Creates a new `Leaderboard`.
+            ///
+            /// - Parameters:
+            ///   - workflow:
+            ///   - metric:
+            ///   - better:
+            ///   - runs:
+            internal init(
+                workflow: Swift.String,
+                metric: Swift.String,
+                better: Components.Schemas.Leaderboard.BetterPayload,
+                runs: Components.Schemas.Leaderboard.RunsPayload
+            ) {
+                self.workflow = workflow
+                self.metric = metric
+                self.better = better
+                self.runs = runs
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case workflow
+                case metric
+                case better
+                case runs
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ScheduleList`.
+        internal struct ScheduleList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ScheduleList/schedules`.
+            internal var schedules: [Components.Schemas.Schedule]
+            /// Creates a new `ScheduleList`.
+            ///
+            /// - Parameters:
+            ///   - schedules:
+            internal init(schedules: [Components.Schemas.Schedule]) {
+                self.schedules = schedules
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case schedules
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Schedule`.
+        internal struct Schedule: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Schedule/workflow`.
+            internal var workflow: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Schedule/cron`.
+            internal var cron: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Schedule/timezone`.
+            internal var timezone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Schedule/catchup`.
+            internal enum CatchupPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case none = "none"
+                case last = "last"
+                case all = "all"
+            }
+            /// - Remark: Generated from `#/components/schemas/Schedule/catchup`.
+            internal var catchup: Components.Schemas.Schedule.CatchupPayload
+            /// - Remark: Generated from `#/components/schemas/Schedule/overlap`.
+            internal enum OverlapPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case skip = "skip"
+                case allow = "allow"
+            }
+            /// - Remark: Generated from `#/components/schemas/Schedule/overlap`.
+            internal var overlap: Components.Schemas.Schedule.OverlapPayload
+            /// Absent when the expression never fires again.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Schedule/next_tick`.
+            internal var nextTick: Foundation.Date?
+            /// The tick of the newest scheduled run
+            ///
+            /// - Remark: Generated from `#/components/schemas/Schedule/last_tick`.
+            internal var lastTick: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Schedule/last_run`.
+            internal var lastRun: Components.Schemas.RunSummary?
+            /// Creates a new `Schedule`.
+            ///
+            /// - Parameters:
+            ///   - workflow:
+            ///   - cron:
+            ///   - timezone:
+            ///   - catchup:
+            ///   - overlap:
+            ///   - nextTick: Absent when the expression never fires again.
+            ///   - lastTick: The tick of the newest scheduled run
+            ///   - lastRun:
+            internal init(
+                workflow: Swift.String,
+                cron: Swift.String,
+                timezone: Swift.String,
+                catchup: Components.Schemas.Schedule.CatchupPayload,
+                overlap: Components.Schemas.Schedule.OverlapPayload,
+                nextTick: Foundation.Date? = nil,
+                lastTick: Foundation.Date? = nil,
+                lastRun: Components.Schemas.RunSummary? = nil
+            ) {
+                self.workflow = workflow
+                self.cron = cron
+                self.timezone = timezone
+                self.catchup = catchup
+                self.overlap = overlap
+                self.nextTick = nextTick
+                self.lastTick = lastTick
+                self.lastRun = lastRun
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case workflow
+                case cron
+                case timezone
+                case catchup
+                case overlap
+                case nextTick = "next_tick"
+                case lastTick = "last_tick"
+                case lastRun = "last_run"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CreateGroup`.
+        internal struct CreateGroup: Codable, Hashable, Sendable {
+            /// A workflow name in the workflows folder
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateGroup/workflow`.
+            internal var workflow: Swift.String
+            /// A glob matched against each registered dataset's file name, path and id
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateGroup/datasets`.
+            internal var datasets: Swift.String
+            /// Only datasets registered at or after this time
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateGroup/since`.
+            internal var since: Foundation.Date?
+            /// Only datasets registered before this time
+            ///
+            /// - Remark: Generated from `#/components/schemas/CreateGroup/until`.
+            internal var until: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/CreateGroup/params`.
+            internal struct ParamsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                internal var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `ParamsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                internal init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                internal func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/CreateGroup/params`.
+            internal var params: Components.Schemas.CreateGroup.ParamsPayload?
+            /// - Remark: Generated from `#/components/schemas/CreateGroup/max_parallel`.
+            internal var maxParallel: Swift.Int?
+            /// Creates a new `CreateGroup`.
+            ///
+            /// - Parameters:
+            ///   - workflow: A workflow name in the workflows folder
+            ///   - datasets: A glob matched against each registered dataset's file name, path and id
+            ///   - since: Only datasets registered at or after this time
+            ///   - until: Only datasets registered before this time
+            ///   - params:
+            ///   - maxParallel:
+            internal init(
+                workflow: Swift.String,
+                datasets: Swift.String,
+                since: Foundation.Date? = nil,
+                until: Foundation.Date? = nil,
+                params: Components.Schemas.CreateGroup.ParamsPayload? = nil,
+                maxParallel: Swift.Int? = nil
+            ) {
+                self.workflow = workflow
+                self.datasets = datasets
+                self.since = since
+                self.until = until
+                self.params = params
+                self.maxParallel = maxParallel
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case workflow
+                case datasets
+                case since
+                case until
+                case params
+                case maxParallel = "max_parallel"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RunGroup`.
+        internal struct RunGroup: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RunGroup/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunGroup/workflow`.
+            internal var workflow: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunGroup/state`.
+            internal enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case active = "active"
+                case paused = "paused"
+                case canceled = "canceled"
+            }
+            /// - Remark: Generated from `#/components/schemas/RunGroup/state`.
+            internal var state: Components.Schemas.RunGroup.StatePayload
+            /// - Remark: Generated from `#/components/schemas/RunGroup/max_parallel`.
+            internal var maxParallel: Swift.Int
+            /// Datasets in the group
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunGroup/total`.
+            internal var total: Swift.Int
+            /// How many of them became runs
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunGroup/released`.
+            internal var released: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/RunGroup/selection`.
+            internal var selection: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RunGroup/created_at`.
+            internal var createdAt: Foundation.Date
+            /// Runs by state, and `waiting` for datasets not released yet
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunGroup/counts`.
+            internal struct CountsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                internal var additionalProperties: [String: Swift.Int]
+                /// Creates a new `CountsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                internal init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                internal func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Runs by state, and `waiting` for datasets not released yet
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunGroup/counts`.
+            internal var counts: Components.Schemas.RunGroup.CountsPayload
+            /// - Remark: Generated from `#/components/schemas/RunGroup/runs`.
+            internal var runs: [Components.Schemas.GroupRun]
+            /// Creates a new `RunGroup`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - workflow:
+            ///   - state:
+            ///   - maxParallel:
+            ///   - total: Datasets in the group
+            ///   - released: How many of them became runs
+            ///   - selection:
+            ///   - createdAt:
+            ///   - counts: Runs by state, and `waiting` for datasets not released yet
+            ///   - runs:
+            internal init(
+                id: Swift.String,
+                workflow: Swift.String,
+                state: Components.Schemas.RunGroup.StatePayload,
+                maxParallel: Swift.Int,
+                total: Swift.Int,
+                released: Swift.Int,
+                selection: Swift.String,
+                createdAt: Foundation.Date,
+                counts: Components.Schemas.RunGroup.CountsPayload,
+                runs: [Components.Schemas.GroupRun]
+            ) {
+                self.id = id
+                self.workflow = workflow
+                self.state = state
+                self.maxParallel = maxParallel
+                self.total = total
+                self.released = released
+                self.selection = selection
+                self.createdAt = createdAt
+                self.counts = counts
+                self.runs = runs
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case workflow
+                case state
+                case maxParallel = "max_parallel"
+                case total
+                case released
+                case selection
+                case createdAt = "created_at"
+                case counts
+                case runs
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/GroupRun`.
+        internal struct GroupRun: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GroupRun/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/GroupRun/dataset_id`.
+            internal var datasetId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/GroupRun/state`.
+            internal var state: Components.Schemas.RunState
+            /// Creates a new `GroupRun`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - datasetId:
+            ///   - state:
+            internal init(
+                id: Swift.String,
+                datasetId: Swift.String? = nil,
+                state: Components.Schemas.RunState
+            ) {
+                self.id = id
+                self.datasetId = datasetId
+                self.state = state
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case datasetId = "dataset_id"
+                case state
             }
         }
         /// - Remark: Generated from `#/components/schemas/Compare`.

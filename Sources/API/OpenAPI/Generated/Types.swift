@@ -15,6 +15,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/datasets/{id}`.
     /// - Remark: Generated from `#/paths//api/datasets/{id}/get(getDataset)`.
     func getDataset(_ input: Operations.GetDataset.Input) async throws -> Operations.GetDataset.Output
+    /// Runs side by side — params that differ, metrics with the best marked, durations
+    ///
+    /// What `flowrun runs compare` and the dashboard's compare page show. Params every run shares have `differs` false; `best` lists the runs with the best value of a model metric (higher accuracy, f1, roc_auc, r2; lower rmse, mae, log_loss); counters (`group` data) have none. A run without a param or metric has no key in its `values`.
+    ///
+    /// - Remark: HTTP `GET /api/runs/compare`.
+    /// - Remark: Generated from `#/paths//api/runs/compare/get(compareRuns)`.
+    func compareRuns(_ input: Operations.CompareRuns.Input) async throws -> Operations.CompareRuns.Output
     /// A run with its steps, attempts, outputs, metrics and artifacts
     ///
     /// - Remark: HTTP `GET /api/runs/{id}`.
@@ -51,10 +58,52 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/workflows/{name}`.
     /// - Remark: Generated from `#/paths//api/workflows/{name}/get(getWorkflow)`.
     func getWorkflow(_ input: Operations.GetWorkflow.Input) async throws -> Operations.GetWorkflow.Output
-    /// Metrics of several runs side by side
+    /// A workflow's best succeeded runs by a metric
+    ///
+    /// Each run once, with its best value of the metric (a sweep reports it per instance); best first — higher for accuracy, f1, roc_auc, r2 (and unknown metrics), lower for rmse, mae, log_loss.
+    ///
+    /// - Remark: HTTP `GET /api/workflows/{name}/leaderboard`.
+    /// - Remark: Generated from `#/paths//api/workflows/{name}/leaderboard/get(getWorkflowLeaderboard)`.
+    func getWorkflowLeaderboard(_ input: Operations.GetWorkflowLeaderboard.Input) async throws -> Operations.GetWorkflowLeaderboard.Output
+    /// The workflows' cron schedules with their next tick and last run
+    ///
+    /// Read from the workflows folder now (docs/scheduling.md); next ticks are from the server's clock.
+    ///
+    /// - Remark: HTTP `GET /api/schedules`.
+    /// - Remark: Generated from `#/paths//api/schedules/get(listSchedules)`.
+    func listSchedules(_ input: Operations.ListSchedules.Input) async throws -> Operations.ListSchedules.Output
+    /// Backfill - one run of a workflow per matching registered dataset, as a group
+    ///
+    /// Runs are released at most max_parallel at a time; the rest wait in the group (docs/scheduling.md, "Backfill"). 400 when no dataset matches or a param is wrong.
+    ///
+    /// - Remark: HTTP `POST /api/groups`.
+    /// - Remark: Generated from `#/paths//api/groups/post(createGroup)`.
+    func createGroup(_ input: Operations.CreateGroup.Input) async throws -> Operations.CreateGroup.Output
+    /// A backfill group with its runs and counts by state
+    ///
+    /// - Remark: HTTP `GET /api/groups/{id}`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/get(getGroup)`.
+    func getGroup(_ input: Operations.GetGroup.Input) async throws -> Operations.GetGroup.Output
+    /// Stop releasing the waiting runs of the group (started runs go on)
+    ///
+    /// - Remark: HTTP `POST /api/groups/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/pause/post(pauseGroup)`.
+    func pauseGroup(_ input: Operations.PauseGroup.Input) async throws -> Operations.PauseGroup.Output
+    /// Release the waiting runs of the group again
+    ///
+    /// - Remark: HTTP `POST /api/groups/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/resume/post(resumeGroup)`.
+    func resumeGroup(_ input: Operations.ResumeGroup.Input) async throws -> Operations.ResumeGroup.Output
+    /// Release nothing more and cancel the unfinished runs of the group
+    ///
+    /// - Remark: HTTP `POST /api/groups/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/cancel/post(cancelGroup)`.
+    func cancelGroup(_ input: Operations.CancelGroup.Input) async throws -> Operations.CancelGroup.Output
+    /// Metrics of several runs side by side (kept for existing clients; use /api/runs/compare)
     ///
     /// - Remark: HTTP `GET /api/metrics/compare`.
     /// - Remark: Generated from `#/paths//api/metrics/compare/get(compareMetrics)`.
+    @available(*, deprecated)
     func compareMetrics(_ input: Operations.CompareMetrics.Input) async throws -> Operations.CompareMetrics.Output
 }
 
@@ -83,6 +132,21 @@ extension APIProtocol {
     ) async throws -> Operations.GetDataset.Output {
         try await getDataset(Operations.GetDataset.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// Runs side by side — params that differ, metrics with the best marked, durations
+    ///
+    /// What `flowrun runs compare` and the dashboard's compare page show. Params every run shares have `differs` false; `best` lists the runs with the best value of a model metric (higher accuracy, f1, roc_auc, r2; lower rmse, mae, log_loss); counters (`group` data) have none. A run without a param or metric has no key in its `values`.
+    ///
+    /// - Remark: HTTP `GET /api/runs/compare`.
+    /// - Remark: Generated from `#/paths//api/runs/compare/get(compareRuns)`.
+    internal func compareRuns(
+        query: Operations.CompareRuns.Input.Query,
+        headers: Operations.CompareRuns.Input.Headers = .init()
+    ) async throws -> Operations.CompareRuns.Output {
+        try await compareRuns(Operations.CompareRuns.Input(
+            query: query,
             headers: headers
         ))
     }
@@ -164,10 +228,104 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Metrics of several runs side by side
+    /// A workflow's best succeeded runs by a metric
+    ///
+    /// Each run once, with its best value of the metric (a sweep reports it per instance); best first — higher for accuracy, f1, roc_auc, r2 (and unknown metrics), lower for rmse, mae, log_loss.
+    ///
+    /// - Remark: HTTP `GET /api/workflows/{name}/leaderboard`.
+    /// - Remark: Generated from `#/paths//api/workflows/{name}/leaderboard/get(getWorkflowLeaderboard)`.
+    internal func getWorkflowLeaderboard(
+        path: Operations.GetWorkflowLeaderboard.Input.Path,
+        query: Operations.GetWorkflowLeaderboard.Input.Query = .init(),
+        headers: Operations.GetWorkflowLeaderboard.Input.Headers = .init()
+    ) async throws -> Operations.GetWorkflowLeaderboard.Output {
+        try await getWorkflowLeaderboard(Operations.GetWorkflowLeaderboard.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The workflows' cron schedules with their next tick and last run
+    ///
+    /// Read from the workflows folder now (docs/scheduling.md); next ticks are from the server's clock.
+    ///
+    /// - Remark: HTTP `GET /api/schedules`.
+    /// - Remark: Generated from `#/paths//api/schedules/get(listSchedules)`.
+    internal func listSchedules(headers: Operations.ListSchedules.Input.Headers = .init()) async throws -> Operations.ListSchedules.Output {
+        try await listSchedules(Operations.ListSchedules.Input(headers: headers))
+    }
+    /// Backfill - one run of a workflow per matching registered dataset, as a group
+    ///
+    /// Runs are released at most max_parallel at a time; the rest wait in the group (docs/scheduling.md, "Backfill"). 400 when no dataset matches or a param is wrong.
+    ///
+    /// - Remark: HTTP `POST /api/groups`.
+    /// - Remark: Generated from `#/paths//api/groups/post(createGroup)`.
+    internal func createGroup(
+        headers: Operations.CreateGroup.Input.Headers = .init(),
+        body: Operations.CreateGroup.Input.Body
+    ) async throws -> Operations.CreateGroup.Output {
+        try await createGroup(Operations.CreateGroup.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A backfill group with its runs and counts by state
+    ///
+    /// - Remark: HTTP `GET /api/groups/{id}`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/get(getGroup)`.
+    internal func getGroup(
+        path: Operations.GetGroup.Input.Path,
+        headers: Operations.GetGroup.Input.Headers = .init()
+    ) async throws -> Operations.GetGroup.Output {
+        try await getGroup(Operations.GetGroup.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Stop releasing the waiting runs of the group (started runs go on)
+    ///
+    /// - Remark: HTTP `POST /api/groups/{id}/pause`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/pause/post(pauseGroup)`.
+    internal func pauseGroup(
+        path: Operations.PauseGroup.Input.Path,
+        headers: Operations.PauseGroup.Input.Headers = .init()
+    ) async throws -> Operations.PauseGroup.Output {
+        try await pauseGroup(Operations.PauseGroup.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Release the waiting runs of the group again
+    ///
+    /// - Remark: HTTP `POST /api/groups/{id}/resume`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/resume/post(resumeGroup)`.
+    internal func resumeGroup(
+        path: Operations.ResumeGroup.Input.Path,
+        headers: Operations.ResumeGroup.Input.Headers = .init()
+    ) async throws -> Operations.ResumeGroup.Output {
+        try await resumeGroup(Operations.ResumeGroup.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Release nothing more and cancel the unfinished runs of the group
+    ///
+    /// - Remark: HTTP `POST /api/groups/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/groups/{id}/cancel/post(cancelGroup)`.
+    internal func cancelGroup(
+        path: Operations.CancelGroup.Input.Path,
+        headers: Operations.CancelGroup.Input.Headers = .init()
+    ) async throws -> Operations.CancelGroup.Output {
+        try await cancelGroup(Operations.CancelGroup.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Metrics of several runs side by side (kept for existing clients; use /api/runs/compare)
     ///
     /// - Remark: HTTP `GET /api/metrics/compare`.
     /// - Remark: Generated from `#/paths//api/metrics/compare/get(compareMetrics)`.
+    @available(*, deprecated)
     internal func compareMetrics(
         query: Operations.CompareMetrics.Input.Query,
         headers: Operations.CompareMetrics.Input.Headers = .init()

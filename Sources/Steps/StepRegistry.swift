@@ -18,6 +18,7 @@ public struct StepRegistry: Sendable {
         registry.register(PreprocessStep())
         registry.register(TrainStep())
         registry.register(EvaluateStep())
+        registry.register(SelectStep())
         return registry
     }
 

@@ -140,13 +140,16 @@ struct StepExecutor: Sendable {
                 outputs[upstream.stepID] = upstream.outputs.compactMapValues(RunPlan.decode)
             }
         }
-        return ExpressionContext(params: plan.params, inputs: plan.inputs, stepOutputs: outputs, runID: step.runID)
+        var context = ExpressionContext(params: plan.params, inputs: plan.inputs, stepOutputs: outputs, runID: step.runID)
+        context.addMatrix(of: spec)
+        return context
     }
 
     private func resolve(_ spec: StepSpec, context: ExpressionContext, inputs: [InputSpec]) throws -> (any Step, [String: Value]) {
         // A command sees every param and input as FLOWRUN_PARAM_… / FLOWRUN_INPUT_…; its own `env:` wins.
         func environment(_ given: Value?) -> Value {
             var env = CommandEnvironment.variables(params: context.params, inputs: context.inputs, inputSpecs: inputs).mapValues(Value.string)
+            env.merge(context.matrixVariables) { $1 }
             if case .map(let own)? = given { env.merge(own) { $1 } }
             return .map(env)
         }

@@ -10,6 +10,11 @@ public enum CommandEnvironment {
         "FLOWRUN_PARAM_" + identifier(name)
     }
 
+    /// A matrix instance's value: `FLOWRUN_MATRIX_MODEL_TYPE` for `${{ matrix.model_type }}`.
+    public static func matrixVariable(_ name: String) -> String {
+        "FLOWRUN_MATRIX_" + identifier(name)
+    }
+
     public static func inputVariable(_ name: String, field: String? = nil) -> String {
         "FLOWRUN_INPUT_" + identifier(name) + (field.map { "_" + identifier($0) } ?? "")
     }
@@ -46,6 +51,7 @@ public enum CommandEnvironment {
         case "inputs" where path.count == 2: inputVariable(path[1])
         case "inputs" where path.count == 3: inputVariable(path[1], field: path[2])
         case "run" where path == ["run", "id"]: "FLOWRUN_RUN_ID"
+        case "matrix" where path.count == 2: matrixVariable(path[1])
         default: nil
         }
     }

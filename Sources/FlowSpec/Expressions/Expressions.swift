@@ -5,6 +5,11 @@ public struct ExpressionContext: Sendable {
     /// Step id → output name → value, for the steps that have succeeded.
     public var stepOutputs: [String: [String: Value]]
     public var runID: String
+    /// The item of a matrix instance: `${{ matrix.NAME }}` (empty outside a matrix).
+    public var matrix: [String: Value] = [:]
+    /// A gathering step's matrix steps: declared id → a list of `{id, matrix, outputs}` maps,
+    /// `${{ steps.ID.items }}` (FlowSpec/Model/Matrix.swift).
+    public var items: [String: [Value]] = [:]
 
     public init(params: [String: Value], inputs: [String: Value], stepOutputs: [String: [String: Value]], runID: String) {
         self.params = params
@@ -195,6 +200,9 @@ public enum Expressions {
             guard path.count >= 2, let v = context.inputs[path[1]] else { throw ExpressionError(offset: offset, message: "\(name): input not given") }
             return try dig(v, path.dropFirst(2))
         case "steps":
+            if path.count >= 3, path[2] == "items", let items = context.items[path[1]] {
+                return try dig(.list(items), path.dropFirst(3))
+            }
             guard path.count >= 4, path[2] == "outputs" else {
                 throw ExpressionError(offset: offset, message: "\(name): expected steps.ID.outputs.NAME")
             }
@@ -205,6 +213,9 @@ public enum Expressions {
                 throw ExpressionError(offset: offset, message: "\(name): step '\(path[1])' has no output '\(path[3])' (it has: \(outputs.keys.sorted().joined(separator: ", ")))")
             }
             return try dig(v, path.dropFirst(4))
+        case "matrix":
+            guard path.count >= 2, let v = context.matrix[path[1]] else { throw ExpressionError(offset: offset, message: "\(name): not a name of this step's matrix") }
+            return try dig(v, path.dropFirst(2))
         case "run":
             guard path == ["run", "id"] else { throw ExpressionError(offset: offset, message: "\(name): only run.id is known") }
             return .string(context.runID)

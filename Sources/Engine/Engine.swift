@@ -19,6 +19,8 @@ public struct Engine: Sendable {
     public let clock: any EngineClock
     /// Called after a run's steps were made ready, to wake in-process workers at once.
     public var onWork: @Sendable () -> Void
+    /// The project's `notify:` (flowrun.yaml), for workflows without their own.
+    public var notifyDefaults: [NotifyRule] = []
 
     public init(store: any Store, registry: StepRegistry, layout: DataLayout, workflowsDirectory: URL,
                 clock: any EngineClock = SystemClock(), onWork: @escaping @Sendable () -> Void = {}) {
@@ -186,6 +188,7 @@ public struct Engine: Sendable {
             NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts,
                        cpu: placed[step.id]?.cpu ?? 1, pool: placed[step.id]?.pool)
         }
+        try await recordNotify(workflow, runID: run.id)  // Notify/Engine+Notify.swift
         do {
             try await store.createRun(run, steps: steps)
         } catch {

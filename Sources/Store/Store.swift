@@ -34,6 +34,12 @@ public protocol Store: Sendable {
     func metrics(runID: String) async throws -> [MetricRecord]
     /// Events with `id > after`, oldest first.
     func events(runID: String, after: Int64, limit: Int) async throws -> [EventRecord]
+    /// Run ids that start with `prefix`, in id order, at most `limit`: what a run id prefix names.
+    func runIDs(prefix: String, limit: Int) async throws -> [String]
+    /// A workflow's runs that reported a metric, best value first (one row per run).
+    func leaderboard(_ query: LeaderboardQuery) async throws -> [LeaderboardEntry]
+    /// The dashboard's runs table: filtered by params, a metric range and dates, sorted, paged.
+    func runTable(_ query: RunTableQuery) async throws -> RunTablePage
     /// Appends a free-form event (`kind` `message`) to a run's history.
     func appendEvent(runID: String, stepID: String?, kind: String, message: String, at: Date) async throws
 

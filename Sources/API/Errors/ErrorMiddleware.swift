@@ -28,6 +28,7 @@ struct ErrorMiddleware: RouterMiddleware {
         // Thrown through the generated server (ContractRoutes): the handler's error, or the request it refused.
         case let error as ServerError: return GeneratedRequestErrors.apiError(error)
         case let error as EngineError: return APIError(error)
+        case let error as RunReferenceError: return APIError(error)
         case let error as StoreError: return APIError(error)
         case let error as DecodingError: return APIError(decoding: error)
         case let error as HTTPError:

@@ -7,6 +7,8 @@ struct StoreSnapshot: Sendable {
     var runCounts: [RunState: Int]
     var workers: [WorkerRecord]
     var queueDepth: Int
+    /// The step cache's size; nil when the store could not be read.
+    var cache: CacheUsage? = nil
     /// Why the store could not be read; nil when it could.
     var error: String?
 }
@@ -41,7 +43,8 @@ actor StoreSnapshots {
             let counts = try await store.runCounts()
             let workers = try await store.workers(since: now.addingTimeInterval(-60))
             let depth = try await store.queueDepth()
-            return StoreSnapshot(takenAt: now, runCounts: counts, workers: workers, queueDepth: depth)
+            let cache = try await store.cacheUsage()
+            return StoreSnapshot(takenAt: now, runCounts: counts, workers: workers, queueDepth: depth, cache: cache)
         } catch {
             return StoreSnapshot(takenAt: now, runCounts: [:], workers: [], queueDepth: 0, error: "\(error)")
         }

@@ -7,7 +7,7 @@ struct ArtifactRoutes {
 
     func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/runs/{id}/artifacts/**") { request, context -> Response in
-            let id = try context.parameters.path("id")
+            let id = try await services.engine.resolveRunID(try context.parameters.path("id"))
             guard try await services.engine.run(id: id) != nil else {
                 throw APIError.notFound("run '\(id)' not found", code: "run_not_found")
             }

@@ -63,22 +63,24 @@ struct ContractRoutes: APIProtocol {
     // MARK: Runs
 
     func getRun(_ input: Operations.GetRun.Input) async throws -> Operations.GetRun.Output {
-        let view = try await RunDetailView.load(id: input.path.id, engine: services.engine)
+        let view = try await RunDetailView.load(id: try await services.engine.resolveRunID(input.path.id), engine: services.engine)
         return .ok(.init(body: .json(try GeneratedWire.bridge(view, as: Components.Schemas.RunDetail.self))))
     }
 
     func cancelRun(_ input: Operations.CancelRun.Input) async throws -> Operations.CancelRun.Output {
-        try await services.engine.cancel(runID: input.path.id)
-        return .ok(.init(body: .json(try await summary(input.path.id))))
+        let id = try await services.engine.resolveRunID(input.path.id)
+        try await services.engine.cancel(runID: id)
+        return .ok(.init(body: .json(try await summary(id))))
     }
 
     func retryRun(_ input: Operations.RetryRun.Input) async throws -> Operations.RetryRun.Output {
-        try await services.engine.retry(runID: input.path.id)
-        return .ok(.init(body: .json(try await summary(input.path.id))))
+        let id = try await services.engine.resolveRunID(input.path.id)
+        try await services.engine.retry(runID: id)
+        return .ok(.init(body: .json(try await summary(id))))
     }
 
     func getRunParams(_ input: Operations.GetRunParams.Input) async throws -> Operations.GetRunParams.Output {
-        let id = input.path.id
+        let id = try await services.engine.resolveRunID(input.path.id)
         guard let run = try await services.engine.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
         return .ok(.init(body: .json(.init(runId: run.id, workflow: run.workflowName, datasetId: run.datasetID,
                                            params: try GeneratedWire.object(JSONText.value(run.paramsJSON, fallback: .map([:])))))))

@@ -21,6 +21,7 @@ struct HealthRoutes {
                 workers: !detailed ? nil : snapshot.workers.map { WorkerView($0, now: now) },
                 queueDepth: detailed ? snapshot.queueDepth : nil,
                 runs: detailed ? Dictionary(uniqueKeysWithValues: snapshot.runCounts.map { ($0.key.rawValue, $0.value) }) : nil,
+                cache: detailed ? snapshot.cache.map { .init(entries: $0.entries, bytes: $0.bytes) } : nil,
                 authRequired: services.apiToken != nil, checkedAt: snapshot.takenAt)
             return try APIJSON.response(view, status: snapshot.error == nil ? .ok : .serviceUnavailable)
         }

@@ -7,7 +7,7 @@ struct LogRoutes {
 
     func register(on router: some RouterMethods<APIRequestContext>) {
         router.get("/api/runs/{id}/logs") { request, context -> Response in
-            let id = try context.parameters.path("id")
+            let id = try await services.engine.resolveRunID(try context.parameters.path("id"))
             let query = Query(request: request)
             let lines = try query.int("lines", default: 200, in: 1...10_000) ?? 200
             guard try await services.engine.run(id: id) != nil else {

@@ -15,10 +15,17 @@ struct HealthView: Codable, Sendable {
     /// Steps ready to run and waiting for a worker.
     var queueDepth: Int?
     var runs: [String: Int]?
+    /// The step cache's entries and the bytes their files hold (what `flowrun cache list` counts).
+    var cache: CacheView?
     /// Whether the API requires a bearer token.
     var authRequired: Bool
     /// When the store was looked at (health reuses one look for up to a second).
     var checkedAt: Date
+
+    struct CacheView: Codable, Sendable {
+        var entries: Int
+        var bytes: Int64
+    }
 
     struct StoreHealth: Codable, Sendable {
         var reachable: Bool

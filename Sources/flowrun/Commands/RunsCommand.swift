@@ -7,8 +7,8 @@ import Store
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List, inspect, cancel, retry, resume and rerun runs.",
-        subcommands: [List.self, Show.self, Logs.self, Cancel.self, Retry.self, Resume.self, Rerun.self])
+        abstract: "List, inspect, cancel, retry, resume, rerun and compare runs.",
+        subcommands: [List.self, Show.self, Logs.self, Cancel.self, Retry.self, Resume.self, Rerun.self, Compare.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Recent runs, newest first.")
@@ -46,12 +46,13 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A run's steps, attempts, outputs and metrics.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "The run id.") var id: String
+        @Argument(help: RunReferenceHelp.argument) var id: String
 
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine(readOnly: true)
-                guard let run = try await engine.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                let run = try await engine.resolveRun(id)
+                let id = run.id
                 let steps = try await engine.steps(runID: id)
                 if output.json {
                     let detail = RunDetail(
@@ -83,7 +84,7 @@ struct RunsCommand: AsyncParsableCommand {
     struct Logs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A run's logs: the engine's, or one step's.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The run id.") var id: String
+        @Argument(help: RunReferenceHelp.argument) var id: String
         @Option(help: "Only this step's log (its latest attempt unless --attempt).") var step: String?
         @Option(help: "Which attempt of --step.") var attempt: Int?
         @Flag(help: "Keep printing new lines until the run finishes.") var follow = false
@@ -91,10 +92,10 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine(readOnly: true)
-                guard try await engine.run(id: id) != nil else { throw CLIError.refused("run '\(id)' not found") }
+                let id = try await engine.resolveRunID(id)
                 var offsets: [URL: UInt64] = [:]
                 while true {
-                    for file in try await logFiles(engine) {
+                    for file in try await logFiles(engine, id: id) {
                         offsets[file] = printNew(file, from: offsets[file] ?? 0, label: step == nil ? file.lastPathComponent : nil)
                     }
                     guard follow, let run = try await engine.run(id: id), !run.state.isFinished else { break }
@@ -103,7 +104,7 @@ struct RunsCommand: AsyncParsableCommand {
             }
         }
 
-        private func logFiles(_ engine: Engine) async throws -> [URL] {
+        private func logFiles(_ engine: Engine, id: String) async throws -> [URL] {
             let layout = engine.layout
             guard let step else {
                 let steps = try await engine.steps(runID: id)
@@ -141,11 +142,12 @@ struct RunsCommand: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a run: running steps are stopped, pending ones canceled.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The run id.") var id: String
+        @Argument(help: RunReferenceHelp.argument) var id: String
 
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
+                let id = try await engine.resolveRunID(id)
                 try await engine.cancel(runID: id)
                 print("run \(id) canceled")
             }
@@ -156,13 +158,14 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a failed or canceled run again from where it failed; succeeded steps keep their outputs.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The run id.") var id: String
+        @Argument(help: RunReferenceHelp.argument) var id: String
         @Flag(help: "Only queue it; a worker or `flowrun serve` runs it.") var detach = false
         @Option(help: "Steps run at once in this process.") var concurrency: Int?
 
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
+                let id = try await engine.resolveRunID(id)
                 try await engine.retry(runID: id)
                 print("run \(id) queued again")
                 if detach { return }
@@ -177,13 +180,14 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Work on an unfinished run in this process until it finishes (after a crash, say).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The run id.") var id: String
+        @Argument(help: RunReferenceHelp.argument) var id: String
         @Option(help: "Steps run at once in this process.") var concurrency: Int?
 
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
-                guard let run = try await engine.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                let run = try await engine.resolveRun(id)
+                let id = run.id
                 if !run.state.isFinished {
                     _ = try await RunFollower.follow(engine: engine, runID: id, concurrency: concurrency)
                 }
@@ -204,7 +208,7 @@ extension RunsCommand {
                 or the file as it is now with --current-workflow (params it no longer declares are dropped).
                 """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The run to start again from.") var id: String
+        @Argument(help: RunReferenceHelp.argument) var id: String
         @Option(name: .customLong("param"), help: ArgumentHelp("Change a param (repeatable): model_type=logistic.", valueName: "name=value"))
         var params: [String] = []
         @Flag(name: .customLong("current-workflow"), help: "Use the workflow file as it is now, not the YAML the run used.")
@@ -216,7 +220,8 @@ extension RunsCommand {
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine()
-                guard let earlier = try await engine.run(id: id) else { throw CLIError.refused("run '\(id)' not found") }
+                let earlier = try await engine.resolveRun(id)
+                let id = earlier.id
                 let workflow = try engine.rerunWorkflow(of: earlier, current: currentWorkflow)
                 let run = try await engine.rerun(RerunRequest(
                     runID: id, params: try ParamArguments.parse(params, for: workflow), currentWorkflow: currentWorkflow,

@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "23db5695db472efed849a0149bed850d43722bb271fb4bb8a68d06008992409a"
+    static let inputs = "f695d89e81f8fb543aa21df636797bf8bb717b1f1fe42fc93bc0f54e05400252"
     static let outputs = "d24d8f84575e69388e7d84915ebc57b54776b2ad992b6cfbaa2b169bc272ce85"
 }

@@ -159,3 +159,62 @@ import Testing
         #expect(diagnostics.contains { $0.hasPrefix("flow.yaml:6:3: error: step 'c' needs 'a' and 'b', which run under different matrices") }, "\(diagnostics)")
     }
 }
+
+/// A matrix step that needs another matrix step runs once per item of both (preprocess per window,
+/// train per window × model): the exam sweep's shape.
+@Suite struct NestedMatrixTests {
+    static let yaml = """
+        name: nested
+        version: 1
+        steps:
+          prep:
+            uses: noop
+            matrix: { window: [25, 50] }
+            with: { window: "${{ matrix.window }}" }
+          fit:
+            uses: noop
+            needs: [prep]
+            matrix: { model: [a, b] }
+            with: { input: "${{ steps.prep.outputs.window }}", model: "${{ matrix.model }}", window: "${{ matrix.window }}" }
+          score:
+            uses: noop
+            needs: [fit, prep]
+            with: { m: "${{ steps.fit.outputs.model }}", w: "${{ steps.prep.outputs.window }}" }
+          pick:
+            uses: noop
+            needs: [score]
+            gather: true
+            with: { items: "${{ steps.score.items }}" }
+        """
+
+    @Test func nestedItemsPairWithTheirParentItem() throws {
+        let (workflow, diagnostics) = MatrixExpansionTests.load(Self.yaml)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let steps = try #require(workflow).steps
+        #expect(steps.filter { $0.id.hasPrefix("prep[") }.count == 2)
+        #expect(steps.filter { $0.id.hasPrefix("fit[") }.map(\.id) == [
+            "fit[window=25,model=a]", "fit[window=25,model=b]", "fit[window=50,model=a]", "fit[window=50,model=b]"])
+        let fit = try #require(workflow?.step("fit[window=50,model=b]"))
+        #expect(fit.needs == ["prep[window=50]"])
+        #expect(fit.matrix.aliases["prep"] == "prep[window=50]")
+        let score = try #require(workflow?.step("score[window=25,model=a]"))
+        #expect(score.needs == ["fit[window=25,model=a]", "prep[window=25]"])
+        #expect(score.matrix.aliases == ["fit": "fit[window=25,model=a]", "prep": "prep[window=25]"])
+        #expect(workflow?.step("pick")?.needs.count == 4)
+    }
+
+    @Test func aNameTakenByTheParentMatrixIsRefused() {
+        let (workflow, diagnostics) = MatrixExpansionTests.load("""
+            name: m
+            version: 1
+            steps:
+              a: { uses: noop, matrix: { w: [1, 2] } }
+              b:
+                uses: noop
+                needs: [a]
+                matrix: { w: [3] }
+            """)
+        #expect(workflow == nil)
+        #expect(diagnostics == ["flow.yaml:8:5: error: steps.b.matrix.w: 'w' is already a name of 'a''s matrix, which this step runs under"])
+    }
+}

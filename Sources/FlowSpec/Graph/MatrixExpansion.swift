@@ -49,57 +49,90 @@ public enum MatrixExpansion {
         return size
     }
 
-    /// Which matrix each step runs under: the id of the step that declares it, or nil. Steps come in
-    /// dependency order. A problem (a step under two matrices) is reported and the step gets none.
-    static func families(_ ordered: [StepSpec]) -> (family: [String: String], problems: [(step: String, message: String)]) {
+    /// Which matrix each step runs under (the id of the step that declares it, or nil), and for a matrix
+    /// step that needs another matrix step, that step's matrix (its *parent*: the step runs once per
+    /// parent item × own combination). Steps come in dependency order. A step that would run under two
+    /// unrelated matrices is a problem, reported; the step then gets none.
+    static func families(_ ordered: [StepSpec]) -> (family: [String: String], parent: [String: String], problems: [(step: String, message: String)]) {
         var family: [String: String] = [:]
+        var parent: [String: String] = [:]
         var problems: [(step: String, message: String)] = []
+        func ancestors(_ f: String) -> [String] {
+            var chain = [f]
+            while let p = parent[chain.last!] { chain.append(p) }
+            return chain
+        }
         for step in ordered {
-            let inherited = step.needs.compactMap { need in family[need].map { (need: need, family: $0) } }
-            if step.matrix.spec != nil {
-                family[step.id] = step.id
-                if !step.matrix.gather, let first = inherited.first {
-                    problems.append((step.id, "step '\(step.id)' has its own matrix and needs '\(first.need)', which runs once per item of "
-                                     + "'\(first.family)''s matrix: add `gather: true` to run after all of its items, or remove this matrix to run once per item"))
-                }
-            } else if step.matrix.gather {
-                if inherited.isEmpty {
-                    problems.append((step.id, "steps.\(step.id).gather: none of its `needs:` runs under a matrix; remove `gather: true`"))
-                }
-            } else if let first = inherited.first {
-                if let other = inherited.first(where: { $0.family != first.family }) {
-                    problems.append((step.id, "step '\(step.id)' needs '\(first.need)' and '\(other.need)', which run under different matrices "
-                                     + "('\(first.family)', '\(other.family)'): add `gather: true` to run once after all of their items"))
-                } else {
-                    family[step.id] = first.family
+            let inherited = step.matrix.gather ? [] : step.needs.compactMap { need in family[need].map { (need: need, family: $0) } }
+            // The deepest matrix among the needs; every other must be one of its ancestors.
+            var deepest: (need: String, family: String)?
+            for candidate in inherited {
+                guard let current = deepest else { deepest = candidate; continue }
+                if ancestors(candidate.family).contains(current.family) { deepest = candidate }
+                else if !ancestors(current.family).contains(candidate.family) {
+                    problems.append((step.id, "step '\(step.id)' needs '\(current.need)' and '\(candidate.need)', which run under different matrices "
+                                     + "('\(current.family)', '\(candidate.family)'): add `gather: true` to run once after all of their items"))
+                    deepest = nil
+                    break
                 }
             }
+            if step.matrix.gather, !step.needs.contains(where: { family[$0] != nil }) {
+                problems.append((step.id, "steps.\(step.id).gather: none of its `needs:` runs under a matrix; remove `gather: true`"))
+            }
+            if step.matrix.spec != nil {
+                family[step.id] = step.id
+                if let deepest { parent[step.id] = deepest.family }
+            } else if let deepest, problems.last?.step != step.id {
+                family[step.id] = deepest.family
+            }
         }
-        return (family, problems)
+        return (family, parent, problems)
+    }
+
+    /// One item of a matrix: its whole combination (parents' names first), and the combination of
+    /// each matrix it descends from, by owner (itself included).
+    struct Item {
+        var combination: MatrixCombination
+        var lineage: [String: MatrixCombination]
+    }
+
+    /// The items of `owner`'s matrix: its combinations, under each item of its parent.
+    static func items(of owner: String, specs: [String: StepSpec], parent: [String: String]) -> [Item] {
+        let own = specs[owner]?.matrix.spec.map(combinations) ?? []
+        guard let up = parent[owner] else { return own.map { Item(combination: $0, lineage: [owner: $0]) } }
+        return items(of: up, specs: specs, parent: parent).flatMap { base in
+            own.map { combination in
+                let merged = MatrixCombination(names: base.combination.names + combination.names.filter { !base.combination.names.contains($0) },
+                                               values: base.combination.values.merging(combination.values) { a, _ in a })
+                var lineage = base.lineage
+                lineage[owner] = merged
+                return Item(combination: merged, lineage: lineage)
+            }
+        }
     }
 
     /// The steps with every matrix step replaced by its instances, in place (file order kept).
-    /// `family` is from ``families(_:)``; the workflow has been validated.
-    static func expand(_ steps: [StepSpec], family: [String: String]) -> [StepSpec] {
+    /// `family` and `parent` are from ``families(_:)``; the workflow has been validated.
+    static func expand(_ steps: [StepSpec], family: [String: String], parent: [String: String] = [:]) -> [StepSpec] {
         guard !family.isEmpty else { return steps }
         let specs = Dictionary(steps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var combinations: [String: [MatrixCombination]] = [:]
-        for owner in Set(family.values) { combinations[owner] = specs[owner]?.matrix.spec.map(Self.combinations) ?? [] }
-        func instanceID(_ step: String, _ item: MatrixCombination) -> String { "\(step)[\(item.label)]" }
+        var itemsByOwner: [String: [Item]] = [:]
+        for owner in Set(family.values) { itemsByOwner[owner] = items(of: owner, specs: specs, parent: parent) }
+        func instanceID(_ step: String, _ combination: MatrixCombination) -> String { "\(step)[\(combination.label)]" }
         func instances(of step: String) -> [GatheredInstance] {
             guard let owner = family[step] else { return [GatheredInstance(id: step, values: [:])] }
-            return (combinations[owner] ?? []).map { GatheredInstance(id: instanceID(step, $0), values: $0.values) }
+            return (itemsByOwner[owner] ?? []).map { GatheredInstance(id: instanceID(step, $0.combination), values: $0.combination.values) }
         }
         let members = Dictionary(grouping: family.keys.sorted(), by: { family[$0]! })
 
         var out: [StepSpec] = []
         for step in steps {
-            // Needs outside this step's own matrix: shared steps once, gathered steps all their items.
+            // Needs outside this step's matrix line: shared steps once, gathered steps all their items.
             var gathered: [String: [GatheredInstance]] = [:]
-            func needs(sameFamily: (String) -> String) -> [String] {
+            func needs(_ lineage: [String: MatrixCombination]) -> [String] {
                 step.needs.flatMap { need -> [String] in
                     guard let needFamily = family[need] else { return [need] }
-                    if needFamily == family[step.id] { return [sameFamily(need)] }
+                    if let combination = lineage[needFamily] { return [instanceID(need, combination)] }
                     let all = instances(of: need)
                     gathered[need] = all
                     return all.map(\.id)
@@ -107,24 +140,26 @@ public enum MatrixExpansion {
             }
             guard let owner = family[step.id] else {
                 var plain = step
-                plain.needs = needs(sameFamily: { $0 })
+                plain.needs = needs([:])
                 plain.matrix.gathered = gathered
                 out.append(plain)
                 continue
             }
-            let items = combinations[owner] ?? []
+            let items = itemsByOwner[owner] ?? []
             let lanes = step.id == owner ? step.matrix.spec?.maxParallel : nil
             for (index, item) in items.enumerated() {
                 var instance = step
-                instance.id = instanceID(step.id, item)
-                instance.needs = needs(sameFamily: { instanceID($0, item) })
+                instance.id = instanceID(step.id, item.combination)
+                instance.needs = needs(item.lineage)
                 // max_parallel N: item i waits for item i−N, so at most N run at once without the
                 // claim knowing about matrices (docs/architecture.md says why and what it costs).
-                if let lanes, index >= lanes { instance.needs.append(instanceID(step.id, items[index - lanes])) }
+                if let lanes, index >= lanes { instance.needs.append(instanceID(step.id, items[index - lanes].combination)) }
                 instance.matrix.declaredID = step.id
-                instance.matrix.values = item.values
+                instance.matrix.values = item.combination.values
                 instance.matrix.gathered = gathered
-                for member in members[owner] ?? [] where member != step.id { instance.matrix.aliases[member] = instanceID(member, item) }
+                for (lineOwner, combination) in item.lineage {
+                    for member in members[lineOwner] ?? [] where member != step.id { instance.matrix.aliases[member] = instanceID(member, combination) }
+                }
                 out.append(instance)
             }
         }

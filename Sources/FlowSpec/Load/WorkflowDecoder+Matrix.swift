@@ -6,6 +6,8 @@ struct MatrixDecoding {
     var marks: [String: SourceMark] = [:]
     /// Declared step id → the id of the step whose matrix it runs under.
     var family: [String: String] = [:]
+    /// Matrix owner → the matrix it runs under (``MatrixExpansion/families(_:)``).
+    var parent: [String: String] = [:]
     /// Matrix owner → every name its items have.
     var names: [String: Set<String>] = [:]
     var gathers: Set<String> = []
@@ -117,11 +119,31 @@ extension WorkflowDecoder {
     }
 
     /// Which matrix each step runs under; a step that would run under two is an error at its key.
+    /// A matrix under another (train's models under preprocess's windows) has both's names and
+    /// their product of items, which the limit counts.
     mutating func checkMatrixFamilies(_ steps: [StepSpec]) {
-        let (family, problems) = MatrixExpansion.families(Topology.order(steps))
+        let (family, parent, problems) = MatrixExpansion.families(Topology.order(steps))
         matrixState.family = family
+        matrixState.parent = parent
         for problem in problems {
             reader.error(matrixState.marks[problem.step] ?? stepMarks[problem.step] ?? SourceMark(line: 1, column: 1), problem.message)
+        }
+        guard problems.isEmpty else { return }
+        let specs = Dictionary(steps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (owner, up) in parent.sorted(by: { $0.key < $1.key }) {
+            let mark = matrixState.marks[owner] ?? stepMarks[owner] ?? SourceMark(line: 1, column: 1)
+            let inherited = matrixState.names[up] ?? []
+            for name in (matrixState.names[owner] ?? []).intersection(inherited).sorted() {
+                reader.error(mark, "steps.\(owner).matrix.\(name): '\(name)' is already a name of '\(up)''s matrix, which this step runs under")
+            }
+            let count = MatrixExpansion.items(of: owner, specs: specs, parent: parent).count
+            if count > MatrixSpec.maxCombinations {
+                reader.error(mark, "steps.\(owner).matrix: \(count) items with '\(up)''s matrix; at most \(MatrixSpec.maxCombinations) are allowed")
+            }
+        }
+        // Names known in a step: its matrix's and every ancestor's (parents are decided first in order).
+        for step in Topology.order(steps) {
+            if let up = parent[step.id] { matrixState.names[step.id, default: []].formUnion(matrixState.names[up] ?? []) }
         }
     }
 
@@ -152,7 +174,10 @@ extension WorkflowDecoder {
             return true
         }
         guard let targetFamily = matrixState.family[target], let step else { return false }
-        if matrixState.family[step] != targetFamily {
+        var line: [String] = []
+        var current = matrixState.family[step]
+        while let f = current { line.append(f); current = matrixState.parent[f] }
+        if !line.contains(targetFamily) {
             reader.error(mark, "\(field): step '\(target)' runs once per item of a matrix; "
                          + (matrixState.gathers.contains(step) ? "read its items with steps.\(target).items" : "read it in a step with `gather: true` as steps.\(target).items"))
             return true

@@ -76,7 +76,7 @@ struct WorkflowDecoder {
         checkMatrixFamilies(steps)
         checkExpressions(steps: steps, params: params, inputs: inputs)
         // Matrix steps become their instances (Graph/MatrixExpansion.swift); only a valid graph expands.
-        if !reader.diagnostics.contains(where: { $0.severity == .error }) { steps = MatrixExpansion.expand(steps, family: matrixState.family) }
+        if !reader.diagnostics.contains(where: { $0.severity == .error }) { steps = MatrixExpansion.expand(steps, family: matrixState.family, parent: matrixState.parent) }
 
         var workflow = Workflow(name: name, description: description, version: version, params: params, inputs: inputs,
                                 defaults: defaults, steps: steps, triggers: triggers, file: file, sourceText: text)

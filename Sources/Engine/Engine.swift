@@ -144,7 +144,8 @@ public struct Engine: Sendable {
         if let key = request.idempotencyKey, let existing = try await store.run(triggerKey: key) {
             return existing
         }
-        let workflow = try loadWorkflow(at: request.workflowIsName ? try workflowFile(named: request.workflow) : try workflowFile(request.workflow))
+        let workflow = try request.workflowYAML.map { try parseWorkflow(yaml: $0, file: "\(request.workflow) (stored)") }
+            ?? loadWorkflow(at: request.workflowIsName ? try workflowFile(named: request.workflow) : try workflowFile(request.workflow))
         let params: [String: Value]
         do { params = try workflow.resolveParams(request.params) } catch { throw EngineError.badParam("\(error)") }
 

@@ -4,7 +4,7 @@ import Store
 
 /// What ``Engine/rerun(_:)`` is asked: a new run made from an earlier one.
 public struct RerunRequest: Sendable {
-    /// The run to start again from.
+    /// The run to start again from: an id, a unique prefix, `latest`, `latest~N` (``RunReference``).
     public var runID: String
     /// Params that change; the rest are the earlier run's.
     public var params: [String: Value]
@@ -34,33 +34,25 @@ extension Engine {
     /// Makes a NEW run with an earlier run's params (some changed), inputs and dataset — unlike
     /// ``retry(runID:)``, which finishes the same run. With caching, only the steps whose inputs
     /// changed execute. Params the current workflow no longer declares are dropped; new ones take
-    /// their defaults.
+    /// their defaults. The run is made by ``submit(_:)`` — one path plans and writes every run, so
+    /// what submit learns (pools, priorities, matrix instances) a rerun gets too.
     public func rerun(_ request: RerunRequest) async throws -> RunRecord {
-        guard let earlier = try await store.run(id: request.runID) else { throw EngineError.runNotFound(request.runID) }
+        let earlier = try await resolveRun(request.runID)
         let workflow = try rerunWorkflow(of: earlier, current: request.currentWorkflow)
         var given = Value(jsonText: earlier.paramsJSON)?.mapValue ?? [:]
         given = given.filter { name, _ in workflow.params.contains { $0.name == name } }
         given.merge(request.params) { $1 }
-        let params: [String: Value]
-        do { params = try workflow.resolveParams(given) } catch { throw EngineError.badParam("\(error)") }
-        let inputs = Value(jsonText: earlier.inputsJSON)?.mapValue ?? [:]
-        for input in workflow.inputs where input.required && inputs[input.name] == nil {
-            throw EngineError.missingInput(input.name)
-        }
-        let now = clock.now()
-        let run = RunRecord(
-            id: RunID.make(at: now), workflowName: workflow.name, workflowYAML: workflow.sourceText,
-            workflowHash: ContentHash.sha256(of: workflow.sourceText), paramsJSON: Value.map(params).jsonText,
-            inputsJSON: Value.map(inputs).jsonText, datasetID: earlier.datasetID, trigger: request.trigger, createdAt: now,
-            cache: request.cache)
-        // The same rows submit writes (Engine.submit): the run and its steps in one transaction.
-        let steps = workflow.topologicalOrder().enumerated().map { position, step in
-            NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts)
-        }
-        try await store.createRun(run, steps: steps)
+        let hasDatasetInput = workflow.inputs.contains { $0.type == .dataset }
+        var submit = SubmitRequest(
+            workflow: earlier.workflowName, params: given, datasetID: hasDatasetInput ? earlier.datasetID : nil,
+            inputs: Value(jsonText: earlier.inputsJSON)?.mapValue ?? [:], trigger: request.trigger, cache: request.cache)
+        // The name, never a path: the current file is the one in the workflows folder.
+        submit.workflowIsName = true
+        if !request.currentWorkflow { submit.workflowYAML = earlier.workflowYAML }
+        let run = try await self.submit(submit)
         try? await store.appendEvent(runID: run.id, stepID: nil, kind: "message",
-                                     message: "rerun of run \(earlier.id)" + (request.currentWorkflow ? " with the current workflow file" : ""), at: now)
-        onWork()
+                                     message: "rerun of run \(earlier.id)" + (request.currentWorkflow ? " with the current workflow file" : ""),
+                                     at: clock.now())
         return run
     }
 }

@@ -22,6 +22,9 @@ public struct SubmitRequest: Sendable {
     /// False: no step of the run reuses a cached result (`flowrun run --no-cache`, the API's
     /// `"cache": false`); what the run computes still becomes cache entries.
     public var cache = true
+    /// The YAML to plan from instead of the file `workflow` names: a rerun's stored copy
+    /// (``Engine/rerun(_:)``), so a rerun goes through submit's one path; `workflow` then only labels it.
+    public var workflowYAML: String?
     /// Overrides the workflow's `priority:` (`flowrun run --priority`, the API's `"priority"`).
     public var priority: Int?
     /// The largest `cpu:` a step may ask for; nil: the live workers' and this machine's default

@@ -8,15 +8,16 @@ extension WorkflowDecoder {
         let field = "triggers.schedule"
         guard let pairs = reader.mapping(node, field, allowed: Self.scheduleKeys) else { return nil }
         let f = Dictionary(pairs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        guard let cronField = f["cron"] else {
+        // Every key is checked even when the cron is wrong: all the mistakes at once.
+        var cron: CronExpression?
+        if let cronField = f["cron"] {
+            if let cronText = reader.string(cronField.value, "\(field).cron") {
+                do { cron = try CronExpression(cronText) } catch {
+                    reader.error(cronField.value.mark, "\(field).cron: \(error.message)")
+                }
+            }
+        } else {
             reader.error(node.mark, "\(field): missing required key 'cron' (e.g. cron: \"0 2 * * *\")")
-            return nil
-        }
-        guard let cronText = reader.string(cronField.value, "\(field).cron") else { return nil }
-        let cron: CronExpression
-        do { cron = try CronExpression(cronText) } catch {
-            reader.error(cronField.value.mark, "\(field).cron: \(error.message)")
-            return nil
         }
         var zone = TimeZone(identifier: "UTC")!
         if let z = f["timezone"], let name = reader.string(z.value, "\(field).timezone") {
@@ -41,6 +42,7 @@ extension WorkflowDecoder {
         }
         let catchup = f["catchup"].flatMap { choice($0.value, "\(field).catchup", Schedule.Catchup.self) } ?? .last
         let overlap = f["overlap"].flatMap { choice($0.value, "\(field).overlap", Schedule.Overlap.self) } ?? .allow
+        guard let cron else { return nil }
         return Schedule(cron: cron, timeZone: zone, params: params, catchup: catchup, overlap: overlap)
     }
 

@@ -46,11 +46,15 @@ extension SQLStore {
         var free = slots
         var taken: [String: Int] = [:]
         var chosen: [ClaimCandidate] = []
-        for candidate in candidates where candidate.cpu <= free {
+        for candidate in candidates {
+            // A step of a full pool is passed over; the first that does not fit the free slots ends
+            // the claim (as the PostgreSQL statement's running sum does): smaller steps behind it
+            // must not overtake it for ever.
             if let pool = candidate.pool, let left = room[pool] {
                 guard left - taken[pool, default: 0] > 0 else { continue }
-                taken[pool, default: 0] += 1
             }
+            guard candidate.cpu <= free else { break }
+            if let pool = candidate.pool, room[pool] != nil { taken[pool, default: 0] += 1 }
             free -= candidate.cpu
             chosen.append(candidate)
             if free == 0 { break }

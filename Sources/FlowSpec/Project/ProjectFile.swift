@@ -61,13 +61,16 @@ public struct ProjectFile: Sendable, Equatable {
     /// `notify:` — the default for workflows that have none of their own (docs/scheduling.md).
     public var notify: [NotifyRule] = []
 
+    /// `pools:` — pool name → its limit (ProjectFile+Pools.swift).
+    public var pools: [String: Int] = [:]
+
     public init(entries: [Key: Entry] = [:]) {
         self.entries = entries
     }
 
     public subscript(key: Key) -> Entry? { entries[key] }
 
-    static let topKeys = ["data", "workflows", "database", "allowed_roots", "server", "log", "notify"]
+    static let topKeys = ["data", "workflows", "database", "allowed_roots", "server", "log", "notify", "pools"]
     static let serverKeys = ["host", "port", "public_url"]
     static let logKeys = ["level", "format"]
 
@@ -105,6 +108,7 @@ public struct ProjectFile: Sendable, Equatable {
             case "workflows": text(field.value, .workflows)
             case "database": text(field.value, .database)
             case "notify": project.notify = NotifyDecoding.rules(field.value, "notify", reader: &reader)
+            case "pools": project.pools = decodePools(field.value, reader: &reader)
             case "allowed_roots":
                 if let roots = reader.strings(field.value, "allowed_roots") {
                     for (root, _) in roots where root.contains(":") {

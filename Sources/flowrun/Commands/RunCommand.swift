@@ -56,6 +56,7 @@ struct RunCommand: AsyncParsableCommand {
             let slots = try SlotsOption.resolve(slots: slots, concurrency: concurrency)
             if let priority, !(-100...100).contains(priority) { throw CLIError.refused("--priority: expected -100 to 100, got \(priority)") }
             let engine = try await global.openEngine()
+            try await ProjectPools.apply(to: engine)
             defer { Task { try? await engine.close() } }
             let spec = try engine.loadWorkflow(workflow)
             var request = SubmitRequest(

@@ -26,6 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
         try await reportingErrors {
             let logLevel = try logging.bootstrap()
             let engine = try await global.openEngine(logLevel: logLevel)
+            try await ProjectPools.apply(to: engine)
             var options = Worker.Options(leaseDuration: .seconds(lease), heartbeatInterval: .seconds(max(1, lease / 3)))
             if let slots = try SlotsOption.resolve(slots: slots, concurrency: concurrency) { options.slots = slots }
             if let name { options.name = name }

@@ -44,12 +44,16 @@ public struct NotifyService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await self.pass()
-                try await self.engine.clock.sleep(for: self.options.interval)
+        // Ends quietly on shutdown: a thrown CancellationError would count as a failure in the
+        // service group and cut the worker's grace short. What is left waits in the outbox.
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    await self.pass()
+                    try await self.engine.clock.sleep(for: self.options.interval)
+                }
             }
-        }
+        } catch is CancellationError {}
     }
 
     /// One round: missed SLAs, then every due delivery. Returns how many deliveries were attempted.

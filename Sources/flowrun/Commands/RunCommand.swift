@@ -69,7 +69,16 @@ struct RunCommand: AsyncParsableCommand {
             let run = try await engine.submit(request)
             print("run \(run.id) submitted: \(spec.name), \(spec.steps.count) steps")
             if detach { return }
+            // Notifications and SLAs while this process runs the steps; the run's end gets one try
+            // before exit, and what fails waits in the outbox for `serve`/`worker` (docs/scheduling.md).
+            let notify = NotifyService(engine: engine, options: .init(
+                name: "run-\(ProcessInfo.processInfo.processIdentifier)",
+                publicURL: try Settings.current().resolve(.serverPublicURL, flag: nil, flagName: "--public-url").value,
+                webhookTimeout: .seconds(5)))
+            let delivering = Task { try await notify.run() }
             let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: slots)
+            delivering.cancel()
+            await notify.pass()
             try await RunFollower.printSummary(engine: engine, runID: run.id)
             if state != .succeeded { throw ExitCode(1) }
         }

@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
                     throw CLIError.refused("--no-auth is refused on \(host): without a token, anyone who can reach the port can run commands; bind to 127.0.0.1 or set a token")
                 }
             }
-            let trustedOrigins = try Self.origin(of: settings.resolve(.serverPublicURL, flag: publicURL, flagName: "--public-url").value)
+            let publicURLValue = settings.resolve(.serverPublicURL, flag: publicURL, flagName: "--public-url").value
+            let trustedOrigins = try Self.origin(of: publicURLValue)
 
             var engine = try await global.openEngine(logLevel: logLevel)
             var services: [any Service] = []
@@ -70,6 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
                 services.append(WorkerService(worker: worker, grace: .seconds(grace)))
                 workerName = "\(options.name) (\(options.concurrency) slots)"
             }
+            // Notifications and SLAs: delivered beside the worker, never by it (docs/scheduling.md).
+            services.append(NotifyService(engine: engine, options: .init(name: "serve-\(ProcessInfo.processInfo.processIdentifier)", publicURL: publicURLValue)))
             var watcherLine: String?
             if watch {
                 let settings: WatchSettings

@@ -33,7 +33,10 @@ struct WorkerCommand: AsyncParsableCommand {
             let worker = Worker(engine: engine, options: options)
             let database = try global.databaseURL()
             print("worker \(options.name): \(options.slots) slots on \(database.hasPrefix("postgres") ? "PostgreSQL" : database)")
-            try await runUntilSignalled([WorkerService(worker: worker, grace: .seconds(grace))])
+            // Notifications and SLAs are delivered by every worker and server: the outbox's lease keeps it once.
+            let publicURL = try Settings.current().resolve(.serverPublicURL, flag: nil, flagName: "--public-url").value
+            let notify = NotifyService(engine: engine, options: .init(name: options.name, publicURL: publicURL))
+            try await runUntilSignalled([WorkerService(worker: worker, grace: .seconds(grace)), notify])
             try await engine.close()
         }
     }

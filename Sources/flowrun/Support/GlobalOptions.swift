@@ -63,8 +63,11 @@ struct GlobalOptions: ParsableArguments {
         var logger = Logger(label: "flowrun")
         logger.logLevel = logLevel
         let store = try await SQLStore.open(url: url, logger: logger)
-        return Engine(store: store, registry: StepRegistry.builtIn(), layout: layout,
-                      workflowsDirectory: try workflowsDirectory(), clock: clock)
+        var engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout,
+                            workflowsDirectory: try workflowsDirectory(), clock: clock)
+        // flowrun.yaml's `notify:`, for workflows without their own (docs/scheduling.md).
+        engine.notifyDefaults = try Settings.current().project?.settings.notify ?? []
+        return engine
     }
 }
 

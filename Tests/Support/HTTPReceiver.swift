@@ -6,23 +6,23 @@ import Glibc
 /// A real HTTP/1.1 server on 127.0.0.1 (a free port) for notification tests: it records each
 /// request (method, path, headers, body bytes) and answers with the next scripted status (then 200).
 /// Plain sockets on a thread of its own, so what the test sees is what crossed the wire.
-final class HTTPReceiver: @unchecked Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
+public final class HTTPReceiver: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
         /// Lower-cased names.
-        var headers: [String: String]
-        var body: Data
+        public var headers: [String: String]
+        public var body: Data
     }
 
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let lock = NSLock()
     private var received: [Request] = []
     private var statuses: [Int]
     private var stopped = false
 
-    init(statuses: [Int] = []) throws {
+    public init(statuses: [Int] = []) throws {
         self.statuses = statuses
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EIO) }
@@ -44,18 +44,18 @@ final class HTTPReceiver: @unchecked Sendable {
         thread.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var url: String { "http://127.0.0.1:\(port)/hook" }
 
-    var requests: [Request] { lock.withLock { received } }
+    public var requests: [Request] { lock.withLock { received } }
 
-    func stop() {
+    public func stop() {
         lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
 
     /// Polls until `count` requests arrived or `seconds` passed (a real server on a real socket).
-    func waitFor(_ count: Int, seconds: Double = 20) async throws -> [Request] {
+    public func waitFor(_ count: Int, seconds: Double = 20) async throws -> [Request] {
         let deadline = Date().addingTimeInterval(seconds)
         while requests.count < count, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         return requests

@@ -56,11 +56,13 @@ enum NotifyDecoding {
             reader.error(node.mark, "\(field): missing `url:`")
             return nil
         }
-        guard let url = reader.string(u.value, "\(field).url") else { return nil }
-        let scheme = URLComponents(string: url)?.scheme?.lowercased()
-        guard scheme == "http" || scheme == "https", URLComponents(string: url)?.host?.isEmpty == false else {
-            reader.error(u.value.mark, "\(field).url: expected an http:// or https:// URL with a host, got \"\(url)\"")
-            return nil
+        // Every key is checked even when the URL is wrong: all of a rule's mistakes at once.
+        var urlIsGood = false
+        let url = reader.string(u.value, "\(field).url") ?? ""
+        if case .scalar = u.value, !url.isEmpty {
+            let scheme = URLComponents(string: url)?.scheme?.lowercased()
+            urlIsGood = (scheme == "http" || scheme == "https") && URLComponents(string: url)?.host?.isEmpty == false
+            if !urlIsGood { reader.error(u.value.mark, "\(field).url: expected an http:// or https:// URL with a host, got \"\(url)\"") }
         }
         var target = WebhookTarget(url: url)
         if let s = f["secret_env"], let name = reader.string(s.value, "\(field).secret_env") {
@@ -78,7 +80,7 @@ enum NotifyDecoding {
                              + " (formats: \(names.joined(separator: ", ")))")
             }
         }
-        return target
+        return urlIsGood ? target : nil
     }
 }
 

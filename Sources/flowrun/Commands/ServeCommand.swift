@@ -36,6 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
     @Flag(help: "Also watch the workflows' trigger folders for finished uploads (as `flowrun watch`; same environment settings).")
     var watch = false
+    @Flag(help: "Run no scheduler here: no cron schedules start runs and no backfill group releases runs from this server (docs/scheduling.md).")
+    var noScheduler = false
 
     func run() async throws {
         lineBufferedStandardOutput()
@@ -73,6 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             // Notifications and SLAs: delivered beside the worker, never by it (docs/scheduling.md).
             services.append(NotifyService(engine: engine, options: .init(name: "serve-\(ProcessInfo.processInfo.processIdentifier)", publicURL: publicURLValue)))
+            // Schedules and backfill groups: any number of schedulers may share a store (one run per tick).
+            if !noScheduler { services.append(SchedulerService(scheduler: Scheduler(engine: engine))) }
             var watcherLine: String?
             if watch {
                 let settings: WatchSettings

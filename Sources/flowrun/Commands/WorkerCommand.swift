@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ServiceLifecycle
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "This worker's name in the dashboard. [default: host:pid]") var name: String?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
+    @Flag(help: "Also run the scheduler: start the workflows' cron schedules and release backfill groups (docs/scheduling.md).")
+    var scheduler = false
 
     func run() async throws {
         lineBufferedStandardOutput()
@@ -36,7 +39,9 @@ struct WorkerCommand: AsyncParsableCommand {
             // Notifications and SLAs are delivered by every worker and server: the outbox's lease keeps it once.
             let publicURL = try Settings.current().resolve(.serverPublicURL, flag: nil, flagName: "--public-url").value
             let notify = NotifyService(engine: engine, options: .init(name: options.name, publicURL: publicURL))
-            try await runUntilSignalled([WorkerService(worker: worker, grace: .seconds(grace)), notify])
+            var services: [any Service] = [WorkerService(worker: worker, grace: .seconds(grace)), notify]
+            if scheduler { services.append(SchedulerService(scheduler: Scheduler(engine: engine))) }
+            try await runUntilSignalled(services)
             try await engine.close()
         }
     }

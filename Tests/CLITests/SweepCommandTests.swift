@@ -51,4 +51,30 @@ import Testing
         #expect(logs.status == 0, "\(logs.stderr)")
         #expect(logs.stdout.contains("succeeded"))
     }
+
+    /// Piped, the progress prints each instance's change and, when one finishes, its step's tally.
+    @Test func progressTalliesInstancesUnderTheirStep() throws {
+        let cli = try CLI()
+        try cli.write("workflows/tally.yaml", """
+            name: tally
+            version: 1
+            steps:
+              fit:
+                run: echo "${{ matrix.n }}"
+                matrix: { n: [1, 2, 3] }
+              report:
+                uses: noop
+                needs: [fit]
+                gather: true
+            """)
+        let result = try cli.run(["run", "tally"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("✓ fit[n=2]") })
+        let tallies = lines.filter { $0.hasPrefix("  ") && $0.contains(" fit ") && $0.contains(" done") }
+        #expect(tallies.last?.hasPrefix("  ✓ fit") == true, "\(result.stdout)")
+        #expect(tallies.last?.hasSuffix("3/3 done") == true, "\(result.stdout)")
+        let counts = tallies.compactMap { line in line.split(separator: " ").first { $0.contains("/3") }.flatMap { Int($0.prefix(1)) } }
+        #expect(counts == counts.sorted() && !counts.isEmpty)
+    }
 }

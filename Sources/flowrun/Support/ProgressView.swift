@@ -25,10 +25,12 @@ struct ProgressView {
         try await readCauses(steps)
         if interactive {
             var out = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
-            for step in steps {
-                out += "\u{1B}[2K" + Self.line(step, now: now, cause: cause(step)) + "\n"
-            }
-            drawnLines = steps.count
+            // Matrix instances under their step (ProgressView+Groups.swift).
+            let lines = Self.groupedLines(steps, now: now, cause: cause)
+            for line in lines { out += "\u{1B}[2K" + line + "\n" }
+            // A group that folded leaves lines below: clear them.
+            for _ in lines.count..<max(lines.count, drawnLines) { out += "\u{1B}[2K\n" }
+            drawnLines = max(lines.count, drawnLines)
             FileHandleWriter.write(out, fd: 1)
         } else {
             for step in steps {
@@ -36,6 +38,10 @@ struct ProgressView {
                 if lastStates[step.stepID] != key {
                     lastStates[step.stepID] = key
                     print(Self.line(step, now: now, cause: cause(step)))
+                    // An instance finished: its step's tally, `train  3/8 done`.
+                    if step.state.isFinished, let group = Self.group(of: step.stepID) {
+                        print("  " + Self.summary(group, steps.filter { Self.group(of: $0.stepID) == group }))
+                    }
                 }
             }
         }

@@ -96,6 +96,8 @@ public protocol Store: Sendable {
     func removePool(name: String) async throws -> Bool
     /// Pools with a limit and pools that ready or running steps name, by name.
     func pools() async throws -> [PoolRecord]
+    /// Every running step of every run (what holds slots and pool places now): "why is it waiting?".
+    func runningSteps() async throws -> [StepRunRecord]
 
     // MARK: Step cache
 

@@ -38,6 +38,7 @@ final class ServerMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private var stepDurations: [String: ValueHistogram] = [:]
     private var workerGauges: [String: [Prometheus.Gauge]] = [:]
+    private var poolGauges: [String: [Prometheus.Gauge]] = [:]
     private var requests: [RequestKey: (count: Metrics.Counter, duration: Metrics.Timer)] = [:]
 
     private struct RequestKey: Hashable {
@@ -118,6 +119,7 @@ final class ServerMetrics: @unchecked Sendable {
             queueDepth.set(to: Double(snapshot.queueDepth))
             workersAlive.set(to: Double(snapshot.workers.count))
             setWorkerGauges(snapshot.workers, now: now)
+            setPoolGauges(snapshot.pools)
             return registry.emitToString()
         }
     }
@@ -148,9 +150,35 @@ final class ServerMetrics: @unchecked Sendable {
                       worker.lastError?.at.timeIntervalSince1970 ?? 0),
             ]
             if let concurrency = worker.concurrency {
-                gauges.append(gauge("flowrun_worker_slots", "Steps the worker runs at once (its concurrency).", Double(concurrency)))
+                gauges.append(gauge("flowrun_worker_slots", "Slots the worker fills with steps (a step takes its cpu:).", Double(concurrency)))
             }
             workerGauges[worker.name] = gauges
+        }
+    }
+
+    /// Per pool: steps ready and waiting (its queue depth), places in use, and its limit when it has
+    /// one; a pool no longer listed loses its series, as a worker does.
+    private func setPoolGauges(_ pools: [PoolRecord]) {
+        let listed = Set(pools.map(\.name))
+        for (name, gauges) in poolGauges where !listed.contains(name) {
+            for gauge in gauges { registry.unregisterGauge(gauge) }
+            poolGauges.removeValue(forKey: name)
+        }
+        for pool in pools {
+            let labels = [("pool", pool.name)]
+            func gauge(_ name: String, _ help: String, _ value: Double) -> Prometheus.Gauge {
+                let made = registry.makeGauge(name: name, labels: labels, help: help)
+                made.set(to: value)
+                return made
+            }
+            var gauges = [
+                gauge("flowrun_pool_queue_depth", "Steps of the pool ready to run, waiting for a place or a worker.", Double(pool.ready)),
+                gauge("flowrun_pool_in_use", "Steps of the pool running now.", Double(pool.slots == nil ? pool.running : pool.inUse)),
+            ]
+            if let limit = pool.slots {
+                gauges.append(gauge("flowrun_pool_limit", "Steps of the pool that may run at once (flowrun pools set).", Double(limit)))
+            }
+            poolGauges[pool.name] = gauges
         }
     }
 }

@@ -9,6 +9,8 @@ struct StoreSnapshot: Sendable {
     var queueDepth: Int
     /// The step cache's size; nil when the store could not be read.
     var cache: CacheUsage? = nil
+    /// Pools with a limit or with ready or running steps: queue depth per pool.
+    var pools: [PoolRecord] = []
     /// Why the store could not be read; nil when it could.
     var error: String?
 }
@@ -44,7 +46,8 @@ actor StoreSnapshots {
             let workers = try await store.workers(since: now.addingTimeInterval(-60))
             let depth = try await store.queueDepth()
             let cache = try await store.cacheUsage()
-            return StoreSnapshot(takenAt: now, runCounts: counts, workers: workers, queueDepth: depth, cache: cache)
+            let pools = try await store.pools()
+            return StoreSnapshot(takenAt: now, runCounts: counts, workers: workers, queueDepth: depth, cache: cache, pools: pools)
         } catch {
             return StoreSnapshot(takenAt: now, runCounts: [:], workers: [], queueDepth: 0, error: "\(error)")
         }

@@ -118,3 +118,11 @@ extension SQLStore {
         }
     }
 }
+
+extension SQLStore {
+    public func runningSteps() async throws -> [StepRunRecord] {
+        try await read { db in
+            try await db.raw("SELECT * FROM steps WHERE state = \(StepState.running) ORDER BY started_at, run_id, position").all().map(Self.step)
+        }
+    }
+}

@@ -30,6 +30,7 @@ public struct DashboardRoutes: Sendable {
         }
         pages.get("/runs/{id}") { _, context in
             let id = try context.parameters.path("id")
+            if let other = try await RunReferencePages.redirect(id, services: services, renderer: renderer) { return other }
             guard let page = try await RunDetailPage(services: services, renderer: renderer).render(id: id) else {
                 return try renderer.notFound("There is no run '\(id)'.", section: .runs)
             }
@@ -41,6 +42,9 @@ public struct DashboardRoutes: Sendable {
                 return HTMLResponse.page(try renderer.part(.runLiveMissing, ["id": id]), status: .notFound)
             }
             return HTMLResponse.page(part)
+        }
+        pages.get("/compare") { request, _ in
+            try await ComparePage(services: services, renderer: renderer).render(request)
         }
         LogDownloadRoute(services: services, renderer: renderer).register(on: pages)
         pages.get("/datasets") { _, _ in
@@ -56,9 +60,10 @@ public struct DashboardRoutes: Sendable {
         pages.get("/workflows") { _, _ in
             HTMLResponse.page(try WorkflowsPage(services: services, renderer: renderer).renderList())
         }
-        pages.get("/workflows/{name}") { _, context in
+        pages.get("/workflows/{name}") { request, context in
             let name = try context.parameters.path("name")
-            guard let page = try await WorkflowsPage(services: services, renderer: renderer).renderDetail(name: name) else {
+            let again = Query(request: request).string("again")
+            guard let page = try await WorkflowsPage(services: services, renderer: renderer).renderDetail(name: name, again: again) else {
                 return try renderer.notFound("There is no workflow '\(name)'.", section: .workflows)
             }
             return HTMLResponse.page(page)

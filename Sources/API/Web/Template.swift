@@ -7,6 +7,7 @@ enum Template: String, CaseIterable, Sendable {
     case run = "pages/run"
     case runLive = "pages/run-live"
     case runLiveMissing = "pages/run-live-missing"
+    case compare = "pages/compare"
     case workflows = "pages/workflows"
     case workflow = "pages/workflow"
     case datasets = "pages/datasets"

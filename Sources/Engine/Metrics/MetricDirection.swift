@@ -12,6 +12,9 @@ public enum MetricDirection: String, Sendable, Hashable, Codable {
     /// Errors and losses: less is better.
     static let lower: Set<String> = ["rmse", "mae", "mape", "mse", "log_loss", "brier"]
 
+    /// Every metric with a direction, by name: what a page offers as a headline metric.
+    public static var known: [String] { (higher.union(lower)).sorted() }
+
     /// The direction of a model metric by its base name (`train_accuracy`, `f1_at_threshold` and
     /// `precision_macro` go the way of `accuracy`, `f1`, `precision`); nil for counters and anything
     /// unknown, which no table marks a best for.

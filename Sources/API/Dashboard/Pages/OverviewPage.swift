@@ -70,6 +70,8 @@ struct OverviewPage {
             ("Median duration", Format.duration(Self.median(succeededDurations)), "stat-median"),
             ("Workers alive", "\(snapshot.workers.count)", "stat-workers"),
             ("Queued steps", "\(snapshot.queueDepth)", "stat-queue"),
+            // What the step cache holds on disk (its entries' files; reuses add none: hard links).
+            ("Step cache", snapshot.cache.map { "\(Format.bytes($0.bytes)) · \($0.entries) entries" } ?? "—", "stat-cache"),
         ].map { label, value, id in Stat(statID: id, value: value, label: label) }
         let stateBar = StateBar(parts: RunState.allCases.map { state in
             .init(state: state.rawValue, count: counts[state, default: 0], href: "/runs?state=\(state.rawValue)")

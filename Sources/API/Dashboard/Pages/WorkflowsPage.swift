@@ -1,3 +1,5 @@
+import Engine
+import FlowSpec
 import Foundation
 import Store
 
@@ -50,6 +52,7 @@ struct WorkflowsPage {
         let form: RunForm
         let graphSVG: String
         let runs: RunTable
+        let leaderboard: LeaderboardPart
         let file: String
         let hasDiagnostics: Bool
         let diagnostics: [Diagnostic]
@@ -69,7 +72,8 @@ struct WorkflowsPage {
     }
 
     /// nil when no workflow file has that name.
-    func renderDetail(name: String) async throws -> String? {
+    /// `again`: a run whose params fill the Run form (the run page's "Run again").
+    func renderDetail(name: String, again: String? = nil) async throws -> String? {
         let workflow: WorkflowDetailView
         do {
             workflow = try WorkflowDetailView.load(name: name, engine: services.engine)
@@ -79,13 +83,18 @@ struct WorkflowsPage {
         let hasDatasetInput = workflow.inputs.contains { $0.type == "dataset" }
         let datasets = hasDatasetInput ? try await services.engine.datasets(limit: 100).filter { $0.status == "ok" } : []
         let runs = try await services.engine.runSummaries(RunQuery(workflow: workflow.name, limit: 10))
+        // "Run again": the run's params and dataset fill the form; an unknown run fills nothing.
+        var earlier: RunRecord?
+        if let again, let run = try? await services.engine.resolveRun(again), run.workflowName == workflow.name { earlier = run }
+        let leaderboard = try await LeaderboardPart.load(workflow: workflow.name, engine: services.engine)
         let graph = DAGGraph(nodes: workflow.steps.map { step in
             DAGGraph.Node(id: step.id, needs: step.needs, state: "none", detail: step.uses ?? "run: " + (step.run ?? ""))
         })
         let context = DetailContext(
             name: workflow.name, nameURL: urlPart(workflow.name), badge: StateBadge(workflow.valid ? "valid" : "invalid", id: "workflow-validity"),
-            descriptions: workflow.description.isEmpty ? [] : [workflow.description], form: RunForm(workflow, datasets: datasets),
-            graphSVG: graph.svg(), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"), file: workflow.file,
+            descriptions: workflow.description.isEmpty ? [] : [workflow.description], form: RunForm(workflow, datasets: datasets, values: earlier.flatMap { Value(jsonText: $0.paramsJSON)?.mapValue } ?? [:],
+                                                                                              datasetID: earlier?.datasetID, again: earlier?.id),
+            graphSVG: graph.svg(), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"), leaderboard: leaderboard, file: workflow.file,
             hasDiagnostics: !workflow.diagnostics.isEmpty,
             diagnostics: workflow.diagnostics.map { Diagnostic(isError: $0.severity == "error", severity: $0.severity, line: $0.line, text: $0.text) },
             lines: yamlLines(workflow))

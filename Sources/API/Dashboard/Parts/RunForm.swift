@@ -53,15 +53,20 @@ struct RunForm: Encodable {
     let inputs: [InputField]
     let hasParams: Bool
     let params: [ParamField]
+    /// "Run again": the run whose params fill the form (none or one).
+    let again: [String]
 
-    init(_ workflow: WorkflowDetailView, datasets: [DatasetRecord]) {
+    /// `values` and `datasetID` fill the form instead of the defaults: the params and dataset of the
+    /// run `again` names (the run page's "Run again"); params the workflow no longer declares are left out.
+    init(_ workflow: WorkflowDetailView, datasets: [DatasetRecord], values: [String: Value] = [:], datasetID: String? = nil, again: String? = nil) {
+        self.again = again.map { [$0] } ?? []
         valid = workflow.valid
         self.workflow = workflow.name
         let datasetInput = workflow.inputs.first { $0.type == "dataset" }
         datasetFields = datasetInput.map { input in
             var options = datasets.map { dataset in
                 Option(value: dataset.id, label: "\(URL(fileURLWithPath: dataset.path).lastPathComponent) · \(dataset.id) · "
-                           + "\(Format.bytes(dataset.sizeBytes)) · \(Format.date(dataset.registeredAt))", selected: false)
+                           + "\(Format.bytes(dataset.sizeBytes)) · \(Format.date(dataset.registeredAt))", selected: dataset.id == datasetID)
             }
             if !input.required || datasets.isEmpty { options.insert(Option(value: "", label: "— none —", selected: false), at: 0) }
             return [DatasetField(input: input.name, required: input.required, options: options,
@@ -71,28 +76,29 @@ struct RunForm: Encodable {
             InputField(name: input.name, required: input.required, type: input.type, hasHelp: !input.description.isEmpty, help: input.description)
         }
         hasInputs = !inputs.isEmpty
-        params = workflow.params.map(Self.field)
+        params = workflow.params.map { Self.field($0, value: values[$0.name]) }
         hasParams = !params.isEmpty
     }
 
-    static func field(_ param: ParamView) -> ParamField {
+    static func field(_ param: ParamView, value given: Value? = nil) -> ParamField {
+        let current = given ?? param.default
         var options: [Option] = [], isSelect = false, isNumber = false, isJSON = false, isString = false
         var value = "", step = ""
         if let allowed = param.enum ?? (param.type == "bool" ? [.bool(true), .bool(false)] : nil) {
             isSelect = true
-            options = allowed.map { Option(value: $0.jsonText, label: $0.interpolated, selected: $0 == param.default) }
+            options = allowed.map { Option(value: $0.jsonText, label: $0.interpolated, selected: $0 == current) }
         } else {
             switch param.type {
             case "number", "integer":
                 isNumber = true
                 step = param.type == "integer" ? "1" : "any"
-                value = param.default?.interpolated ?? ""
+                value = current?.interpolated ?? ""
             case "list", "map":
                 isJSON = true
-                value = param.default?.jsonText ?? ""
+                value = current?.jsonText ?? ""
             default:
                 isString = true
-                value = param.default?.interpolated ?? ""
+                value = current?.interpolated ?? ""
             }
         }
         return ParamField(name: param.name, isSelect: isSelect, options: options, isNumber: isNumber, step: step, isJSON: isJSON,

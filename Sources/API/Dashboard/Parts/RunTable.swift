@@ -1,4 +1,5 @@
 import Engine
+import FlowSpec
 import Foundation
 import Store
 
@@ -23,15 +24,39 @@ struct RunTable: Encodable {
         let cause: String
         /// The whole error and excerpt, for the cell's tooltip.
         let causeDetail: String
+        /// The runs page's experiment columns: the chosen workflow's params, the headline metric.
+        var params: [String] = []
+        var metric = ""
     }
 
     let tableID: String
-    let rows: [Row]
+    var rows: [Row]
     let hasRows: Bool
+    /// The runs page: a checkbox per run (for the compare form), param and metric columns.
+    var selectable = false
+    var paramHeaders: [String] = []
+    var hasMetric = false
+    var metricName = ""
 
     static func cause(_ run: RunSummary) -> String {
         let last = run.errorExcerpt.map(ErrorExcerpt.lastLine) ?? ""
         return [last, run.error ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+    }
+
+    /// The runs page's table: `params` (a workflow's) and `metric` as columns, a checkbox per run.
+    init(_ rows: [RunTableRow], params: [String], metric: String, now: Date, id: String) {
+        self.init(rows.map(\.run), now: now, id: id)
+        self.rows = zip(self.rows, rows).map { row, source in
+            var row = row
+            let values = Value(jsonText: source.paramsJSON)?.mapValue ?? [:]
+            row.params = params.map { values[$0]?.interpolated ?? "—" }
+            row.metric = source.metric.map(Format.number) ?? "—"
+            return row
+        }
+        selectable = true
+        paramHeaders = params
+        hasMetric = true
+        metricName = metric
     }
 
     init(_ runs: [RunSummary], now: Date, id: String) {

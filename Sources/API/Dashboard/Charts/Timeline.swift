@@ -19,19 +19,28 @@ struct Timeline {
 
     var rows: [Row]
     var now: Date
+    /// The SVG's id: a matrix step's own Gantt (MatrixGroups.swift) is a second chart on the page.
+    var svgID = "timeline"
+    /// Time zero of the axis; nil: the first bar's start. A matrix step's chart shares the run's.
+    var start: Date? = nil
+
+    init(rows: [Row], now: Date) {
+        self.rows = rows
+        self.now = now
+    }
 
     static let labelWidth = 130.0, chartWidth = 720.0, rowHeight = 26.0, barHeight = 16.0, axisHeight = 22.0
 
     func svg() -> String {
         let bars = rows.flatMap(\.bars)
-        guard let start = bars.map(\.start).min() else { return "<p id=\"timeline-empty\" class=\"empty\">No step has started yet.</p>" }
+        guard let start = self.start ?? bars.map(\.start).min() else { return "<p id=\"timeline-empty\" class=\"empty\">No step has started yet.</p>" }
         let end = bars.map { $0.end ?? now }.max() ?? now
         let ticks = Ticks.seconds(upTo: max(end.timeIntervalSince(start), 0.5))
         let span = max(ticks.last ?? 1, end.timeIntervalSince(start), 0.5)
         let scale = Self.chartWidth / span
         let width = Self.labelWidth + Self.chartWidth + 20
         let height = Self.axisHeight + Double(rows.count) * Self.rowHeight + 4
-        var out = "<svg id=\"timeline\" class=\"timeline\" viewBox=\"0 0 \(px(width)) \(px(height))\" width=\"\(px(width))\" role=\"img\" aria-label=\"Timeline of step attempts\">"
+        var out = "<svg id=\"\(html(svgID))\" class=\"timeline\" viewBox=\"0 0 \(px(width)) \(px(height))\" width=\"\(px(width))\" role=\"img\" aria-label=\"Timeline of step attempts\">"
         out += "<g class=\"axis\">"
         for tick in ticks {
             let x = Self.labelWidth + tick * scale

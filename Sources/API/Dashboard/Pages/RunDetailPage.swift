@@ -214,7 +214,7 @@ struct RunDetailPage {
             createdAt: Stamp(run.createdAt), startedAt: Stamp(run.startedAt), finishedAt: Stamp(run.finishedAt),
             duration: Format.duration(run.durationSeconds), errors: run.error.map { [$0] } ?? [],
             hasFailures: !failures.isEmpty, failures: failures,
-            params: ValueTable(run.params, id: "run-params-table"), graphSVG: graph.svg(), timelineSVG: timeline.svg(), steps: steps,
+            params: ValueTable(run.params, id: "run-params-table"), graphSVG: MatrixGroups.graphHTML(graph), timelineSVG: MatrixGroups.timelineHTML(timeline), steps: steps,
             hasMetrics: !modelMetrics.isEmpty || !counterMetrics.isEmpty, hasModelMetrics: !modelMetrics.isEmpty, modelMetrics: modelMetrics,
             hasCounterMetrics: !counterMetrics.isEmpty, counterMetrics: counterMetrics, counterCount: counterMetrics.count, hasArtifacts: !links.isEmpty, artifacts: links, hasPlots: !plots.isEmpty,
             plots: plots, hasEvents: !events.isEmpty, events: eventRows, eventsCut: events.count > Self.eventsShown,

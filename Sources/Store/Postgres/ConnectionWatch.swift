@@ -5,6 +5,8 @@ import PostgresNIO
 /// while they wait and unregister when answered. (A `closeFuture` callback per statement could
 /// never be removed, and a pooled connection lives for hours.)
 final class ConnectionWatch: @unchecked Sendable {
+    /// The connection's named prepared statements: they live as long as it does.
+    let statements = PreparedStatements()
     private let lock = NSLock()
     private var closed = false
     private var nextToken = 0

@@ -28,12 +28,16 @@ final class GuardedConnection: SQLDatabase, @unchecked Sendable {
     private let timeout: Duration
     private let database: any SQLDatabase
     private let watch: ConnectionWatch
+    /// Statements this connection has seen before run as named prepared statements (``PreparedStatements``).
+    private let prepares: Bool
     private let lock = NSLock()
     private var broken = false
 
-    init(connection: PostgresConnection, watch: ConnectionWatch, timeout: Duration, deadline: NIODeadline, logger: Logger) {
+    init(connection: PostgresConnection, watch: ConnectionWatch, timeout: Duration, deadline: NIODeadline, prepares: Bool = true,
+         logger: Logger) {
         self.connection = connection
         self.watch = watch
+        self.prepares = prepares
         self.timeout = timeout
         self.deadline = deadline
         self.logger = logger
@@ -100,7 +104,7 @@ final class GuardedConnection: SQLDatabase, @unchecked Sendable {
             fail(promise, .deadlineExceeded(statement: excerpt(query), timeout: timeout))
             close()
         }
-        database.execute(sql: query, onRow).whenComplete { [self] result in
+        run(query, onRow).whenComplete { [self] result in
             timer.cancel()
             watch.unregister(token)
             switch result {
@@ -110,6 +114,34 @@ final class GuardedConnection: SQLDatabase, @unchecked Sendable {
                 if Self.leavesConnectionUnknown(error) { markBroken() }
                 promise.fail(error)
             }
+        }
+    }
+
+    /// The statement unnamed, or through the connection's named prepared statement for its text.
+    private func run(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        guard prepares else { return database.execute(sql: query, onRow) }
+        let (sql, binds) = database.serialize(query)
+        guard let call = PreparedCall(sql: sql, binds: binds) else { return database.execute(sql: query, onRow) }
+        let statements = watch.statements
+        let execute = { @Sendable (statement: PreparedQuery) -> EventLoopFuture<Void> in
+            statement.execute(call.binds) { row in onRow(PreparedResultRow(row)) }
+        }
+        let answer: EventLoopFuture<Void>
+        switch statements.decide(call.sql) {
+        case .plain:
+            return database.execute(sql: query, onRow)
+        case .execute(let statement):
+            answer = execute(statement)
+        case .prepare:
+            answer = connection.prepare(query: call.sql).flatMap { statement in
+                statements.store(statement, for: call.sql)
+                return execute(statement)
+            }
+        }
+        return answer.flatMapErrorThrowing { [self] error in
+            let error = PostgresServerError.fromLegacy(error, statement: excerpt(query))
+            if (error as? PostgresServerError)?.isStalePreparedStatement == true { statements.forget(call.sql) }
+            throw error
         }
     }
 
@@ -130,7 +162,7 @@ final class GuardedConnection: SQLDatabase, @unchecked Sendable {
     /// Anything but an error the server reported on a live session (a constraint, a serialization
     /// failure, a deadlock) leaves the connection in an unknown state.
     static func leavesConnectionUnknown(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return true }
+        guard let state = PostgresServerError.reported(error)?.sqlState else { return true }
         // 57P01..57P03: the server is shutting down or terminated this backend; 08xxx: connection exceptions.
         return state.hasPrefix("57P") || state.hasPrefix("08")
     }

@@ -30,13 +30,16 @@ final class PostgresBackend: SQLBackend {
 
     let client: PostgresClient
     let deadlines: Deadlines
+    /// Repeated statements run as named prepared statements (``PreparedStatements``); off for a
+    /// pooler that does not keep them (PgBouncer's transaction mode before 1.21): `prepared_statements=off`.
+    let preparesStatements: Bool
     private let runner: Task<Void, Never>
     private let logger: Logger
     private let watches = ConnectionWatches()
     private let closing = ClosedFlag()
     private let retryWindow: Duration = .seconds(30)
 
-    init(configuration: PostgresClient.Configuration, logger: Logger, deadlines: Deadlines = Deadlines()) {
+    init(configuration: PostgresClient.Configuration, logger: Logger, deadlines: Deadlines = Deadlines(), preparesStatements: Bool = true) {
         // The pool may be asked for a connection a moment before its run() task starts; it waits
         // for it, but warns. Connection failures surface as errors of the store's calls anyway.
         var poolLogger = logger
@@ -52,6 +55,7 @@ final class PostgresBackend: SQLBackend {
         client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.logger = logger
         self.deadlines = deadlines
+        self.preparesStatements = preparesStatements
         let client = self.client
         runner = Task { await client.run() }
     }
@@ -93,7 +97,7 @@ final class PostgresBackend: SQLBackend {
                 } catch PostgresCallFailure.closedBeforeSending(let statement) {
                     // Never reached the server: safe to try again.
                     throw PostgresCallFailure.closedBeforeSending(statement: statement)
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] != nil && !GuardedConnection.leavesConnectionUnknown(error) {
+                } catch let error where PostgresServerError.reported(error) != nil && !GuardedConnection.leavesConnectionUnknown(error) {
                     // The server refused it (a serialization failure, a deadlock): it was rolled back.
                     throw error
                 } catch {
@@ -124,14 +128,13 @@ final class PostgresBackend: SQLBackend {
     private func withConnection<T: Sendable>(timeout: Duration, _ body: (GuardedConnection) async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         let statementsDeadline = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
-        let watches = self.watches
-        let logger = self.logger
+        let (watches, logger, prepares) = (self.watches, self.logger, preparesStatements)
         return try await withDeadline(deadline, expired: { PostgresCallFailure.noConnection(timeout: timeout) }) {
             try await client.withConnection { connection in
                 // On the connection's event loop: no thread crossings per statement (EventLoopTaskExecutor).
                 try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
                     try await body(GuardedConnection(connection: connection, watch: watches.watch(connection), timeout: timeout,
-                                                     deadline: statementsDeadline, logger: logger))
+                                                     deadline: statementsDeadline, prepares: prepares, logger: logger))
                 }
             }
         }
@@ -163,12 +166,15 @@ final class PostgresBackend: SQLBackend {
     /// Serialization failures, deadlocks, and a server or connection that went away.
     static func isTransient(_ error: any Error) -> Bool {
         if error is PostgresCallFailure { return true }
-        guard let error = error as? PSQLError else { return false }
-        if let state = error.serverInfo?[.sqlState] {
+        if let reported = PostgresServerError.reported(error) {
+            let state = reported.sqlState
             // 40001 serialization_failure, 40P01 deadlock_detected, 57P01..57P03 shutdown/cannot connect now,
-            // 08xxx connection exceptions.
+            // 08xxx connection exceptions; a prepared statement the server lost or whose plan went stale
+            // (forgotten by then: the next try prepares it afresh).
             return state == "40001" || state == "40P01" || state.hasPrefix("57P") || state.hasPrefix("08")
+                || reported.isStalePreparedStatement
         }
+        guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection:
             return true
@@ -179,12 +185,13 @@ final class PostgresBackend: SQLBackend {
 
     /// A serialization failure or a deadlock: two transactions met, nothing is wrong.
     static func isContention(_ error: any Error) -> Bool {
-        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        guard let state = PostgresServerError.reported(error)?.sqlState else { return false }
         return state == "40001" || state == "40P01"
     }
 
     /// One line: PSQLError's own description hides the server's message.
     static func describe(_ error: any Error) -> String {
+        if let error = error as? PostgresServerError { return error.description }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
             return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"

@@ -5,6 +5,7 @@ import PostgresNIO
 /// configuration. `sslmode` follows libpq: `disable`, `allow`/`prefer` (the default: TLS when the
 /// server offers it), `require` (TLS, certificate not checked, as libpq does), `verify-ca` and
 /// `verify-full` (TLS with the system's trust roots). `?host=/run/postgresql` selects a unix socket.
+/// flowrun's own: `prepared_statements=on|off` (default on; see ``PreparedStatements``).
 enum PostgresURL {
     static func isPostgres(_ url: String) -> Bool {
         url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
@@ -33,6 +34,19 @@ enum PostgresURL {
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 10
         return configuration
+    }
+
+    /// `prepared_statements=on|off`: off for a pooler that does not keep a session's prepared
+    /// statements (PgBouncer in transaction mode before 1.21).
+    static func preparesStatements(_ url: String) throws -> Bool {
+        let items = URLComponents(string: url)?.queryItems ?? []
+        guard let value = items.last(where: { $0.name == "prepared_statements" })?.value else { return true }
+        switch value {
+        case "on", "true", "1": return true
+        case "off", "false", "0": return false
+        default:
+            throw StoreError.unavailable("\(redacted(url)): prepared_statements=\(value) is not one of on, off")
+        }
     }
 
     private static func tls(_ mode: String, url: String) throws -> PostgresClient.Configuration.TLS {

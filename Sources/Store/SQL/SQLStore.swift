@@ -55,7 +55,8 @@ public final class SQLStore: Store, @unchecked Sendable {
     }
 
     private static func openPostgres(url: String, logger: Logger) async throws -> SQLStore {
-        let backend = PostgresBackend(configuration: try PostgresURL.configuration(url), logger: logger)
+        let backend = PostgresBackend(configuration: try PostgresURL.configuration(url), logger: logger,
+                                      preparesStatements: try PostgresURL.preparesStatements(url))
         return try await SQLStore(backend: backend, location: PostgresURL.redacted(url)).migrated()
     }
 

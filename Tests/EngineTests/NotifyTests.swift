@@ -142,10 +142,10 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.all) func aReceiverThatIsDownDoesNotHoldTheRun(database: TestDatabase) async throws {
-        // A port nothing listens on: bound, then closed.
-        let gone = try HTTPReceiver()
+        // A port nothing listens on (held, so no other test's receiver gets it).
+        let gone = try RefusingPort()
+        defer { gone.release() }
         let url = gone.url
-        gone.stop()
         let h = try await Harness(database: database)
         try h.write("lonely", """
             name: lonely
@@ -274,6 +274,24 @@ import Testing
             if h.clock.sleeperCount > 0 { h.clock.advance(by: .seconds(1)) }
         }
         #expect(try await h.store.run(id: run.id)?.state == .succeeded)
+    }
+
+    @Test(arguments: TestDatabase.all) func aDeliveryLeasedByAProcessThatDiedIsSentAfterItsLease(database: TestDatabase) async throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.stop() }
+        let h = try await Harness(database: database)
+        try h.write("ok", "name: ok\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        let run = try await h.engine.submit(SubmitRequest(workflow: "ok", trigger: .cli))
+        #expect(try await h.runToEnd(run.id).state == .succeeded)
+        // Another process leased it for two minutes and died before sending.
+        let outbox = try #require(h.store as? any NotifyOutbox)
+        let now = h.clock.now()
+        #expect(try await outbox.claimDeliveries(worker: "dead", now: now, until: now.addingTimeInterval(120), limit: 10).count == 1)
+        #expect(await service(h).pass() == 0)
+        h.clock.advance(by: .seconds(121))
+        #expect(await service(h).pass() == 1)
+        #expect(try await receiver.waitFor(1).count == 1)
+        #expect(try await h.engine.openNotifications(runID: run.id) == 0)
     }
 
     @Test func aWorkflowWithoutNotifyUsesTheProjectDefault() async throws {

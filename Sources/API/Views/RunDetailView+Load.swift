@@ -15,6 +15,8 @@ extension RunDetailView {
         let metricsByStep = Dictionary(grouping: metrics, by: \.stepID)
         let now = engine.clock.now()
         let files = ArtifactFiles(layout: engine.layout)
+        // Only a run with ready steps pays for the reads behind "why is it waiting?".
+        let waiting = try await engine.waitingReasons(for: steps)
         let stepViews = steps.map { step in
             StepView(
                 id: step.stepID, position: step.position, needs: step.needs, state: step.state.rawValue,
@@ -25,7 +27,7 @@ extension RunDetailView {
                 outputs: step.outputs.mapValues { JSONText.value($0) },
                 metrics: Dictionary(metricsByStep[step.stepID, default: []].map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
                 attempts: attemptsByStep[step.stepID, default: []].sorted { $0.attempt < $1.attempt }.map(AttemptView.init),
-                artifacts: files.list(run: id, step: step.stepID))
+                artifacts: files.list(run: id, step: step.stepID), waitingReason: waiting[step.stepID]?.description)
         }
         return RunDetailView(
             id: run.id, workflow: run.workflowName, workflowHash: run.workflowHash, state: run.state.rawValue,

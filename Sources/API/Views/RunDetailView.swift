@@ -43,6 +43,8 @@ struct StepView: Codable, Sendable {
     var attempts: [AttemptView]
     /// Files under the step's artifact folder, for `GET /api/runs/{id}/artifacts/{step}/{path}`.
     var artifacts: [ArtifactView]
+    /// For a ready step: why it is not running yet (``WaitingReason``: a pool, slots, no worker, a retry's backoff).
+    var waitingReason: String? = nil
 }
 
 /// One attempt of a step.

@@ -49,6 +49,8 @@ struct RunDetailPage {
         let errors: [String]
         /// None or one: where a cached step came from, or why a step ran although it ran before.
         let cacheNotes: [CacheNote]
+        /// None or one: why a ready step is not running yet (``WaitingReason``).
+        let waiting: [String]
     }
 
     struct CacheNote: Encodable {
@@ -185,7 +187,8 @@ struct RunDetailPage {
                             let url = latest.cachedFrom.map { "/runs/\($0.runId)" } ?? ""
                             return [CacheNote(text: note, url: url, hasURL: !url.isEmpty)]
                         }
-                    } ?? [])
+                    } ?? [],
+                    waiting: step.waitingReason.map { [$0] } ?? [])
         }
         let metricValues = Dictionary(run.steps.map { ($0.id, $0.metrics) }, uniquingKeysWith: { $1 })
         let (model, counters) = MetricGroups.arrange(run.steps.flatMap { step in step.metrics.keys.map { (step.id, $0) } },

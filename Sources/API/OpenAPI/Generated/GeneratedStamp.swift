@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "f695d89e81f8fb543aa21df636797bf8bb717b1f1fe42fc93bc0f54e05400252"
-    static let outputs = "d24d8f84575e69388e7d84915ebc57b54776b2ad992b6cfbaa2b169bc272ce85"
+    static let inputs = "e3d208d50cec9d9cbf02c6d64d86f8f54029432190cfe5f26112a65d0124dd64"
+    static let outputs = "a0d5634d257d139f30a8db1ff39a743a727c7bb4465da0cbb907f0f554293bdd"
 }

@@ -362,6 +362,10 @@ extension Components {
             internal var durationSeconds: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Step/exit_status`.
             internal var exitStatus: Swift.Int?
+            /// For a ready step, why it is not running yet: 'waiting for pool gpu (2/2 in use by run … step …)', 'waiting for slots (8/8 in use; it needs 2)', 'no live worker …', 'not before 12:04:00 UTC (retry backoff)', or 'ready: next for a free worker'.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Step/waiting_reason`.
+            internal var waitingReason: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Step/error`.
             internal var error: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Step/outputs`.
@@ -404,6 +408,7 @@ extension Components {
             ///   - finishedAt:
             ///   - durationSeconds:
             ///   - exitStatus:
+            ///   - waitingReason: For a ready step, why it is not running yet: 'waiting for pool gpu (2/2 in use by run … step …)', 'waiting for slots (8/8 in use; it needs 2)', 'no live worker …', 'not before 12:04:00 UTC (retry backoff)', or 'ready: next for a free worker'.
             ///   - error:
             ///   - outputs:
             ///   - metrics:
@@ -421,6 +426,7 @@ extension Components {
                 finishedAt: Foundation.Date? = nil,
                 durationSeconds: Swift.Double? = nil,
                 exitStatus: Swift.Int? = nil,
+                waitingReason: Swift.String? = nil,
                 error: Swift.String? = nil,
                 outputs: OpenAPIRuntime.OpenAPIObjectContainer,
                 metrics: Components.Schemas.Step.MetricsPayload,
@@ -438,6 +444,7 @@ extension Components {
                 self.finishedAt = finishedAt
                 self.durationSeconds = durationSeconds
                 self.exitStatus = exitStatus
+                self.waitingReason = waitingReason
                 self.error = error
                 self.outputs = outputs
                 self.metrics = metrics
@@ -456,6 +463,7 @@ extension Components {
                 case finishedAt = "finished_at"
                 case durationSeconds = "duration_seconds"
                 case exitStatus = "exit_status"
+                case waitingReason = "waiting_reason"
                 case error
                 case outputs
                 case metrics

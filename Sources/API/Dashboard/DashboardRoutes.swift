@@ -58,7 +58,14 @@ public struct DashboardRoutes: Sendable {
             return HTMLResponse.page(page)
         }
         pages.get("/workflows") { _, _ in
-            HTMLResponse.page(try WorkflowsPage(services: services, renderer: renderer).renderList())
+            HTMLResponse.page(try await WorkflowsPage(services: services, renderer: renderer).renderList())
+        }
+        pages.get("/groups/{id}") { _, context in
+            let id = try context.parameters.path("id")
+            guard let page = try await GroupPage(services: services, renderer: renderer).render(id: id) else {
+                return try renderer.notFound("There is no group '\(id)'.", section: .workflows)
+            }
+            return HTMLResponse.page(page)
         }
         pages.get("/workflows/{name}") { request, context in
             let name = try context.parameters.path("name")

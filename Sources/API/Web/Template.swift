@@ -10,6 +10,7 @@ enum Template: String, CaseIterable, Sendable {
     case compare = "pages/compare"
     case workflows = "pages/workflows"
     case workflow = "pages/workflow"
+    case group = "pages/group"
     case datasets = "pages/datasets"
     case dataset = "pages/dataset"
     case login = "pages/login"

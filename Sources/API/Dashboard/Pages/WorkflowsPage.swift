@@ -27,6 +27,24 @@ struct WorkflowsPage {
         let hasRows: Bool
         let rows: [Row]
         let folder: String
+        let hasSchedules: Bool
+        let schedules: [ScheduleRow]
+    }
+
+    /// A cron schedule with its next tick and last run (docs/scheduling.md).
+    struct ScheduleRow: Encodable {
+        let workflow: String
+        let workflowURL: String
+        let cron: String
+        let timezone: String
+        let overlap: String
+        let catchup: String
+        let next: Stamp
+        let hasLastRun: Bool
+        let lastRun: String
+        let lastRunURL: String
+        let lastTick: Stamp
+        let lastBadge: StateBadge
     }
 
     struct Diagnostic: Encodable {
@@ -50,6 +68,8 @@ struct WorkflowsPage {
         /// None or one.
         let descriptions: [String]
         let form: RunForm
+        /// The backfill form, for a workflow with a dataset input.
+        let canBackfill: Bool
         let graphSVG: String
         let runs: RunTable
         let leaderboard: LeaderboardPart
@@ -59,7 +79,7 @@ struct WorkflowsPage {
         let lines: [YAMLLine]
     }
 
-    func renderList() throws -> String {
+    func renderList() async throws -> String {
         let workflows = WorkflowSummaryView.all(engine: services.engine)
         let rows = workflows.map { workflow in
             Row(name: workflow.name, nameURL: urlPart(workflow.name), file: workflow.file, description: workflow.description,
@@ -67,7 +87,13 @@ struct WorkflowsPage {
                 warnings: workflow.warnings, errors: workflow.errors, steps: workflow.steps.joined(separator: " → "),
                 paramCount: workflow.params.count)
         }
-        let context = ListContext(hasRows: !rows.isEmpty, rows: rows, folder: services.engine.workflowsDirectory.path)
+        let schedules = try await services.engine.schedules().map { s in
+            ScheduleRow(workflow: s.workflow, workflowURL: urlPart(s.workflow), cron: s.cron, timezone: s.timeZone, overlap: s.overlap,
+                        catchup: s.catchup, next: Stamp(s.nextTick), hasLastRun: s.lastRun != nil, lastRun: s.lastRun?.id ?? "",
+                        lastRunURL: urlPart(s.lastRun?.id ?? ""), lastTick: Stamp(s.lastTick), lastBadge: StateBadge(s.lastRun?.state.rawValue ?? "none"))
+        }
+        let context = ListContext(hasRows: !rows.isEmpty, rows: rows, folder: services.engine.workflowsDirectory.path,
+                                  hasSchedules: !schedules.isEmpty, schedules: schedules)
         return try renderer.page(.workflows, title: "Workflows", section: .workflows, content: context)
     }
 
@@ -94,6 +120,7 @@ struct WorkflowsPage {
             name: workflow.name, nameURL: urlPart(workflow.name), badge: StateBadge(workflow.valid ? "valid" : "invalid", id: "workflow-validity"),
             descriptions: workflow.description.isEmpty ? [] : [workflow.description], form: RunForm(workflow, datasets: datasets, values: earlier.flatMap { Value(jsonText: $0.paramsJSON)?.mapValue } ?? [:],
                                                                                               datasetID: earlier?.datasetID, again: earlier?.id),
+            canBackfill: hasDatasetInput,
             graphSVG: graph.svg(), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"), leaderboard: leaderboard, file: workflow.file,
             hasDiagnostics: !workflow.diagnostics.isEmpty,
             diagnostics: workflow.diagnostics.map { Diagnostic(isError: $0.severity == "error", severity: $0.severity, line: $0.line, text: $0.text) },

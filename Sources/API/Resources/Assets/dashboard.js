@@ -76,6 +76,47 @@ function runForm(form) {
   });
 }
 
+// The workflow page's Backfill form: a group of runs, one per matching dataset (POST /api/groups);
+// its params are the Run form's fields.
+function backfillForm(form) {
+  var error = document.getElementById('backfill-error');
+  form.addEventListener('submit', async function (event) {
+    event.preventDefault();
+    error.textContent = '';
+    var body = { workflow: form.dataset.workflow, datasets: form.elements.datasets.value.trim(), params: {} };
+    var max = form.elements.max_parallel.value.trim();
+    if (max) body.max_parallel = Number(max);
+    if (form.elements.since.value) body.since = form.elements.since.value + 'T00:00:00Z';
+    if (form.elements.until.value) body.until = form.elements.until.value + 'T00:00:00Z';
+    try {
+      document.querySelectorAll('#run-form [data-param]').forEach(function (field) {
+        var value = fieldValue(field);
+        if (value !== undefined) body.params[field.dataset.param] = value;
+      });
+      var group = await postJSON('/api/groups', body);
+      location.assign('/groups/' + encodeURIComponent(group.id));
+    } catch (problem) {
+      error.textContent = problem.message;
+    }
+  });
+}
+
+// A group page's Pause, Resume and Cancel buttons.
+function groupPage(page) {
+  var error = document.getElementById('group-error');
+  page.querySelectorAll('[data-group-action]').forEach(function (button) {
+    button.addEventListener('click', async function () {
+      error.textContent = '';
+      try {
+        await postJSON('/api/groups/' + encodeURIComponent(page.dataset.group) + '/' + button.dataset.groupAction);
+        location.reload();
+      } catch (problem) {
+        error.textContent = problem.message;
+      }
+    });
+  });
+}
+
 function registerForm(form) {
   var error = document.getElementById('register-error');
   form.addEventListener('submit', async function (event) {
@@ -338,6 +379,10 @@ var form = document.getElementById('run-form');
 if (form) runForm(form);
 var register = document.getElementById('register-dataset');
 if (register) registerForm(register);
+var backfill = document.getElementById('backfill-form');
+if (backfill) backfillForm(backfill);
+var group = document.getElementById('group-page');
+if (group) groupPage(group);
 var page = document.getElementById('run-page');
 if (page) runPage(page);
 })();

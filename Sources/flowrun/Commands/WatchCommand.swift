@@ -73,6 +73,11 @@ struct WatchCommand: AsyncParsableCommand {
             // Listed first, stopped last: the watcher stops taking files, then the worker drains.
             var services: [any Service] = worker.map { [WorkerService(worker: $0, grace: .seconds(grace))] } ?? []
             services.append(WatcherService(watcher: watcher))
+            if let worker {
+                // Like `worker` and `serve`: notifications and SLAs of the runs it starts (docs/scheduling.md).
+                let publicURL = try Settings.current().resolve(.serverPublicURL, flag: nil, flagName: "--public-url").value
+                services.append(NotifyService(engine: engine, options: .init(name: await worker.options.name, publicURL: publicURL)))
+            }
             try await runUntilSignalled(services)
             try await engine.close()
         }

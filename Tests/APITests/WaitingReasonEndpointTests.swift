@@ -41,4 +41,18 @@ import Testing
             }
         }
     }
+
+    @Test func theSubmitBodyTakesAPriority() async throws {
+        let harness = try await APIHarness()
+        try await harness.test { (client: APIClient) async throws in
+            let high = try await client.call(.post, "/api/runs", json: #"{"workflow": "hello", "priority": 7}"#)
+            let id = try #require(high.json["id"] as? String)
+            #expect(try await harness.store.run(id: id)?.priority == 7)
+            let plain = try #require(try await client.call(.post, "/api/runs", json: #"{"workflow": "hello"}"#).json["id"] as? String)
+            #expect(try await harness.store.run(id: plain)?.priority == 0)
+            let wrong = try await client.call(.post, "/api/runs", json: #"{"workflow": "hello", "priority": 500}"#)
+            #expect(wrong.status == 400)
+            #expect(wrong.text.contains("'priority' must be from -100 to 100, not 500"))
+        }
+    }
 }

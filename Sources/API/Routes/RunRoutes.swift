@@ -64,6 +64,10 @@ struct RunRoutes {
                                     inputs: body.inputs ?? [:], trigger: trigger)
         request.workflowIsName = true
         request.cache = body.cache ?? true
+        if let priority = body.priority {
+            guard (-100...100).contains(priority) else { throw APIError.badRequest("'priority' must be from -100 to 100, not \(priority)", field: "priority") }
+            request.priority = priority
+        }
         return request
     }
 }

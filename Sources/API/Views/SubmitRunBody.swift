@@ -14,6 +14,8 @@ struct SubmitRunBody: Codable, Sendable {
     var inputs: [String: Value]?
     /// False: no step reuses a cached result (the run computes everything).
     var cache: Bool?
+    /// Overrides the workflow's `priority:` (-100…100; higher is claimed first).
+    var priority: Int?
 }
 
 /// `POST /api/datasets`.

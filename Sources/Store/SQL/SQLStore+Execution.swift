@@ -194,8 +194,13 @@ extension SQLStore {
             func log(_ chunk: ArraySlice<SQLQueryString>) -> SQLQueryString {
                 "INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(chunk.joined(separator: ", "))"
             }
+            // The runs' counts of the steps this batch finished itself (propagation may finish more).
+            let directCounts = Dictionary(finished.map { ($0.run, 1) }, uniquingKeysWith: +)
+            // PostgreSQL: those counts taken in the writes' statement, and what they left (nil: not taken).
+            var counted: [String: (state: String, unfinished: Int)]?
             if dialect == .postgres, !events.isEmpty, succeeded.count <= 200, attemptEnds.count <= 200, events.count <= 200 {
-                // One round trip for the three writes of a batch (data-modifying CTEs always run).
+                // One round trip for the three writes of a batch and the runs' counts (data-modifying
+                // CTEs always run; the runs' rows are locked already, by lockRuns).
                 // Typed locals, no ternary: `x[...]` inside an SQLQueryString interpolation kept the type
                 // checker busy for over 15 minutes (Swift 6.3.1).
                 var writes: [SQLQueryString] = []
@@ -208,12 +213,28 @@ extension SQLStore {
                     writes.append("ended AS (\(update) RETURNING 1)")
                 }
                 var statement: SQLQueryString = log(ArraySlice(events))
+                if !directCounts.isEmpty {
+                    let counts: [SQLQueryString] = directCounts.sorted { $0.key < $1.key }.map { "(\(bind: $0.key), \(bind: $0.value))" }
+                    let list: SQLQueryString = counts.joined(separator: ", ")
+                    writes.append("""
+                        counted AS (UPDATE runs r SET unfinished_steps = r.unfinished_steps - c.n FROM (VALUES \(list)) AS c(id, n)
+                            WHERE r.id = c.id RETURNING r.id, r.state, r.unfinished_steps)
+                        """)
+                    let logged: SQLQueryString = "logged AS (\(statement) RETURNING 1)"
+                    writes.append(logged)
+                    statement = "SELECT id, state, unfinished_steps FROM counted"
+                }
                 if !writes.isEmpty {
                     let ctes: SQLQueryString = writes.joined(separator: ", ")
                     let with: SQLQueryString = "WITH \(ctes) "
                     statement = with + statement
                 }
-                try await db.raw(statement).run()
+                var left: [String: (state: String, unfinished: Int)] = [:]
+                for row in try await db.raw(statement).all() {
+                    left[try row.decode(column: "id", as: String.self)] = (try row.decode(column: "state", as: String.self),
+                                                                         try row.decode(column: "unfinished_steps", as: Int.self))
+                }
+                if !directCounts.isEmpty { counted = left }
             } else {
                 for chunk in succeeded.chunked(200) { try await db.raw(succeed(chunk)).run() }
                 for chunk in attemptEnds.chunked(200) { try await db.raw(end(chunk)).run() }
@@ -230,7 +251,16 @@ extension SQLStore {
                 }
             }
             for (run, count) in finishedByRun {
-                try await finishSteps(db, run: run, count: count, at: completions[0].now)
+                guard let counted, let left = counted[run] else {
+                    try await finishSteps(db, run: run, count: count, at: completions[0].now)
+                    continue
+                }
+                let more = count - (directCounts[run] ?? 0)
+                if more > 0 {
+                    try await finishSteps(db, run: run, count: more, at: completions[0].now)
+                } else if left.unfinished <= 0 {
+                    try await endRun(db, run: run, current: left.state, at: completions[0].now)
+                }
             }
             // The worker fills the slots it frees with what it made ready (a chain's next step); ready
             // steps it did not take wake the other workers. Only then: the claim runs under the run's
@@ -453,7 +483,11 @@ extension SQLStore {
         // RETURNING: the count and the state come back with the update, one round trip.
         guard let row = try await db.raw("UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run) RETURNING state, unfinished_steps").first(),
               try row.decode(column: "unfinished_steps", as: Int.self) <= 0 else { return }
-        let current = try row.decode(column: "state", as: String.self)
+        try await endRun(db, run: run, current: try row.decode(column: "state", as: String.self), at: now)
+    }
+
+    /// Ends a run none of whose steps is left unfinished; `current`: its state until now.
+    private func endRun(_ db: any SQLDatabase, run: String, current: String, at now: Date) async throws {
         let failed = try await db.raw("SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = \(StepState.failed) ORDER BY position LIMIT 1").first()
         let final: RunState
         var error: String?

@@ -67,8 +67,11 @@ struct RunsCommand: AsyncParsableCommand {
                 print("params: \(RunHeader.pairs(decode(run.paramsJSON)))")
                 print("inputs: \(RunHeader.pairs(decode(run.inputsJSON), settings: try? Settings.current()))\n")
                 let attempts = try await engine.attempts(runID: id)
+                let waiting = try await engine.waitingReasons(for: steps)
                 for step in steps {
                     print(ProgressView.line(step, now: Date()))
+                    // A ready step: why it is not running yet (a pool, slots, no worker, a retry's backoff).
+                    if let reason = waiting[step.stepID] { print("    \(reason)") }
                     // Where a cached step's results came from, or why a step ran although it ran before.
                     if let note = attempts.last(where: { $0.stepID == step.stepID && $0.attempt == step.attempt })?.cache?.note {
                         print("    \(note)")

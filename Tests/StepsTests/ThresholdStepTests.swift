@@ -51,9 +51,28 @@ import Testing
             _ = try await TrainStep().run(try context("train", ["features": .string(train), "threshold_folds": 1]))
             Issue.record("expected an error")
         } catch let error as StepError {
-            #expect("\(error)" == "with.threshold_folds: expected 0 (no threshold search) or an integer ≥ 2, got number 1")
+            #expect("\(error)" == "with.threshold_folds: expected auto, 0 (no threshold search) or an integer ≥ 2, got number 1")
             #expect(error.isPermanent)
         }
+    }
+
+    /// `auto` (the default) searches on a small table and not on a large one, where it would cost
+    /// several fits; a number searches whatever the size.
+    @Test func autoSearchesOnlyUpToItsRowBound() async throws {
+        #expect(DecisionThreshold.autoFolds(rows: DecisionThreshold.autoMaxRows) == DecisionThreshold.defaultFolds)
+        #expect(DecisionThreshold.autoFolds(rows: DecisionThreshold.autoMaxRows + 1) == 0)
+        let train = try table("train.csv", rows: 300, seed: 1)
+        let auto = try await TrainStep().run(try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": "auto"]))
+        #expect(auto.outputs["threshold"] != nil)
+        let given = try await TrainStep().run(try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": 3]))
+        #expect(given.outputs["threshold"] != nil)
+
+        let large = try table("large.csv", rows: DecisionThreshold.autoMaxRows + 1, seed: 3)
+        let log = LogLines()
+        let skipped = try await TrainStep().run(try context("train", ["features": .string(large), "model_type": "logistic"], log: log.logger))
+        #expect(skipped.outputs["threshold"] == nil)
+        #expect(skipped.metrics["threshold_seconds"] == nil)
+        #expect(log.lines.contains { $0.hasPrefix("no decision threshold search: \(DecisionThreshold.autoMaxRows + 1) training rows") })
     }
 
     @Test func theStepsSlotsBoundXGBoostsThreads() async throws {

@@ -38,9 +38,13 @@ public struct TrainStep: Step {
         config.validationFraction = try p.double("validation_fraction", default: 0.1)
         config.seed = UInt64(max(0, try p.int("seed", default: 42)))
         config.threads = context.threads
-        let thresholdFolds = try p.int("threshold_folds", default: DecisionThreshold.defaultFolds)
-        guard thresholdFolds == 0 || thresholdFolds >= 2 else {
-            throw StepError.badParameter("threshold_folds", expected: "0 (no threshold search) or an integer ≥ 2", got: p["threshold_folds"]!)
+        // nil: auto, decided by the table's rows once it is read.
+        var requestedFolds: Int?
+        if let given = p["threshold_folds"], given != .null, given != .string("auto") {
+            guard let folds = try? p.int("threshold_folds"), folds == 0 || folds >= 2 else {
+                throw StepError.badParameter("threshold_folds", expected: "auto, 0 (no threshold search) or an integer ≥ 2", got: given)
+            }
+            requestedFolds = folds
         }
         switch try p.string("class_weight", default: "none") {
         case "none", "": config.balancedClassWeights = false
@@ -69,6 +73,11 @@ public struct TrainStep: Step {
         }
         let seconds = Date().timeIntervalSince(started)
         try context.checkCancellation()
+        let thresholdFolds = requestedFolds ?? DecisionThreshold.autoFolds(rows: table.rowCount)
+        if requestedFolds == nil, thresholdFolds == 0, model.task == .classification, model.classes.count == 2 {
+            context.log.info("no decision threshold search: \(table.rowCount) training rows is over \(DecisionThreshold.autoMaxRows) "
+                             + "(threshold_folds: auto); threshold_folds: 3 searches with 3 more fits on 2/3 of the rows each")
+        }
         if thresholdFolds > 0, model.task == .classification, model.classes.count == 2 {
             let lap = Date()
             model.decisionThreshold = try ModelTrainer.decisionThreshold(table, model: model, config: config, folds: thresholdFolds,

@@ -130,7 +130,12 @@ public struct NotifyService: Service {
         } catch {
             logger.warning("notify: recording delivery \(delivery.id) failed: \(ErrorText.describe(error))")
         }
-        logger.info("\(message)", metadata: ["run": "\(delivery.runID)", "delivery": "\(delivery.id)"])
+        // A failure is a warning: what `flowrun run` (which keeps to warnings) shows on stderr.
+        if case .sent = outcome {
+            logger.info("\(message)", metadata: ["run": "\(delivery.runID)", "delivery": "\(delivery.id)"])
+        } else {
+            logger.warning("\(message)", metadata: ["run": "\(delivery.runID)", "delivery": "\(delivery.id)"])
+        }
     }
 
     /// 2 s after the first failure, doubling, at most 5 minutes.

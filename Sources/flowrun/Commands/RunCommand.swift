@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import FlowSpec
 import Foundation
+import Logging
 import Store
 
 struct RunCommand: AsyncParsableCommand {
@@ -74,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
             let notify = NotifyService(engine: engine, options: .init(
                 name: "run-\(ProcessInfo.processInfo.processIdentifier)",
                 publicURL: try Settings.current().resolve(.serverPublicURL, flag: nil, flagName: "--public-url").value,
-                webhookTimeout: .seconds(5)))
+                webhookTimeout: .seconds(5)), logger: Self.notifyLogger)
             let delivering = Task { try await notify.run() }
             let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: slots)
             delivering.cancel()
@@ -82,6 +83,15 @@ struct RunCommand: AsyncParsableCommand {
             try await RunFollower.printSummary(engine: engine, runID: run.id)
             if state != .succeeded { throw ExitCode(1) }
         }
+    }
+}
+
+extension RunCommand {
+    /// A delivery that fails is one line on stderr; one that works is in the run's events only.
+    static var notifyLogger: Logger {
+        var logger = Logger(label: "flowrun.notify")
+        logger.logLevel = .warning
+        return logger
     }
 }
 

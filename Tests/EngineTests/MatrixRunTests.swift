@@ -121,4 +121,54 @@ import Testing
         let cached = try #require(try await h.store.attempts(runID: second.id).last { $0.stepID == "fit[tag=b]" })
         #expect(cached.cache?.cachedFrom == StepAttemptKey(runID: first.id, stepID: "fit[tag=b]", attempt: 1))
     }
+
+    /// A gathering step needs every item: as with any need, a skipped instance skips it too
+    /// (docs/experiments.md says to leave a combination out with `exclude:` instead).
+    @Test(arguments: TestDatabase.all) func aSkippedInstanceSkipsTheGather(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
+        try h.write("skips", """
+            name: skips
+            version: 1
+            steps:
+              fit:
+                uses: noop
+                matrix: { tag: [a, b, c] }
+                if: ${{ matrix.tag != 'b' }}
+                with: { tag: "${{ matrix.tag }}" }
+              pick:
+                uses: noop
+                needs: [fit]
+                gather: true
+                with: { items: "${{ steps.fit.items }}" }
+            """)
+        let run = try await h.engine.submit(SubmitRequest(workflow: "skips", trigger: .cli))
+        let finished = try await h.runToEnd(run.id)
+        #expect(finished.state == .succeeded, "\(finished.error ?? "")")
+        let steps = try await h.steps(run.id)
+        #expect(steps["fit[tag=b]"]?.state == .skipped)
+        #expect(steps["fit[tag=a]"]?.state == .succeeded)
+        #expect(steps["pick"]?.state == .skipped)
+    }
+
+    /// max_parallel's lanes: a failed instance stops the rest of its lane only (docs/experiments.md).
+    @Test(arguments: TestDatabase.all) func aFailedInstanceStopsOnlyItsLane(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
+        try h.write("lanes", """
+            name: lanes
+            version: 1
+            steps:
+              fit:
+                run: test "${{ matrix.n }}" != 1
+                retries: 0
+                matrix: { n: [1, 2, 3, 4], max_parallel: 2 }
+            """)
+        let run = try await h.engine.submit(SubmitRequest(workflow: "lanes", trigger: .cli))
+        let finished = try await h.runToEnd(run.id, worker: h.worker(runID: run.id, concurrency: 4))
+        #expect(finished.state == .failed)
+        let steps = try await h.steps(run.id)
+        #expect(steps["fit[n=1]"]?.state == .failed)
+        #expect(steps["fit[n=3]"]?.state == .upstreamFailed)
+        #expect(steps["fit[n=2]"]?.state == .succeeded)
+        #expect(steps["fit[n=4]"]?.state == .succeeded)
+    }
 }

@@ -12,7 +12,7 @@ extension ExpressionContext {
             if let outputs = stepOutputs[instance] { stepOutputs[declared] = outputs }
         }
         for (declared, instances) in spec.matrix.gathered {
-            // An instance that was skipped (its `if:` was false) has no outputs and is not an item.
+            // Every gathered instance succeeded (a skipped need skips this step); guard all the same.
             items[declared] = instances.compactMap { instance in
                 stepOutputs[instance.id].map { outputs in
                     .map(["id": .string(instance.id), "matrix": .map(instance.values), "outputs": .map(outputs)])

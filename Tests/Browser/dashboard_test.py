@@ -5,7 +5,11 @@ retries it, starts a worker and watches the run succeed, all on the run page wit
 a step's log, checks the plots loaded, and finds the run in the runs list and on its dataset's page.
 Then a run that fails (Tests/Browser/workflows/broken.yaml): its cause shows at the top of its page
 without a click, the log opens on the failed step, earlier attempts' logs, search and download work,
-and the runs table names the cause. Then every page at a phone's 390×844 and a desktop's 1440×900,
+and the runs table names the cause. Run again on the first run opens the Run form filled with its
+params and dataset; with another model_type the new run reuses preprocess from the cache; the two
+runs ticked in the runs table open the compare page (params diff, metrics with the best starred,
+ROC curves and confusion matrices side by side); then a sweep run (workflows/exam-sweep.yaml) is
+compared with the first run and run again. Then every page at a phone's 390×844 and a desktop's 1440×900,
 light and dark: none scrolls sideways at 390 px, and each is saved (full length) as
 <out>/screens/<page>-<phone|desktop>-<light|dark>.png; the theme toggle is remembered.
 Every wait is an explicit WebDriverWait on a condition. Saves a screenshot of each page in --out;
@@ -137,6 +141,9 @@ class DashboardTest:
         self.logs()
         self.plots()
         self.runs_list(run_id)
+        again_id = self.run_again(run_id)
+        self.compare(run_id, again_id)
+        self.sweep_compare_run_again(run_id)
         self.datasets(run_id)
         self.live_tail()
         failed_id = self.failure_triage()
@@ -272,6 +279,85 @@ class DashboardTest:
         self.check(row.get_attribute("data-state") == "succeeded", f"the runs list shows run {run_id} as {row.get_attribute('data-state')}")
         self.check("exam-pipeline" in row.text, "the run's row does not name its workflow")
         self.screenshot("runs")
+
+    def run_again(self, run_id):
+        print("run page: Run again → the Run form filled with the run's params → a new run")
+        self.driver.get(f"{self.base}/runs/{run_id}")
+        self.click("#run-again", "Run again")
+        form = self.css("#run-form[data-workflow='exam-pipeline']")
+        self.css("#run-again-note")
+        model = Select(form.find_element(By.CSS_SELECTOR, "select[data-param='model_type']"))
+        self.check(model.first_selected_option.text == "logistic", f"Run again's form shows model_type {model.first_selected_option.text!r}, not the run's logistic")
+        dataset = Select(form.find_element(By.ID, "run-dataset")).first_selected_option.get_attribute("value")
+        self.check(dataset == self.args.dataset, f"Run again's form has dataset {dataset!r}, not the run's {self.args.dataset}")
+        model.select_by_visible_text("gradient_boosting")
+        self.screenshot("run-again-form")
+        form.find_element(By.ID, "run-submit").click()
+        self.wait(lambda driver: re.search(r"/runs/[^/]+$", driver.current_url) and run_id not in driver.current_url, "the new run's page")
+        again_id = self.css("#run-page").get_attribute("data-run")
+        self.check(again_id != run_id, "Run again did not make a new run")
+        state = self.wait(self.state_is(FINISHED), f"run {again_id} to finish", timeout=self.args.run_timeout)
+        self.check(state == "succeeded", f"the run made by Run again ended {state}")
+        self.attribute_is("#steps-table tr[data-step='preprocess']", "data-state", "cached")
+        self.attribute_is("#steps-table tr[data-step='train']", "data-state", "succeeded")
+        print(f"  run {again_id}: preprocess cached, train ran")
+        return again_id
+
+    def compare(self, first, second):
+        print("runs table: tick two runs → the compare page")
+        self.driver.get(f"{self.base}/runs?workflow=exam-pipeline&metric=accuracy")
+        self.css("#runs-table th.param")
+        for run in (first, second):
+            box = self.css(f"#runs-table tr[data-run='{run}'] input[type=checkbox]")
+            self.driver.execute_script("arguments[0].scrollIntoView()", box)
+            box.click()
+        self.screenshot("runs-experiments")
+        self.click("#compare-selected", "Compare selected runs")
+        self.wait(EC.url_contains("/compare?"), "the compare page")
+        columns = [th.get_attribute("data-run") for th in self.driver.find_elements(By.CSS_SELECTOR, "#compare-table thead th[data-run]")]
+        self.check(sorted(columns) == sorted([first, second]), f"the compare page shows runs {columns}, not {first} and {second}")
+        row = self.css("#compare-params tr[data-param='model_type']")
+        self.check("logistic" in row.text and "gradient_boosting" in row.text, f"the params diff row reads {row.text!r}")
+        accuracy = self.css("#compare-model tr[data-metric='evaluate.accuracy']")
+        self.check(accuracy.find_elements(By.CSS_SELECTOR, "td.best"), "no accuracy value is marked best")
+        loaded = """
+            const images = Array.from(document.querySelectorAll('#compare-plots img.plot'));
+            return images.length >= 4 && images.every(i => i.complete && i.naturalWidth > 0) ? images.length : false;
+        """
+        count = self.wait(lambda driver: driver.execute_script(loaded), "both runs' ROC curves and confusion matrices to load")
+        print(f"  {len(columns)} runs, model_type differs, {count} plots side by side")
+        self.screenshot("compare")
+
+    def sweep_compare_run_again(self, pipeline_run):
+        print("sweep → compare → run again (workflows/exam-sweep.yaml)")
+        self.driver.get(f"{self.base}/workflows/exam-sweep")
+        form = self.css("#run-form[data-workflow='exam-sweep']")
+        Select(form.find_element(By.ID, "run-dataset")).select_by_value(self.args.dataset)
+        form.find_element(By.ID, "run-submit").click()
+        self.wait(EC.url_matches(r"/runs/[^/]+$"), "the sweep run's page")
+        sweep_id = self.css("#run-page").get_attribute("data-run")
+        state = self.wait(self.state_is(FINISHED), f"sweep run {sweep_id} to finish", timeout=self.args.run_timeout * 2)
+        self.check(state == "succeeded", f"the sweep run ended {state}")
+        self.driver.get(f"{self.base}/compare?runs={sweep_id}&runs={pipeline_run}&metric=accuracy")
+        columns = [th.get_attribute("data-run") for th in self.driver.find_elements(By.CSS_SELECTOR, "#compare-table thead th[data-run]")]
+        self.check(sorted(columns) == sorted([sweep_id, pipeline_run]), f"the compare page shows {columns}")
+        instances = self.driver.find_elements(By.CSS_SELECTOR, "#compare-model tr[data-metric^='evaluate[']")
+        self.check(instances, "the compare page has no metric of the sweep's evaluate instances")
+        self.screenshot("compare-sweep")
+        self.driver.get(f"{self.base}/runs/{sweep_id}")
+        self.click("#run-again", "Run again on the sweep run")
+        form = self.css("#run-form[data-workflow='exam-sweep']")
+        self.css("#run-again-note")
+        dataset = Select(form.find_element(By.ID, "run-dataset")).first_selected_option.get_attribute("value")
+        self.check(dataset == self.args.dataset, f"Run again's form has dataset {dataset!r}")
+        form.find_element(By.ID, "run-submit").click()
+        self.wait(lambda driver: re.search(r"/runs/[^/]+$", driver.current_url) and sweep_id not in driver.current_url, "the sweep's new run")
+        again_id = self.css("#run-page").get_attribute("data-run")
+        state = self.wait(self.state_is(FINISHED), f"run {again_id} to finish", timeout=self.args.run_timeout)
+        self.check(state == "succeeded", f"the sweep's rerun ended {state}")
+        cached = self.driver.find_elements(By.CSS_SELECTOR, "#steps-table tr[data-state='cached']")
+        self.check(cached, "the sweep's rerun with the same params reused no step")
+        print(f"  sweep {sweep_id} compared with {pipeline_run}; run again {again_id}: {len(cached)} steps cached")
 
     def datasets(self, run_id):
         print("dataset page and overview chart")

@@ -22,6 +22,13 @@ import Testing
         #expect(NumberText.format(-.infinity) == "-inf")
     }
 
+    @Test func sizes() {
+        #expect(ByteText.format(812) == "812 B")
+        #expect(ByteText.format(2048) == "2.0 kB")
+        #expect(ByteText.format(1_400_000) == "1.4 MB")
+        #expect(ByteText.format(158_000_000_000) == "158.0 GB")
+    }
+
     @Test func durations() {
         #expect(DurationText.readable(0.25) == "250ms")
         #expect(DurationText.readable(0.9996) == "1s")

@@ -18,15 +18,9 @@ enum Format {
         return whole % 3600 == 0 ? "\(whole / 3600)h" : "\(whole / 3600)h\(whole % 3600 / 60)m"
     }
 
+    /// `2.0 kB` (``ByteText``).
     static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+        ByteText.format(count)
     }
 
     /// `2026-11-25 03:15:02` in UTC; `—` for none.

@@ -66,16 +66,9 @@ struct CacheCommand: AsyncParsableCommand {
         }
     }
 
-    /// `1.4 MB`: decimal units, as `du -h --si` prints them.
+    /// `1.4 MB` (``ByteText``, the one size formatter).
     static func bytes(_ n: Int64) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB"]
-        var value = Double(n)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(n) B" : String(format: "%.1f", value) + " " + units[unit]
+        ByteText.format(n)
     }
 }
 

@@ -94,6 +94,16 @@ import Testing
         try await other.close()
     }
 
+    /// Without `--wait`, a scheduler (serve, worker --scheduler) releases the group at each pass.
+    @Test func aSchedulerPassReleasesGroups() async throws {
+        let (h, _) = try await Self.setUp(.sqlite)
+        let group = try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "exam-*", maxParallel: 1))
+        let first = try #require(try await h.engine.group(id: group.id)?.runs.first)
+        try await h.engine.cancel(runID: first.id)
+        try await Scheduler(engine: h.engine).runDue()
+        #expect(try await h.engine.group(id: group.id)?.runs.count == 2)
+    }
+
     @Test(arguments: TestDatabase.all) func selectionByTimeAndRefusals(database: TestDatabase) async throws {
         let (h, datasets) = try await Self.setUp(database)
         let since = datasets[1].registeredAt

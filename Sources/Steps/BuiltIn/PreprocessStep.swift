@@ -6,6 +6,8 @@ import Learn
 public struct PreprocessStep: Step {
     public static let name = "preprocess"
     public static let summary = "parse exam CSV, clean, fill gaps, per-exam features, train/test split by exam"
+    /// The CSV is parsed in chunks on every core (CSVReader's parallelism).
+    public static let slots = StepSlots.allCores
 
     public init() {}
 

@@ -27,6 +27,30 @@ import Testing
         #expect((body["failed_step"] as? [String: Any])?["error_excerpt"] as? String == "disk full")
     }
 
+    @Test func aWorkerDeliversWhatADetachedRunLeavesAndStillStopsOnSIGTERM() async throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        try cli.write("workflows/ok.yaml", "name: ok\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        let submitted = try cli.run(["run", "ok", "--detach"])
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        #expect(receiver.requests.isEmpty)  // nothing ran yet
+
+        let (worker, out, err) = try cli.start(["worker"])
+        let outText = ReadAll(out), errText = ReadAll(err)
+        let requests = try await receiver.waitFor(1, seconds: 60)
+        #expect(requests.first?.headers["x-flowrun-event"] == "succeeded")
+        kill(worker.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(30)
+        while worker.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!worker.isRunning, "the worker did not stop within 30 s of SIGTERM")
+        if worker.isRunning { worker.terminate() }
+        worker.waitUntilExit()
+        #expect(worker.terminationStatus == 0, "\(String(decoding: errText.wait(), as: UTF8.self))")
+        _ = outText.wait()
+        #expect(receiver.requests.count == 1)
+    }
+
     @Test func aBadNotifyEntryIsRefusedWithItsPlace() throws {
         let cli = try CLI()
         try cli.write("workflows/typo.yaml", """

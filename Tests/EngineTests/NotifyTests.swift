@@ -294,6 +294,24 @@ import Testing
         #expect(try await h.engine.openNotifications(runID: run.id) == 0)
     }
 
+    @Test func teamsGetsAMessageCardWithTheSameText() async throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.stop() }
+        let h = try await Harness()
+        try h.write("t", "name: t\nversion: 1\nnotify:\n  - on: [failed]\n    webhook: { url: \"\(receiver.url)\", format: teams }\nsteps:\n  a:\n    run: echo 'out of memory' >&2; exit 1\n")
+        let run = try await h.engine.submit(SubmitRequest(workflow: "t", trigger: .cli))
+        #expect(try await h.runToEnd(run.id).state == .failed)
+        #expect(await service(h).pass() == 1)
+        let request = try #require(try await receiver.waitFor(1).first)
+        let card = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
+        #expect(card["@type"] as? String == "MessageCard")
+        #expect(card["summary"] as? String == "flowrun run \(run.id) failed")
+        let text = try #require(card["text"] as? String)
+        #expect(text.hasPrefix("flowrun: run \(run.id) (t) failed — step a: /bin/sh exited with status 1"))
+        #expect(text.contains("> out of memory"))
+        #expect(text.hasSuffix("https://flowrun.lab.example/runs/\(run.id)"))
+    }
+
     @Test func aWorkflowWithoutNotifyUsesTheProjectDefault() async throws {
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }

@@ -31,6 +31,21 @@ struct ScheduleHarness {
         return Engine(store: other, registry: engine.registry, layout: engine.layout, workflowsDirectory: engine.workflowsDirectory, clock: clock)
     }
 
+    /// Runs one SQL statement on the database behind the engine's back (sqlite3 for a file,
+    /// a connection of its own for PostgreSQL): to set up what no engine call makes.
+    func sql(_ statement: String) async throws {
+        if url.hasPrefix("postgres") {
+            try await TestDatabase.execute(statement, url: url)
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [url, statement]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestDatabaseError("sqlite3 failed on: \(statement)") }
+    }
+
     func write(_ name: String, _ yaml: String) throws {
         try yaml.write(to: root.appendingPathComponent("workflows/\(name).yaml"), atomically: true, encoding: .utf8)
     }

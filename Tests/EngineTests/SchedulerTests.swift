@@ -81,6 +81,36 @@ import Testing
         try await other.close()
     }
 
+    /// Schedulers that read the catch-up point before another moved it all submit the same tick, at
+    /// once, on two connections: the UNIQUE trigger key leaves one run, and each is told its id.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to move the catch-up point back"),
+          arguments: TestDatabase.all)
+    func staleSchedulersSubmittingOneTickMakeOneRun(database: TestDatabase) async throws {
+        let h = try await ScheduleHarness(database: database)
+        try h.write("nightly", Self.workflow(cron: "0 * * * *"))
+        let other = try await h.secondEngine()
+        let first = Scheduler(engine: h.engine)
+        let second = Scheduler(engine: other)
+        try await first.runDue()
+        h.clock.advance(by: .seconds(3600))
+        let made = try await first.runDue()
+        let runID = try #require(try await Self.scheduledRuns(h).first?.id)
+        for _ in 0..<3 {
+            // As if neither had seen the 09:00 tick handled.
+            try await h.sql("UPDATE schedule_state SET last_tick = last_tick - 3600")
+            async let a = first.runDue()
+            async let b = second.runDue()
+            let (ra, rb) = try await (a, b)
+            for outcome in ra + rb {
+                #expect(outcome == made[0], "\(outcome)")
+            }
+            #expect(!(ra + rb).isEmpty)
+        }
+        let runs = try await Self.scheduledRuns(h)
+        #expect(runs.map(\.id) == [runID])
+        try await other.close()
+    }
+
     @Test(arguments: TestDatabase.all, ["none", "last", "all"])
     func missedTicksAreCaughtUpPerCatchup(database: TestDatabase, catchup: String) async throws {
         let h = try await ScheduleHarness(database: database)

@@ -312,6 +312,29 @@ import Testing
         #expect(text.hasSuffix("https://flowrun.lab.example/runs/\(run.id)"))
     }
 
+    @Test(arguments: TestDatabase.all) func twoServicesAtOnceSendEachNotificationOnce(database: TestDatabase) async throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.stop() }
+        let h = try await Harness(database: database)
+        try h.write("many", "name: many\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        var ids: [String] = []
+        for _ in 0..<6 {
+            let run = try await h.engine.submit(SubmitRequest(workflow: "many", trigger: .cli))
+            #expect(try await h.runToEnd(run.id).state == .succeeded)
+            ids.append(run.id)
+        }
+        let a = NotifyService(engine: h.engine, options: .init(name: "a"))
+        let b = NotifyService(engine: h.engine, options: .init(name: "b"))
+        async let first = a.pass()
+        async let second = b.pass()
+        #expect(await first + second == 6)
+        let requests = try await receiver.waitFor(6)
+        #expect(requests.count == 6)
+        let runs = requests.compactMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }
+            .compactMap { ($0["run"] as? [String: Any])?["id"] as? String }
+        #expect(runs.sorted() == ids.sorted())
+    }
+
     @Test func aWorkflowWithoutNotifyUsesTheProjectDefault() async throws {
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }

@@ -64,4 +64,18 @@ import Testing
         #expect(MatrixGroups.aggregate(["succeeded", "cached", "running"]) == "running")
         #expect(MatrixGroups.tally(["succeeded", "failed", "running", "pending"]) == "1/4 done · 1 running · 1 failed")
     }
+
+    /// The workflow page's graph (no run) groups a matrix step too: what it does, times its instances.
+    @Test func theWorkflowGraphGroupsInstances() {
+        let graph = DAGGraph(nodes: [
+            .init(id: "prep", needs: [], state: "none", detail: "preprocess"),
+            .init(id: "fit[n=1]", needs: ["prep"], state: "none", detail: "train"),
+            .init(id: "fit[n=2]", needs: ["prep"], state: "none", detail: "train"),
+        ])
+        let out = MatrixGroups.graphHTML(graph)
+        #expect(out.contains("data-step=\"fit\" data-state=\"none\""))
+        #expect(out.contains("data-from=\"prep\" data-to=\"fit\""))
+        #expect(out.contains("train ×2"))
+        #expect(out.contains("<summary>fit: 2 instances</summary><ul><li data-step=\"fit[n=1]\">fit[n=1]</li>"))
+    }
 }

@@ -48,17 +48,21 @@ enum MatrixGroups {
                 collapsed.append(plain)
             } else {
                 let states = members.map(\.state)
-                collapsed.append(DAGGraph.Node(id: name, needs: needs, state: aggregate(states), detail: tally(states)))
+                // A workflow's graph (no run): what the step does, times its instances.
+                let detail = states.allSatisfy { $0 == "none" } ? "\(members[0].detail) ×\(members.count)" : tally(states)
+                collapsed.append(DAGGraph.Node(id: name, needs: needs, state: aggregate(states), detail: detail))
             }
         }
         var out = DAGGraph(nodes: collapsed).svg()
         for (name, members) in groups {
             let states = members.compactMap { nodeByID[$0]?.state }
+            let planned = states.allSatisfy { $0 == "none" }
             out += "<details class=\"matrix-group\" data-group=\"\(html(name))\"\(members.count <= openUpTo ? " open" : "")>"
-                + "<summary>\(html(name)): \(members.count) instances, \(html(tally(states)))</summary><ul>"
+                + "<summary>\(html(name)): \(members.count) instances\(planned ? "" : ", " + html(tally(states)))</summary><ul>"
             for id in members {
                 let state = nodeByID[id]?.state ?? "pending"
-                out += "<li data-step=\"\(html(id))\"><a href=\"#step-\(html(id))\">\(html(id))</a> "
+                out += planned ? "<li data-step=\"\(html(id))\">\(html(id))</li>"
+                    : "<li data-step=\"\(html(id))\"><a href=\"#step-\(html(id))\">\(html(id))</a> "
                     + "<span class=\"badge state-\(html(state))\">\(html(nodeByID[id]?.detail ?? state))</span></li>"
             }
             out += "</ul></details>"
@@ -94,6 +98,7 @@ enum MatrixGroups {
     /// The group's state for its node's colour: failed if any failed, running if any runs, succeeded
     /// when all succeeded (or were cached/skipped), else pending.
     static func aggregate(_ states: [String]) -> String {
+        if states.allSatisfy({ $0 == "none" }) { return "none" }
         if states.contains(where: { $0 == "failed" || $0 == "upstream_failed" }) { return "failed" }
         if states.contains("running") { return "running" }
         if states.allSatisfy({ ["succeeded", "cached", "skipped"].contains($0) }) { return states.allSatisfy { $0 == "cached" } ? "cached" : "succeeded" }

@@ -121,7 +121,7 @@ struct WorkflowsPage {
             descriptions: workflow.description.isEmpty ? [] : [workflow.description], form: RunForm(workflow, datasets: datasets, values: earlier.flatMap { Value(jsonText: $0.paramsJSON)?.mapValue } ?? [:],
                                                                                               datasetID: earlier?.datasetID, again: earlier?.id),
             canBackfill: hasDatasetInput,
-            graphSVG: graph.svg(), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"), leaderboard: leaderboard, file: workflow.file,
+            graphSVG: MatrixGroups.graphHTML(graph), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"), leaderboard: leaderboard, file: workflow.file,
             hasDiagnostics: !workflow.diagnostics.isEmpty,
             diagnostics: workflow.diagnostics.map { Diagnostic(isError: $0.severity == "error", severity: $0.severity, line: $0.line, text: $0.text) },
             lines: yamlLines(workflow))

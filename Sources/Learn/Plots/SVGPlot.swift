@@ -1,3 +1,4 @@
+import FlowSpec
 import Foundation
 
 /// Self-contained SVG charts the dashboard shows: no scripts, no external fonts.
@@ -53,7 +54,7 @@ public enum SVGPlot {
         let lo = min(actual.min() ?? 0, predicted.min() ?? 0), hi = max(actual.max() ?? 1, predicted.max() ?? 1)
         let span = hi > lo ? hi - lo : 1
         var svg = header(left + size + 30, top + size + 50, title: "Predicted vs actual")
-        svg += axes(left: left, top: top, size: size, xLabel: String(format: "actual (%.3g … %.3g)", lo, hi), yLabel: "predicted")
+        svg += axes(left: left, top: top, size: size, xLabel: "actual (\(NumberText.format(lo, significant: 3)) … \(NumberText.format(hi, significant: 3)))", yLabel: "predicted")
         svg += "<line x1=\"\(left)\" y1=\"\(top + size)\" x2=\"\(left + size)\" y2=\"\(top)\" stroke=\"#bbb\" stroke-dasharray=\"4\"/>\n"
         for (a, p) in zip(actual, predicted).prefix(5000) {
             svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#2563eb\" fill-opacity=\"0.6\"/>\n",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import FlowSpec
 import Foundation
 
 /// The help every command taking a run gives for it: the forms ``RunReference`` reads.
@@ -55,7 +56,7 @@ extension RunsCommand {
                 for m in rows {
                     table.rows.append(["  " + m.key] + m.values.indices.map { i in
                         guard let v = m.values[i] else { return "-" }
-                        return String(format: "%.6g", v) + (m.best.contains(i) ? " *" : "")
+                        return NumberText.format(v, significant: 6) + (m.best.contains(i) ? " *" : "")
                     })
                 }
             }

@@ -335,6 +335,24 @@ import Testing
         #expect(runs.sorted() == ids.sorted())
     }
 
+    @Test(arguments: TestDatabase.all) func aCanceledRunNotifiesCanceledAndARetriedOneNotifiesAgain(database: TestDatabase) async throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.stop() }
+        let h = try await Harness(database: database)
+        try h.write("c", "name: c\nversion: 1\nnotify:\n  - on: [canceled, succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        let run = try await h.engine.submit(SubmitRequest(workflow: "c", trigger: .cli))
+        try await h.engine.cancel(runID: run.id)
+        #expect(try await h.store.run(id: run.id)?.state == .canceled)
+        #expect(await service(h).pass() == 1)
+        // Retried, it ends again: a new notification with a new delivery id.
+        try await h.engine.retry(runID: run.id)
+        #expect(try await h.runToEnd(run.id).state == .succeeded)
+        #expect(await service(h).pass() == 1)
+        let requests = try await receiver.waitFor(2)
+        #expect(requests.map { $0.headers["x-flowrun-event"] ?? "" } == ["canceled", "succeeded"])
+        #expect(Set(requests.map { $0.headers["x-flowrun-delivery"] ?? "" }).count == 2)
+    }
+
     @Test func aWorkflowWithoutNotifyUsesTheProjectDefault() async throws {
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }

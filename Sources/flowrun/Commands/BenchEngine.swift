@@ -23,6 +23,7 @@ struct BenchEngine: AsyncParsableCommand {
     @Option(help: "Steps in flight at once for the fan-out.") var concurrency = 64
     @Option(help: "Workers sharing the steps, each with its own store connection.") var workers = 1
     @Option(help: "Database URL (default: a SQLite file in a temp folder).") var database: String?
+    @Option(help: "Put every step in a pool 'bench' with this limit (the pool's cost in the claim; issue 18).") var pool: Int?
 
     func run() async throws {
         try await reportingErrors {
@@ -30,8 +31,8 @@ struct BenchEngine: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(at: root) }
             let workflows = root.appendingPathComponent("workflows")
             try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-            try Self.fanOutYAML(steps).write(to: workflows.appendingPathComponent("fanout.yaml"), atomically: true, encoding: .utf8)
-            try Self.chainYAML(chain).write(to: workflows.appendingPathComponent("chain.yaml"), atomically: true, encoding: .utf8)
+            try Self.inPool(Self.fanOutYAML(steps), pool != nil).write(to: workflows.appendingPathComponent("fanout.yaml"), atomically: true, encoding: .utf8)
+            try Self.inPool(Self.chainYAML(chain), pool != nil).write(to: workflows.appendingPathComponent("chain.yaml"), atomically: true, encoding: .utf8)
 
             let layout = DataLayout(root: root.appendingPathComponent("data"))
             try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
@@ -40,6 +41,7 @@ struct BenchEngine: AsyncParsableCommand {
                 let store = try await SQLStore.open(url: database ?? layout.database.path, logger: Logger(label: "bench"))
                 engines.append(Engine(store: store, registry: .builtIn(), layout: layout, workflowsDirectory: workflows))
             }
+            if let pool { try await engines[0].setPool(name: "bench", slots: pool) }
 
             let fan = try await Self.time(engines, workflow: "fanout", concurrency: concurrency)
             let chained = try await Self.time(engines, workflow: "chain", concurrency: 2)
@@ -47,10 +49,11 @@ struct BenchEngine: AsyncParsableCommand {
             for engine in engines { try await engine.close() }
 
             let chainRSS = try Self.peakRSS(of: ["run", "chain"], root: root, database: database)
-            let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--concurrency", "\(concurrency)"], root: root, database: database)
+            let fanRSS = try Self.peakRSS(of: ["run", "fanout", "--slots", "\(concurrency)"], root: root, database: database)
             let report: [String: Any] = [
                 "backend": database.map { $0.hasPrefix("postgres") ? "postgresql" : "sqlite" } ?? "sqlite",
                 "workers": max(1, workers),
+                "pool_limit": pool.map { $0 as Any } ?? NSNull(),
                 "fan_out": ["steps": steps, "concurrency": concurrency, "seconds": fan.seconds,
                             "steps_per_second": Double(steps) / fan.seconds, "peak_rss_mb": fanRSS],
                 "chain": ["steps": chain, "seconds": chained.seconds, "ms_per_step": chained.seconds * 1000 / Double(chain),
@@ -122,6 +125,11 @@ struct BenchEngine: AsyncParsableCommand {
             throw CLIError(message: "the measured run (flowrun \(arguments.joined(separator: " "))) failed with status \(process.terminationStatus)", code: 1)
         }
         return megabytes
+    }
+
+    /// Every step of `yaml` with `pool: bench` (each step's `uses: noop` line gains it).
+    static func inPool(_ yaml: String, _ pooled: Bool) -> String {
+        pooled ? yaml.replacingOccurrences(of: "    uses: noop\n", with: "    uses: noop\n    pool: bench\n") : yaml
     }
 
     static func fanOutYAML(_ n: Int) -> String {

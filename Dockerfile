@@ -1,5 +1,6 @@
 # flowrun: build with the official Swift image, run on slim Debian with the binary and its resource
-# bundle, the workflows and the shared libraries it links (XGBoost, liblinear, LAPACK/OpenBLAS, SQLite)
+# bundle, the workflows and the shared libraries it links (XGBoost, liblinear, LAPACK/OpenBLAS, SQLite,
+# libcurl for the webhook client of notifications) and nothing else.
 # and nothing else.
 
 FROM swift:6.3-bookworm AS build
@@ -21,7 +22,7 @@ RUN swift build -c release --product flowrun --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libxgboost0 liblinear4 liblapacke libopenblas0 libsqlite3-0 ca-certificates tzdata \
+ && apt-get install -y --no-install-recommends libxgboost0 liblinear4 liblapacke libopenblas0 libsqlite3-0 libcurl4 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --create-home --home-dir /home/flowrun flowrun \
  && mkdir -p /data && chown flowrun /data

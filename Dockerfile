@@ -1,7 +1,6 @@
 # flowrun: build with the official Swift image, run on slim Debian with the binary and its resource
 # bundle, the workflows and the shared libraries it links (XGBoost, liblinear, LAPACK/OpenBLAS, SQLite,
 # libcurl for the webhook client of notifications) and nothing else.
-# and nothing else.
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \

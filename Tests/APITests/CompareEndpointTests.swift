@@ -104,6 +104,9 @@ import Testing
             let ranged = try await client.get("/runs?workflow=hello&metric=accuracy&min=0.85")
             #expect(!ranged.text.contains("data-run=\"\(a)\"") && ranged.text.contains("data-run=\"\(b)\""))
 
+            // The overview's step cache stat (what /api/health's cache holds).
+            #expect(try await client.get("/").text.contains("stat-cache"))
+
             // /runs/latest opens the newest run's own page.
             let latest = try await client.get("/runs/latest")
             #expect(latest.status == 302 && latest.headers[.location] == "/runs/\(b)")

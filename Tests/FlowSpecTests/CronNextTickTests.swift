@@ -83,6 +83,18 @@ import Testing
         #expect(cron.ticks(after: Self.at("2026-11-26T00:00:00Z"), through: Self.at("2026-11-27T00:00:00Z"), in: Self.utc, limit: 2).count == 2)
     }
 
+    @Test func newestTickLooksBackOverLongGaps() throws {
+        let minute = try CronExpression("* * * * *")
+        // A year of minute ticks: the newest strictly before the end, without walking them all.
+        #expect(minute.newestTick(after: Self.at("2025-11-26T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc)
+                == Self.at("2026-11-26T09:59:00Z"))
+        let yearly = try CronExpression("@yearly")
+        #expect(yearly.newestTick(after: Self.at("2020-06-01T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc)
+                == Self.at("2026-01-01T00:00:00Z"))
+        // None in the range.
+        #expect(yearly.newestTick(after: Self.at("2026-01-01T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc) == nil)
+    }
+
     @Test func namedDaysAndMonths() throws {
         // First Monday in January 2027 at 09:15: 4 January.
         #expect(try Self.next("15 9 * jan mon", after: "2026-11-26T00:00:00Z") == "2027-01-04T09:15:00Z")

@@ -58,19 +58,29 @@ public struct Scheduler: Sendable {
         let schedule = scheduled.schedule
         // A schedule seen for the first time starts counting now: ticks before it existed are not missed.
         let state = try await store.startScheduleState(workflow: name, tick: now, now: now)
-        let due = schedule.cron.ticks(after: state.lastTick, through: now, in: schedule.timeZone, limit: Int.max)
-        guard let newest = due.last else { return [] }
-        let onTime = due.filter { now.timeIntervalSince($0) <= lateAfter.seconds }
-        let missed = due.filter { now.timeIntervalSince($0) > lateAfter.seconds }
-        var chosen: [Date]
+        let cron = schedule.cron, zone = schedule.timeZone
+        // A tick at or after `lateCut` is on time; before it, missed while no scheduler ran.
+        let lateCut = now.addingTimeInterval(-lateAfter.seconds)
+        let onTime = cron.ticks(after: max(state.lastTick, lateCut.addingTimeInterval(-0.001)), through: now, in: zone, limit: maxCatchup)
+        // Only as many missed ticks as `catchup` needs are computed: a minute cron after a year
+        // away would otherwise cost every one of half a million ticks (50–80 µs each in a debug
+        // build: docs/architecture.md, "Schedules and backfill groups").
+        var missed: [Date] = []
         switch schedule.catchup {
-        case .none: chosen = onTime
-        case .last: chosen = onTime.isEmpty ? Array(missed.suffix(1)) : Array(onTime.suffix(1))
-        case .all: chosen = Array(missed.suffix(maxCatchup)) + onTime
+        case .none: break
+        case .last:
+            if onTime.isEmpty, let newest = cron.newestTick(after: state.lastTick, before: lateCut, in: zone) { missed = [newest] }
+        case .all:
+            missed = cron.ticks(after: state.lastTick, through: lateCut.addingTimeInterval(-0.001), in: zone, limit: maxCatchup)
         }
-        var outcomes: [Outcome] = due.filter { !chosen.contains($0) }.map { .dropped(workflow: name, tick: $0) }
-        if outcomes.count > 0 {
-            logger.info("missed ticks dropped by catchup", metadata: ["workflow": "\(name)", "count": "\(outcomes.count)",
+        let chosen = schedule.catchup == .last ? Array((missed + onTime).suffix(1)) : missed + onTime
+        guard let newest = [chosen.last, cron.newestTick(after: state.lastTick, before: now.addingTimeInterval(0.001), in: zone)]
+            .compactMap({ $0 }).max() else { return [] }
+        // The dropped ticks, for the log and the caller: at most 100 of them are named.
+        let sample = cron.ticks(after: state.lastTick, through: lateCut.addingTimeInterval(-0.001), in: zone, limit: 100)
+        var outcomes: [Outcome] = sample.filter { !chosen.contains($0) }.map { .dropped(workflow: name, tick: $0) }
+        if !outcomes.isEmpty {
+            logger.info("missed ticks dropped by catchup", metadata: ["workflow": "\(name)", "named": "\(outcomes.count)",
                                                                     "catchup": "\(schedule.catchup.rawValue)"])
         }
         for tick in chosen {

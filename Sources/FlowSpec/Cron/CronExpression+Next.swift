@@ -23,6 +23,8 @@ extension CronExpression {
             let weekday = Int(Self.floorMod(day + 4, 7))  // 1970-01-01 was a Thursday
             if matchesDay(month: m, day: d, weekday: weekday) {
                 for h in sortedHours {
+                    // A whole hour at or before `after`'s wall time cannot hold the answer.
+                    guard day * 86_400 + Int64(h * 3600 + 3540) > wallAfter else { continue }
                     for mi in sortedMinutes {
                         let wall = day * 86_400 + Int64(h * 3600 + mi * 60)
                         // Wall time → instant never decreases, and `after`'s own wall time maps
@@ -48,6 +50,19 @@ extension CronExpression {
             cursor = next
         }
         return out
+    }
+
+    /// The newest tick in `(start, end)` — what `catchup: last` runs after a gap — found by looking
+    /// back over growing windows from `end`, so a long gap does not cost every tick in it.
+    public func newestTick(after start: Date, before end: Date, in zone: TimeZone) -> Date? {
+        let last = end.addingTimeInterval(-0.001)
+        let windows: [TimeInterval] = [3_600, 86_400, 32 * 86_400, 400 * 86_400, 9 * 366 * 86_400]
+        for window in windows {
+            let from = max(start, end.addingTimeInterval(-window))
+            if let newest = ticks(after: from, through: last, in: zone, limit: Int.max).last { return newest }
+            if from == start { return nil }
+        }
+        return nil
     }
 
     /// The UTC second a local wall time means: the earlier one when it happens twice; the instant

@@ -118,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
                     print("flowrun serve: http://\(host):\(bound)/  (dashboard; API docs: /api/docs)")
                     print(workerLine)
                     if let watchingLine { print(watchingLine) }
+                    print(noScheduler ? "no scheduler (--no-scheduler): cron schedules and backfill groups wait for another one" : "scheduler on: cron schedules and backfill groups (flowrun schedules)")
                     print(tokenLine)
                     if let token {
                         // Printed like a notebook server's link: opening it logs the browser in.

@@ -17,12 +17,14 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs in this state (queued, running, succeeded, failed, canceled).") var state: String?
         @Option(help: "Only runs of this workflow.") var workflow: String?
         @Option(help: "How many runs.") var limit = 20
-        @Option(help: "Runs older than this run id (the next page).") var before: String?
+        @Option(help: "Runs older than this run (the next page): an id, a prefix, latest~N.") var before: String?
 
         func run() async throws {
             try await reportingErrors {
                 let engine = try await global.openEngine(readOnly: true)
-                var query = RunQuery(workflow: workflow, limit: limit, before: before)
+                // --before takes any run reference too (latest~20, a prefix).
+                var query = RunQuery(workflow: workflow, limit: limit)
+                if let before { query.before = try await engine.resolveRunID(before) }
                 if let state {
                     guard let parsed = RunState(rawValue: state) else {
                         throw CLIError.refused("--state \(state): expected one of \(RunState.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -83,7 +83,9 @@ extension SQLStore {
     public func completeSteps(_ completions: [StepCompletion], thenClaim claimRequest: ClaimRequest?) async throws -> (applied: [Bool], claimed: [StepRunRecord]) {
         guard !completions.isEmpty else { return ([], []) }
         return try await write { db in
-            try await lockRuns(db, completions.map(\.key.runID))
+            // PostgreSQL, one chunk: the runs are locked by the read's own statement (`lockedRead`).
+            let lockInRead = dialect == .postgres && completions.count <= 200
+            if !lockInRead { try await lockRuns(db, completions.map(\.key.runID)) }
             // Set-based: a batch of completions costs a handful of statements, not a handful each —
             // what matters on PostgreSQL, where every statement is a network round trip.
             // The attempt each step is on, whether it is running, and who holds it.
@@ -92,12 +94,14 @@ extension SQLStore {
             var withDependents: Set<String> = []
             for chunk in completions.chunked(200) {
                 let pairs = chunk.map { "(\(bind: $0.key.runID), \(bind: $0.key.stepID))" as SQLQueryString }.joined(separator: ", ")
-                for row in try await db.raw("""
+                var read: SQLQueryString = """
                     SELECT run_id, step_id, state, attempt, worker, max_attempts, pool,
                         CASE WHEN EXISTS (SELECT 1 FROM step_edges e WHERE e.run_id = steps.run_id AND e.need_id = steps.step_id)
                             THEN 1 ELSE 0 END AS has_dependents
                     FROM steps WHERE (run_id, step_id) IN (VALUES \(pairs))
-                    """).all() {
+                    """
+                if lockInRead { read = lockedRead(read, runs: chunk.map(\.key.runID)) }
+                for row in try await db.raw(read).all() {
                     let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
                                              stepID: try row.decode(column: "step_id", as: String.self),
                                              attempt: try row.decode(column: "attempt", as: Int.self))
@@ -475,6 +479,23 @@ extension SQLStore {
             }
         }
         return finished
+    }
+
+    /// `read` (a `SELECT … FROM steps WHERE …`) that first locks `runs` as ``lockRuns(_:_:)`` does,
+    /// in one round trip instead of two, and reads the steps `FOR UPDATE`.
+    ///
+    /// The lock is a CTE counted by a qual that names no column, which PostgreSQL runs as a one-time
+    /// filter before it scans `steps` (`EXPLAIN`: `One-Time Filter` over the `InitPlan`): the runs
+    /// are locked first, in id order, as everywhere else. The statement's snapshot is older than that
+    /// lock, so the steps are read `FOR UPDATE`: a row changed by a transaction that committed while
+    /// this one waited for the lock (a take-back) is read in its latest version, as a separate
+    /// statement after the lock would read it.
+    private func lockedRead(_ read: SQLQueryString, runs: [String]) -> SQLQueryString {
+        let ids: [SQLQueryString] = Set(runs).sorted().map { "\(bind: $0)" }
+        let list: SQLQueryString = ids.joined(separator: ", ")
+        let lock: SQLQueryString = "WITH locked AS MATERIALIZED (SELECT id FROM runs WHERE id IN (\(list)) ORDER BY id FOR UPDATE) "
+        let gate: SQLQueryString = " AND (SELECT count(*) FROM locked) >= 0 FOR UPDATE OF steps"
+        return lock + read + gate
     }
 
     /// Counts `count` more finished steps; when none is left, the run ends.

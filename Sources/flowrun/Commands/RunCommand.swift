@@ -68,6 +68,9 @@ struct RunCommand: AsyncParsableCommand {
             // This process's worker runs the steps: a step must fit in its slots (detached: any worker's).
             if !detach { request.slotLimit = slots ?? Worker.Options.defaultSlots }
             let run = try await engine.submit(request)
+            // A `pool:` nobody limited runs unlimited: rarely what it meant (a typo, `pools set` not run yet).
+            var stderr = StandardError()
+            for warning in (try? await engine.unlimitedPools(spec)) ?? [] { print(warning, to: &stderr) }
             print("run \(run.id) submitted: \(spec.name), \(spec.steps.count) steps")
             if detach { return }
             // Notifications and SLAs while this process runs the steps; the run's end gets one try

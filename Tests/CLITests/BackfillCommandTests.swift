@@ -12,8 +12,6 @@ import Testing
           model_type: random_forest
         inputs:
           dataset: dataset
-        triggers:
-          schedule: { cron: "0 2 * * *", timezone: Europe/Berlin, catchup: last, overlap: skip }
         steps:
           count:
             run: echo "$(basename ${{ inputs.dataset.path }}) ${{ params.model_type }}" >> $FLOWRUN_DATA/seen.txt
@@ -49,9 +47,19 @@ import Testing
         #expect(missing.stderr.contains("group 'grp-nope' not found"))
     }
 
+    static let nightly = """
+        name: nightly
+        version: 1
+        triggers:
+          schedule: { cron: "0 2 * * *", timezone: Europe/Berlin, catchup: last, overlap: skip }
+        steps:
+          a:
+            uses: noop
+        """
+
     @Test func schedulesListsTheNextTick() throws {
         let cli = try CLI()
-        try cli.write("workflows/per-exam.yaml", Self.workflow)
+        try cli.write("workflows/nightly.yaml", Self.nightly)
         let result = try cli.run(["schedules", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
@@ -62,6 +70,6 @@ import Testing
         let next = try #require(rows.first?["next_tick"] as? String)
         #expect(next.hasSuffix("T01:00:00Z") || next.hasSuffix("T00:00:00Z"), "\(next)")
         let table = try cli.run(["schedules"])
-        #expect(table.stdout.contains("per-exam") && table.stdout.contains("Europe/Berlin"))
+        #expect(table.stdout.contains("nightly") && table.stdout.contains("Europe/Berlin"))
     }
 }

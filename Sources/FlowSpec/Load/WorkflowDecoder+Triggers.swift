@@ -4,7 +4,7 @@ extension WorkflowDecoder {
     static let scheduleKeys = ["cron", "timezone", "params", "catchup", "overlap"]
 
     /// `triggers: schedule: { cron: "0 2 * * *", timezone: Europe/Berlin, params: {…}, catchup: last, overlap: skip }`.
-    mutating func decodeSchedule(_ node: YAMLNode, params declared: [ParamSpec]) -> Schedule? {
+    mutating func decodeSchedule(_ node: YAMLNode, params declared: [ParamSpec], inputs: [InputSpec]) -> Schedule? {
         let field = "triggers.schedule"
         guard let pairs = reader.mapping(node, field, allowed: Self.scheduleKeys) else { return nil }
         let f = Dictionary(pairs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -42,6 +42,11 @@ extension WorkflowDecoder {
         }
         let catchup = f["catchup"].flatMap { choice($0.value, "\(field).catchup", Schedule.Catchup.self) } ?? .last
         let overlap = f["overlap"].flatMap { choice($0.value, "\(field).overlap", Schedule.Overlap.self) } ?? .allow
+        // A scheduled run is given params only: a required input would refuse every tick.
+        for input in inputs where input.required {
+            reader.error(node.mark, "\(field): input '\(input.name)' is required, and a scheduled run is given none; "
+                         + "make it `required: false` or start runs of this workflow another way (flowrun backfill runs one per dataset)")
+        }
         guard let cron else { return nil }
         return Schedule(cron: cron, timeZone: zone, params: params, catchup: catchup, overlap: overlap)
     }

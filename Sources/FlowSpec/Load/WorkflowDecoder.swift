@@ -70,7 +70,7 @@ struct WorkflowDecoder {
         } else {
             reader.error(root.mark, "missing required key 'steps'")
         }
-        let triggers = fields["triggers"].map { decodeTriggers($0.value, params: params) } ?? []
+        let triggers = fields["triggers"].map { decodeTriggers($0.value, params: params, inputs: inputs) } ?? []
 
         checkGraph(steps)
         checkMatrixFamilies(steps)
@@ -362,12 +362,12 @@ struct WorkflowDecoder {
         }
     }
 
-    private mutating func decodeTriggers(_ node: YAMLNode, params: [ParamSpec]) -> [FolderTrigger] {
+    private mutating func decodeTriggers(_ node: YAMLNode, params: [ParamSpec], inputs: [InputSpec]) -> [FolderTrigger] {
         guard let pairs = reader.mapping(node, "triggers", allowed: ["folder", "schedule"]) else { return [] }
         var out: [FolderTrigger] = []
         for (key, _, value) in pairs {
             if key == "schedule" {
-                schedule = decodeSchedule(value, params: params)
+                schedule = decodeSchedule(value, params: params, inputs: inputs)
                 continue
             }
             guard let keys = reader.mapping(value, "triggers.folder", allowed: Self.folderKeys) else { continue }

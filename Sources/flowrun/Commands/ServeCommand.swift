@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface). [env: FLOWRUN_HOST, project file: server.host, default: 127.0.0.1]")
     var host: String?
     @Flag(help: "Only serve: run no embedded worker (run `flowrun worker` processes instead).") var noWorker = false
-    @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
+    @Option(help: "Slots of the embedded worker; a step takes its cpu: (1 unless it says). [default: 4 × cores]") var concurrency: Int?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
     @Flag(help: "Serve without a token: anyone who can reach the port may run commands. Refused unless --host is a loopback address.")

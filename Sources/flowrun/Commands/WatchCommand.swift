@@ -25,7 +25,7 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var logging: LogOptions
     @Flag(help: "Run no embedded worker (run `flowrun worker` processes instead).") var noWorker = false
-    @Option(help: "Steps the embedded worker runs at once. [default: number of cores]") var concurrency: Int?
+    @Option(help: "Slots of the embedded worker; a step takes its cpu: (1 unless it says). [default: 4 × cores]") var concurrency: Int?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
     @Flag(help: "One pass over the folders, then exit: waits until each file present is unchanged for STABLE_SECONDS (a file that keeps changing holds the pass).") var once = false

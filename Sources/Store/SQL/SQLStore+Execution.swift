@@ -216,6 +216,12 @@ extension SQLStore {
                     let update: SQLQueryString = end(ArraySlice(attemptEnds))
                     writes.append("ended AS (\(update) RETURNING 1)")
                 }
+                if !releasedPlaces.isEmpty {
+                    // The pools' places given back in the same round trip (SQLStore+Pools.swift).
+                    let update: SQLQueryString = Self.poolRelease(releasedPlaces)
+                    writes.append("released AS (\(update) RETURNING 1)")
+                    releasedPlaces = [:]
+                }
                 var statement: SQLQueryString = log(ArraySlice(events))
                 if !directCounts.isEmpty {
                     let counts: [SQLQueryString] = directCounts.sorted { $0.key < $1.key }.map { "(\(bind: $0.key), \(bind: $0.value))" }

@@ -72,6 +72,13 @@ extension SQLStore {
         }
     }
 
+    /// ``releasePools(_:_:)`` as one statement, for a PostgreSQL completion's one-statement writes.
+    static func poolRelease(_ counts: [String: Int]) -> SQLQueryString {
+        let rows: [SQLQueryString] = counts.sorted { $0.key < $1.key }.map { "(\(bind: $0.key), \(bind: $0.value))" }
+        let list: SQLQueryString = rows.joined(separator: ", ")
+        return "UPDATE pools p SET in_use = GREATEST(p.in_use - g.n, 0) FROM (VALUES \(list)) AS g(name, n) WHERE p.name = g.name"
+    }
+
     // MARK: Pools
 
     public func setPool(name: String, slots: Int) async throws {

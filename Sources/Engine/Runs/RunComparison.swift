@@ -15,6 +15,9 @@ public struct RunComparison: Sendable, Encodable {
         public var finishedAt: Date?
         /// From start to finish (to now while it runs); nil when it never started.
         public var durationSeconds: Double?
+        /// For one run's matrix instances (``RunComparison/instancesOf``): the instance's own state
+        /// (`cached`, `upstream_failed`, …), which ``state`` can only approximate. Nil for runs.
+        public var stepState: StepState? = nil
     }
 
     /// A param as each run has it (its text: `50`, `logistic`; nil when the run has no such param).
@@ -48,6 +51,11 @@ public struct RunComparison: Sendable, Encodable {
     public var metrics: [Metric]
     /// The metric name the runs were sorted by (`--metric`, `?metric=`), nil when kept in the given order.
     public var sortedBy: String?
+    /// Set when the columns are one run's matrix instances (``Engine/compareInstances(of:metric:)``):
+    /// that run's id. Each column's ``Run/id`` is then an instance's step id (`evaluate[window=50]`),
+    /// its params are the instance's matrix values and its metric keys name the matrix step
+    /// (`evaluate.accuracy`) so that instances line up.
+    public var instancesOf: String? = nil
 }
 
 /// As JSON (`flowrun runs compare --json`, `GET /api/runs/compare`): a param's or metric's values
@@ -55,7 +63,7 @@ public struct RunComparison: Sendable, Encodable {
 /// and `best` lists run ids.
 extension RunComparison {
     private enum Key: String, CodingKey {
-        case runs, params, metrics, sortedBy = "sorted_by", name, differs, values, key, step, group, better, best
+        case runs, params, metrics, sortedBy = "sorted_by", instancesOf = "instances_of", name, differs, values, key, step, group, better, best
     }
 
     private struct ByRun<T: Encodable>: Encodable {
@@ -98,6 +106,7 @@ extension RunComparison {
             try row.encode(m.best.map { ids[$0] }, forKey: .best)
         }
         try c.encodeIfPresent(sortedBy, forKey: .sortedBy)
+        try c.encodeIfPresent(instancesOf, forKey: .instancesOf)
     }
 }
 
@@ -131,16 +140,34 @@ extension Engine {
             }
             metricsByRun.append(values)
         }
-        var order = Array(records.indices)
+        let now = clock.now()
+        let columns = records.map { run in
+            RunComparison.Run(id: run.id, workflow: run.workflowName, state: run.state, createdAt: run.createdAt,
+                              startedAt: run.startedAt, finishedAt: run.finishedAt,
+                              durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
+        }
+        let paramMaps = records.map { (Value(jsonText: $0.paramsJSON)?.mapValue ?? [:]).mapValues(\.interpolated) }
+        return try Self.arrange(columns: columns, params: paramMaps, metrics: metricsByRun, pairs: pairs, stepOrder: stepOrder,
+                                metric: metric, noun: "run")
+    }
+
+    /// The comparison from its columns (runs, or one run's matrix instances), each column's params by
+    /// name and metrics by `step.name` key: ordered by `metric` when given, params that differ first,
+    /// the best per model metric marked. Shared by ``compareRuns(_:metric:)`` and
+    /// ``compareInstances(of:metric:)`` so both mark the best and order the same way.
+    static func arrange(columns: [RunComparison.Run], params paramMaps: [[String: String]], metrics metricsByColumn: [[String: Double]],
+                        pairs: [(step: String, name: String)], stepOrder: [String], metric: String?, noun: String,
+                        instancesOf: String? = nil) throws -> RunComparison {
+        var order = Array(columns.indices)
         if let metric {
             let direction = MetricDirection.of(metric) ?? .higherIsBetter
             func value(_ i: Int) -> Double? {
-                let matching = metricsByRun[i].filter { $0.key == metric || $0.key.hasSuffix("." + metric) }.map(\.value)
+                let matching = metricsByColumn[i].filter { $0.key == metric || $0.key.hasSuffix("." + metric) }.map(\.value)
                 return direction == .higherIsBetter ? matching.max() : matching.min()
             }
             guard order.contains(where: { value($0) != nil }) else {
                 let known = Set(pairs.map(\.name)).sorted()
-                throw RunReferenceError.invalid(metric, reason: "no compared run reported metric '\(metric)'"
+                throw RunReferenceError.invalid(metric, reason: "no compared \(noun) reported metric '\(metric)'"
                                                 + Suggestion.hint(for: metric, in: known)
                                                 + (known.isEmpty ? "" : " (metrics: \(known.joined(separator: ", ")))"))
             }
@@ -154,14 +181,11 @@ extension Engine {
                 }
             }.map(\.element)
         }
-        let runs = order.map { records[$0] }
-        let metrics = order.map { metricsByRun[$0] }
-        let now = clock.now()
-
-        let paramMaps = runs.map { Value(jsonText: $0.paramsJSON)?.mapValue ?? [:] }
-        let names = Set(paramMaps.flatMap(\.keys))
+        let metrics = order.map { metricsByColumn[$0] }
+        let maps = order.map { paramMaps[$0] }
+        let names = Set(maps.flatMap(\.keys))
         let params = names.map { name in
-            let values = paramMaps.map { $0[name]?.interpolated }
+            let values = maps.map { $0[name] }
             return RunComparison.Param(name: name, values: values, differs: Set(values).count > 1)
         }.sorted { ($0.differs ? 0 : 1, $0.name) < ($1.differs ? 0 : 1, $1.name) }
 
@@ -179,14 +203,10 @@ extension Engine {
                                         values: values, best: best)
         }
         return RunComparison(
-            runs: runs.map { run in
-                RunComparison.Run(id: run.id, workflow: run.workflowName, state: run.state, createdAt: run.createdAt,
-                                  startedAt: run.startedAt, finishedAt: run.finishedAt,
-                                  durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
-            },
+            runs: order.map { columns[$0] },
             params: params,
             metrics: arranged.model.map { row($0, group: "model") } + arranged.counters.map { row($0, group: "data") },
-            sortedBy: metric)
+            sortedBy: metric, instancesOf: instancesOf)
     }
 
     /// A workflow's runs best first by `metric` (its direction from ``MetricDirection``; higher is

@@ -1,0 +1,79 @@
+import FlowSpec
+import Foundation
+import Store
+
+/// One matrix run's instances side by side (issue 16: "a matrix run's leaderboard is its own
+/// compare view"): the same ``RunComparison`` as for several runs, with the instances that reported
+/// metrics (`evaluate[window=50,model_type=logistic]`) as its columns, their matrix values as its
+/// params, and metric keys by matrix step (`evaluate.accuracy`) so that every instance's value is on
+/// one row and the best is marked by ``MetricDirection`` like between runs.
+extension Engine {
+    /// Compares the matrix instances of the run `reference` names (``resolveRunID(_:)``); with
+    /// `metric` they are ordered best first by it. A run without matrix instances that reported
+    /// metrics is refused with a message saying so.
+    public func compareInstances(of reference: String, metric: String? = nil) async throws -> RunComparison {
+        let run = try await resolveRun(reference)
+        var metricsByInstance: [String: [String: Double]] = [:]
+        var stepOrder: [String] = []
+        var seen: Set<String> = []
+        var pairs: [(step: String, name: String)] = []
+        for m in try await store.metrics(runID: run.id) {
+            guard let (step, _) = MatrixInstanceID.parse(m.stepID) else { continue }
+            metricsByInstance[m.stepID, default: [:]][step + "." + m.name] = m.value
+            if !stepOrder.contains(step) { stepOrder.append(step) }
+            if seen.insert(step + "." + m.name).inserted { pairs.append((step, m.name)) }
+        }
+        guard !metricsByInstance.isEmpty else {
+            throw RunReferenceError.invalid(reference, reason: "run \(run.id) has no matrix instances that reported metrics, "
+                                            + "so there is nothing to compare inside it; give two or more runs to compare")
+        }
+        guard metricsByInstance.count <= Self.compareLimit * 4 else {
+            throw RunReferenceError.invalid(reference, reason: "run \(run.id) has \(metricsByInstance.count) instances with metrics; "
+                                            + "compare at most \(Self.compareLimit * 4) at once")
+        }
+        // The instances in the run's step order (the matrix's order), not the metrics' order.
+        let now = clock.now()
+        let steps = try await store.steps(runID: run.id).filter { metricsByInstance[$0.stepID] != nil }
+        let columns = steps.map { step in
+            RunComparison.Run(id: step.stepID, workflow: run.workflowName, state: Self.runState(for: step.state),
+                              createdAt: run.createdAt, startedAt: step.startedAt, finishedAt: step.finishedAt,
+                              durationSeconds: step.startedAt.map { (step.finishedAt ?? now).timeIntervalSince($0) },
+                              stepState: step.state)
+        }
+        let params = steps.map { step in
+            Dictionary(MatrixInstanceID.parse(step.stepID)?.values ?? [], uniquingKeysWith: { first, _ in first })
+        }
+        return try Self.arrange(columns: columns, params: params, metrics: steps.map { metricsByInstance[$0.stepID] ?? [:] },
+                                pairs: pairs, stepOrder: stepOrder, metric: metric, noun: "instance", instancesOf: run.id)
+    }
+
+    /// A step's state as the closest run state, for the column's `state` (its exact one is `stepState`).
+    static func runState(for state: StepState) -> RunState {
+        switch state {
+        case .pending, .ready: .queued
+        case .running: .running
+        case .succeeded, .cached: .succeeded
+        case .failed, .upstreamFailed: .failed
+        case .canceled, .skipped: .canceled
+        }
+    }
+}
+
+/// Reads an instance id back into its matrix step and values: `evaluate[window=50,model_type=a%2Fb]`
+/// → (`evaluate`, [window: 50, model_type: a/b]). Values are percent-decoded (``MatrixCombination``
+/// encodes them); a nested matrix's brackets (`evaluate[a=1][b=2]`) all count.
+enum MatrixInstanceID {
+    static func parse(_ id: String) -> (step: String, values: [(String, String)])? {
+        guard id.hasSuffix("]"), let open = id.firstIndex(of: "["), open > id.startIndex else { return nil }
+        var values: [(String, String)] = []
+        for group in id[open...].split(separator: "]") {
+            let inner = group.drop { $0 == "[" }
+            for pair in inner.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                values.append((String(parts[0]), String(parts[1]).removingPercentEncoding ?? String(parts[1])))
+            }
+        }
+        return (String(id[..<open]), values)
+    }
+}

@@ -8,29 +8,42 @@ import Store
 /// params, and metric keys by matrix step (`evaluate.accuracy`) so that every instance's value is on
 /// one row and the best is marked by ``MetricDirection`` like between runs.
 extension Engine {
-    /// Compares the matrix instances of the run `reference` names (``resolveRunID(_:)``); with
+    /// Compares the matrix instances of the run `reference` names (``resolveRunID(_:)``): those of
+    /// `step` (a matrix step's name, `evaluate`), or by default of the last matrix step whose instances
+    /// reported a model metric (evaluate's, not train's timings), else the last with any metric. With
     /// `metric` they are ordered best first by it. A run without matrix instances that reported
     /// metrics is refused with a message saying so.
-    public func compareInstances(of reference: String, metric: String? = nil) async throws -> RunComparison {
+    public func compareInstances(of reference: String, step wanted: String? = nil, metric: String? = nil) async throws -> RunComparison {
         let run = try await resolveRun(reference)
-        var metricsByInstance: [String: [String: Double]] = [:]
-        var stepOrder: [String] = []
-        var seen: Set<String> = []
-        var pairs: [(step: String, name: String)] = []
-        for m in try await store.metrics(runID: run.id) {
-            guard let (step, _) = MatrixInstanceID.parse(m.stepID) else { continue }
-            metricsByInstance[m.stepID, default: [:]][step + "." + m.name] = m.value
-            if !stepOrder.contains(step) { stepOrder.append(step) }
-            if seen.insert(step + "." + m.name).inserted { pairs.append((step, m.name)) }
+        let recorded = try await store.metrics(runID: run.id).compactMap { m in
+            MatrixInstanceID.parse(m.stepID).map { (instance: m.stepID, step: $0.step, name: m.name, value: m.value) }
         }
-        guard !metricsByInstance.isEmpty else {
+        var matrixSteps: [String] = []
+        for m in recorded where !matrixSteps.contains(m.step) { matrixSteps.append(m.step) }
+        guard !matrixSteps.isEmpty else {
             throw RunReferenceError.invalid(reference, reason: "run \(run.id) has no matrix instances that reported metrics, "
                                             + "so there is nothing to compare inside it; give two or more runs to compare")
         }
-        guard metricsByInstance.count <= Self.compareLimit * 4 else {
-            throw RunReferenceError.invalid(reference, reason: "run \(run.id) has \(metricsByInstance.count) instances with metrics; "
-                                            + "compare at most \(Self.compareLimit * 4) at once")
+        let chosen: String
+        if let wanted {
+            guard matrixSteps.contains(wanted) else {
+                throw RunReferenceError.invalid(wanted, reason: "run \(run.id) has no matrix step '\(wanted)' with metrics"
+                                                + Suggestion.hint(for: wanted, in: matrixSteps)
+                                                + " (matrix steps with metrics: \(matrixSteps.joined(separator: ", ")))")
+            }
+            chosen = wanted
+        } else {
+            let scored = recorded.filter { MetricGroups.isModelMetric($0.name) }.map(\.step)
+            chosen = matrixSteps.last { scored.contains($0) } ?? matrixSteps.last!
         }
+        var metricsByInstance: [String: [String: Double]] = [:]
+        var seen: Set<String> = []
+        var pairs: [(step: String, name: String)] = []
+        for m in recorded where m.step == chosen {
+            metricsByInstance[m.instance, default: [:]][m.step + "." + m.name] = m.value
+            if seen.insert(m.name).inserted { pairs.append((m.step, m.name)) }
+        }
+        let stepOrder = [chosen]
         // The instances in the run's step order (the matrix's order), not the metrics' order.
         let now = clock.now()
         let steps = try await store.steps(runID: run.id).filter { metricsByInstance[$0.stepID] != nil }

@@ -27,8 +27,12 @@ extension RunsCommand {
                                     valueName: "run")) var runs: [String]
         @Option(help: ArgumentHelp("Order the runs best first by this metric (accuracy, or a step.name key).", valueName: "name"))
         var metric: String?
+        @Option(help: ArgumentHelp("With one run: the matrix step whose instances to compare (default: the last one reporting model metrics, e.g. evaluate).",
+                                   valueName: "step"))
+        var step: String?
 
         func validate() throws {
+            if step != nil, runs.count != 1 { throw ValidationError("--step picks one run's matrix step: give one run with it") }
             guard !runs.isEmpty else {
                 throw ValidationError("give two or more runs to compare (e.g. latest latest~1), or one matrix run to compare its instances")
             }
@@ -38,7 +42,7 @@ extension RunsCommand {
             try await reportingErrors {
                 let engine = try await global.openEngine(readOnly: true)
                 // One run: its matrix instances (refused, saying so, when it has none).
-                let comparison = runs.count == 1 ? try await engine.compareInstances(of: runs[0], metric: metric)
+                let comparison = runs.count == 1 ? try await engine.compareInstances(of: runs[0], step: step, metric: metric)
                     : try await engine.compareRuns(runs, metric: metric)
                 if output.json { print(try JSONOutput.encode(comparison)); return }
                 print(Self.render(comparison))

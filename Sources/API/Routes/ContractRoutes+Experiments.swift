@@ -28,6 +28,25 @@ extension ContractRoutes {
         return .ok(.init(body: .json(try GeneratedWire.bridge(comparison, as: Components.Schemas.RunComparison.self))))
     }
 
+    /// `GET /api/runs/{id}/compare`: one matrix run's instances side by side, the same model as
+    /// between runs (``Engine/compareInstances(of:step:metric:)``); a run without matrix instances is
+    /// a 400 saying so.
+    func compareRunInstances(_ input: Operations.CompareRunInstances.Input) async throws -> Operations.CompareRunInstances.Output {
+        let metric = input.query.metric.flatMap { $0.isEmpty ? nil : $0 }
+        let step = input.query.step.flatMap { $0.isEmpty ? nil : $0 }
+        let comparison: RunComparison
+        do {
+            comparison = try await services.engine.compareInstances(of: input.path.id, step: step, metric: metric)
+        } catch let error as RunReferenceError {
+            if case .invalid(let text, _) = error, text == metric { throw APIError.badRequest(error.description, field: "metric") }
+            if case .invalid(let text, _) = error, text == step { throw APIError.badRequest(error.description, field: "step") }
+            throw APIError(error, field: "id")
+        } catch EngineError.runNotFound(let reference) {
+            throw APIError(status: .notFound, code: "run_not_found", message: "run '\(reference)' not found", details: ["field": "id"])
+        }
+        return .ok(.init(body: .json(try GeneratedWire.bridge(comparison, as: Components.Schemas.RunComparison.self))))
+    }
+
     func getWorkflowLeaderboard(_ input: Operations.GetWorkflowLeaderboard.Input) async throws -> Operations.GetWorkflowLeaderboard.Output {
         let name = input.path.name
         // Refuses a name that is no workflow file, with the names there are (404 workflow_not_found).

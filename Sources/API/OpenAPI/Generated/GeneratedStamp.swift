@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "9948fac6e03fe7d63bfebd9fc743dbd0c2d4241142bc11733bb046541dba4f8f"
-    static let outputs = "a0d5634d257d139f30a8db1ff39a743a727c7bb4465da0cbb907f0f554293bdd"
+    static let inputs = "17ba13a8442e0e9d0fca47626e4deca9bd1a8e9c275415fa5163cae1add5e513"
+    static let outputs = "34ed73519252b26b78a2e7de4e9fdf50be3314ad2e47784f2a7e3e94b57ff72b"
 }

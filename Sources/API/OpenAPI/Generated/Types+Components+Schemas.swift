@@ -986,6 +986,24 @@ extension Components {
                 internal var finishedAt: Foundation.Date?
                 /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/duration_seconds`.
                 internal var durationSeconds: Swift.Double?
+                /// For a run's instances (`instances_of`), the instance's own state; `state` is the closest run state
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/step_state`.
+                internal enum StepStatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case pending = "pending"
+                    case ready = "ready"
+                    case running = "running"
+                    case succeeded = "succeeded"
+                    case failed = "failed"
+                    case skipped = "skipped"
+                    case canceled = "canceled"
+                    case upstreamFailed = "upstream_failed"
+                    case cached = "cached"
+                }
+                /// For a run's instances (`instances_of`), the instance's own state; `state` is the closest run state
+                ///
+                /// - Remark: Generated from `#/components/schemas/RunComparison/RunsPayload/step_state`.
+                internal var stepState: Components.Schemas.RunComparison.RunsPayloadPayload.StepStatePayload?
                 /// Creates a new `RunsPayloadPayload`.
                 ///
                 /// - Parameters:
@@ -996,6 +1014,7 @@ extension Components {
                 ///   - startedAt:
                 ///   - finishedAt:
                 ///   - durationSeconds:
+                ///   - stepState: For a run's instances (`instances_of`), the instance's own state; `state` is the closest run state
                 internal init(
                     id: Swift.String,
                     workflow: Swift.String,
@@ -1003,7 +1022,8 @@ extension Components {
                     createdAt: Foundation.Date,
                     startedAt: Foundation.Date? = nil,
                     finishedAt: Foundation.Date? = nil,
-                    durationSeconds: Swift.Double? = nil
+                    durationSeconds: Swift.Double? = nil,
+                    stepState: Components.Schemas.RunComparison.RunsPayloadPayload.StepStatePayload? = nil
                 ) {
                     self.id = id
                     self.workflow = workflow
@@ -1012,6 +1032,7 @@ extension Components {
                     self.startedAt = startedAt
                     self.finishedAt = finishedAt
                     self.durationSeconds = durationSeconds
+                    self.stepState = stepState
                 }
                 internal enum CodingKeys: String, CodingKey {
                     case id
@@ -1021,6 +1042,7 @@ extension Components {
                     case startedAt = "started_at"
                     case finishedAt = "finished_at"
                     case durationSeconds = "duration_seconds"
+                    case stepState = "step_state"
                 }
             }
             /// - Remark: Generated from `#/components/schemas/RunComparison/runs`.
@@ -1177,6 +1199,10 @@ extension Components {
             internal var metrics: Components.Schemas.RunComparison.MetricsPayload
             /// - Remark: Generated from `#/components/schemas/RunComparison/sorted_by`.
             internal var sortedBy: Swift.String?
+            /// Set when the columns are one run's matrix instances (GET /api/runs/{id}/compare) — that run's id; each column's `id` is then an instance's step id
+            ///
+            /// - Remark: Generated from `#/components/schemas/RunComparison/instances_of`.
+            internal var instancesOf: Swift.String?
             /// Creates a new `RunComparison`.
             ///
             /// - Parameters:
@@ -1184,22 +1210,26 @@ extension Components {
             ///   - params:
             ///   - metrics:
             ///   - sortedBy:
+            ///   - instancesOf: Set when the columns are one run's matrix instances (GET /api/runs/{id}/compare) — that run's id; each column's `id` is then an instance's step id
             internal init(
                 runs: Components.Schemas.RunComparison.RunsPayload,
                 params: Components.Schemas.RunComparison.ParamsPayload,
                 metrics: Components.Schemas.RunComparison.MetricsPayload,
-                sortedBy: Swift.String? = nil
+                sortedBy: Swift.String? = nil,
+                instancesOf: Swift.String? = nil
             ) {
                 self.runs = runs
                 self.params = params
                 self.metrics = metrics
                 self.sortedBy = sortedBy
+                self.instancesOf = instancesOf
             }
             internal enum CodingKeys: String, CodingKey {
                 case runs
                 case params
                 case metrics
                 case sortedBy = "sorted_by"
+                case instancesOf = "instances_of"
             }
         }
         /// - Remark: Generated from `#/components/schemas/Leaderboard`.

@@ -1082,6 +1082,257 @@ internal enum Operations {
             }
         }
     }
+    /// One matrix run's instances side by side, like runs in /api/runs/compare
+    ///
+    /// The instances of one matrix step (by default the last whose instances reported a model metric, e.g. `evaluate[window=50,model_type=logistic]`) as the columns, their matrix values as the params, metrics keyed by the matrix step (`evaluate.accuracy`) with the best marked; `instances_of` is the run. A run without matrix instances that reported metrics is a 400 saying so.
+    ///
+    /// - Remark: HTTP `GET /api/runs/{id}/compare`.
+    /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)`.
+    internal enum CompareRunInstances {
+        internal static let id: Swift.String = "compareRunInstances"
+        internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/path`.
+            internal struct Path: Sendable, Hashable {
+                /// Run id, a unique prefix of one, `latest`, `latest~N` (N runs before the newest), or `latest:WORKFLOW` / `latest~N:WORKFLOW`; an ambiguous prefix is a 400 `ambiguous_run_id` listing the candidates
+                ///
+                /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/path/id`.
+                internal var id: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: Run id, a unique prefix of one, `latest`, `latest~N` (N runs before the newest), or `latest:WORKFLOW` / `latest~N:WORKFLOW`; an ambiguous prefix is a 400 `ambiguous_run_id` listing the candidates
+                internal init(id: Swift.String) {
+                    self.id = id
+                }
+            }
+            internal var path: Operations.CompareRunInstances.Input.Path
+            /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/query`.
+            internal struct Query: Sendable, Hashable {
+                /// The matrix step whose instances to compare (`evaluate`, `train`)
+                ///
+                /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/query/step`.
+                internal var step: Swift.String?
+                /// Order the instances best first by this metric (`accuracy`, or a `step.name` key)
+                ///
+                /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/query/metric`.
+                internal var metric: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - step: The matrix step whose instances to compare (`evaluate`, `train`)
+                ///   - metric: Order the instances best first by this metric (`accuracy`, or a `step.name` key)
+                internal init(
+                    step: Swift.String? = nil,
+                    metric: Swift.String? = nil
+                ) {
+                    self.step = step
+                    self.metric = metric
+                }
+            }
+            internal var query: Operations.CompareRunInstances.Input.Query
+            /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/header`.
+            internal struct Headers: Sendable, Hashable {
+                internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CompareRunInstances.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CompareRunInstances.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            internal var headers: Operations.CompareRunInstances.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            internal init(
+                path: Operations.CompareRunInstances.Input.Path,
+                query: Operations.CompareRunInstances.Input.Query = .init(),
+                headers: Operations.CompareRunInstances.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        internal enum Output: Sendable, Hashable {
+            internal struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/responses/200/content`.
+                internal enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/runs/{id}/compare/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.RunComparison)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    internal var json: Components.Schemas.RunComparison {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                internal var body: Operations.CompareRunInstances.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                internal init(body: Operations.CompareRunInstances.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// OK
+            ///
+            /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CompareRunInstances.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            internal var ok: Operations.CompareRunInstances.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Bad request: `details.field` names the wrong field
+            ///
+            /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            internal var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or wrong bearer token (only when FLOWRUN_API_TOKEN is set)
+            ///
+            /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            internal var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not found
+            ///
+            /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            internal var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The store cannot be reached
+            ///
+            /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.StoreUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.StoreUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        internal enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            internal init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            internal var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            internal static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Cancel a run
     ///
     /// Pending steps are canceled; running ones are stopped by their workers. 409 when the run already finished.

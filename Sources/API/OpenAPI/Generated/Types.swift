@@ -34,6 +34,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/runs/{id}/params`.
     /// - Remark: Generated from `#/paths//api/runs/{id}/params/get(getRunParams)`.
     func getRunParams(_ input: Operations.GetRunParams.Input) async throws -> Operations.GetRunParams.Output
+    /// One matrix run's instances side by side, like runs in /api/runs/compare
+    ///
+    /// The instances of one matrix step (by default the last whose instances reported a model metric, e.g. `evaluate[window=50,model_type=logistic]`) as the columns, their matrix values as the params, metrics keyed by the matrix step (`evaluate.accuracy`) with the best marked; `instances_of` is the run. A run without matrix instances that reported metrics is a 400 saying so.
+    ///
+    /// - Remark: HTTP `GET /api/runs/{id}/compare`.
+    /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)`.
+    func compareRunInstances(_ input: Operations.CompareRunInstances.Input) async throws -> Operations.CompareRunInstances.Output
     /// Cancel a run
     ///
     /// Pending steps are canceled; running ones are stopped by their workers. 409 when the run already finished.
@@ -175,6 +182,23 @@ extension APIProtocol {
     ) async throws -> Operations.GetRunParams.Output {
         try await getRunParams(Operations.GetRunParams.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// One matrix run's instances side by side, like runs in /api/runs/compare
+    ///
+    /// The instances of one matrix step (by default the last whose instances reported a model metric, e.g. `evaluate[window=50,model_type=logistic]`) as the columns, their matrix values as the params, metrics keyed by the matrix step (`evaluate.accuracy`) with the best marked; `instances_of` is the run. A run without matrix instances that reported metrics is a 400 saying so.
+    ///
+    /// - Remark: HTTP `GET /api/runs/{id}/compare`.
+    /// - Remark: Generated from `#/paths//api/runs/{id}/compare/get(compareRunInstances)`.
+    internal func compareRunInstances(
+        path: Operations.CompareRunInstances.Input.Path,
+        query: Operations.CompareRunInstances.Input.Query = .init(),
+        headers: Operations.CompareRunInstances.Input.Headers = .init()
+    ) async throws -> Operations.CompareRunInstances.Output {
+        try await compareRunInstances(Operations.CompareRunInstances.Input(
+            path: path,
+            query: query,
             headers: headers
         ))
     }

@@ -69,18 +69,14 @@ extension RunComparison {
     private struct ByRun<T: Encodable>: Encodable {
         let ids: [String]
         let values: [T?]
+        // A dictionary, not a keyed container: JSONEncoder's snake_case strategy rewrites a container's
+        // keys (`evaluate[model_type=a%2Fb]` would become `…a%2_fb]`) but leaves a dictionary's alone.
         func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: AnyKey.self)
-            for (id, value) in zip(ids, values) { if let value { try c.encode(value, forKey: AnyKey(id)) } }
+            var byID: [String: T] = [:]
+            for (id, value) in zip(ids, values) { if let value { byID[id] = value } }
+            var c = encoder.singleValueContainer()
+            try c.encode(byID)
         }
-    }
-
-    private struct AnyKey: CodingKey {
-        let stringValue: String
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -134,6 +134,8 @@ struct RunDetailPage {
         /// Events held on the page (at most ``eventsHeld``), and whether the run has more still.
         let eventsHeldCount: Int
         let eventsBeyondHeld: Bool
+        /// Matrix instances reported metrics: "Compare instances" opens `/compare?run=ID` (issue 16).
+        var comparesInstances = false
     }
 
     /// The page; nil when there is no such run.
@@ -222,7 +224,8 @@ struct RunDetailPage {
             hasCounterMetrics: !counterMetrics.isEmpty, counterMetrics: counterMetrics, counterCount: counterMetrics.count, hasArtifacts: !links.isEmpty, artifacts: links, hasPlots: !plots.isEmpty,
             plots: plots, hasEvents: !events.isEmpty, events: eventRows, eventsCut: events.count > Self.eventsShown,
             eventsShown: Self.eventsShown, eventCount: events.count, eventsHeldCount: eventRows.count,
-            eventsBeyondHeld: events.count > Self.eventsHeld)
+            eventsBeyondHeld: events.count > Self.eventsHeld,
+            comparesInstances: run.steps.contains { !$0.metrics.isEmpty && MatrixGroups.group(of: $0.id) != nil })
     }
 
     /// Outputs name files in the run's folder by absolute path; `evaluate/roc_curve.svg` says as much.

@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: [
-            "API", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "API", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

@@ -51,7 +51,8 @@ struct APIHarness: Sendable {
             uses: noop
         """
 
-    init(token: String? = nil, trustedOrigins: Set<String> = [], maxBodySize: Int = 1 << 20) async throws {
+    init(token: String? = nil, trustedOrigins: Set<String> = [], maxBodySize: Int = 1 << 20,
+         clock: any EngineClock = SystemClock()) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-api-\(UUID().uuidString)")
         let workflows = root.appendingPathComponent("workflows")
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
@@ -62,7 +63,7 @@ struct APIHarness: Sendable {
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
         store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "test"))
-        engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout, workflowsDirectory: workflows)
+        engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout, workflowsDirectory: workflows, clock: clock)
         services = APIServices(engine: engine, apiToken: token, trustedOrigins: trustedOrigins, maxBodySize: maxBodySize, eventPollInterval: .milliseconds(20), snapshotTTL: 0)
     }
 

@@ -37,9 +37,9 @@ extension ContractRoutes {
         let comparison: RunComparison
         do {
             comparison = try await services.engine.compareInstances(of: input.path.id, step: step, metric: metric)
+        } catch let error as InstanceComparisonError {
+            throw APIError.badRequest(error.description, field: error.field)
         } catch let error as RunReferenceError {
-            if case .invalid(let text, _) = error, text == metric { throw APIError.badRequest(error.description, field: "metric") }
-            if case .invalid(let text, _) = error, text == step { throw APIError.badRequest(error.description, field: "step") }
             throw APIError(error, field: "id")
         } catch EngineError.runNotFound(let reference) {
             throw APIError(status: .notFound, code: "run_not_found", message: "run '\(reference)' not found", details: ["field": "id"])

@@ -21,13 +21,13 @@ extension Engine {
         var matrixSteps: [String] = []
         for m in recorded where !matrixSteps.contains(m.step) { matrixSteps.append(m.step) }
         guard !matrixSteps.isEmpty else {
-            throw RunReferenceError.invalid(reference, reason: "run \(run.id) has no matrix instances that reported metrics, "
-                                            + "so there is nothing to compare inside it; give two or more runs to compare")
+            throw InstanceComparisonError(field: "id", description: "run \(run.id) has no matrix instances that reported metrics, "
+                                          + "so there is nothing to compare inside it; give two or more runs to compare")
         }
         let chosen: String
         if let wanted {
             guard matrixSteps.contains(wanted) else {
-                throw RunReferenceError.invalid(wanted, reason: "run \(run.id) has no matrix step '\(wanted)' with metrics"
+                throw InstanceComparisonError(field: "step", description: "run \(run.id) has no matrix step '\(wanted)' with metrics"
                                                 + Suggestion.hint(for: wanted, in: matrixSteps)
                                                 + " (matrix steps with metrics: \(matrixSteps.joined(separator: ", ")))")
             }
@@ -56,8 +56,13 @@ extension Engine {
         let params = steps.map { step in
             Dictionary(MatrixInstanceID.parse(step.stepID)?.values ?? [], uniquingKeysWith: { first, _ in first })
         }
-        return try Self.arrange(columns: columns, params: params, metrics: steps.map { metricsByInstance[$0.stepID] ?? [:] },
-                                pairs: pairs, stepOrder: stepOrder, metric: metric, noun: "instance", instancesOf: run.id)
+        do {
+            return try Self.arrange(columns: columns, params: params, metrics: steps.map { metricsByInstance[$0.stepID] ?? [:] },
+                                    pairs: pairs, stepOrder: stepOrder, metric: metric, noun: "instance", instancesOf: run.id)
+        } catch RunReferenceError.invalid(_, let reason) {
+            // The only refusal there: a metric no instance reported.
+            throw InstanceComparisonError(field: "metric", description: reason)
+        }
     }
 
     /// A step's state as the closest run state, for the column's `state` (its exact one is `stepState`).
@@ -70,6 +75,13 @@ extension Engine {
         case .canceled, .skipped: .canceled
         }
     }
+}
+
+/// Why one run's instances cannot be compared, and which input says so (`id`, `step`, `metric`): the
+/// API's 400 names that field, the CLI prints the sentence.
+public struct InstanceComparisonError: Error, Equatable, CustomStringConvertible {
+    public var field: String
+    public var description: String
 }
 
 /// Reads an instance id back into its matrix step and values: `evaluate[window=50,model_type=a%2Fb]`

@@ -103,6 +103,8 @@ struct ComparePage {
             }
         } catch let error as RunReferenceError {
             return try renderer.notFound(error.description + ".", section: .runs)
+        } catch let error as InstanceComparisonError {
+            return try renderer.notFound(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".", section: .runs)
         } catch EngineError.runNotFound(let reference) {
             return try renderer.notFound("There is no run '\(reference)'.", section: .runs)
         }

@@ -46,48 +46,57 @@ let package = Package(
         // Starts a step's program under a guard that kills its process group when the engine dies.
         .target(name: "CSpawn"),
         .target(name: "Steps", dependencies: ["FlowSpec", "Learn", "CSpawn"]),
-        .target(name: "Store", dependencies: [
-            .product(name: "SQLKit", package: "sql-kit"),
-            .product(name: "SQLiteKit", package: "sqlite-kit"),
-            .product(name: "PostgresKit", package: "postgres-kit"),
-            .product(name: "SQLiteNIO", package: "sqlite-nio"),
-            .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "Engine", dependencies: [
-            // Learn: the dataset profile, measured when a file is registered.
-            "FlowSpec", "Learn", "Steps", "Store",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
-        .target(name: "API", dependencies: [
-            "Engine", "Store", "FlowSpec",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            // /metrics: the server's own counters go through swift-metrics, exposed by swift-prometheus.
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            // Reads the contract, openapi.yaml, to serve it as JSON.
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-            .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
-        ], resources: [
-            // The dashboard's and the docs page's templates, and the files served under /assets/.
-            .copy("Resources/Templates"), .copy("Resources/Assets"),
-            // The API's contract, served at /api/openapi.json and /api/openapi.yaml.
-            .copy("openapi.yaml"),
-        ]),
-        .executableTarget(name: "flowrun", dependencies: [
-            "FlowSpec", "Learn", "Steps", "Store", "Engine", "API",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                // Learn: the dataset profile, measured when a file is registered.
+                "FlowSpec", "Learn", "Steps", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "API",
+            dependencies: [
+                "Engine", "Store", "FlowSpec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                // /metrics: the server's own counters go through swift-metrics, exposed by swift-prometheus.
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                // Reads the contract, openapi.yaml, to serve it as JSON.
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+            ],
+            resources: [
+                // The dashboard's and the docs page's templates, and the files served under /assets/.
+                .copy("Resources/Templates"), .copy("Resources/Assets"),
+                // The API's contract, served at /api/openapi.json and /api/openapi.yaml.
+                .copy("openapi.yaml"),
+            ]),
+        .executableTarget(
+            name: "flowrun",
+            dependencies: [
+                "FlowSpec", "Learn", "Steps", "Store", "Engine", "API",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(name: "FlowSpecFuzz", dependencies: ["FlowSpec"]),
 
         .testTarget(name: "FlowSpecTests", dependencies: ["FlowSpec"], resources: [.copy("Fixtures")]),
@@ -95,13 +104,16 @@ let package = Package(
         .testTarget(name: "StepsTests", dependencies: ["Steps"]),
         // What tests share and the product must not ship: the throwaway databases (SQLite files,
         // PostgreSQL databases) the tests run against, and the manual clock.
-        .target(name: "TestSupport", dependencies: ["Engine", .product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/Support"),
+        .target(
+            name: "TestSupport", dependencies: ["Engine", .product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/Support"),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
-        .testTarget(name: "APITests", dependencies: [
-            "API", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

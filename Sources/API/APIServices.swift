@@ -21,8 +21,10 @@ public struct APIServices: Sendable {
     /// How long `/api/health` and `/metrics` reuse one look at the store.
     public let snapshotTTL: TimeInterval
 
-    public init(engine: Engine, apiToken: String?, trustedOrigins: Set<String> = [], startedAt: Date = Date(),
-                maxBodySize: Int = 1 << 20, eventPollInterval: Duration = .milliseconds(250), snapshotTTL: TimeInterval = 1) {
+    public init(
+        engine: Engine, apiToken: String?, trustedOrigins: Set<String> = [], startedAt: Date = Date(),
+        maxBodySize: Int = 1 << 20, eventPollInterval: Duration = .milliseconds(250), snapshotTTL: TimeInterval = 1
+    ) {
         self.engine = engine
         self.apiToken = apiToken.flatMap { $0.isEmpty ? nil : $0 }
         self.trustedOrigins = trustedOrigins

@@ -22,8 +22,10 @@ public struct Engine: Sendable {
     /// The project's `notify:` (flowrun.yaml), for workflows without their own.
     public var notifyDefaults: [NotifyRule] = []
 
-    public init(store: any Store, registry: StepRegistry, layout: DataLayout, workflowsDirectory: URL,
-                clock: any EngineClock = SystemClock(), onWork: @escaping @Sendable () -> Void = {}) {
+    public init(
+        store: any Store, registry: StepRegistry, layout: DataLayout, workflowsDirectory: URL,
+        clock: any EngineClock = SystemClock(), onWork: @escaping @Sendable () -> Void = {}
+    ) {
         self.store = store
         self.registry = registry
         self.layout = layout
@@ -70,7 +72,9 @@ public struct Engine: Sendable {
     /// `exam-pipeline`, `hello.yaml`: 1–100 of letters, digits, `-_.`, not starting with a dot.
     public static func isWorkflowName(_ name: String) -> Bool {
         (1...100).contains(name.utf8.count) && !name.hasPrefix(".")
-            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))
+            }
     }
 
     /// Loads and validates a workflow; any error diagnostic refuses it.
@@ -120,8 +124,9 @@ public struct Engine: Sendable {
         }
         let id = "ds-" + hash.prefix(12)
         if let known = try await store.dataset(id: id) { return known }
-        var record = DatasetRecord(id: id, path: url.path, sizeBytes: size, contentHash: hash,
-                                   schemaJSON: schemaJSON, registeredAt: clock.now())
+        var record = DatasetRecord(
+            id: id, path: url.path, sizeBytes: size, contentHash: hash,
+            schemaJSON: schemaJSON, registeredAt: clock.now())
         if schemaJSON == "{}", DatasetProfile.applies(to: url) {
             // Described once, at registration: a CSV that cannot be read is rejected now, with its
             // row, rather than failing every run on it later.
@@ -144,7 +149,8 @@ public struct Engine: Sendable {
         if let key = request.idempotencyKey, let existing = try await store.run(triggerKey: key) {
             return existing
         }
-        let workflow = try request.workflowYAML.map { try parseWorkflow(yaml: $0, file: "\(request.workflow) (stored)") }
+        let workflow =
+            try request.workflowYAML.map { try parseWorkflow(yaml: $0, file: "\(request.workflow) (stored)") }
             ?? loadWorkflow(at: request.workflowIsName ? try workflowFile(named: request.workflow) : try workflowFile(request.workflow))
         let params: [String: Value]
         do { params = try workflow.resolveParams(request.params) } catch { throw EngineError.badParam("\(error)") }
@@ -186,8 +192,9 @@ public struct Engine: Sendable {
             triggerKey: request.idempotencyKey, cache: request.cache, priority: request.priority ?? workflow.priority)
         let placed = try placements(workflow, bound: await slotBound(request))
         let steps = workflow.topologicalOrder().enumerated().map { position, step in
-            NewStepRun(stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts,
-                       cpu: placed[step.id]?.cpu ?? 1, pool: placed[step.id]?.pool)
+            NewStepRun(
+                stepID: step.id, position: position, needs: step.needs, maxAttempts: step.retry.maxAttempts,
+                cpu: placed[step.id]?.cpu ?? 1, pool: placed[step.id]?.pool)
         }
         try await recordNotify(workflow, runID: run.id)  // Notify/Engine+Notify.swift
         do {

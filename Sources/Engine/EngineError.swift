@@ -29,7 +29,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
         case .missingInput(let name): "input '\(name)' is required (give it with --dataset PATH or --input \(name)=…)"
         case .datasetNotFound(let id): "dataset '\(id)' not found"
         case .datasetRejected(let id, let reason): "dataset \(id) was rejected when registered: \(reason)"
-        case .noDatasetInput(let workflow): "workflow '\(workflow)' has no dataset input: a dataset given to it would not be used (give it an input of type dataset, or leave the dataset out)"
+        case .noDatasetInput(let workflow):
+            "workflow '\(workflow)' has no dataset input: a dataset given to it would not be used (give it an input of type dataset, or leave the dataset out)"
         case .pathOutsideRoots(let path, let roots):
             "\(path): outside the allowed data roots (\(roots.joined(separator: ", "))); set FLOWRUN_ALLOWED_ROOTS to allow it"
         case .fileNotFound(let path): "\(path): no such file"

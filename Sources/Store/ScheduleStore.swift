@@ -69,8 +69,10 @@ public struct RunGroupRecord: Sendable, Hashable {
     /// What selected the datasets (`--datasets`, `--since`, `--until`), for people.
     public var selection: String
 
-    public init(id: String, workflowName: String, paramsJSON: String, datasetIDs: [String], maxParallel: Int,
-                state: RunGroupState = .active, released: Int = 0, createdAt: Date, selection: String) {
+    public init(
+        id: String, workflowName: String, paramsJSON: String, datasetIDs: [String], maxParallel: Int,
+        state: RunGroupState = .active, released: Int = 0, createdAt: Date, selection: String
+    ) {
         self.id = id
         self.workflowName = workflowName
         self.paramsJSON = paramsJSON

@@ -62,7 +62,9 @@ public protocol Store: Sendable {
     /// ``claimReadySteps(worker:runID:limit:now:leaseUntil:)`` does — when it made any ready: the
     /// worker that finishes a step takes its dependent without another round trip or a wake-up, and
     /// only steps it did not take wake the other workers.
-    func completeSteps(_ completions: [StepCompletion], thenClaim claim: ClaimRequest?) async throws -> (applied: [Bool], claimed: [StepRunRecord])
+    func completeSteps(
+        _ completions: [StepCompletion], thenClaim claim: ClaimRequest?
+    ) async throws -> (applied: [Bool], claimed: [StepRunRecord])
     /// Running steps whose lease expired before `now` go back to `ready` (or `failed` when out of
     /// attempts); the attempt is recorded as `lease_expired`. Returns the attempts taken back, with
     /// the program each recorded (the engine stops what is left of it on this machine).
@@ -107,7 +109,9 @@ public protocol Store: Sendable {
     func cacheEntries(limit: Int) async throws -> [CacheEntry]
     /// The newest completed attempt of step `stepID` in another run of `workflow` than `runID` that
     /// recorded its key's parts: what "why did it run?" compares with.
-    func previousCacheParts(workflow: String, stepID: String, excludingRun runID: String) async throws -> (source: StepAttemptKey, partsJSON: String)?
+    func previousCacheParts(
+        workflow: String, stepID: String, excludingRun runID: String
+    ) async throws -> (source: StepAttemptKey, partsJSON: String)?
     /// Forgets the entries that finished before `before` (all when nil): they are no longer reused.
     /// Returns how many.
     func clearCache(finishedBefore before: Date?) async throws -> Int

@@ -14,7 +14,9 @@ struct Flowrun: AsyncParsableCommand {
             """,
         version: FlowrunVersion.current,
         subcommands: [
-            InitCommand.self, DemoCommand.self, ValidateCommand.self, RunCommand.self, RunsCommand.self, DatasetsCommand.self, CacheCommand.self, WorkerCommand.self, PoolsCommand.self, SchedulesCommand.self, BackfillCommand.self, ServeCommand.self, WatchCommand.self, SampleDataCommand.self, ConfigCommand.self, BenchCommand.self,
+            InitCommand.self, DemoCommand.self, ValidateCommand.self, RunCommand.self, RunsCommand.self, DatasetsCommand.self,
+            CacheCommand.self, WorkerCommand.self, PoolsCommand.self, SchedulesCommand.self, BackfillCommand.self, ServeCommand.self,
+            WatchCommand.self, SampleDataCommand.self, ConfigCommand.self, BenchCommand.self,
         ]
     )
 

@@ -51,20 +51,25 @@ struct APIHarness: Sendable {
             uses: noop
         """
 
-    init(token: String? = nil, trustedOrigins: Set<String> = [], maxBodySize: Int = 1 << 20,
-         clock: any EngineClock = SystemClock()) async throws {
+    init(
+        token: String? = nil, trustedOrigins: Set<String> = [], maxBodySize: Int = 1 << 20,
+        clock: any EngineClock = SystemClock()
+    ) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-api-\(UUID().uuidString)")
         let workflows = root.appendingPathComponent("workflows")
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
         try APIHarness.hello.write(to: workflows.appendingPathComponent("hello.yaml"), atomically: true, encoding: .utf8)
         try APIHarness.failing.write(to: workflows.appendingPathComponent("failing.yaml"), atomically: true, encoding: .utf8)
         try APIHarness.withDataset.write(to: workflows.appendingPathComponent("with-dataset.yaml"), atomically: true, encoding: .utf8)
-        try "name: broken\nversion: 1\nsteps:\n  a: { uses: nope }\n".write(to: workflows.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        try "name: broken\nversion: 1\nsteps:\n  a: { uses: nope }\n".write(
+            to: workflows.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
         store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "test"))
         engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout, workflowsDirectory: workflows, clock: clock)
-        services = APIServices(engine: engine, apiToken: token, trustedOrigins: trustedOrigins, maxBodySize: maxBodySize, eventPollInterval: .milliseconds(20), snapshotTTL: 0)
+        services = APIServices(
+            engine: engine, apiToken: token, trustedOrigins: trustedOrigins, maxBodySize: maxBodySize, eventPollInterval: .milliseconds(20),
+            snapshotTTL: 0)
     }
 
     var layout: DataLayout { engine.layout }
@@ -85,7 +90,8 @@ struct APIHarness: Sendable {
 
     /// Runs a worker until `runID` has finished.
     func runToEnd(_ runID: String) async throws -> RunRecord {
-        let worker = Worker(engine: engine, options: .init(name: "test-worker", concurrency: 2, pollInterval: .milliseconds(50), runID: runID))
+        let worker = Worker(
+            engine: engine, options: .init(name: "test-worker", concurrency: 2, pollInterval: .milliseconds(50), runID: runID))
         try await worker.run()
         return try #require(try await store.run(id: runID))
     }
@@ -116,8 +122,10 @@ struct APIClient: Sendable {
     let client: any TestClientProtocol
 
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: Data? = nil,
-              headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> APIResponse {
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: Data? = nil,
+        headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> APIResponse {
         var fields = headers
         var payload: ByteBuffer?
         if let json {
@@ -128,10 +136,13 @@ struct APIClient: Sendable {
         }
         let response = try await client.execute(uri: uri, method: method, headers: fields, body: payload)
         let result = APIResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer: response.body))
-        let problems = OpenAPIChecker.shared.check(method: method.rawValue, uri: uri, status: result.status,
-                                                   contentType: response.headers[.contentType] ?? "", body: result.body)
-        #expect(problems.isEmpty, "\(method) \(uri) → \(result.status) does not conform: \(problems.joined(separator: "; ")) — \(result.text.prefix(300))",
-                sourceLocation: sourceLocation)
+        let problems = OpenAPIChecker.shared.check(
+            method: method.rawValue, uri: uri, status: result.status,
+            contentType: response.headers[.contentType] ?? "", body: result.body)
+        #expect(
+            problems.isEmpty,
+            "\(method) \(uri) → \(result.status) does not conform: \(problems.joined(separator: "; ")) — \(result.text.prefix(300))",
+            sourceLocation: sourceLocation)
         return result
     }
 
@@ -139,7 +150,9 @@ struct APIClient: Sendable {
         try await call(.get, uri, headers: headers, sourceLocation: sourceLocation)
     }
 
-    func post(_ uri: String, json: String? = nil, headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> APIResponse {
+    func post(
+        _ uri: String, json: String? = nil, headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> APIResponse {
         try await call(.post, uri, json: json, headers: headers, sourceLocation: sourceLocation)
     }
 }

@@ -1,16 +1,19 @@
-@testable import API
 import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import API
+
 /// Default deny: every route the router knows refuses an anonymous request unless it is on the
 /// allow-list, however its path is spelled; and requests another web page could send change nothing.
 @Suite struct AccessTests {
     /// A concrete path for a route pattern: captures become `x`.
     static func concrete(_ pattern: String) -> String {
-        "/" + pattern.split(separator: "/").map { $0.hasPrefix("{") || $0.hasPrefix("*") || $0.hasPrefix(":") ? "x" : String($0) }.joined(separator: "/")
+        "/"
+            + pattern.split(separator: "/").map { $0.hasPrefix("{") || $0.hasPrefix("*") || $0.hasPrefix(":") ? "x" : String($0) }.joined(
+                separator: "/")
     }
 
     @Test func everyRouteRefusesAnAnonymousRequestUnlessItIsOnTheAllowList() async throws {
@@ -30,12 +33,15 @@ import Testing
                     body: route.method == .get ? nil : ByteBuffer(string: "{}"))
                 let status = Int(response.status.code)
                 if OpenRoutes.paths.contains(route.path) {
-                    #expect(status != 401 && response.headers[.location]?.hasPrefix("/login") != true, "\(route.path) is open but refused: \(status)")
+                    #expect(
+                        status != 401 && response.headers[.location]?.hasPrefix("/login") != true,
+                        "\(route.path) is open but refused: \(status)")
                 } else if path.hasPrefix("/api/") || path == "/metrics" {
                     #expect(status == 401, "\(route.method) \(path) answered \(status) to an anonymous request")
                 } else {
-                    #expect(status == 303 && response.headers[.location]?.hasPrefix("/login?next=") == true,
-                            "page \(path) answered \(status) to an anonymous request")
+                    #expect(
+                        status == 303 && response.headers[.location]?.hasPrefix("/login?next=") == true,
+                        "page \(path) answered \(status) to an anonymous request")
                 }
             }
         }
@@ -44,9 +50,11 @@ import Testing
     @Test func otherSpellingsOfAPathDoNotGetPastTheGuard() async throws {
         let harness = try await APIHarness(token: "s3cret")
         try await harness.test { (client: APIClient) async throws in
-            let spellings = ["//api/runs", "/./api/runs", "/api/./runs", "/api//runs", "/api/runs/", "/api%2Fruns", "/%61pi/runs",
-                             "/api/%72uns", "/API/runs", "/api/RUNS", "/api/health/../runs", "/api/health/..%2Fruns", "/assets/../api/runs",
-                             "//metrics", "/metrics/", "/api/docs/../runs", "/login/../api/runs"]
+            let spellings = [
+                "//api/runs", "/./api/runs", "/api/./runs", "/api//runs", "/api/runs/", "/api%2Fruns", "/%61pi/runs",
+                "/api/%72uns", "/API/runs", "/api/RUNS", "/api/health/../runs", "/api/health/..%2Fruns", "/assets/../api/runs",
+                "//metrics", "/metrics/", "/api/docs/../runs", "/login/../api/runs",
+            ]
             for path in spellings {
                 for method in [HTTPRequest.Method.get, .post] {
                     let response = try await client.client.execute(
@@ -70,7 +78,8 @@ import Testing
                 return (Int(response.status.code), String(buffer: response.body))
             }
             // The "simple requests" a browser sends cross-site without a preflight.
-            for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain; charset=utf-8"] {
+            for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain; charset=utf-8"]
+            {
                 let (status, text) = try await post([.contentType: type])
                 #expect(status == 415, "\(type) → \(status)")
                 #expect(text.contains("application/json"))
@@ -83,16 +92,20 @@ import Testing
             #expect(try await post([.contentType: "text/plain"], uri: "/api/runs/x/cancel", body: nil).0 == 415)
             #expect(try await post([.origin: "https://evil.example"], uri: "/api/runs/x/cancel", body: nil).0 == 403)
             #expect(try await post([:], uri: "/api/runs/x/cancel", body: nil).0 == 404, "curl -X POST …/cancel needs no type")
-            #expect(try await post([.contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
-                                   uri: "/login", body: ByteBuffer(string: "token=x")).0 == 403)
+            #expect(
+                try await post(
+                    [.contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
+                    uri: "/login", body: ByteBuffer(string: "token=x")
+                ).0 == 403)
             #expect(try await harness.store.runs(.init(limit: 10)).isEmpty, "nothing ran")
 
             // The server's own pages and non-browser clients still can.
             #expect(try await post([.contentType: "application/json", .origin: "http://localhost"]).0 == 201)
             #expect(try await post([.contentType: "application/json; charset=utf-8", .init("Sec-Fetch-Site")!: "same-origin"]).0 == 201)
             #expect(try await post([.contentType: "application/json"]).0 == 201)
-            let yaml = try await post([.contentType: "application/yaml"], uri: "/api/workflows/validate",
-                                      body: ByteBuffer(string: "name: a\nversion: 1\nsteps:\n  s: { uses: noop }\n"))
+            let yaml = try await post(
+                [.contentType: "application/yaml"], uri: "/api/workflows/validate",
+                body: ByteBuffer(string: "name: a\nversion: 1\nsteps:\n  s: { uses: noop }\n"))
             #expect(yaml.0 == 200)
         }
     }
@@ -103,10 +116,12 @@ import Testing
             let headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer s3cret"]
             var proxied = headers
             proxied[.origin] = "https://flowrun.lab.example"
-            let accepted = try await client.client.execute(uri: "/api/runs", method: .post, headers: proxied, body: ByteBuffer(string: #"{"workflow": "hello"}"#))
+            let accepted = try await client.client.execute(
+                uri: "/api/runs", method: .post, headers: proxied, body: ByteBuffer(string: #"{"workflow": "hello"}"#))
             #expect(accepted.status == .created)
             proxied[.origin] = "https://flowrun.lab.example.evil.example"
-            let refused = try await client.client.execute(uri: "/api/runs", method: .post, headers: proxied, body: ByteBuffer(string: #"{"workflow": "hello"}"#))
+            let refused = try await client.client.execute(
+                uri: "/api/runs", method: .post, headers: proxied, body: ByteBuffer(string: #"{"workflow": "hello"}"#))
             #expect(refused.status == .forbidden)
         }
     }
@@ -147,7 +162,8 @@ import Testing
 
     @Test func errorsAreSentencesAndDoNotRevealFilesOutsideTheRoots() async throws {
         let harness = try await APIHarness(token: "s3cret")
-        try FileManager.default.createDirectory(at: harness.layout.inbound.appendingPathComponent("folder"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: harness.layout.inbound.appendingPathComponent("folder"), withIntermediateDirectories: true)
         try await harness.test { (client: APIClient) async throws in
             let auth: HTTPFields = [.authorization: "Bearer s3cret"]
             let folder = try await client.post("/api/datasets", json: #"{"path": "inbound/folder"}"#, headers: auth)
@@ -187,7 +203,8 @@ import Testing
             #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))
             let kept = try await client.client.execute(uri: "/api/health", method: .get, headers: [.init("X-Request-Id")!: "proxy-42.a:b"])
             #expect(kept.headers[.init("X-Request-Id")!] == "proxy-42.a:b")
-            let replaced = try await client.client.execute(uri: "/api/health", method: .get, headers: [.init("X-Request-Id")!: "bad id\u{7f}<script>"])
+            let replaced = try await client.client.execute(
+                uri: "/api/health", method: .get, headers: [.init("X-Request-Id")!: "bad id\u{7f}<script>"])
             #expect(replaced.headers[.init("X-Request-Id")!]?.count == 16)
         }
     }

@@ -1,8 +1,9 @@
-@testable import API
 import Engine
 import Foundation
 import Store
 import Testing
+
+@testable import API
 
 /// Step caching as the API and the run page show it: the cached state, the link to the source
 /// attempt, "why did it run", and `"cache": false` in the submit body.

@@ -14,11 +14,13 @@ import Testing
     static func scoredRun(_ h: APIHarness, who: String, metrics: [String: Double], at: Date) async throws -> String {
         let run = try await h.engine.submit(SubmitRequest(workflow: "hello", params: ["who": .string(who)], trigger: .api))
         for step in ["greet", "done"] {
-            let claimed = try await h.store.claimReadySteps(worker: "t", runID: run.id, limit: 1, now: at, leaseUntil: at.addingTimeInterval(60))
+            let claimed = try await h.store.claimReadySteps(
+                worker: "t", runID: run.id, limit: 1, now: at, leaseUntil: at.addingTimeInterval(60))
             let held = try #require(claimed.first { $0.stepID == step })
-            let applied = try await h.store.completeStep(StepCompletion(
-                key: StepAttemptKey(runID: run.id, stepID: step, attempt: held.attempt), worker: "t",
-                outcome: .succeeded(outputs: [:], metrics: step == "greet" ? metrics : [:]), now: at.addingTimeInterval(2)))
+            let applied = try await h.store.completeStep(
+                StepCompletion(
+                    key: StepAttemptKey(runID: run.id, stepID: step, attempt: held.attempt), worker: "t",
+                    outcome: .succeeded(outputs: [:], metrics: step == "greet" ? metrics : [:]), now: at.addingTimeInterval(2)))
             #expect(applied)
         }
         return run.id

@@ -1,8 +1,9 @@
-@testable import API
 import Foundation
 import Hummingbird
 import Store
 import Testing
+
+@testable import API
 
 /// The dashboard's pages through the router of `flowrun serve`, in memory, on a real SQLite store.
 @Suite struct DashboardPageTests {
@@ -27,11 +28,13 @@ import Testing
 
             let run = try await client.get("/runs/\(id)")
             #expect(run.status == 200)
-            for expected in ["id=\"run-state\" class=\"state state-succeeded\" data-state=\"succeeded\"",
-                             "data-step=\"greet\" data-state=\"succeeded\"", "data-step=\"done\" data-state=\"succeeded\"",
-                             "data-from=\"greet\" data-to=\"done\"", "id=\"timeline\"", "data-log-step=\"greet\"",
-                             "src=\"/api/runs/\(id)/artifacts/greet/out/plot.svg\"", "id=\"retry-run\" data-action=\"retry\" disabled",
-                             "run submitted by ui"] {
+            for expected in [
+                "id=\"run-state\" class=\"state state-succeeded\" data-state=\"succeeded\"",
+                "data-step=\"greet\" data-state=\"succeeded\"", "data-step=\"done\" data-state=\"succeeded\"",
+                "data-from=\"greet\" data-to=\"done\"", "id=\"timeline\"", "data-log-step=\"greet\"",
+                "src=\"/api/runs/\(id)/artifacts/greet/out/plot.svg\"", "id=\"retry-run\" data-action=\"retry\" disabled",
+                "run submitted by ui",
+            ] {
                 #expect(run.text.contains(expected), "run page lacks \(expected)")
             }
             let live = try await client.get("/runs/\(id)/live")
@@ -68,9 +71,11 @@ import Testing
 
     @Test func datasetPageShowsTheSchemaAndWhyItWasRejected() async throws {
         let harness = try await APIHarness()
-        let schema = #"{"rows": 12000, "columns": [{"name": "exam_id", "type": "int", "missing": 0}, {"name": "pressure", "type": "float", "missing": 134}], "quality": {"duplicates": 58}}"#
-        let record = DatasetRecord(id: "ds-rejected", path: "/data/inbound/bad.csv", sizeBytes: 2048, contentHash: String(repeating: "ab", count: 32),
-                                   schemaJSON: schema, registeredAt: Date(), status: "rejected", rejectReason: "row 3, column 'pressure': not a number")
+        let schema =
+            #"{"rows": 12000, "columns": [{"name": "exam_id", "type": "int", "missing": 0}, {"name": "pressure", "type": "float", "missing": 134}], "quality": {"duplicates": 58}}"#
+        let record = DatasetRecord(
+            id: "ds-rejected", path: "/data/inbound/bad.csv", sizeBytes: 2048, contentHash: String(repeating: "ab", count: 32),
+            schemaJSON: schema, registeredAt: Date(), status: "rejected", rejectReason: "row 3, column 'pressure': not a number")
         _ = try await harness.store.registerDataset(record)
         try await harness.test { (client: APIClient) async throws in
             let page = try await client.get("/datasets/ds-rejected")
@@ -112,30 +117,35 @@ import Testing
         let harness = try await APIHarness()
         let workflows = harness.engine.workflowsDirectory
         try """
-            name: shady
-            version: 1
-            description: "<script>alert('description')</script>"
-            params:
-              who: { type: string, default: "<img src=x onerror=alert(1)>", description: "<u>under</u>" }
-              pick: { type: string, default: "a\\"b", enum: ["a\\"b", "<i>"] }
-            steps:
-              greet:
-                run: echo "::output msg=${{ params.who }}"
-            """.write(to: workflows.appendingPathComponent("shady.yaml"), atomically: true, encoding: .utf8)
+        name: shady
+        version: 1
+        description: "<script>alert('description')</script>"
+        params:
+          who: { type: string, default: "<img src=x onerror=alert(1)>", description: "<u>under</u>" }
+          pick: { type: string, default: "a\\"b", enum: ["a\\"b", "<i>"] }
+        steps:
+          greet:
+            run: echo "::output msg=${{ params.who }}"
+        """.write(to: workflows.appendingPathComponent("shady.yaml"), atomically: true, encoding: .utf8)
         try "name: \"<script>alert('name')</script>\"\nversion: 1\nsteps:\n  a: { uses: noop }\n"
             .write(to: workflows.appendingPathComponent("evil.yaml"), atomically: true, encoding: .utf8)
         let dataset = try await harness.engine.registerDataset(path: try harness.writeDataset("<i>x'\"&.csv").path)
         try await harness.test { (client: APIClient) async throws in
-            let created = try await client.post("/api/runs", json: #"{"workflow": "shady", "params": {"who": "<script>alert(\"who\")</script>"}}"#)
+            let created = try await client.post(
+                "/api/runs", json: #"{"workflow": "shady", "params": {"who": "<script>alert(\"who\")</script>"}}"#)
             let id = try #require(created.json["id"] as? String)
             _ = try await harness.runToEnd(id)
-            for path in ["/", "/runs", "/runs/\(id)", "/runs/\(id)/live", "/workflows", "/workflows/shady", "/workflows/evil",
-                         "/datasets", "/datasets/\(dataset.id)"] {
+            for path in [
+                "/", "/runs", "/runs/\(id)", "/runs/\(id)/live", "/workflows", "/workflows/shady", "/workflows/evil",
+                "/datasets", "/datasets/\(dataset.id)",
+            ] {
                 let page = try await client.get(path)
                 #expect(page.status == 200, "\(path)")
                 // The only element a user's text could have opened is the page's own script tag.
                 #expect(page.text.components(separatedBy: "<script").count <= 2, "\(path) has a user's <script>")
-                #expect(!page.text.contains("<img src=x") && !page.text.contains("<u>") && !page.text.contains("<i>"), "\(path) has user markup")
+                #expect(
+                    !page.text.contains("<img src=x") && !page.text.contains("<u>") && !page.text.contains("<i>"), "\(path) has user markup"
+                )
             }
             let run = try await client.get("/runs/\(id)")
             #expect(run.text.contains("&lt;script&gt;alert(&quot;who&quot;)&lt;/script&gt;"))
@@ -166,7 +176,8 @@ import Testing
 
             let filtered = try await client.get("/runs?workflow=failing&state=queued")
             #expect(filtered.text.components(separatedBy: "<tr data-run=").count - 1 == 1)
-            #expect(filtered.text.contains("<option selected>failing</option>") && filtered.text.contains("<option selected>queued</option>"))
+            #expect(
+                filtered.text.contains("<option selected>failing</option>") && filtered.text.contains("<option selected>queued</option>"))
             let none = try await client.get("/runs?state=succeeded")
             #expect(none.text.contains("id=\"runs-table-empty\""))
         }
@@ -191,11 +202,13 @@ import Testing
     func finish(_ runID: String, metrics: [String: Double], store: any Store) async throws {
         let now = Date()
         while true {
-            let claimed = try await store.claimReadySteps(worker: "test", runID: runID, limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
+            let claimed = try await store.claimReadySteps(
+                worker: "test", runID: runID, limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
             if claimed.isEmpty { return }
             for step in claimed {
                 let key = StepAttemptKey(runID: runID, stepID: step.stepID, attempt: step.attempt)
-                _ = try await store.completeStep(.init(key: key, worker: "test", outcome: .succeeded(outputs: [:], metrics: metrics), now: now))
+                _ = try await store.completeStep(
+                    .init(key: key, worker: "test", outcome: .succeeded(outputs: [:], metrics: metrics), now: now))
             }
         }
     }

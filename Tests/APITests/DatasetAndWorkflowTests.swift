@@ -1,6 +1,7 @@
-@testable import API
 import Foundation
 import Testing
+
+@testable import API
 
 @Suite struct DatasetEndpointTests {
     @Test func registerListAndGetDatasets() async throws {
@@ -79,11 +80,13 @@ import Testing
     @Test func validateJSONAndRawYAML() async throws {
         let harness = try await APIHarness()
         try await harness.test { (client: APIClient) async throws in
-            let good = try await client.post("/api/workflows/validate", json: #"{"yaml": "name: ok\nversion: 1\nsteps:\n  a: { uses: noop }\n"}"#)
+            let good = try await client.post(
+                "/api/workflows/validate", json: #"{"yaml": "name: ok\nversion: 1\nsteps:\n  a: { uses: noop }\n"}"#)
             #expect(good.json["valid"] as? Bool == true)
             #expect(good.json["name"] as? String == "ok")
-            let bad = try await client.call(.post, "/api/workflows/validate", body: Data("name: x\nversion: 1\nsteps:\n  a: { uses: nop }\n".utf8),
-                                            headers: [.contentType: "application/yaml"])
+            let bad = try await client.call(
+                .post, "/api/workflows/validate", body: Data("name: x\nversion: 1\nsteps:\n  a: { uses: nop }\n".utf8),
+                headers: [.contentType: "application/yaml"])
             #expect(bad.status == 200)
             #expect(bad.json["valid"] as? Bool == false)
             let diagnostic = try #require((bad.json["diagnostics"] as? [[String: Any]])?.first)

@@ -1,14 +1,18 @@
-@testable import API
 import Foundation
 import Store
 import Testing
 
+@testable import API
+
 @Suite struct HealthAndMetricsTests {
     @Test func healthReportsStoreWorkersAndQueue() async throws {
         let harness = try await APIHarness()
-        try await harness.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
-        try await harness.store.heartbeatWorker(WorkerRecord(name: "old:2", host: "old", startedAt: Date(timeIntervalSinceNow: -600),
-                                                                    lastHeartbeat: Date(timeIntervalSinceNow: -300), stepsHeld: 0))
+        try await harness.store.heartbeatWorker(
+            WorkerRecord(name: "host:1", host: "host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
+        try await harness.store.heartbeatWorker(
+            WorkerRecord(
+                name: "old:2", host: "old", startedAt: Date(timeIntervalSinceNow: -600),
+                lastHeartbeat: Date(timeIntervalSinceNow: -300), stepsHeld: 0))
         try await harness.test { (client: APIClient) async throws in
             _ = try await client.post("/api/runs", json: #"{"workflow": "hello"}"#)
             let health = try await client.get("/api/health")
@@ -24,7 +28,8 @@ import Testing
 
     @Test func anonymousHealthSaysOnlyWhetherTheServerIsUp() async throws {
         let harness = try await APIHarness(token: "s3cret")
-        try await harness.store.heartbeatWorker(WorkerRecord(name: "host:1", host: "secret-host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
+        try await harness.store.heartbeatWorker(
+            WorkerRecord(name: "host:1", host: "secret-host", startedAt: Date(), lastHeartbeat: Date(), stepsHeld: 2))
         try await harness.test { (client: APIClient) async throws in
             let anonymous = try await client.get("/api/health")
             #expect(anonymous.status == 200)

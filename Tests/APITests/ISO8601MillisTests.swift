@@ -1,6 +1,7 @@
-@testable import API
 import Foundation
 import Testing
+
+@testable import API
 
 @Suite struct ISO8601MillisTests {
     @Test(arguments: [0, 1, 1_764_078_483.123, 1_764_078_483.9996, 951_782_400.5 /* 2000-02-29 */, 4_102_444_799.999, -86_400.25])

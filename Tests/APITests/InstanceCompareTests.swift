@@ -1,10 +1,11 @@
-@testable import API
 import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Store
 import Testing
+
+@testable import API
 
 /// One matrix run's instances compared over HTTP (issue 16): `GET /api/runs/{id}/compare`, the
 /// dashboard's `/compare?run=ID` with each instance's own plots, and the run page's link to it.
@@ -23,26 +24,33 @@ import Testing
 
     /// A finished run of `swept` whose evaluate instances reported `accuracy` and `rmse` by model,
     /// completed through the store as a worker would, with an SVG per instance in its folder.
-    static func sweptRun(_ h: APIHarness, _ scores: [String: (accuracy: Double, rmse: Double)]) async throws -> (run: String, ids: [String: String]) {
+    static func sweptRun(
+        _ h: APIHarness, _ scores: [String: (accuracy: Double, rmse: Double)]
+    ) async throws -> (run: String, ids: [String: String]) {
         try sweep.write(to: h.root.appendingPathComponent("workflows/swept.yaml"), atomically: true, encoding: .utf8)
         let run = try await h.engine.submit(SubmitRequest(workflow: "swept", trigger: .api))
         let now = Date()
         var ids: [String: String] = [:]
         while true {
-            let claimed = try await h.store.claimReadySteps(worker: "t", runID: run.id, limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
+            let claimed = try await h.store.claimReadySteps(
+                worker: "t", runID: run.id, limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
             if claimed.isEmpty { break }
             for step in claimed {
                 var metrics: [String: Double] = [:]
-                if let model = scores.keys.first(where: { step.stepID.contains("model_type=" + $0.replacingOccurrences(of: "/", with: "%2F")) }), let score = scores[model] {
+                if let model = scores.keys.first(where: {
+                    step.stepID.contains("model_type=" + $0.replacingOccurrences(of: "/", with: "%2F"))
+                }), let score = scores[model] {
                     metrics = ["accuracy": score.accuracy, "rmse": score.rmse]
                     ids[model] = step.stepID
                     let folder = h.engine.layout.runs.appendingPathComponent(run.id).appendingPathComponent(step.stepID)
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    try "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".write(to: folder.appendingPathComponent("roc_curve.svg"), atomically: true, encoding: .utf8)
+                    try "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".write(
+                        to: folder.appendingPathComponent("roc_curve.svg"), atomically: true, encoding: .utf8)
                 }
-                let applied = try await h.store.completeStep(StepCompletion(
-                    key: StepAttemptKey(runID: run.id, stepID: step.stepID, attempt: step.attempt), worker: "t",
-                    outcome: .succeeded(outputs: [:], metrics: metrics), now: now.addingTimeInterval(2)))
+                let applied = try await h.store.completeStep(
+                    StepCompletion(
+                        key: StepAttemptKey(runID: run.id, stepID: step.stepID, attempt: step.attempt), worker: "t",
+                        outcome: .succeeded(outputs: [:], metrics: metrics), now: now.addingTimeInterval(2)))
                 #expect(applied)
             }
         }
@@ -84,14 +92,18 @@ import Testing
         let forest = try #require(ids["forest"]), slashed = try #require(ids["a/b"])
         try await h.test { (client: APIClient) async throws in
             // The run page links its instances' comparison.
-            #expect(try await client.get("/runs/\(run)").text.contains("id=\"compare-instances\" class=\"button\" href=\"/compare?run=\(run)\""))
+            #expect(
+                try await client.get("/runs/\(run)").text.contains("id=\"compare-instances\" class=\"button\" href=\"/compare?run=\(run)\"")
+            )
 
             let page = try await client.get("/compare?run=\(run)")
             #expect(page.status == 200)
             let text = page.text
             #expect(text.contains("<h1>Compare the instances of run \(run)</h1>"))
             #expect(text.contains("Matrix values that differ"))
-            #expect(text.contains("<tr data-param=\"model_type\"><th>model_type</th><td>logistic</td><td>forest</td><td>a/b</td></tr>"), "\(text)")
+            #expect(
+                text.contains("<tr data-param=\"model_type\"><th>model_type</th><td>logistic</td><td>forest</td><td>a/b</td></tr>"),
+                "\(text)")
             #expect(text.contains("<td class=\"num best\">0.9 <span class=\"best-mark\" title=\"best\">★</span></td>"))
             // Each instance's own ROC curve, its id percent-encoded in the artifact URL.
             let plot = "/api/runs/\(run)/artifacts/\(urlPart(forest))/roc_curve.svg"
@@ -106,8 +118,9 @@ import Testing
             #expect(String(first) == ids["logistic"])
 
             // A run without matrix instances: a not-found page saying why.
-            try "name: plain\nversion: 1\nsteps:\n  a: { uses: noop }\n".write(to: h.root.appendingPathComponent("workflows/plain.yaml"),
-                                                                              atomically: true, encoding: .utf8)
+            try "name: plain\nversion: 1\nsteps:\n  a: { uses: noop }\n".write(
+                to: h.root.appendingPathComponent("workflows/plain.yaml"),
+                atomically: true, encoding: .utf8)
             let plain = try await h.engine.submit(SubmitRequest(workflow: "plain", trigger: .api))
             let refused = try await client.get("/compare?run=\(plain.id)")
             #expect(refused.status == 404 && refused.text.contains("has no matrix instances"))

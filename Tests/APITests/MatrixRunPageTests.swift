@@ -1,8 +1,9 @@
-@testable import API
 import Foundation
 import Hummingbird
 import Store
 import Testing
+
+@testable import API
 
 /// A matrix run's page: the graph and the Gantt show each matrix step once, with a `<details>` per
 /// step listing its instances (open when few), and an instance's log and artifacts are reached by

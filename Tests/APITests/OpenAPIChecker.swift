@@ -1,6 +1,7 @@
-@testable import API
 import FlowSpec
 import Foundation
+
+@testable import API
 
 /// A small JSON Schema checker over the OpenAPI document: finds the operation for a request, the
 /// response for its status, and checks the body's types, required fields, enums and nested items.

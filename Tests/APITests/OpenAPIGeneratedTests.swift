@@ -1,7 +1,8 @@
-@testable import API
 import Crypto
 import Foundation
 import Testing
+
+@testable import API
 
 /// The generated code is committed (scripts/generate-openapi), so nothing regenerates it on a build:
 /// this fails while it is stale — openapi.yaml or the generator's config changed without a
@@ -17,8 +18,9 @@ import Testing
         var inputs = Data((OpenAPIGeneratedStamp.generator + "\n").utf8)
         inputs += try Data(contentsOf: Self.root.appendingPathComponent("Sources/API/openapi.yaml"))
         inputs += try Data(contentsOf: Self.root.appendingPathComponent("scripts/openapi-generator-config.yaml"))
-        #expect(Self.sha256(inputs) == OpenAPIGeneratedStamp.inputs,
-                "openapi.yaml or scripts/openapi-generator-config.yaml changed: run scripts/generate-openapi and commit its output")
+        #expect(
+            Self.sha256(inputs) == OpenAPIGeneratedStamp.inputs,
+            "openapi.yaml or scripts/openapi-generator-config.yaml changed: run scripts/generate-openapi and commit its output")
     }
 
     @Test func generatedFilesAreAsGenerated() throws {
@@ -28,8 +30,9 @@ import Testing
         #expect(names.contains("Server.swift") && names.contains("Types.swift"))
         var outputs = Data()
         for name in names { outputs += try Data(contentsOf: folder.appendingPathComponent(name)) }
-        #expect(Self.sha256(outputs) == OpenAPIGeneratedStamp.outputs,
-                "a file in Sources/API/OpenAPI/Generated differs from what scripts/generate-openapi wrote: regenerate instead of editing it")
+        #expect(
+            Self.sha256(outputs) == OpenAPIGeneratedStamp.outputs,
+            "a file in Sources/API/OpenAPI/Generated differs from what scripts/generate-openapi wrote: regenerate instead of editing it")
     }
 
     /// The generated server writes the same JSON as the hand-written routes (RecordedResponsesTests

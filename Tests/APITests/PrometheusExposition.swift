@@ -50,7 +50,11 @@ struct PrometheusExposition {
                         throw Problem(description: "\(place): a TYPE without a known type")
                     }
                     guard types[name] == nil else { throw Problem(description: "\(place): a second TYPE for \(name)") }
-                    guard !samples.keys.contains(where: { $0.hasPrefix(name) && Self.family(ofSample: $0.prefix { $0 != "{" }, types: types) == name }) else {
+                    guard
+                        !samples.keys.contains(where: {
+                            $0.hasPrefix(name) && Self.family(ofSample: $0.prefix { $0 != "{" }, types: types) == name
+                        })
+                    else {
                         throw Problem(description: "\(place): TYPE after samples of \(name)")
                     }
                     types[name] = String(parts[3])
@@ -89,12 +93,15 @@ struct PrometheusExposition {
 
     private static func checkName(_ name: String, _ place: String) throws {
         guard let first = name.unicodeScalars.first, first == "_" || first == ":" || CharacterSet.letters.contains(first), first.isASCII,
-              name.unicodeScalars.allSatisfy({ $0.isASCII && ($0 == "_" || $0 == ":" || CharacterSet.alphanumerics.contains($0)) }) else {
+            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0 == "_" || $0 == ":" || CharacterSet.alphanumerics.contains($0)) })
+        else {
             throw Problem(description: "\(place): \(name) is not a metric name")
         }
     }
 
-    private static func sample(_ line: Substring, _ place: String) throws -> (series: String, name: String, labels: [(String, String)], value: Double) {
+    private static func sample(
+        _ line: Substring, _ place: String
+    ) throws -> (series: String, name: String, labels: [(String, String)], value: Double) {
         var rest = line[...]
         let name = String(rest.prefix { $0 != "{" && $0 != " " })
         try checkName(name, place)
@@ -106,7 +113,8 @@ struct PrometheusExposition {
             var seen: Set<String> = []
             while rest.first != "}" {
                 let label = String(rest.prefix { $0 != "=" })
-                guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0 == "_" || $0.isLetter || $0.isNumber) }), !label.first!.isNumber else {
+                guard !label.isEmpty, label.allSatisfy({ $0.isASCII && ($0 == "_" || $0.isLetter || $0.isNumber) }), !label.first!.isNumber
+                else {
                     throw Problem(description: "\(place): a bad label name")
                 }
                 rest = rest.dropFirst(label.count)
@@ -118,7 +126,9 @@ struct PrometheusExposition {
                     rest = rest.dropFirst()
                     if c == "\"" { break }
                     if c == "\\" {
-                        guard let escaped = rest.first, ["\\", "\"", "n"].contains(escaped) else { throw Problem(description: "\(place): a bad escape") }
+                        guard let escaped = rest.first, ["\\", "\"", "n"].contains(escaped) else {
+                            throw Problem(description: "\(place): a bad escape")
+                        }
                         rest = rest.dropFirst()
                         value.append(escaped == "n" ? "\n" : escaped)
                     } else {
@@ -127,7 +137,9 @@ struct PrometheusExposition {
                 }
                 guard seen.insert(label).inserted else { throw Problem(description: "\(place): label \(label) twice") }
                 labels.append((label, value))
-                if rest.first == "," { rest = rest.dropFirst() } else if rest.first != "}" {
+                if rest.first == "," {
+                    rest = rest.dropFirst()
+                } else if rest.first != "}" {
                     throw Problem(description: "\(place): labels not separated by commas")
                 }
             }

@@ -54,7 +54,8 @@ import Testing
         try await r.call(.get, "/api/workflows/nope")
         try await r.call(.post, "/api/workflows/validate", json: #"{"yaml":"name: x\nversion: 1\nsteps:\n  a: { uses: noop }\n"}"#)
         try await r.call(.post, "/api/workflows/validate", json: #"{"yaml":"name: x\nsteps: 3\n","file":"mine.yaml"}"#)
-        try await r.call(.post, "/api/workflows/validate", body: "name: y\nversion: 1\nsteps:\n  a: { uses: nope }\n", contentType: "application/yaml")
+        try await r.call(
+            .post, "/api/workflows/validate", body: "name: y\nversion: 1\nsteps:\n  a: { uses: nope }\n", contentType: "application/yaml")
         try await r.call(.post, "/api/workflows/validate", json: #"{"file":"x.yaml"}"#)
 
         // Datasets.
@@ -131,7 +132,8 @@ import Testing
         // Not routed, wrong method, too large.
         try await r.call(.get, "/api/nothing")
         try await r.call(.delete, "/api/runs/\(hello)")
-        try await r.call(.post, "/api/runs", json: #"{"workflow":"hello","params":{"x":""# + String(repeating: "a", count: 1 << 20) + #""}}"#)
+        try await r.call(
+            .post, "/api/runs", json: #"{"workflow":"hello","params":{"x":""# + String(repeating: "a", count: 1 << 20) + #""}}"#)
     }
 
     /// Sends requests and writes each exchange down, normalised.
@@ -158,8 +160,10 @@ import Testing
         }
 
         @discardableResult
-        mutating func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: String? = nil,
-                           contentType: String? = nil, token: Bool = true) async throws -> APIResponse {
+        mutating func call(
+            _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: String? = nil,
+            contentType: String? = nil, token: Bool = true
+        ) async throws -> APIResponse {
             var headers: HTTPFields = [:]
             if token { headers[.authorization] = "Bearer secret" }
             if let contentType { headers[.contentType] = contentType }
@@ -179,7 +183,8 @@ import Testing
             var out = text.replacingOccurrences(of: root, with: "<root>")
             for (index, id) in runs.enumerated() { out = out.replacingOccurrences(of: id, with: "<run-\(index + 1)>") }
             out = out.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "<time>", options: .regularExpression)
-            out = out.replacingOccurrences(of: #""duration_seconds":-?[0-9.eE+-]+"#, with: #""duration_seconds":<seconds>"#, options: .regularExpression)
+            out = out.replacingOccurrences(
+                of: #""duration_seconds":-?[0-9.eE+-]+"#, with: #""duration_seconds":<seconds>"#, options: .regularExpression)
             out = out.replacingOccurrences(of: #"(test-worker|pid) ?[:=]? ?\d+"#, with: "$1 <n>", options: .regularExpression)
             return Self.replacingObjects(after: #""schema":"#, in: out, with: "<schema>")
         }

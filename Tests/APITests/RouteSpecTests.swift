@@ -1,19 +1,21 @@
-@testable import API
-import Foundation
 import Engine
+import Foundation
 import Hummingbird
 import Testing
 import Yams
+
+@testable import API
 
 /// The router and the OpenAPI document cannot drift: every route is documented and every
 /// documented operation is routed.
 @Suite struct RouteSpecTests {
     @Test func everyRouteIsInTheDocumentAndBack() async throws {
         let harness = try await APIHarness()
-        let routed = Set(harness.makeRouter().routes.map { route in
-            let path = route.path.description.replacingOccurrences(of: "**", with: "{path}")
-            return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
-        })
+        let routed = Set(
+            harness.makeRouter().routes.map { route in
+                let path = route.path.description.replacingOccurrences(of: "**", with: "{path}")
+                return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
+            })
         var documented: Set<String> = []
         for (path, item) in OpenAPIChecker.shared.paths {
             for method in item.keys where ["get", "post", "put", "delete", "patch"].contains(method) {
@@ -36,7 +38,8 @@ import Yams
         #expect(refs.count > 60)
         for ref in Set(refs) {
             let parts = ref.split(separator: "/").map(String.init)
-            let found = parts.count == 2 && (parts[0] == "schemas" ? schemas[parts[1]] : parts[0] == "responses" ? responses[parts[1]] : nil) != nil
+            let found =
+                parts.count == 2 && (parts[0] == "schemas" ? schemas[parts[1]] : parts[0] == "responses" ? responses[parts[1]] : nil) != nil
             #expect(found, "missing #/components/\(ref)")
         }
         // Every operation has an id, a summary and a 2xx response.
@@ -101,7 +104,8 @@ import Yams
             #expect(docs.status == 200)
             #expect(docs.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(docs.text.contains("/api/openapi.json"))
-            #expect(!docs.text.contains("http://") && !docs.text.contains("https://"), "the docs page must not load anything from elsewhere")
+            #expect(
+                !docs.text.contains("http://") && !docs.text.contains("https://"), "the docs page must not load anything from elsewhere")
         }
     }
 }

@@ -1,8 +1,9 @@
-@testable import API
 import Engine
 import Foundation
 import Store
 import Testing
+
+@testable import API
 
 @Suite struct RunEndpointTests {
     func submit(_ client: APIClient, _ json: String) async throws -> String {
@@ -184,7 +185,9 @@ import Testing
         let harness = try await APIHarness()
         _ = try harness.writeDataset()
         try await harness.test { (client: APIClient) async throws in
-            let response = try await client.post("/api/runs", json: #"{"workflow": "with-dataset", "dataset_path": "inbound/exams.csv", "model_type": "random_forest", "trigger": "ui"}"#)
+            let response = try await client.post(
+                "/api/runs",
+                json: #"{"workflow": "with-dataset", "dataset_path": "inbound/exams.csv", "model_type": "random_forest", "trigger": "ui"}"#)
             #expect(response.status == 201, "\(response.text)")
             #expect(response.json["trigger"] as? String == "ui")
             #expect(response.headers[.location] == "/api/runs/\(response.json["id"] as? String ?? "")")
@@ -192,7 +195,8 @@ import Testing
             let detail = try await client.get("/api/runs/\(id)")
             #expect((detail.json["params"] as? [String: Any])?["model_type"] as? String == "random_forest")
             #expect((detail.json["dataset_id"] as? String)?.hasPrefix("ds-") == true)
-            let badEnum = try await client.post("/api/runs", json: #"{"workflow": "with-dataset", "dataset_path": "inbound/exams.csv", "model_type": "svm"}"#)
+            let badEnum = try await client.post(
+                "/api/runs", json: #"{"workflow": "with-dataset", "dataset_path": "inbound/exams.csv", "model_type": "svm"}"#)
             #expect(badEnum.status == 400)
             #expect(badEnum.errorField == "params.model_type")
         }
@@ -206,11 +210,14 @@ import Testing
             let b = try await submit(client, #"{"workflow": "hello", "params": {"who": "b"}}"#)
             // Metrics written as a step would: through completion.
             for (id, f1) in [(a, 0.8), (b, 0.9)] {
-                let claimed = try await store.claimReadySteps(worker: "w", runID: id, limit: 1, now: Date(), leaseUntil: Date().addingTimeInterval(60))
+                let claimed = try await store.claimReadySteps(
+                    worker: "w", runID: id, limit: 1, now: Date(), leaseUntil: Date().addingTimeInterval(60))
                 let step = try #require(claimed.first)
-                _ = try await store.completeSteps([StepCompletion(
-                    key: StepAttemptKey(runID: id, stepID: step.stepID, attempt: step.attempt), worker: "w",
-                    outcome: .succeeded(outputs: [:], metrics: ["f1": f1]), now: Date())])
+                _ = try await store.completeSteps([
+                    StepCompletion(
+                        key: StepAttemptKey(runID: id, stepID: step.stepID, attempt: step.attempt), worker: "w",
+                        outcome: .succeeded(outputs: [:], metrics: ["f1": f1]), now: Date())
+                ])
             }
             let compare = try await client.get("/api/metrics/compare?runs=\(a),\(b)")
             #expect(compare.status == 200)

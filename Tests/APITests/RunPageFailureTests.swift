@@ -1,8 +1,9 @@
-@testable import API
 import Foundation
 import Hummingbird
 import Store
 import Testing
+
+@testable import API
 
 /// Issue 17's failure triage on the server's side: the run page leads with a failed step's cause
 /// (its error and the last lines it wrote), the runs table names it in one line, and a step's whole
@@ -21,7 +22,9 @@ import Testing
             let failure = try #require(page.text.range(of: "<section id=\"failures\""))
             let facts = try #require(page.text.range(of: "<section id=\"run-facts\""))
             #expect(failure.lowerBound < facts.lowerBound)
-            #expect(page.text.contains("<b>boom</b> failed after 1 attempt(s): <span class=\"error-text failure-error\">/bin/sh exited with status 3</span>"))
+            #expect(
+                page.text.contains(
+                    "<b>boom</b> failed after 1 attempt(s): <span class=\"error-text failure-error\">/bin/sh exited with status 3</span>"))
             #expect(page.text.contains("<strong class=\"cause-line\">about to fail</strong></pre>"))
             #expect(page.text.contains("href=\"/runs/\(id)/log?step=boom&amp;attempt=1\" download"))
 

@@ -1,7 +1,8 @@
-@testable import API
 import Foundation
 import Store
 import Testing
+
+@testable import API
 
 /// The hand-written runs page must be exactly what the JSON encoder writes.
 @Suite struct RunPageJSONTests {
@@ -9,9 +10,10 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_764_078_483.5)
         var runs: [RunRecord] = []
         for (i, text) in ["plain", "quote \" backslash \\ slash / tab \t newline \n", "ünïcödé ✓ \u{1}", ""].enumerated() {
-            var run = RunRecord(id: "r\(i)", workflowName: text.isEmpty ? "w" : text, workflowYAML: "", workflowHash: "",
-                                paramsJSON: "{}", inputsJSON: "{}", datasetID: i % 2 == 0 ? "ds-\(i)" : nil,
-                                trigger: .watcher, createdAt: now.addingTimeInterval(Double(-i) * 61.25))
+            var run = RunRecord(
+                id: "r\(i)", workflowName: text.isEmpty ? "w" : text, workflowYAML: "", workflowHash: "",
+                paramsJSON: "{}", inputsJSON: "{}", datasetID: i % 2 == 0 ? "ds-\(i)" : nil,
+                trigger: .watcher, createdAt: now.addingTimeInterval(Double(-i) * 61.25))
             if i > 0 { run.startedAt = run.createdAt.addingTimeInterval(0.75) }
             if i > 1 { run.finishedAt = run.createdAt.addingTimeInterval(12.125); run.state = .failed; run.error = text }
             runs.append(run)

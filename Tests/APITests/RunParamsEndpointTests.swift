@@ -1,6 +1,6 @@
 import Foundation
-import HummingbirdTesting
 import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// `GET /api/runs/{id}/params`, the endpoint added the contract's way (openapi.yaml, one generated

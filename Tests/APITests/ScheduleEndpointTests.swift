@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import HummingbirdTesting
 import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// `GET /api/schedules`, the group endpoints, the workflows page's schedules, the workflow page's
@@ -19,7 +19,8 @@ import Testing
 
     @Test func schedulesAndGroups() async throws {
         let harness = try await APIHarness(token: "secret")
-        try Self.nightly.write(to: harness.engine.workflowsDirectory.appendingPathComponent("nightly.yaml"), atomically: true, encoding: .utf8)
+        try Self.nightly.write(
+            to: harness.engine.workflowsDirectory.appendingPathComponent("nightly.yaml"), atomically: true, encoding: .utf8)
         for name in ["exam-a.csv", "exam-b.csv", "exam-c.csv"] {
             _ = try await harness.engine.registerDataset(path: try harness.writeDataset(name, "exam_id,t,value\n\(name),0,1\n").path)
         }
@@ -36,7 +37,10 @@ import Testing
             #expect((list.first?["next_tick"] as? String)?.hasSuffix(":30:00.000Z") == true, "\(list)")
             #expect(try await client.get("/api/schedules").status == 401)
 
-            let created = try await client.call(.post, "/api/groups", json: #"{"workflow": "with-dataset", "datasets": "exam-*", "max_parallel": 2, "params": {"model_type": "random_forest"}}"#, headers: auth)
+            let created = try await client.call(
+                .post, "/api/groups",
+                json: #"{"workflow": "with-dataset", "datasets": "exam-*", "max_parallel": 2, "params": {"model_type": "random_forest"}}"#,
+                headers: auth)
             #expect(created.status == 201, "\(created.text)")
             let id = try #require(created.json["id"] as? String)
             #expect(created.json["total"] as? Int == 3)
@@ -56,7 +60,8 @@ import Testing
             #expect(got.status == 200 && got.json["id"] as? String == id)
             let missing = try await client.get("/api/groups/grp-nope", headers: auth)
             #expect(missing.status == 404 && missing.errorCode == "group_not_found")
-            let none = try await client.call(.post, "/api/groups", json: #"{"workflow": "with-dataset", "datasets": "nothing-*"}"#, headers: auth)
+            let none = try await client.call(
+                .post, "/api/groups", json: #"{"workflow": "with-dataset", "datasets": "nothing-*"}"#, headers: auth)
             #expect(none.status == 400 && none.errorCode == "no_datasets_match")
 
             // The pages.

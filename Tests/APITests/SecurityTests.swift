@@ -1,7 +1,8 @@
-@testable import API
 import Foundation
 import Hummingbird
 import Testing
+
+@testable import API
 
 @Suite struct AuthTests {
     @Test func withoutATokenEverythingIsOpen() async throws {
@@ -88,8 +89,10 @@ import Testing
             try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("up"), withDestinationURL: harness.root)
 
             #expect(try await client.get("/api/runs/\(id)/artifacts/greet/out/plot.svg").status == 200)
-            for path in ["greet/../../../../secret.txt", "greet/%2e%2e/%2e%2e/%2e%2e/%2e%2e/secret.txt", "greet%2F..%2F..%2Fsecret.txt",
-                         "greet/..%2F..%2F..%2F..%2Fsecret.txt", "greet/link.txt", "greet/up/secret.txt", "..", "greet", "greet/none.txt"] {
+            for path in [
+                "greet/../../../../secret.txt", "greet/%2e%2e/%2e%2e/%2e%2e/%2e%2e/secret.txt", "greet%2F..%2F..%2Fsecret.txt",
+                "greet/..%2F..%2F..%2F..%2Fsecret.txt", "greet/link.txt", "greet/up/secret.txt", "..", "greet", "greet/none.txt",
+            ] {
                 let response = try await client.get("/api/runs/\(id)/artifacts/\(path)")
                 #expect([400, 404].contains(response.status), "\(path) → \(response.status)")
                 #expect(!response.text.contains("top secret"), "\(path) leaked the file")

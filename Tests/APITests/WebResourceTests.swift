@@ -1,9 +1,10 @@
-@testable import API
 import Crypto
 import Foundation
 import Hummingbird
 import Mustache
 import Testing
+
+@testable import API
 
 /// The dashboard's and the docs page's templates and assets (`Sources/API/Resources/`): served
 /// under hashed names with long cache headers, only the bundled files, no inline script or style,
@@ -44,9 +45,11 @@ import Testing
         // The allow-list's one capture: every other open route is an exact path.
         #expect(OpenRoutes.paths.filter { $0.contains("{") || $0.contains("*") } == ["/assets/{file}"])
         try await harness.test { (client: APIClient) async throws in
-            let names = ["nope.css", "dashboard.0000000000000000.css", "dashboard.CSS", "dashboard.css.map", "favicon.ico", "Templates",
-                         "layout.mustache", "..%2FTemplates%2Flayout.mustache", "%2e%2e%2fPackage.swift", "..%2F..%2F..%2Fapi-token",
-                         "%2Fetc%2Fpasswd", "dashboard.css%00", "dashboard.css%2F", ".", "..", ""]
+            let names = [
+                "nope.css", "dashboard.0000000000000000.css", "dashboard.CSS", "dashboard.css.map", "favicon.ico", "Templates",
+                "layout.mustache", "..%2FTemplates%2Flayout.mustache", "%2e%2e%2fPackage.swift", "..%2F..%2F..%2Fapi-token",
+                "%2Fetc%2Fpasswd", "dashboard.css%00", "dashboard.css%2F", ".", "..", "",
+            ]
             for name in names {
                 let response = try await client.get("/assets/" + name)
                 #expect(response.status == 404, "/assets/\(name) → \(response.status)")
@@ -65,7 +68,10 @@ import Testing
         try await harness.test { (client: APIClient) async throws in
             let docs = try await client.get("/api/docs")
             let pages = [
-                ("/", ["href=\"\(Self.resources.assets.url(.dashboardStyle))\"", "src=\"\(Self.resources.assets.url(.dashboardScript))\""]),
+                (
+                    "/",
+                    ["href=\"\(Self.resources.assets.url(.dashboardStyle))\"", "src=\"\(Self.resources.assets.url(.dashboardScript))\""]
+                ),
                 ("/workflows/hello", []), ("/runs", []), ("/datasets", []), ("/login", []),
                 ("/api/docs", ["href=\"\(Self.resources.assets.url(.docsStyle))\"", "src=\"\(Self.resources.assets.url(.docsScript))\""]),
             ]
@@ -78,8 +84,9 @@ import Testing
                 #expect(page.text.firstMatch(of: /<script(?![^>]*\ssrc=)/) == nil, "\(path) has an inline script")
                 #expect(page.text.firstMatch(of: /<[^>]*\son[a-z]+=/) == nil, "\(path) has an inline event handler")
                 let policy = try #require(page.headers[.contentSecurityPolicy], "\(path)")
-                #expect(policy.contains("script-src 'self'") && policy.contains("style-src 'self'") && !policy.contains("unsafe-inline"),
-                        "\(path): \(policy)")
+                #expect(
+                    policy.contains("script-src 'self'") && policy.contains("style-src 'self'") && !policy.contains("unsafe-inline"),
+                    "\(path): \(policy)")
             }
         }
     }
@@ -113,8 +120,10 @@ import Testing
 
         let harness = try await APIHarness()
         // As JSON (YAML's flow style): Swift's own replacing works on grapheme clusters too.
-        let workflow: [String: Any] = ["name": "accent", "version": 1, "description": hostile,
-                                       "params": ["who": ["type": "string", "default": hostile]], "steps": ["a": ["uses": "noop"]]]
+        let workflow: [String: Any] = [
+            "name": "accent", "version": 1, "description": hostile,
+            "params": ["who": ["type": "string", "default": hostile]], "steps": ["a": ["uses": "noop"]],
+        ]
         let yaml = String(decoding: try JSONSerialization.data(withJSONObject: workflow), as: UTF8.self)
         try yaml.write(to: harness.engine.workflowsDirectory.appendingPathComponent("accent.yaml"), atomically: true, encoding: .utf8)
         try await harness.test { (client: APIClient) async throws in

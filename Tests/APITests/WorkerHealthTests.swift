@@ -1,8 +1,9 @@
-@testable import API
 import Foundation
 import Store
 import TestSupport
 import Testing
+
+@testable import API
 
 /// `/api/health` shows each worker's health as the worker wrote it with its heartbeat (the
 /// worker's side is `WorkerHealthTests` in EngineTests, on SQLite and PostgreSQL).
@@ -13,12 +14,14 @@ import Testing
         let clock = ManualClock()
         let harness = try await APIHarness(token: "s3cret", clock: clock)
         let now = clock.now()
-        try await harness.store.heartbeatWorker(WorkerRecord(
-            name: "node-7:4242", host: "node-7", startedAt: now.addingTimeInterval(-600), lastHeartbeat: now.addingTimeInterval(-4),
-            stepsHeld: 3, concurrency: 8,
-            oldestCall: WorkerStoreCall(call: "complete steps", startedAt: now.addingTimeInterval(-42)),
-            lastError: WorkerStoreError(message: "the database is starting up", at: now.addingTimeInterval(-30))))
-        try await harness.store.heartbeatWorker(WorkerRecord(name: "node-8:1", host: "node-8", startedAt: now, lastHeartbeat: now, stepsHeld: 0, concurrency: 2))
+        try await harness.store.heartbeatWorker(
+            WorkerRecord(
+                name: "node-7:4242", host: "node-7", startedAt: now.addingTimeInterval(-600), lastHeartbeat: now.addingTimeInterval(-4),
+                stepsHeld: 3, concurrency: 8,
+                oldestCall: WorkerStoreCall(call: "complete steps", startedAt: now.addingTimeInterval(-42)),
+                lastError: WorkerStoreError(message: "the database is starting up", at: now.addingTimeInterval(-30))))
+        try await harness.store.heartbeatWorker(
+            WorkerRecord(name: "node-8:1", host: "node-8", startedAt: now, lastHeartbeat: now, stepsHeld: 0, concurrency: 2))
         try await harness.test { (client: APIClient) async throws in
             let health = try await client.get("/api/health", headers: [.authorization: "Bearer s3cret"])
             let workers = try #require(health.json["workers"] as? [[String: Any]])
@@ -46,12 +49,14 @@ import Testing
         let clock = ManualClock()
         let harness = try await APIHarness(clock: clock)
         let now = clock.now()
-        try await harness.store.heartbeatWorker(WorkerRecord(
-            name: "node-7:4242", host: "node-7", startedAt: now.addingTimeInterval(-600), lastHeartbeat: now.addingTimeInterval(-2),
-            stepsHeld: 3, concurrency: 8,
-            oldestCall: WorkerStoreCall(call: "complete steps", startedAt: now.addingTimeInterval(-95)),
-            lastError: WorkerStoreError(message: "claim steps: <b>no such table</b>", at: now.addingTimeInterval(-30))))
-        try await harness.store.heartbeatWorker(WorkerRecord(name: "node-8:1", host: "node-8", startedAt: now, lastHeartbeat: now, stepsHeld: 0, concurrency: 2))
+        try await harness.store.heartbeatWorker(
+            WorkerRecord(
+                name: "node-7:4242", host: "node-7", startedAt: now.addingTimeInterval(-600), lastHeartbeat: now.addingTimeInterval(-2),
+                stepsHeld: 3, concurrency: 8,
+                oldestCall: WorkerStoreCall(call: "complete steps", startedAt: now.addingTimeInterval(-95)),
+                lastError: WorkerStoreError(message: "claim steps: <b>no such table</b>", at: now.addingTimeInterval(-30))))
+        try await harness.store.heartbeatWorker(
+            WorkerRecord(name: "node-8:1", host: "node-8", startedAt: now, lastHeartbeat: now, stepsHeld: 0, concurrency: 2))
         try await harness.test { (client: APIClient) async throws in
             let page = try await client.get("/")
             #expect(page.status == 200)

@@ -25,8 +25,10 @@ import Testing
             let added = try cli.run(["datasets", "add", "data/\(name)"])
             #expect(added.status == 0, "\(added.stderr)")
         }
-        let result = try cli.run(["backfill", "per-exam", "--datasets", "exam-2025-*", "--param", "model_type=xgboost",
-                                  "--max-parallel", "2", "--wait"])
+        let result = try cli.run([
+            "backfill", "per-exam", "--datasets", "exam-2025-*", "--param", "model_type=xgboost",
+            "--max-parallel", "2", "--wait",
+        ])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("on 3 dataset(s), at most 2 at once"), "\(result.stdout)")
         #expect(result.stdout.contains("3 succeeded, 0 waiting"), "\(result.stdout)")

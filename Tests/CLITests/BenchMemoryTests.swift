@@ -10,7 +10,8 @@ import Testing
     /// of `bench csv` (its `getrusage` said over 400 MB); the process's own peak is far below.
     @Test func benchCSVReportsItsOwnPeakNotItsParents() throws {
         let cli = try CLI()
-        try cli.write("small.csv", "exam,t,value\n" + (0..<1000).map { "e\($0 % 7),\($0),\(Double($0) * 0.5)" }.joined(separator: "\n") + "\n")
+        try cli.write(
+            "small.csv", "exam,t,value\n" + (0..<1000).map { "e\($0 % 7),\($0),\(Double($0) * 0.5)" }.joined(separator: "\n") + "\n")
         let size = 400 << 20
         let big = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
         memset(big, 1, size)

@@ -43,7 +43,8 @@ import Testing
         try cli.write("data/inbound/exams.csv", "exam_id,t,v\n1,0,0.5\n")
         let result = try cli.run(["run", "hello", "--dataset", "data/inbound/exams.csv"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("workflow 'hello' has no dataset input: a dataset given to it would not be used"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("workflow 'hello' has no dataset input: a dataset given to it would not be used"), "\(result.stderr)")
         let runs = try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"]).stdout.utf8)) as? [Any]
         #expect(runs?.isEmpty == true, "nothing submitted")
     }
@@ -73,7 +74,9 @@ import Testing
 
     @Test func runsShowHasTimesAndReadableParams() throws {
         let cli = try CLI()
-        try cli.write("workflows/hi.yaml", """
+        try cli.write(
+            "workflows/hi.yaml",
+            """
             name: hi
             version: 1
             params:
@@ -91,7 +94,12 @@ import Testing
         let id = try #require(list?.first?["id"] as? String)
         let show = try cli.run(["runs", "show", id])
         #expect(show.stdout.contains("params: times=2 who=lab"), "\(show.stdout)")
-        #expect(show.stdout.range(of: #"submitted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, started .* UTC, finished .* UTC \("#, options: .regularExpression) != nil, "\(show.stdout)")
-        #expect(show.stdout.range(of: #"inputs: data=ds-[0-9a-f]{12} \(data/inbound/exams.csv\)"#, options: .regularExpression) != nil, "\(show.stdout)")
+        #expect(
+            show.stdout.range(
+                of: #"submitted \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, started .* UTC, finished .* UTC \("#, options: .regularExpression)
+                != nil, "\(show.stdout)")
+        #expect(
+            show.stdout.range(of: #"inputs: data=ds-[0-9a-f]{12} \(data/inbound/exams.csv\)"#, options: .regularExpression) != nil,
+            "\(show.stdout)")
     }
 }

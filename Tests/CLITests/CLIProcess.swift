@@ -38,7 +38,10 @@ struct CLI {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")
         // The scratch folder's settings, not the developer's or the CI's.
-        for name in ["FLOWRUN_DATA", "FLOWRUN_WORKFLOWS", "FLOWRUN_ALLOWED_ROOTS", "FLOWRUN_HOST", "FLOWRUN_PORT", "FLOWRUN_LOG_LEVEL", "FLOWRUN_LOG_FORMAT"] {
+        for name in [
+            "FLOWRUN_DATA", "FLOWRUN_WORKFLOWS", "FLOWRUN_ALLOWED_ROOTS", "FLOWRUN_HOST", "FLOWRUN_PORT", "FLOWRUN_LOG_LEVEL",
+            "FLOWRUN_LOG_FORMAT",
+        ] {
             env.removeValue(forKey: name)
         }
         for (k, v) in environment { env[k] = v }
@@ -57,8 +60,9 @@ struct CLI {
         let errData = ReadAll(err)
         let outData = ReadAll(out)
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData.wait(), as: UTF8.self),
-                      stderr: String(decoding: errData.wait(), as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData.wait(), as: UTF8.self),
+            stderr: String(decoding: errData.wait(), as: UTF8.self))
     }
 }
 

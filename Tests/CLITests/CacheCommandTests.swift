@@ -46,7 +46,8 @@ import Testing
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stdout.contains("rerun of \(first)"))
         #expect(executions(cli) == 3)
-        #expect(try cli.run(["runs", "show", try latestRun(cli)]).stdout.contains("ran because the command changed; param word hello → bye"))
+        #expect(
+            try cli.run(["runs", "show", try latestRun(cli)]).stdout.contains("ran because the command changed; param word hello → bye"))
 
         let list = try cli.run(["cache", "list", "--json"])
         #expect(list.status == 0)

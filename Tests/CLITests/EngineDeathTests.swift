@@ -63,8 +63,10 @@ import Testing
         let process = try #require(attempts.first?["process"] as? [String: Any], "attempt 1 recorded its program")
         #expect((process["pid"] as? Int).map(Int32.init) == first)
         let machine = try #require(process["machine"] as? [String: Any])
-        #expect(machine["boot_id"] as? String == (try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))
-            .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            machine["boot_id"] as? String
+                == (try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))
+                .trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(machine["host"] as? String == ProcessInfo.processInfo.hostName)
     }
 
@@ -150,7 +152,8 @@ import Testing
     /// Field 5 of /proc/PID/stat.
     func processGroup(of pid: Int32) -> Int32? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         return fields.count > 2 ? Int32(fields[2]) : nil
     }
@@ -159,7 +162,8 @@ import Testing
     func waitUntilGone(_ pid: Int32, seconds: Double = 10) -> Bool {
         waitFor(seconds: seconds) {
             guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = text.lastIndex(of: ")") else { return true }
+                let close = text.lastIndex(of: ")")
+            else { return true }
             return text[text.index(after: close)...].split(separator: " ").first == "Z"
         }
     }

@@ -18,7 +18,9 @@ import Testing
         let text = try cli.run(["runs", "compare", "latest"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.hasPrefix("matrix instances of run "), "\(text.stdout)")
-        #expect(text.stdout.contains("evaluate[window=25,model_type=logistic]") && text.stdout.contains("evaluate[window=50,model_type=random_forest]"))
+        #expect(
+            text.stdout.contains("evaluate[window=25,model_type=logistic]")
+                && text.stdout.contains("evaluate[window=50,model_type=random_forest]"))
         #expect(!text.stdout.contains("train[window"), "train's instances report timings, not scores: \(text.stdout)")
         #expect(text.stdout.contains("matrix values that differ"))
         let accuracy = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("  evaluate.accuracy") })
@@ -44,7 +46,8 @@ import Testing
         let train = try cli.run(["runs", "compare", "latest", "--step", "train"])
         #expect(train.status == 0 && train.stdout.contains("train[window=25,model_type=logistic]"), "\(train.stderr)")
         let typo = try cli.run(["runs", "compare", "latest", "--step", "evaluat"])
-        #expect(typo.status == 2 && typo.stderr.contains("did you mean 'evaluate'") && !typo.stderr.contains("not a run id"), "\(typo.stderr)")
+        #expect(
+            typo.status == 2 && typo.stderr.contains("did you mean 'evaluate'") && !typo.stderr.contains("not a run id"), "\(typo.stderr)")
         #expect(try cli.run(["runs", "compare", "latest", "latest", "--step", "train"]).status != 0)
     }
 

@@ -9,7 +9,9 @@ import Testing
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }
         let cli = try CLI()
-        try cli.write("flowrun.yaml", """
+        try cli.write(
+            "flowrun.yaml",
+            """
             server: { public_url: "https://flowrun.lab.example" }
             notify:
               - on: [failed]
@@ -31,7 +33,10 @@ import Testing
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }
         let cli = try CLI()
-        try cli.write("workflows/ok.yaml", "name: ok\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        try cli.write(
+            "workflows/ok.yaml",
+            "name: ok\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n"
+        )
         let submitted = try cli.run(["run", "ok", "--detach"])
         #expect(submitted.status == 0, "\(submitted.stderr)")
         #expect(receiver.requests.isEmpty)  // nothing ran yet
@@ -53,7 +58,9 @@ import Testing
 
     @Test func aBadNotifyEntryIsRefusedWithItsPlace() throws {
         let cli = try CLI()
-        try cli.write("workflows/typo.yaml", """
+        try cli.write(
+            "workflows/typo.yaml",
+            """
             name: typo
             version: 1
             notify:

@@ -10,8 +10,11 @@ import Testing
 ///
 /// `scripts/test` runs this suite on its own (it restarts the shared server). Without PostgreSQL it
 /// is skipped — and shown as skipped; under `CI` it always runs (and fails without a server).
-@Suite(.serialized, .enabled(if: TestDatabase.all.contains(.postgres),
-                             "no PostgreSQL: run through scripts/with-postgres (FLOWRUN_TEST_DATABASE_URL)"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: TestDatabase.all.contains(.postgres),
+        "no PostgreSQL: run through scripts/with-postgres (FLOWRUN_TEST_DATABASE_URL)"))
 struct PostgresFaultTests {
     let cli: CLI
     let url: String
@@ -40,7 +43,9 @@ struct PostgresFaultTests {
     func submit(_ workflow: String, _ extra: [String] = []) throws -> String {
         let result = try cli.run(["run", workflow, "--detach"] + extra, environment: env)
         #expect(result.status == 0, "\(result.stderr)")
-        let list = try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"], environment: env).stdout.utf8)) as! [[String: Any]]
+        let list =
+            try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"], environment: env).stdout.utf8))
+            as! [[String: Any]]
         return try #require(list.first?["id"] as? String)
     }
 
@@ -52,8 +57,9 @@ struct PostgresFaultTests {
     func state(_ id: String) throws -> String? { (try detail(id)["run"] as? [String: Any])?["state"] as? String }
 
     func worker(_ name: String, lease: Int = 2, environment: [String: String]? = nil) throws -> Process {
-        let (process, out, err) = try cli.start(["worker", "--name", name, "--lease", "\(lease)", "--concurrency", "2", "--grace", "30"],
-                                                environment: environment ?? env)
+        let (process, out, err) = try cli.start(
+            ["worker", "--name", name, "--lease", "\(lease)", "--concurrency", "2", "--grace", "30"],
+            environment: environment ?? env)
         // Drained, so a chatty worker can never block on a full pipe.
         _ = ReadAll(out)
         _ = ReadAll(err)
@@ -75,7 +81,9 @@ struct PostgresFaultTests {
     }
 
     @Test func aWorkerKilledMidStepIsReplacedAndTheStepRunsAgain() throws {
-        try cli.write("workflows/slow.yaml", """
+        try cli.write(
+            "workflows/slow.yaml",
+            """
             name: slow
             version: 1
             steps:
@@ -95,15 +103,20 @@ struct PostgresFaultTests {
         try waitFor(90, "the run to finish") { try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false }
         #expect(try state(id) == "succeeded")
         #expect(executionLines() == ["attempt-1", "attempt-2", "after"])
-        let attempts = try #require(try detail(id)["attempts"] as? [[String: Any]]).filter { $0["step_id"] as? String == "s" || $0["stepID"] as? String == "s" }
+        let attempts = try #require(try detail(id)["attempts"] as? [[String: Any]]).filter {
+            $0["step_id"] as? String == "s" || $0["stepID"] as? String == "s"
+        }
         #expect(attempts.compactMap { $0["outcome"] as? String } == ["lease_expired", "succeeded"])
         #expect(attempts.compactMap { $0["worker"] as? String } == ["a", "b"])
     }
 
     @Test func theDatabaseRestartedMidRunAndTheRunCompletes() throws {
-        let restart = try #require(ProcessInfo.processInfo.environment["FLOWRUN_TEST_PG_RESTART"],
-                                   "FLOWRUN_TEST_PG_RESTART: run through scripts/with-postgres")
-        try cli.write("workflows/chain.yaml", """
+        let restart = try #require(
+            ProcessInfo.processInfo.environment["FLOWRUN_TEST_PG_RESTART"],
+            "FLOWRUN_TEST_PG_RESTART: run through scripts/with-postgres")
+        try cli.write(
+            "workflows/chain.yaml",
+            """
             name: chain
             version: 1
             steps:
@@ -117,7 +130,9 @@ struct PostgresFaultTests {
         defer { stop(w) }
         try waitFor(60, "the first step") { executionLines().contains("one") }
         #expect(runShell(restart) == 0)
-        try waitFor(120, "the run to finish after the restart") { try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false }
+        try waitFor(120, "the run to finish after the restart") {
+            try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false
+        }
         #expect(try state(id) == "succeeded")
         #expect(executionLines() == ["one", "two", "three", "four"], "each step ran exactly once")
     }
@@ -129,14 +144,16 @@ struct PostgresFaultTests {
     /// program ran to its end exactly once (`synchronous_commit = on`: an immediate shutdown loses
     /// no acknowledged commit).
     @Test func restartsAndCutConnectionsUnderTwoWorkersLoseNothingAndStallNothing() async throws {
-        let restart = try #require(ProcessInfo.processInfo.environment["FLOWRUN_TEST_PG_RESTART"],
-                                   "FLOWRUN_TEST_PG_RESTART: run through scripts/with-postgres")
+        let restart = try #require(
+            ProcessInfo.processInfo.environment["FLOWRUN_TEST_PG_RESTART"],
+            "FLOWRUN_TEST_PG_RESTART: run through scripts/with-postgres")
         let lease = 6
         var yaml = "name: burst\nversion: 1\nsteps:\n"
         for i in 0..<30 {
             // Two interleaved chains: completions make dependents ready under the faults too.
             let needs = i >= 2 ? ", needs: [s\(i - 2)]" : ""
-            yaml += "  s\(i): { run: \"echo start $FLOWRUN_RUN_ID $FLOWRUN_STEP >> $FLOWRUN_DATA/executions.txt; sleep 0.3; "
+            yaml +=
+                "  s\(i): { run: \"echo start $FLOWRUN_RUN_ID $FLOWRUN_STEP >> $FLOWRUN_DATA/executions.txt; sleep 0.3; "
                 + "echo end $FLOWRUN_RUN_ID $FLOWRUN_STEP >> $FLOWRUN_DATA/executions.txt\"\(needs) }\n"
         }
         try cli.write("workflows/burst.yaml", yaml)
@@ -169,8 +186,9 @@ struct PostgresFaultTests {
             let steps = try detail(id)["steps"] as? [[String: Any]] ?? []
             for step in steps where step["state"] as? String == "running" {
                 let started = (step["started_at"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) } ?? .distantPast
-                #expect(started >= lastFault.addingTimeInterval(-1),
-                        "run \(id) step \(step["step_id"] ?? "?") has been running since \(started), before the last fault at \(lastFault)")
+                #expect(
+                    started >= lastFault.addingTimeInterval(-1),
+                    "run \(id) step \(step["step_id"] ?? "?") has been running since \(started), before the last fault at \(lastFault)")
             }
         }
         try waitFor(120, "every run to finish") {
@@ -183,8 +201,9 @@ struct PostgresFaultTests {
         #expect(ends.values.allSatisfy { $0 == 1 }, "once: \(ends.filter { $0.value > 1 })")
         let starts = Dictionary(grouping: lines.filter { $0.hasPrefix("start ") }, by: { $0 }).mapValues(\.count)
         #expect(starts.values.allSatisfy { $0 == 1 }, "no step was started twice: \(starts.filter { $0.value > 1 })")
-        print("faults: \(restarts.count) restarts (\(restarts.joined(separator: ", "))), \(cuts) connection cuts; "
-              + "\(unfinished) of 300 steps had ended at the last fault")
+        print(
+            "faults: \(restarts.count) restarts (\(restarts.joined(separator: ", "))), \(cuts) connection cuts; "
+                + "\(unfinished) of 300 steps had ended at the last fault")
     }
 
     /// The worker's watchdog: a completion that cannot be written (here: it waits for a lock on the
@@ -192,7 +211,9 @@ struct PostgresFaultTests {
     /// lease, and says so, loudly, in the worker's log and the run's. Once the lock goes, the run
     /// finishes.
     @Test func aCompletionStuckLongerThanALeaseLetsTheLeaseLapse() async throws {
-        try cli.write("workflows/stuck.yaml", """
+        try cli.write(
+            "workflows/stuck.yaml",
+            """
             name: stuck
             version: 1
             steps:
@@ -200,8 +221,9 @@ struct PostgresFaultTests {
             """)
         let id = try submit("stuck")
         let lease = 3
-        let (process, out, err) = try cli.start(["worker", "--name", "w", "--lease", "\(lease)", "--concurrency", "1", "--grace", "30"],
-                                                environment: env)
+        let (process, out, err) = try cli.start(
+            ["worker", "--name", "w", "--lease", "\(lease)", "--concurrency", "1", "--grace", "30"],
+            environment: env)
         _ = ReadAll(out)
         let log = ReadAll(err)
         try waitFor(60, "the step to start") { executionLines().contains("start") }
@@ -251,7 +273,9 @@ struct PostgresFaultTests {
         let proxy = try TCPProxy(to: components.port ?? 5432, in: cli.directory)
         defer { proxy.process.terminate() }
         components.port = proxy.port
-        try cli.write("workflows/cut.yaml", """
+        try cli.write(
+            "workflows/cut.yaml",
+            """
             name: cut
             version: 1
             steps:
@@ -289,29 +313,29 @@ struct TCPProxy {
     init(to target: Int, in folder: URL) throws {
         let script = folder.appendingPathComponent("proxy.py")
         try """
-            import asyncio, os, sys
-            async def pipe(r, w):
-                try:
-                    while data := await r.read(65536):
-                        w.write(data); await w.drain()
-                finally:
-                    w.close()
-            async def handle(r, w):
-                tr, tw = await asyncio.open_connection('127.0.0.1', \(target))
-                await asyncio.gather(pipe(r, tw), pipe(tr, w), return_exceptions=True)
-            async def orphaned():
-                # Dies with the test process, even one that crashed.
-                parent = os.getppid()
-                while os.getppid() == parent:
-                    await asyncio.sleep(0.5)
-                os._exit(0)
-            async def main():
-                server = await asyncio.start_server(handle, '127.0.0.1', 0)
-                print(server.sockets[0].getsockname()[1], flush=True)
-                asyncio.ensure_future(orphaned())
-                await server.serve_forever()
-            asyncio.run(main())
-            """.write(to: script, atomically: true, encoding: .utf8)
+        import asyncio, os, sys
+        async def pipe(r, w):
+            try:
+                while data := await r.read(65536):
+                    w.write(data); await w.drain()
+            finally:
+                w.close()
+        async def handle(r, w):
+            tr, tw = await asyncio.open_connection('127.0.0.1', \(target))
+            await asyncio.gather(pipe(r, tw), pipe(tr, w), return_exceptions=True)
+        async def orphaned():
+            # Dies with the test process, even one that crashed.
+            parent = os.getppid()
+            while os.getppid() == parent:
+                await asyncio.sleep(0.5)
+            os._exit(0)
+        async def main():
+            server = await asyncio.start_server(handle, '127.0.0.1', 0)
+            print(server.sockets[0].getsockname()[1], flush=True)
+            asyncio.ensure_future(orphaned())
+            await server.serve_forever()
+        asyncio.run(main())
+        """.write(to: script, atomically: true, encoding: .utf8)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path]

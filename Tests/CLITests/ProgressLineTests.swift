@@ -6,7 +6,9 @@ import Testing
 @Suite struct ProgressLineTests {
     @Test func aFailedStepsLineShowsTheLastLineItWrote() throws {
         let cli = try CLI()
-        try cli.write("workflows/fails.yaml", """
+        try cli.write(
+            "workflows/fails.yaml",
+            """
             name: fails
             version: 1
             steps:

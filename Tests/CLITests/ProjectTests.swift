@@ -97,7 +97,8 @@ import Testing
         try cli.write("flowrun.yaml", "data: store\nsever:\n  port: 80\n")
         let result = try cli.run(["runs", "list"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("flowrun.yaml:2:1: error: settings: unknown key 'sever'; did you mean 'server'?"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("flowrun.yaml:2:1: error: settings: unknown key 'sever'; did you mean 'server'?"), "\(result.stderr)")
         try cli.write("flowrun.yaml", "server:\n  port: 70000\n")
         let port = try cli.run(["config"])
         #expect(port.status == 2)

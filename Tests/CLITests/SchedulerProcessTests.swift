@@ -39,7 +39,8 @@ import Testing
         return try condition()
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to move the catch-up point"))
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to move the catch-up point"))
     func aRestartedSchedulerCatchesUpTheLastMissedTick() throws {
         let cli = try CLI()
         try cli.write("workflows/hourly.yaml", Self.workflow)

@@ -34,7 +34,8 @@ import Testing
             _ = ReadAll(out)
             banner = text
             guard let range = text.range(of: #"http://[^:]+:(\d+)/"#, options: .regularExpression),
-                  let port = Int(text[range].split(separator: ":").last!.dropLast()) else {
+                let port = Int(text[range].split(separator: ":").last!.dropLast())
+            else {
                 process.terminate()
                 throw RawHTTPError("serve printed no address: \(text)")
             }
@@ -60,8 +61,10 @@ import Testing
         let json = ["Content-Type": "application/json"]
         let submit = #"{"workflow": "hello"}"#
 
-        for target in ["/api/runs", "//api/runs", "/./api/runs", "/api//runs", "/api/runs/", "/api%2Fruns", "/%61pi/runs",
-                       "/API/runs", "/api/health/../runs", "/api/health/..%2Fruns", "/assets/../api/runs", "//api//runs//"] {
+        for target in [
+            "/api/runs", "//api/runs", "/./api/runs", "/api//runs", "/api/runs/", "/api%2Fruns", "/%61pi/runs",
+            "/API/runs", "/api/health/../runs", "/api/health/..%2Fruns", "/assets/../api/runs", "//api//runs//",
+        ] {
             let posted = try http.send("POST", target, headers: json, body: submit)
             #expect(!(200..<300).contains(posted.status), "POST \(target) → \(posted.status)")
             let listed = try http.send("GET", target)
@@ -96,22 +99,33 @@ import Testing
         let submit = #"{"workflow": "hello"}"#
         // DNS rebinding: another site's name resolved to 127.0.0.1.
         #expect(try http.send("GET", "/api/runs", host: "evil.example:\(server.port)").status == 403)
-        #expect(try http.send("POST", "/api/runs", host: "evil.example:\(server.port)", headers: ["Content-Type": "application/json"], body: submit).status == 403)
+        #expect(
+            try http.send(
+                "POST", "/api/runs", host: "evil.example:\(server.port)", headers: ["Content-Type": "application/json"], body: submit
+            ).status == 403)
         // A simple cross-site request: text/plain, no preflight.
-        #expect(try http.send("POST", "/api/runs", headers: ["Content-Type": "text/plain", "Origin": "http://evil.example"], body: submit).status == 403)
+        #expect(
+            try http.send("POST", "/api/runs", headers: ["Content-Type": "text/plain", "Origin": "http://evil.example"], body: submit)
+                .status == 403)
         #expect(try http.send("POST", "/api/runs", headers: ["Content-Type": "text/plain"], body: submit).status == 415)
-        #expect(try http.send("POST", "/api/runs", headers: ["Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"], body: submit).status == 403)
+        #expect(
+            try http.send("POST", "/api/runs", headers: ["Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"], body: submit)
+                .status == 403)
         let listed = try http.send("GET", "/api/runs")
         #expect(listed.status == 200)
         #expect(listed.body.contains("\"runs\":[]"), "nothing ran: \(listed.body.prefix(200))")
-        #expect(try http.send("POST", "/api/runs", host: "localhost:\(server.port)", headers: ["Content-Type": "application/json"], body: submit).status == 201)
+        #expect(
+            try http.send(
+                "POST", "/api/runs", host: "localhost:\(server.port)", headers: ["Content-Type": "application/json"], body: submit
+            ).status == 201)
     }
 
     @Test func jsonLogsNameTheRequestOfARefusal() throws {
         let cli = try CLI()
         try cli.write("workflows/hello.yaml", Self.hello)
-        let (process, out, err) = try cli.start(["serve", "--port", "0", "--no-worker", "--log-format", "json"],
-                                                environment: ["FLOWRUN_API_TOKEN": "a-token-for-this-test"])
+        let (process, out, err) = try cli.start(
+            ["serve", "--port", "0", "--no-worker", "--log-format", "json"],
+            environment: ["FLOWRUN_API_TOKEN": "a-token-for-this-test"])
         let errors = ReadAll(err)
         var banner = ""
         let deadline = Date().addingTimeInterval(60)

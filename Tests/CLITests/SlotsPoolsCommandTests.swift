@@ -22,7 +22,8 @@ import Testing
         // A pool without a limit: the run goes, with a warning naming the place.
         let unlimited = try cli.run(["run", "pooled", "--detach"])
         #expect(unlimited.status == 0, "\(unlimited.stderr)")
-        #expect(unlimited.stderr.contains("workflows/pooled.yaml:4:26: warning: steps.a.pool: pool 'gpu' has no limit"), "\(unlimited.stderr)")
+        #expect(
+            unlimited.stderr.contains("workflows/pooled.yaml:4:26: warning: steps.a.pool: pool 'gpu' has no limit"), "\(unlimited.stderr)")
         // Detached, nothing runs it: runs show says why each step waits.
         let show = try cli.run(["runs", "show", "latest"])
         #expect(show.stdout.contains("no live worker"), "\(show.stdout)")
@@ -37,7 +38,9 @@ import Testing
         // Too few slots for `cpu: 3`: refused before anything is written, with the place.
         let refused = try cli.run(["run", "pooled", "--slots", "2"])
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("workflows/pooled.yaml:5:27: error: steps.big.cpu: asks for 3 slots, more than any worker has (2)"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("workflows/pooled.yaml:5:27: error: steps.big.cpu: asks for 3 slots, more than any worker has (2)"),
+            "\(refused.stderr)")
         let ran = try cli.run(["run", "pooled", "--concurrency", "4", "--priority", "5"])
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stderr.contains("--concurrency is deprecated; it now sets --slots (4)"))

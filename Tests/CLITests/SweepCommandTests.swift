@@ -35,7 +35,9 @@ import Testing
         let rows = csv.split(separator: "\n")
         #expect(rows.count == 9, "\(csv)")
         #expect(rows.first?.hasPrefix("rank,item,model_type,window,accuracy") == true)
-        let board = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("select/leaderboard.json"))) as? [String: Any]
+        let board =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("select/leaderboard.json")))
+            as? [String: Any]
         let items = try #require(board?["items"] as? [[String: Any]])
         #expect(items.count == 8)
         #expect(board?["goal"] as? String == "maximize")
@@ -55,7 +57,9 @@ import Testing
     /// Piped, the progress prints each instance's change and, when one finishes, its step's tally.
     @Test func progressTalliesInstancesUnderTheirStep() throws {
         let cli = try CLI()
-        try cli.write("workflows/tally.yaml", """
+        try cli.write(
+            "workflows/tally.yaml",
+            """
             name: tally
             version: 1
             steps:

@@ -7,8 +7,11 @@ import Testing
 /// left to hand the step on). The worker reaches the server through a TCP proxy (``TCPProxy``):
 /// SIGSTOP on the proxy is a network that silently drops everything, SIGKILL a server whose port
 /// is closed. Real processes, so the waits poll with deadlines.
-@Suite(.serialized, .enabled(if: TestDatabase.all.contains(.postgres),
-                             "no PostgreSQL: run through scripts/with-postgres (FLOWRUN_TEST_DATABASE_URL)"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: TestDatabase.all.contains(.postgres),
+        "no PostgreSQL: run through scripts/with-postgres (FLOWRUN_TEST_DATABASE_URL)"))
 struct WorkerShutdownTests {
     let cli: CLI
     let url: String
@@ -29,8 +32,9 @@ struct WorkerShutdownTests {
     }
 
     func startWorker(grace: Int) throws -> (Process, OutputTail) {
-        let (process, out, err) = try cli.start(["worker", "--name", "w", "--lease", "30", "--concurrency", "2", "--grace", "\(grace)"],
-                                                environment: ["DATABASE_URL": proxiedURL])
+        let (process, out, err) = try cli.start(
+            ["worker", "--name", "w", "--lease", "30", "--concurrency", "2", "--grace", "\(grace)"],
+            environment: ["DATABASE_URL": proxiedURL])
         _ = ReadAll(err)
         return (process, OutputTail(out))
     }
@@ -80,7 +84,9 @@ struct WorkerShutdownTests {
     @Test func aBusyWorkerStopsWithinItsGraceWhenTheDatabaseIsGone() throws {
         defer { kill(proxy.process.processIdentifier, SIGKILL) }
         let pidFile = cli.directory.appendingPathComponent("step.pid")
-        try cli.write("workflows/slow.yaml", """
+        try cli.write(
+            "workflows/slow.yaml",
+            """
             name: slow
             version: 1
             steps:
@@ -92,10 +98,12 @@ struct WorkerShutdownTests {
         let (worker, _) = try startWorker(grace: 2)
         defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
         var stepPID: pid_t = 0
-        #expect(poll(30) {
-            stepPID = pid_t((try? String(contentsOf: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
-            return stepPID > 0
-        }, "the step did not start")
+        #expect(
+            poll(30) {
+                stepPID =
+                    pid_t((try? String(contentsOf: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+                return stepPID > 0
+            }, "the step did not start")
         kill(proxy.process.processIdentifier, SIGKILL)
         Thread.sleep(forTimeInterval: 1)
         let took = terminate(worker, within: 30)
@@ -107,7 +115,8 @@ struct WorkerShutdownTests {
 
     static func isZombie(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 }

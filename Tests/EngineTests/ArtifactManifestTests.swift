@@ -1,8 +1,10 @@
-@testable import Engine
 import Foundation
 import Testing
+
+@testable import Engine
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Placing a cache entry's files: hard links on one filesystem, copies across filesystems, nothing

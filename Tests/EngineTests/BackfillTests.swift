@@ -34,8 +34,10 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func maxParallelHoldsTheRestInTheGroup(database: TestDatabase) async throws {
         let (h, datasets) = try await Self.setUp(database)
-        let group = try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "exam-2025-*",
-                                                                params: ["model_type": .string("xgboost")], maxParallel: 2))
+        let group = try await h.engine.backfill(
+            BackfillRequest(
+                workflow: "per-exam", datasets: "exam-2025-*",
+                params: ["model_type": .string("xgboost")], maxParallel: 2))
         #expect(group.datasetIDs == datasets.map(\.id))
         var view = try #require(try await h.engine.group(id: group.id))
         #expect(view.runs.count == 2)
@@ -108,10 +110,17 @@ import Testing
         let (h, datasets) = try await Self.setUp(database)
         let since = datasets[1].registeredAt
         let until = datasets[3].registeredAt
-        let group = try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "*", since: since, until: until, maxParallel: 10))
+        let group = try await h.engine.backfill(
+            BackfillRequest(workflow: "per-exam", datasets: "*", since: since, until: until, maxParallel: 10))
         #expect(group.datasetIDs == [datasets[1].id, datasets[2].id])
-        await #expect(throws: BackfillError.self) { try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "nothing-*")) }
-        await #expect(throws: BackfillError.badMaxParallel(0)) { try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "*", maxParallel: 0)) }
-        await #expect(throws: EngineError.self) { try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "*", params: ["nope": .string("x")])) }
+        await #expect(throws: BackfillError.self) {
+            try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "nothing-*"))
+        }
+        await #expect(throws: BackfillError.badMaxParallel(0)) {
+            try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "*", maxParallel: 0))
+        }
+        await #expect(throws: EngineError.self) {
+            try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "*", params: ["nope": .string("x")]))
+        }
     }
 }

@@ -1,7 +1,8 @@
-@testable import Engine
 import FlowSpec
 import Foundation
 import Testing
+
+@testable import Engine
 
 /// The words of "why did it run?" for each part of a cache key, and the parts themselves.
 @Suite struct CacheWhyTests {
@@ -33,8 +34,9 @@ import Testing
     }
 
     @Test func aCommandNamesItsChangedParamsAndManyChangesAreCounted() {
-        let old = CacheKeyParts(action: "run", flowrun: nil,
-                                with: ["command": "\"echo a\"", "env": #"{"FLOWRUN_PARAM_MODEL_TYPE":"logistic","X":"1"}"#], files: [:])
+        let old = CacheKeyParts(
+            action: "run", flowrun: nil,
+            with: ["command": "\"echo a\"", "env": #"{"FLOWRUN_PARAM_MODEL_TYPE":"logistic","X":"1"}"#], files: [:])
         var new = old
         new.with["env"] = #"{"FLOWRUN_PARAM_MODEL_TYPE":"linear","X":"1"}"#
         #expect(CacheWhy.explain(old: old, new: new) == "param model_type logistic → linear")
@@ -51,8 +53,10 @@ import Testing
         var known = KnownFiles()
         known.add(path: "/d/runs/r1/prep/out.csv", label: "steps.prep/out.csv", sha256: "h1")
         let (with, files) = known.canonical(
-            ["input": .string("/d/runs/r1/prep/out.csv"), "command": .string("cat /d/runs/r1/prep/out.csv /d/runs/r1/other/x > y"),
-             "n": .number(3)],
+            [
+                "input": .string("/d/runs/r1/prep/out.csv"), "command": .string("cat /d/runs/r1/prep/out.csv /d/runs/r1/other/x > y"),
+                "n": .number(3),
+            ],
             dataRoot: URL(fileURLWithPath: "/d"), runFolder: URL(fileURLWithPath: "/d/runs/r1"))
         #expect(with["input"] == "\"file:steps.prep/out.csv\"")
         #expect(with["command"] == "\"cat file:steps.prep/out.csv <run>/other/x > y\"")

@@ -8,7 +8,9 @@ import Testing
 @Suite struct CommandStepTests {
     @Test func outputsEnvironmentAndLogs() async throws {
         let h = try await Harness()
-        try h.write("cmd", """
+        try h.write(
+            "cmd",
+            """
             name: cmd
             version: 1
             params:
@@ -33,7 +35,9 @@ import Testing
 
     @Test func missingProgramAndNonZeroExitFailWithTheReason() async throws {
         let h = try await Harness()
-        try h.write("bad", """
+        try h.write(
+            "bad",
+            """
             name: bad
             version: 1
             steps:
@@ -55,7 +59,9 @@ import Testing
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
         let h = try await Harness()
         let marker = h.root.appendingPathComponent("child.pid")
-        try h.write("slow", """
+        try h.write(
+            "slow",
+            """
             name: slow
             version: 1
             steps:
@@ -79,7 +85,9 @@ import Testing
 
     @Test func cancelStopsARunningCommand() async throws {
         let h = try await Harness()
-        try h.write("long", """
+        try h.write(
+            "long",
+            """
             name: long
             version: 1
             steps:
@@ -108,7 +116,9 @@ import Testing
 
     @Test func megabytesOfOutputAreCappedInTheLog() async throws {
         let h = try await Harness()
-        try h.write("loud", """
+        try h.write(
+            "loud",
+            """
             name: loud
             version: 1
             steps:
@@ -117,7 +127,9 @@ import Testing
             """)
         let run = try await h.engine.submit(SubmitRequest(workflow: "loud", trigger: .cli))
         #expect(try await h.runToEnd(run.id).state == .succeeded)
-        let size = try FileManager.default.attributesOfItem(atPath: h.engine.layout.stepLog(run: run.id, step: "loud", attempt: 1).path)[.size] as! Int
+        let size =
+            try FileManager.default.attributesOfItem(atPath: h.engine.layout.stepLog(run: run.id, step: "loud", attempt: 1).path)[.size]
+            as! Int
         #expect(size <= 21 << 20)
         #expect(try h.log(run.id, "loud", attempt: 1).contains("[log truncated at"))
     }

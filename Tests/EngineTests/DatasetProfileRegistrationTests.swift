@@ -26,7 +26,9 @@ import Testing
         let rejected = try await h.engine.registerDataset(path: broken.path)
         #expect(rejected.status == "rejected")
         #expect(rejected.rejectReason == "\(broken.path): row 3: expected 4 cells like the header, found 2")
-        try h.write("uses-data", """
+        try h.write(
+            "uses-data",
+            """
             name: uses-data
             version: 1
             inputs:

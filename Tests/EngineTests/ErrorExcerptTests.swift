@@ -11,7 +11,9 @@ import Testing
     @Test(arguments: TestDatabase.all) func eachFailedAttemptKeepsItsLastLines(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
         // 30 lines, the last on stderr, each naming its attempt; then exit 3.
-        try h.write("noisy", """
+        try h.write(
+            "noisy",
+            """
             name: noisy
             version: 1
             steps:
@@ -50,7 +52,9 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func aSucceededOrSilentRunHasNone(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("mixed", """
+        try h.write(
+            "mixed",
+            """
             name: mixed
             version: 1
             steps:

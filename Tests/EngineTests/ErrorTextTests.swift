@@ -25,12 +25,15 @@ import Testing
     }
 
     @Test func foundationErrorsBecomeSentences() throws {
-        #expect(ErrorText.describe(CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: "/data/x.csv"]))
-            == "cannot read /data/x.csv: permission denied")
-        #expect(ErrorText.describe(CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: "/data/m.json"]))
-            == "cannot write /data/m.json: no space left on the device")
-        #expect(ErrorText.describe(CocoaError(.fileWriteVolumeReadOnly, userInfo: [NSURLErrorKey: URL(fileURLWithPath: "/ro/m.json")]))
-            == "cannot write /ro/m.json: the file system is read-only")
+        #expect(
+            ErrorText.describe(CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: "/data/x.csv"]))
+                == "cannot read /data/x.csv: permission denied")
+        #expect(
+            ErrorText.describe(CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: "/data/m.json"]))
+                == "cannot write /data/m.json: no space left on the device")
+        #expect(
+            ErrorText.describe(CocoaError(.fileWriteVolumeReadOnly, userInfo: [NSURLErrorKey: URL(fileURLWithPath: "/ro/m.json")]))
+                == "cannot write /ro/m.json: the file system is read-only")
         #expect(ErrorText.describe(POSIXError(.EACCES)) == "permission denied")
         #expect(ErrorText.describe(NSError(domain: "Thing", code: 7)) == "Thing error 7")
         #expect(ErrorText.describe(StepError.failed("our words")) == "our words")
@@ -49,7 +52,9 @@ import Testing
         do { _ = try JSONDecoder().decode([String: Int].self, from: Data(#"{"a": "b"}"#.utf8)); Issue.record("decoded") } catch {
             #expect(ErrorText.describe(error) == "invalid data at .a: expected Int", "\(ErrorText.describe(error))")
         }
-        for error in [CocoaError(.fileReadUnknown) as any Error, NSError(domain: NSCocoaErrorDomain, code: 256), NSError(domain: "X", code: 1)] {
+        for error in [
+            CocoaError(.fileReadUnknown) as any Error, NSError(domain: NSCocoaErrorDomain, code: 256), NSError(domain: "X", code: 1),
+        ] {
             #expect(!ErrorText.describe(error).contains("Domain="), "\(ErrorText.describe(error))")
         }
     }
@@ -58,7 +63,9 @@ import Testing
     @Test func aFoundationErrorInAStepIsStoredAsASentence() async throws {
         let h = try await Harness { registry, _ in registry.register(ReadFileStep()) }
         let missing = h.root.appendingPathComponent("missing.bin")
-        try h.write("read", """
+        try h.write(
+            "read",
+            """
             name: read
             version: 1
             steps:
@@ -80,7 +87,9 @@ import Testing
         let header = (0..<52_000).map { "\(column)\($0)" }.joined(separator: ",")
         try Data((header + "\n").utf8).write(to: csv)
         #expect(header.utf8.count > 5_000_000)
-        try h.write("wide", """
+        try h.write(
+            "wide",
+            """
             name: wide
             version: 1
             steps:

@@ -25,8 +25,9 @@ struct Harness {
         var registry = StepRegistry.builtIn()
         registry.register(FlakyStep(counter: counter))
         extraSteps(&registry, counter)
-        engine = Engine(store: store, registry: registry, layout: layout,
-                        workflowsDirectory: root.appendingPathComponent("workflows"), clock: clock)
+        engine = Engine(
+            store: store, registry: registry, layout: layout,
+            workflowsDirectory: root.appendingPathComponent("workflows"), clock: clock)
     }
 
     func write(_ name: String, _ yaml: String) throws {
@@ -34,8 +35,11 @@ struct Harness {
     }
 
     func worker(runID: String? = nil, concurrency: Int = 2, lease: Duration = .seconds(30), name: String = "w1") -> Worker {
-        Worker(engine: engine, options: .init(name: name, concurrency: concurrency, leaseDuration: lease,
-                                              heartbeatInterval: .seconds(10), pollInterval: .seconds(2), runID: runID))
+        Worker(
+            engine: engine,
+            options: .init(
+                name: name, concurrency: concurrency, leaseDuration: lease,
+                heartbeatInterval: .seconds(10), pollInterval: .seconds(2), runID: runID))
     }
 
     /// Runs a worker on `runID` until the run finishes, advancing the manual clock by `tick`

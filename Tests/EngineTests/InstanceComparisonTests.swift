@@ -46,8 +46,11 @@ import Testing
         let byAccuracy = try await h.engine.compareInstances(of: "latest", metric: "accuracy")
         #expect(byAccuracy.runs.map(\.id) == [c.runs[1].id, c.runs[2].id, c.runs[0].id])
         #expect(byAccuracy.sortedBy == "accuracy" && byAccuracy.metrics[0].best == [0])
-        #expect(try await h.engine.compareInstances(of: run.id, metric: "rmse").runs.map(\.id) == [c.runs[0].id, c.runs[2].id, c.runs[1].id])
-        let unknown = try await #require(throws: InstanceComparisonError.self) { try await h.engine.compareInstances(of: run.id, metric: "acuracy") }
+        #expect(
+            try await h.engine.compareInstances(of: run.id, metric: "rmse").runs.map(\.id) == [c.runs[0].id, c.runs[2].id, c.runs[1].id])
+        let unknown = try await #require(throws: InstanceComparisonError.self) {
+            try await h.engine.compareInstances(of: run.id, metric: "acuracy")
+        }
         #expect(unknown.field == "metric" && unknown.description.contains("no compared instance reported metric 'acuracy'"))
         #expect(unknown.description.contains("did you mean 'accuracy'"))
 
@@ -62,7 +65,11 @@ import Testing
         let plain = try await ExperimentFixtures.run(h, ["accuracy": 0.5])
         let refused = try await #require(throws: InstanceComparisonError.self) { try await h.engine.compareInstances(of: plain) }
         #expect(refused.field == "id" && refused.description.contains("has no matrix instances"))
-        let step = try await #require(throws: InstanceComparisonError.self) { try await h.engine.compareInstances(of: run.id, step: "prepare") }
-        #expect(step.field == "step" && step.description.contains("no matrix step 'prepare' with metrics (matrix steps with metrics: evaluate)"))
+        let step = try await #require(throws: InstanceComparisonError.self) {
+            try await h.engine.compareInstances(of: run.id, step: "prepare")
+        }
+        #expect(
+            step.field == "step" && step.description.contains("no matrix step 'prepare' with metrics (matrix steps with metrics: evaluate)")
+        )
     }
 }

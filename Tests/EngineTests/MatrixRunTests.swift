@@ -45,8 +45,9 @@ import Testing
     }
 
     static func submit(_ h: Harness, workflow: String = "sweep") async throws -> RunRecord {
-        let run = try await h.engine.submit(SubmitRequest(
-            workflow: workflow, datasetPath: h.engine.layout.root.appendingPathComponent("exams.csv").path, trigger: .cli))
+        let run = try await h.engine.submit(
+            SubmitRequest(
+                workflow: workflow, datasetPath: h.engine.layout.root.appendingPathComponent("exams.csv").path, trigger: .cli))
         let finished = try await h.runToEnd(run.id, worker: h.worker(runID: run.id, concurrency: 3))
         #expect(finished.state == .succeeded, "\(finished.error ?? "")")
         return finished
@@ -61,7 +62,8 @@ import Testing
         let h = try await Self.harness(database, tags: ["a", "b", "c"])
         let run = try await Self.submit(h)
         let steps = try await h.steps(run.id)
-        #expect(Set(steps.keys) == ["prep", "fit[tag=a]", "fit[tag=b]", "fit[tag=c]", "score[tag=a]", "score[tag=b]", "score[tag=c]", "pick"])
+        #expect(
+            Set(steps.keys) == ["prep", "fit[tag=a]", "fit[tag=b]", "fit[tag=c]", "score[tag=a]", "score[tag=b]", "score[tag=c]", "pick"])
         #expect(await h.counter.count("prep") == 1)
         for tag in ["a", "b", "c"] {
             #expect(await h.counter.count("fit[tag=\(tag)]") == 1)
@@ -82,7 +84,9 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func oneInstanceIsRetriedAlone(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("flaky-sweep", """
+        try h.write(
+            "flaky-sweep",
+            """
             name: flaky-sweep
             version: 1
             steps:
@@ -126,7 +130,9 @@ import Testing
     /// (docs/experiments.md says to leave a combination out with `exclude:` instead).
     @Test(arguments: TestDatabase.all) func aSkippedInstanceSkipsTheGather(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("skips", """
+        try h.write(
+            "skips",
+            """
             name: skips
             version: 1
             steps:
@@ -153,7 +159,9 @@ import Testing
     /// max_parallel's lanes: a failed instance stops the rest of its lane only (docs/experiments.md).
     @Test(arguments: TestDatabase.all) func aFailedInstanceStopsOnlyItsLane(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("lanes", """
+        try h.write(
+            "lanes",
+            """
             name: lanes
             version: 1
             steps:

@@ -10,7 +10,9 @@ import Testing
         let h = try await Harness()
         let csv = h.root.appendingPathComponent("ragged.csv")
         try "exam_id,timestamp,x,label\nA,1,1,pass\nB,2\n".write(to: csv, atomically: true, encoding: .utf8)
-        try h.write("ragged", """
+        try h.write(
+            "ragged",
+            """
             name: ragged
             version: 1
             steps:
@@ -31,7 +33,9 @@ import Testing
 
     @Test func aBadParameterIsNotRetried() async throws {
         let h = try await Harness()
-        try h.write("window", """
+        try h.write(
+            "window",
+            """
             name: window
             version: 1
             steps:
@@ -44,12 +48,17 @@ import Testing
         #expect(try await h.runToEnd(run.id).state == .failed)
         let step = try #require(try await h.steps(run.id)["prep"])
         #expect(step.attempt == 1)
-        #expect(step.error == "with.window: expected an integer ≥ 2 (samples) or a fraction in (0, 1) of each exam's length, got number 1 (not retried: the input is invalid)")
+        #expect(
+            step.error
+                == "with.window: expected an integer ≥ 2 (samples) or a fraction in (0, 1) of each exam's length, got number 1 (not retried: the input is invalid)"
+        )
     }
 
     @Test func aFailingCommandIsStillRetried() async throws {
         let h = try await Harness()
-        try h.write("exit", """
+        try h.write(
+            "exit",
+            """
             name: exit
             version: 1
             steps:
@@ -67,7 +76,9 @@ import Testing
     /// A file that is not there yet may be there on the next attempt (a slow copy, a remount).
     @Test func aMissingInputFileIsRetried() async throws {
         let h = try await Harness()
-        try h.write("missing", """
+        try h.write(
+            "missing",
+            """
             name: missing
             version: 1
             steps:

@@ -12,8 +12,9 @@ import Testing
     static let secret = "s3cr3t-for-the-test"
 
     func service(_ h: Harness, publicURL: String? = "https://flowrun.lab.example/") -> NotifyService {
-        NotifyService(engine: h.engine, options: .init(name: "notify-test", publicURL: publicURL, webhookTimeout: .seconds(5)),
-                      environment: { $0 == "FLOWRUN_TEST_HOOK_SECRET" ? Self.secret : nil })
+        NotifyService(
+            engine: h.engine, options: .init(name: "notify-test", publicURL: publicURL, webhookTimeout: .seconds(5)),
+            environment: { $0 == "FLOWRUN_TEST_HOOK_SECRET" ? Self.secret : nil })
     }
 
     func events(_ h: Harness, _ runID: String) async throws -> [String] {
@@ -40,7 +41,9 @@ import Testing
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }
         let h = try await Harness(database: database)
-        try h.write("nightly", """
+        try h.write(
+            "nightly",
+            """
             name: nightly
             version: 1
             params:
@@ -101,7 +104,9 @@ import Testing
         let receiver = try HTTPReceiver(statuses: [500, 503])
         defer { receiver.stop() }
         let h = try await Harness(database: database)
-        try h.write("ok", """
+        try h.write(
+            "ok",
+            """
             name: ok
             version: 1
             notify:
@@ -133,11 +138,12 @@ import Testing
         #expect((slack["text"] as? String)?.contains("run \(run.id) (ok) succeeded") == true)
 
         let hook = "notify webhook http://127.0.0.1:\(receiver.port)/hook"
-        #expect(try await events(h, run.id) == [
-            "succeeded: \(hook) failed: HTTP 500; retry in 2 s",
-            "succeeded: \(hook) failed: HTTP 503; retry in 4 s",
-            "succeeded: \(hook) → 200",
-        ])
+        #expect(
+            try await events(h, run.id) == [
+                "succeeded: \(hook) failed: HTTP 500; retry in 2 s",
+                "succeeded: \(hook) failed: HTTP 503; retry in 4 s",
+                "succeeded: \(hook) → 200",
+            ])
         #expect(try await h.engine.openNotifications() == 0)
     }
 
@@ -147,7 +153,9 @@ import Testing
         defer { gone.release() }
         let url = gone.url
         let h = try await Harness(database: database)
-        try h.write("lonely", """
+        try h.write(
+            "lonely",
+            """
             name: lonely
             version: 1
             notify:
@@ -170,14 +178,19 @@ import Testing
         await notify.pass()
         let messages = try await events(h, run.id)
         #expect(!messages.isEmpty)
-        #expect(messages.allSatisfy { $0.hasPrefix("succeeded: notify webhook http://127.0.0.1:\(gone.port)/hook failed: ") && $0.contains("; retry in") })
+        #expect(
+            messages.allSatisfy {
+                $0.hasPrefix("succeeded: notify webhook http://127.0.0.1:\(gone.port)/hook failed: ") && $0.contains("; retry in")
+            })
         #expect(try await h.engine.openNotifications(runID: run.id) == 1)
     }
 
     @Test func aCommandNotifierReadsTheDocumentOnStdin() async throws {
         let h = try await Harness()
         let out = h.root.appendingPathComponent("notified.json")
-        try h.write("cmd", """
+        try h.write(
+            "cmd",
+            """
             name: cmd
             version: 1
             notify:
@@ -201,7 +214,9 @@ import Testing
 
     @Test func aFailingCommandIsRetriedAndAMissingSecretIsNot() async throws {
         let h = try await Harness()
-        try h.write("bad", """
+        try h.write(
+            "bad",
+            """
             name: bad
             version: 1
             notify:
@@ -228,7 +243,9 @@ import Testing
         defer { receiver.stop() }
         let h = try await Harness(database: database)
         let release = h.root.appendingPathComponent("release")
-        try h.write("slow", """
+        try h.write(
+            "slow",
+            """
             name: slow
             version: 1
             sla: 1h
@@ -280,7 +297,10 @@ import Testing
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }
         let h = try await Harness(database: database)
-        try h.write("ok", "name: ok\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        try h.write(
+            "ok",
+            "name: ok\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n"
+        )
         let run = try await h.engine.submit(SubmitRequest(workflow: "ok", trigger: .cli))
         #expect(try await h.runToEnd(run.id).state == .succeeded)
         // Another process leased it for two minutes and died before sending.
@@ -298,7 +318,10 @@ import Testing
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }
         let h = try await Harness()
-        try h.write("t", "name: t\nversion: 1\nnotify:\n  - on: [failed]\n    webhook: { url: \"\(receiver.url)\", format: teams }\nsteps:\n  a:\n    run: echo 'out of memory' >&2; exit 1\n")
+        try h.write(
+            "t",
+            "name: t\nversion: 1\nnotify:\n  - on: [failed]\n    webhook: { url: \"\(receiver.url)\", format: teams }\nsteps:\n  a:\n    run: echo 'out of memory' >&2; exit 1\n"
+        )
         let run = try await h.engine.submit(SubmitRequest(workflow: "t", trigger: .cli))
         #expect(try await h.runToEnd(run.id).state == .failed)
         #expect(await service(h).pass() == 1)
@@ -316,7 +339,10 @@ import Testing
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }
         let h = try await Harness(database: database)
-        try h.write("many", "name: many\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        try h.write(
+            "many",
+            "name: many\nversion: 1\nnotify:\n  - on: [succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n"
+        )
         var ids: [String] = []
         for _ in 0..<6 {
             let run = try await h.engine.submit(SubmitRequest(workflow: "many", trigger: .cli))
@@ -339,7 +365,10 @@ import Testing
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }
         let h = try await Harness(database: database)
-        try h.write("c", "name: c\nversion: 1\nnotify:\n  - on: [canceled, succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n")
+        try h.write(
+            "c",
+            "name: c\nversion: 1\nnotify:\n  - on: [canceled, succeeded]\n    webhook: { url: \"\(receiver.url)\" }\nsteps:\n  a:\n    run: echo fine\n"
+        )
         let run = try await h.engine.submit(SubmitRequest(workflow: "c", trigger: .cli))
         try await h.engine.cancel(runID: run.id)
         #expect(try await h.store.run(id: run.id)?.state == .canceled)

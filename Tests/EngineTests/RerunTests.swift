@@ -28,10 +28,12 @@ import Testing
         let h = try await StepCacheTests.harness(database)
         let first = try await StepCacheTests.submit(h)
         // The file changes after the run: fit's tag gains a suffix, a param is gone.
-        try h.write("pipe", StepCacheTests.pipeline
-            .replacingOccurrences(of: "tag: \"${{ params.model }}\"", with: "tag: \"${{ params.model }}-v2\"")
-            .replacingOccurrences(of: "  window: { type: number, default: 50 }\n", with: "")
-            .replacingOccurrences(of: "w${{ params.window }}", with: "w50"))
+        try h.write(
+            "pipe",
+            StepCacheTests.pipeline
+                .replacingOccurrences(of: "tag: \"${{ params.model }}\"", with: "tag: \"${{ params.model }}-v2\"")
+                .replacingOccurrences(of: "  window: { type: number, default: 50 }\n", with: "")
+                .replacingOccurrences(of: "w${{ params.window }}", with: "w50"))
         let stored = try await h.engine.rerun(RerunRequest(runID: first.id, trigger: .cli))
         #expect(try await h.runToEnd(stored.id).state == .succeeded)
         #expect(stored.workflowYAML == first.workflowYAML)

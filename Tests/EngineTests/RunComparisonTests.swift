@@ -33,8 +33,11 @@ import Testing
 
         // --metric rmse: lower first. A tie keeps the given order.
         #expect(try await h.engine.compareRuns([forest, ridge, lasso], metric: "rmse").runs.map(\.id) == [ridge, forest, lasso])
-        #expect(try await h.engine.compareRuns([ridge, lasso, forest], metric: "evaluate.accuracy").runs.map(\.id) == [lasso, forest, ridge])
-        let unknown = try await #require(throws: RunReferenceError.self) { try await h.engine.compareRuns([forest, ridge], metric: "acuracy") }
+        #expect(
+            try await h.engine.compareRuns([ridge, lasso, forest], metric: "evaluate.accuracy").runs.map(\.id) == [lasso, forest, ridge])
+        let unknown = try await #require(throws: RunReferenceError.self) {
+            try await h.engine.compareRuns([forest, ridge], metric: "acuracy")
+        }
         #expect(unknown.description.contains("did you mean 'accuracy'"))
 
         // JSON: values by run id, best as ids.
@@ -67,8 +70,13 @@ import Testing
         let h = try await ExperimentFixtures.harness(database)
         var ids: [String] = []
         for (i, model) in ["ridge", "forest", "ridge", "forest", "ridge"].enumerated() {
-            ids.append(try await ExperimentFixtures.run(h, ["model_type": .string(model), "window": .number(Double(25 * (i % 2 + 1))),
-                                                            "accuracy": .number(0.5 + Double(i) / 10)]))
+            ids.append(
+                try await ExperimentFixtures.run(
+                    h,
+                    [
+                        "model_type": .string(model), "window": .number(Double(25 * (i % 2 + 1))),
+                        "accuracy": .number(0.5 + Double(i) / 10),
+                    ]))
         }
         h.clock.advance(by: .seconds(1))
         _ = try await h.engine.submit(SubmitRequest(workflow: "other", trigger: .cli))
@@ -78,15 +86,18 @@ import Testing
         #expect(all.rows.first?.metric == 0.9)
         #expect(!all.hasMore)
 
-        let ridge = try await h.engine.runTable(RunTableQuery(workflow: "scored", params: ["model_type": "ridge"], metric: "accuracy", sort: .metricBest))
+        let ridge = try await h.engine.runTable(
+            RunTableQuery(workflow: "scored", params: ["model_type": "ridge"], metric: "accuracy", sort: .metricBest))
         #expect(ridge.rows.map(\.run.id) == [ids[4], ids[2], ids[0]])
         // A number param compares as its text; with the metric's range.
-        let window = try await h.engine.runTable(RunTableQuery(workflow: "scored", params: ["window": "50"], metric: "accuracy", metricMin: 0.65))
+        let window = try await h.engine.runTable(
+            RunTableQuery(workflow: "scored", params: ["window": "50"], metric: "accuracy", metricMin: 0.65))
         #expect(window.rows.map(\.run.id) == [ids[3]])
         let worst = try await h.engine.runTable(RunTableQuery(workflow: "scored", metric: "accuracy", sort: .metricWorst, limit: 2))
         #expect(worst.rows.map(\.run.id) == [ids[0], ids[1]])
         #expect(worst.hasMore)
-        let second = try await h.engine.runTable(RunTableQuery(workflow: "scored", metric: "accuracy", sort: .metricWorst, offset: 2, limit: 2))
+        let second = try await h.engine.runTable(
+            RunTableQuery(workflow: "scored", metric: "accuracy", sort: .metricWorst, offset: 2, limit: 2))
         #expect(second.rows.map(\.run.id) == [ids[2], ids[3]])
 
         // Dates: created from the third run on, before the fifth.

@@ -8,7 +8,9 @@ import Testing
 @Suite struct RunLifecycleTests {
     @Test(arguments: TestDatabase.all) func diamondRunsInOrderAndPassesOutputs(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("diamond", """
+        try h.write(
+            "diamond",
+            """
             name: diamond
             version: 1
             params:
@@ -42,7 +44,9 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func retriesWaitForTheirBackoffOnTheClock(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("flaky", """
+        try h.write(
+            "flaky",
+            """
             name: flaky
             version: 1
             steps:
@@ -67,7 +71,9 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func failureMarksDownstreamAndRetryRunResumes(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("breaks", """
+        try h.write(
+            "breaks",
+            """
             name: breaks
             version: 1
             steps:
@@ -100,7 +106,9 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func falseConditionSkipsTheStepAndItsDependents(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("cond", """
+        try h.write(
+            "cond",
+            """
             name: cond
             version: 1
             params:
@@ -130,8 +138,9 @@ import Testing
         let run = try await h.engine.submit(SubmitRequest(workflow: "one", trigger: .cli))
         // A worker that claims and then dies: nothing but its lease remains.
         let now = h.clock.now()
-        let claimed = try await h.store.claimReadySteps(worker: "dead", runID: run.id, limit: 1, now: now,
-                                                        leaseUntil: now.addingTimeInterval(30))
+        let claimed = try await h.store.claimReadySteps(
+            worker: "dead", runID: run.id, limit: 1, now: now,
+            leaseUntil: now.addingTimeInterval(30))
         #expect(claimed.count == 1)
         let finished = try await h.runToEnd(run.id, tick: .seconds(5))
         #expect(finished.state == .succeeded)
@@ -142,7 +151,9 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func refusedSubmissionsWriteNothing(database: TestDatabase) async throws {
         let h = try await Harness(database: database)
-        try h.write("needs-data", """
+        try h.write(
+            "needs-data",
+            """
             name: needs-data
             version: 1
             inputs:
@@ -176,8 +187,10 @@ import Testing
         try FileManager.default.createDirectory(at: h.engine.layout.inbound, withIntermediateDirectories: true)
         try "a,b\n1,2\n".write(to: inside, atomically: true, encoding: .utf8)
         do {
-            _ = try await h.engine.submit(SubmitRequest(workflow: "needs-data", params: ["model_type": "forest"],
-                                                        datasetPath: inside.path, trigger: .cli))
+            _ = try await h.engine.submit(
+                SubmitRequest(
+                    workflow: "needs-data", params: ["model_type": "forest"],
+                    datasetPath: inside.path, trigger: .cli))
             Issue.record("a param outside its enum must be refused")
         } catch let error as EngineError {
             #expect("\(error)".contains("model_type"))

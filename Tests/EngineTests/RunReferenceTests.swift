@@ -30,7 +30,8 @@ import Testing
         }
     }
 
-    @Test(arguments: TestDatabase.all) func aUniquePrefixNamesItsRunAndAnAmbiguousOneListsTheCandidates(database: TestDatabase) async throws {
+    @Test(arguments: TestDatabase.all) func aUniquePrefixNamesItsRunAndAnAmbiguousOneListsTheCandidates(database: TestDatabase) async throws
+    {
         let h = try await ExperimentFixtures.harness(database)
         // Submitted in one second of the manual clock: the ids share their time part.
         var ids: [String] = []

@@ -21,14 +21,16 @@ struct ScheduleHarness {
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
         url = try await database.makeURL(in: layout.root)
         store = try await SQLStore.open(url: url, logger: Logger(label: "test"))
-        engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout,
-                        workflowsDirectory: root.appendingPathComponent("workflows"), clock: clock)
+        engine = Engine(
+            store: store, registry: StepRegistry.builtIn(), layout: layout,
+            workflowsDirectory: root.appendingPathComponent("workflows"), clock: clock)
     }
 
     /// Another engine on the same database, folder and clock, with connections of its own.
     func secondEngine() async throws -> Engine {
         let other = try await SQLStore.open(url: url, logger: Logger(label: "second"))
-        return Engine(store: other, registry: engine.registry, layout: engine.layout, workflowsDirectory: engine.workflowsDirectory, clock: clock)
+        return Engine(
+            store: other, registry: engine.registry, layout: engine.layout, workflowsDirectory: engine.workflowsDirectory, clock: clock)
     }
 
     /// Runs one SQL statement on the database behind the engine's back (sqlite3 for a file,

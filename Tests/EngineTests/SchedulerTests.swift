@@ -83,8 +83,10 @@ import Testing
 
     /// Schedulers that read the catch-up point before another moved it all submit the same tick, at
     /// once, on two connections: the UNIQUE trigger key leaves one run, and each is told its id.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to move the catch-up point back"),
-          arguments: TestDatabase.all)
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to move the catch-up point back"),
+        arguments: TestDatabase.all)
     func staleSchedulersSubmittingOneTickMakeOneRun(database: TestDatabase) async throws {
         let h = try await ScheduleHarness(database: database)
         try h.write("nightly", Self.workflow(cron: "0 * * * *"))

@@ -99,14 +99,18 @@ import Testing
         for (step, text) in expected {
             let out = h.engine.layout.artifactDirectory(run: run.id, step: step).appendingPathComponent("out")
             let printed = try? Data(contentsOf: out)
-            #expect(printed == Data(text.utf8), "\(step): printed \(printed.map { String(decoding: $0, as: UTF8.self).debugDescription } ?? "nothing")")
+            #expect(
+                printed == Data(text.utf8),
+                "\(step): printed \(printed.map { String(decoding: $0, as: UTF8.self).debugDescription } ?? "nothing")")
         }
         #expect(!FileManager.default.fileExists(atPath: marker.path), "injected code ran")
     }
 
     @Test func arithmeticTakesIntegersAndRefusesTheRest() async throws {
         let h = try await Harness()
-        try h.write("sum", """
+        try h.write(
+            "sum",
+            """
             name: sum
             version: 1
             params:
@@ -121,7 +125,8 @@ import Testing
         #expect(try await h.steps(good.id)["add"]?.outputs["sum"] == #""5""#)
 
         let marker = h.root.appendingPathComponent("pwned")
-        let bad = try await h.engine.submit(SubmitRequest(workflow: "sum", params: ["n": .string("a[$(touch \(marker.path))]")], trigger: .cli))
+        let bad = try await h.engine.submit(
+            SubmitRequest(workflow: "sum", params: ["n": .string("a[$(touch \(marker.path))]")], trigger: .cli))
         #expect(try await h.runToEnd(bad.id).state == .failed)
         let step = try #require(try await h.steps(bad.id)["add"])
         #expect(step.attempt == 1, "a value that cannot go in is not retried")
@@ -134,7 +139,9 @@ import Testing
         let h = try await Harness()
         let file = h.engine.layout.root.appendingPathComponent("in.csv")
         try "a,b\n1,2\n".write(to: file, atomically: true, encoding: .utf8)
-        try h.write("env", """
+        try h.write(
+            "env",
+            """
             name: env
             version: 1
             params:
@@ -158,7 +165,8 @@ import Testing
         #expect(outputs["model"] == #""forest""#)
         #expect(outputs["window"] == #""50""#)
         #expect(outputs["who"] == #""mine""#)
-        #expect(outputs["path"] == Value.string(file.resolvingSymlinksInPath().path).jsonText
-                    || outputs["path"] == Value.string(file.path).jsonText, "\(outputs["path"] ?? "")")
+        #expect(
+            outputs["path"] == Value.string(file.resolvingSymlinksInPath().path).jsonText
+                || outputs["path"] == Value.string(file.path).jsonText, "\(outputs["path"] ?? "")")
     }
 }

@@ -5,8 +5,9 @@ import Steps
 import Store
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Step caching through the real engine, store and files: a step whose key (what it runs, its
@@ -38,10 +39,13 @@ import Glibc
         return h
     }
 
-    static func submit(_ h: Harness, params: [String: Value] = [:], dataset: String = "exams.csv", cache: Bool = true) async throws -> RunRecord {
-        let run = try await h.engine.submit(SubmitRequest(
-            workflow: "pipe", params: params, datasetPath: h.engine.layout.root.appendingPathComponent(dataset).path,
-            trigger: .cli, cache: cache))
+    static func submit(
+        _ h: Harness, params: [String: Value] = [:], dataset: String = "exams.csv", cache: Bool = true
+    ) async throws -> RunRecord {
+        let run = try await h.engine.submit(
+            SubmitRequest(
+                workflow: "pipe", params: params, datasetPath: h.engine.layout.root.appendingPathComponent(dataset).path,
+                trigger: .cli, cache: cache))
         let finished = try await h.runToEnd(run.id)
         #expect(finished.state == .succeeded, "\(finished.error ?? "")")
         return finished
@@ -151,7 +155,9 @@ import Glibc
 
     @Test(arguments: TestDatabase.all) func commandsCacheOnlyWhenTheyOptIn(database: TestDatabase) async throws {
         let h = try await Harness(database: database) { registry, counter in registry.register(WriterStep(counter: counter)) }
-        try h.write("cmd", """
+        try h.write(
+            "cmd",
+            """
             name: cmd
             version: 1
             defaults:
@@ -166,7 +172,9 @@ import Glibc
                 uses: noop
                 with: { v: 1 }
             """)
-        try h.write("cmd-default", """
+        try h.write(
+            "cmd-default",
+            """
             name: cmd-default
             version: 1
             steps:
@@ -192,8 +200,10 @@ import Glibc
     @Test(arguments: TestDatabase.all) func twoRunsWithOneKeyAtOnceNeverMixTheirFiles(database: TestDatabase) async throws {
         let h = try await Self.harness(database)
         let runs = [
-            try await h.engine.submit(SubmitRequest(workflow: "pipe", datasetPath: h.engine.layout.root.appendingPathComponent("exams.csv").path, trigger: .cli)),
-            try await h.engine.submit(SubmitRequest(workflow: "pipe", datasetPath: h.engine.layout.root.appendingPathComponent("exams.csv").path, trigger: .cli)),
+            try await h.engine.submit(
+                SubmitRequest(workflow: "pipe", datasetPath: h.engine.layout.root.appendingPathComponent("exams.csv").path, trigger: .cli)),
+            try await h.engine.submit(
+                SubmitRequest(workflow: "pipe", datasetPath: h.engine.layout.root.appendingPathComponent("exams.csv").path, trigger: .cli)),
         ]
         // One worker for both runs, two steps at a time: both prep steps start before either finishes.
         let worker = h.worker(concurrency: 4)
@@ -214,7 +224,8 @@ import Glibc
                 let path = try #require(steps[step]?.outputs["file"].flatMap(Value.init(jsonText:))?.stringValue)
                 #expect(path.hasPrefix(h.engine.layout.artifactDirectory(run: run.id, step: step).path + "/"))
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
-                let files = try FileManager.default.contentsOfDirectory(atPath: h.engine.layout.artifactDirectory(run: run.id, step: step).path)
+                let files = try FileManager.default.contentsOfDirectory(
+                    atPath: h.engine.layout.artifactDirectory(run: run.id, step: step).path)
                 #expect(files == ["out.txt"])
             }
         }
@@ -235,7 +246,8 @@ struct WriterStep: Step {
     func run(_ context: StepContext) async throws -> StepResult {
         _ = await counter.next(context.stepID)
         let input = try context.parameters.string("input")
-        let text = try String(contentsOf: context.existingFile(input, parameter: "input"), encoding: .utf8)
+        let text =
+            try String(contentsOf: context.existingFile(input, parameter: "input"), encoding: .utf8)
             + "|" + (try context.parameters.string("tag", default: ""))
         let out = context.artifactDirectory.appendingPathComponent("out.txt")
         try text.write(to: out, atomically: true, encoding: .utf8)

@@ -22,8 +22,10 @@ import Testing
         #expect(try await h.runToEnd(run.id).state == .succeeded)
         let process = try #require(try await h.store.attempts(runID: run.id).first?.process)
         #expect(process.machine == Machine.local)
-        #expect(process.machine.bootID == (try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))
-            .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            process.machine.bootID
+                == (try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))
+                .trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(process.pid > 0 && process.processGroup > 0 && process.pid != process.processGroup)
         #expect(process.leaderStartTicks != nil)
         #expect(try h.log(run.id, "hello", attempt: 1).contains("started pid \(process.pid)"))
@@ -90,8 +92,10 @@ import Testing
             let run = try await h.engine.submit(SubmitRequest(workflow: "one", trigger: .cli))
             runs[name] = run.id
             _ = try #require(try await h.store.claimReadyStep(worker: name, runID: run.id, now: now, leaseUntil: now + 3600))
-            try await h.store.heartbeatWorker(WorkerRecord(name: name, host: process?.machine.host ?? "old", startedAt: now,
-                                                           lastHeartbeat: now, stepsHeld: 1, process: process))
+            try await h.store.heartbeatWorker(
+                WorkerRecord(
+                    name: name, host: process?.machine.host ?? "old", startedAt: now,
+                    lastHeartbeat: now, stepsHeld: 1, process: process))
         }
         let taken = try await h.engine.takeBackFromDeadWorkers(replacing: "w1")
         #expect(taken.map(\.key.runID) == [runs["w1"]])
@@ -102,19 +106,24 @@ import Testing
 
     /// Submits a one-step run, claims its step as `worker` (recorded as pid `workerPID` on `machine`)
     /// and starts a real program in a group of its own, recorded as the attempt's.
-    func holdStepWithProgram(_ h: Harness, worker: String, workerPID: Int32, machine: Machine = .local,
-                             startTicksOffset: Int64 = 0) async throws -> (StepAttemptKey, pid_t) {
+    func holdStepWithProgram(
+        _ h: Harness, worker: String, workerPID: Int32, machine: Machine = .local,
+        startTicksOffset: Int64 = 0
+    ) async throws -> (StepAttemptKey, pid_t) {
         try h.write("one", Self.oneStep)
         let run = try await h.engine.submit(SubmitRequest(workflow: "one", trigger: .cli))
         let now = h.clock.now()
         let step = try #require(try await h.store.claimReadyStep(worker: worker, runID: run.id, now: now, leaseUntil: now + 3600))
-        try await h.store.heartbeatWorker(WorkerRecord(name: worker, host: machine.host, startedAt: now, lastHeartbeat: now, stepsHeld: 1,
-                                                       process: WorkerProcess(machine: machine, pid: workerPID)))
+        try await h.store.heartbeatWorker(
+            WorkerRecord(
+                name: worker, host: machine.host, startedAt: now, lastHeartbeat: now, stepsHeld: 1,
+                process: WorkerProcess(machine: machine, pid: workerPID)))
         let group = try spawnInNewGroup(["/bin/sleep", "300"])
         let ticks = try #require(ProcessTable.startTicks(of: group))
         let key = StepAttemptKey(runID: run.id, stepID: step.stepID, attempt: step.attempt)
-        let process = AttemptProcess(machine: machine, pid: group, processGroup: group,
-                                     leaderStartTicks: UInt64(Int64(ticks) + startTicksOffset))
+        let process = AttemptProcess(
+            machine: machine, pid: group, processGroup: group,
+            leaderStartTicks: UInt64(Int64(ticks) + startTicksOffset))
         #expect(try await h.store.recordAttemptProcess(key, worker: worker, process: process))
         return (key, group)
     }

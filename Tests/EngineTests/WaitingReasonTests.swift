@@ -9,14 +9,17 @@ import Testing
 @Suite struct WaitingReasonTests {
     func makeRun(_ h: Harness, _ id: String, steps: [(String, cpu: Int, pool: String?)]) async throws {
         try await h.store.createRun(
-            RunRecord(id: id, workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
-                      datasetID: nil, trigger: .api, createdAt: h.clock.now()),
+            RunRecord(
+                id: id, workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
+                datasetID: nil, trigger: .api, createdAt: h.clock.now()),
             steps: steps.enumerated().map { NewStepRun(stepID: $1.0, position: $0, needs: [], maxAttempts: 3, cpu: $1.cpu, pool: $1.pool) })
     }
 
     func alive(_ h: Harness, _ name: String, slots: Int) async throws {
-        try await h.store.heartbeatWorker(WorkerRecord(name: name, host: "h", startedAt: h.clock.now(), lastHeartbeat: h.clock.now(),
-                                                       stepsHeld: 0, concurrency: slots))
+        try await h.store.heartbeatWorker(
+            WorkerRecord(
+                name: name, host: "h", startedAt: h.clock.now(), lastHeartbeat: h.clock.now(),
+                stepsHeld: 0, concurrency: slots))
     }
 
     func claim(_ h: Harness, _ worker: String, limit: Int) async throws -> [StepRunRecord] {
@@ -30,7 +33,9 @@ import Testing
         // A worker whose last heartbeat is two minutes old is not live.
         try await alive(h, "gone", slots: 8)
         h.clock.advance(by: .seconds(120))
-        #expect(try await h.engine.waitingReasons(runID: "r")["a"]?.description == "no live worker (start one: flowrun worker, or flowrun serve)")
+        #expect(
+            try await h.engine.waitingReasons(runID: "r")["a"]?.description
+                == "no live worker (start one: flowrun worker, or flowrun serve)")
     }
 
     @Test(arguments: TestDatabase.all) func retryBackoff(database: TestDatabase) async throws {
@@ -39,8 +44,11 @@ import Testing
         try await makeRun(h, "r", steps: [("a", 1, nil)])
         let held = try #require(try await claim(h, "w1", limit: 8).first)
         let retryAt = h.clock.now().addingTimeInterval(90)
-        _ = try await h.store.completeSteps([StepCompletion(key: StepAttemptKey(runID: "r", stepID: "a", attempt: held.attempt), worker: "w1",
-                                                            outcome: .failed(error: "boom", exitStatus: 1, retryAt: retryAt), now: h.clock.now())])
+        _ = try await h.store.completeSteps([
+            StepCompletion(
+                key: StepAttemptKey(runID: "r", stepID: "a", attempt: held.attempt), worker: "w1",
+                outcome: .failed(error: "boom", exitStatus: 1, retryAt: retryAt), now: h.clock.now())
+        ])
         let reason = try #require(try await h.engine.waitingReasons(runID: "r")["a"])
         #expect(reason == .retryBackoff(until: retryAt))
         // 1_800_000_000 + 90 s is 08:01:30 UTC.

@@ -1,9 +1,10 @@
 import Engine
 import Foundation
 import SQLKit
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// A worker writes its health with its heartbeat — its oldest unfinished store call and its last
 /// store error — so `/api/health` can show a stuck worker on any machine. On a real store (SQLite
@@ -26,8 +27,11 @@ import Testing
         let hold = "\(name): complete steps"
         Failpoints.hold(hold)
         defer { Failpoints.release(hold) }
-        let worker = Worker(engine: h.engine, options: .init(name: name, concurrency: 2, leaseDuration: .seconds(120),
-                                                                heartbeatInterval: .seconds(10), pollInterval: .seconds(2), runID: run.id))
+        let worker = Worker(
+            engine: h.engine,
+            options: .init(
+                name: name, concurrency: 2, leaseDuration: .seconds(120),
+                heartbeatInterval: .seconds(10), pollInterval: .seconds(2), runID: run.id))
         let task = Task { try await worker.run() }
         defer { task.cancel() }
 
@@ -78,8 +82,11 @@ import Testing
         // A real failure of the database: claiming writes an attempt, and its table is gone.
         try await sql.write { db in try await db.raw("ALTER TABLE attempts RENAME TO attempts_away").run() }
         let name = "failing-\(database)"
-        let worker = Worker(engine: h.engine, options: .init(name: name, concurrency: 2, leaseDuration: .seconds(30),
-                                                                heartbeatInterval: .seconds(10), pollInterval: .seconds(2), runID: run.id))
+        let worker = Worker(
+            engine: h.engine,
+            options: .init(
+                name: name, concurrency: 2, leaseDuration: .seconds(30),
+                heartbeatInterval: .seconds(10), pollInterval: .seconds(2), runID: run.id))
         let task = Task { try await worker.run() }
         defer { task.cancel() }
 

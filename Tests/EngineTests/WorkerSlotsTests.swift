@@ -68,7 +68,8 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.all) func aStepGetsItsSlots(database: TestDatabase) async throws {
-        let engine = try await engine(database, "name: w\nversion: 1\nsteps:\n  declared: { uses: probe }\n  asked: { uses: probe, cpu: 1 }\n")
+        let engine = try await engine(
+            database, "name: w\nversion: 1\nsteps:\n  declared: { uses: probe }\n  asked: { uses: probe, cpu: 1 }\n")
         let run = try await runToEnd(engine, slots: 8)
         #expect(run.state == .succeeded)
         let steps = Dictionary(uniqueKeysWithValues: try await engine.steps(runID: run.id).map { ($0.stepID, $0) })

@@ -61,7 +61,8 @@ import Testing
         // Every 15 minutes: 01:45 CET, then the four missing times collapse into 03:00 CEST, then 03:15.
         let cron = try CronExpression("*/15 * * * *")
         let ticks = cron.ticks(after: Self.at("2026-03-29T00:30:00Z"), through: Self.at("2026-03-29T01:30:00Z"), in: Self.berlin, limit: 10)
-        #expect(ticks.map { ISO8601DateFormatter().string(from: $0) }
+        #expect(
+            ticks.map { ISO8601DateFormatter().string(from: $0) }
                 == ["2026-03-29T00:45:00Z", "2026-03-29T01:00:00Z", "2026-03-29T01:15:00Z", "2026-03-29T01:30:00Z"])
     }
 
@@ -71,8 +72,10 @@ import Testing
         #expect(try Self.next("30 2 * * *", after: "2026-10-25T00:30:00Z", in: Self.berlin) == "2026-10-26T01:30:00Z")
         // Hourly: 02:00 CEST (00:00Z) and 03:00 CET (02:00Z); the repeated 02:00 (01:00Z) does not run again.
         let hourly = try CronExpression("0 * * * *")
-        let ticks = hourly.ticks(after: Self.at("2026-10-24T23:30:00Z"), through: Self.at("2026-10-25T02:30:00Z"), in: Self.berlin, limit: 10)
-        #expect(ticks.map { ISO8601DateFormatter().string(from: $0) }
+        let ticks = hourly.ticks(
+            after: Self.at("2026-10-24T23:30:00Z"), through: Self.at("2026-10-25T02:30:00Z"), in: Self.berlin, limit: 10)
+        #expect(
+            ticks.map { ISO8601DateFormatter().string(from: $0) }
                 == ["2026-10-25T00:00:00Z", "2026-10-25T02:00:00Z"])
     }
 
@@ -80,16 +83,19 @@ import Testing
         let cron = try CronExpression("0 */6 * * *")
         let ticks = cron.ticks(after: Self.at("2026-11-26T00:00:00Z"), through: Self.at("2026-11-27T00:00:00Z"), in: Self.utc, limit: 100)
         #expect(ticks.count == 4)
-        #expect(cron.ticks(after: Self.at("2026-11-26T00:00:00Z"), through: Self.at("2026-11-27T00:00:00Z"), in: Self.utc, limit: 2).count == 2)
+        #expect(
+            cron.ticks(after: Self.at("2026-11-26T00:00:00Z"), through: Self.at("2026-11-27T00:00:00Z"), in: Self.utc, limit: 2).count == 2)
     }
 
     @Test func newestTickLooksBackOverLongGaps() throws {
         let minute = try CronExpression("* * * * *")
         // A year of minute ticks: the newest strictly before the end, without walking them all.
-        #expect(minute.newestTick(after: Self.at("2025-11-26T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc)
+        #expect(
+            minute.newestTick(after: Self.at("2025-11-26T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc)
                 == Self.at("2026-11-26T09:59:00Z"))
         let yearly = try CronExpression("@yearly")
-        #expect(yearly.newestTick(after: Self.at("2020-06-01T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc)
+        #expect(
+            yearly.newestTick(after: Self.at("2020-06-01T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc)
                 == Self.at("2026-01-01T00:00:00Z"))
         // None in the range.
         #expect(yearly.newestTick(after: Self.at("2026-01-01T00:00:00Z"), before: Self.at("2026-11-26T10:00:00Z"), in: Self.utc) == nil)

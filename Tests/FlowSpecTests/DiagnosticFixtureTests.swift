@@ -40,8 +40,9 @@ import Testing
     }
 
     @Test func examPipelinePlan() throws {
-        let yaml = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("workflows/exam-pipeline.yaml"), encoding: .utf8)
+        let yaml = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("workflows/exam-pipeline.yaml"), encoding: .utf8)
         let workflow = try #require(WorkflowLoader.load(yaml: yaml, file: "exam.yaml", knownSteps: DiagnosticFixtureTests.known).workflow)
         #expect(workflow.topologicalOrder().map(\.id) == ["preprocess", "train", "evaluate"])
         let train = try #require(workflow.step("train"))

@@ -22,7 +22,8 @@ import Testing
     /// do not say, and a step's own `cache: false` wins.
     @Test func theCachingExampleSetsWhatItSays() throws {
         let yaml = try #require(Self.blocks(in: "docs/experiments.md").first { $0.contains("name: cached-commands") })
-        let workflow = try #require(WorkflowLoader.load(yaml: yaml, file: "docs/experiments.md", knownSteps: DiagnosticFixtureTests.known).0)
+        let workflow = try #require(
+            WorkflowLoader.load(yaml: yaml, file: "docs/experiments.md", knownSteps: DiagnosticFixtureTests.known).0)
         #expect(workflow.defaults.cache == true)
         #expect(workflow.step("features")?.cache == true)
         #expect(workflow.step("upload")?.cache == false)
@@ -32,7 +33,8 @@ import Testing
     @Test(arguments: blocks)
     func exampleValidates(_ yaml: String) {
         // `select` is a built-in the diagnostic fixtures do not list (their expected texts name the known steps).
-        let (workflow, diagnostics) = WorkflowLoader.load(yaml: yaml, file: "docs/workflow-spec.md", knownSteps: DiagnosticFixtureTests.known.union(["select"]))
+        let (workflow, diagnostics) = WorkflowLoader.load(
+            yaml: yaml, file: "docs/workflow-spec.md", knownSteps: DiagnosticFixtureTests.known.union(["select"]))
         #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
         #expect(workflow != nil)
     }

@@ -40,14 +40,15 @@ import Testing
         let (workflow, diagnostics) = Self.load(Self.sweep)
         #expect(diagnostics.isEmpty)
         let ids = try #require(workflow).steps.map(\.id)
-        #expect(ids == [
-            "preprocess",
-            "train[model_type=logistic,window=50]", "train[model_type=logistic,window=100]",
-            "train[model_type=random_forest,window=50]", "train[model_type=random_forest,window=100]",
-            "evaluate[model_type=logistic,window=50]", "evaluate[model_type=logistic,window=100]",
-            "evaluate[model_type=random_forest,window=50]", "evaluate[model_type=random_forest,window=100]",
-            "select",
-        ])
+        #expect(
+            ids == [
+                "preprocess",
+                "train[model_type=logistic,window=50]", "train[model_type=logistic,window=100]",
+                "train[model_type=random_forest,window=50]", "train[model_type=random_forest,window=100]",
+                "evaluate[model_type=logistic,window=50]", "evaluate[model_type=logistic,window=100]",
+                "evaluate[model_type=random_forest,window=50]", "evaluate[model_type=random_forest,window=100]",
+                "select",
+            ])
     }
 
     @Test func upstreamIsSharedInheritingPairsItemsAndGatherTakesAll() throws {
@@ -71,8 +72,10 @@ import Testing
         let spec = MatrixSpec(
             axes: [("model", [.string("a"), .string("b")]), ("window", [.number(1), .number(2)])],
             exclude: [["model": .string("b"), "window": .number(2)]],
-            include: [["model": .string("a"), "depth": .number(3)],   // extends both `a` items
-                      ["model": .string("c"), "window": .number(9)]])  // matches none: added
+            include: [
+                ["model": .string("a"), "depth": .number(3)],  // extends both `a` items
+                ["model": .string("c"), "window": .number(9)],
+            ])  // matches none: added
         let labels = MatrixExpansion.combinations(spec).map(\.label)
         #expect(labels == ["model=a,window=1,depth=3", "model=a,window=2,depth=3", "model=b,window=1", "model=c,window=9"])
     }
@@ -83,7 +86,8 @@ import Testing
     }
 
     @Test func valuesThatCouldEscapeAFolderAreEncodedInIDs() throws {
-        let (workflow, diagnostics) = Self.load("""
+        let (workflow, diagnostics) = Self.load(
+            """
             name: m
             version: 1
             steps:
@@ -97,7 +101,8 @@ import Testing
     }
 
     @Test func maxParallelChainsItemsIntoLanes() throws {
-        let (workflow, _) = Self.load("""
+        let (workflow, _) = Self.load(
+            """
             name: m
             version: 1
             steps:
@@ -110,7 +115,8 @@ import Testing
     }
 
     @Test func aWorkflowWithoutMatrixIsUnchanged() throws {
-        let (workflow, _) = Self.load("""
+        let (workflow, _) = Self.load(
+            """
             name: m
             version: 1
             steps:
@@ -121,17 +127,47 @@ import Testing
     }
 
     @Test(arguments: [
-        ("steps:\n  s:\n    uses: noop\n    matrix: {}\n", "flow.yaml:6:13: error: steps.s.matrix: the matrix is empty; give a name with a list of values (model_type: [logistic, forest])"),
-        ("steps:\n  s:\n    uses: noop\n    matrix: { a: 3 }\n", "flow.yaml:6:18: error: steps.s.matrix.a: expected a list of values, got number 3"),
-        ("steps:\n  s:\n    uses: noop\n    matrix: { a: [] }\n", "flow.yaml:6:18: error: steps.s.matrix.a: the list is empty; give at least one value"),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: {}\n",
+            "flow.yaml:6:13: error: steps.s.matrix: the matrix is empty; give a name with a list of values (model_type: [logistic, forest])"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: { a: 3 }\n",
+            "flow.yaml:6:18: error: steps.s.matrix.a: expected a list of values, got number 3"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: { a: [] }\n",
+            "flow.yaml:6:18: error: steps.s.matrix.a: the list is empty; give at least one value"
+        ),
         ("steps:\n  s:\n    uses: noop\n    matrix: { a: [1, 1] }\n", "flow.yaml:6:22: error: steps.s.matrix.a: 1 is listed twice"),
-        ("steps:\n  s:\n    uses: noop\n    matrix: { a: [[1]] }\n", "flow.yaml:6:19: error: steps.s.matrix.a[]: a matrix value is a string, number or bool, got a list"),
-        ("steps:\n  s:\n    uses: noop\n    matrix: { a: [1, 2], exclude: [{ a: 1 }, { a: 2 }] }\n", "flow.yaml:6:13: error: steps.s.matrix: `exclude` removes every combination; nothing would run"),
-        ("steps:\n  s:\n    uses: noop\n    with: { x: \"${{ matrix.a }}\" }\n", "flow.yaml:6:21: error: steps.s.with.x: 'matrix.a' is only known in a step that runs under a matrix (`matrix:`, or needs a matrix step)"),
-        ("steps:\n  s:\n    uses: noop\n    matrix: { model: [a] }\n    with: { x: \"${{ matrix.modle }}\" }\n", "flow.yaml:7:21: error: steps.s.with.x: 'modle' is not a name of this step's matrix; did you mean 'model'? (names: model)"),
-        ("steps:\n  s:\n    uses: noop\n    matrix: { a: [1] }\n  t:\n    uses: noop\n    needs: [s]\n    with: { x: \"${{ steps.s.items }}\" }\n", "flow.yaml:10:21: error: steps.t.with.x: steps.s.items is read by a step with `gather: true`; add it to 't'"),
-        ("steps:\n  s:\n    uses: noop\n    matrix: { a: [1] }\n  t:\n    uses: noop\n    needs: [s]\n    gather: true\n    with: { x: \"${{ steps.s.outputs.y }}\" }\n", "flow.yaml:11:21: error: steps.t.with.x: step 's' runs once per item of a matrix; read its items with steps.s.items"),
-        ("steps:\n  s:\n    uses: noop\n    gather: true\n", "flow.yaml:6:5: error: steps.s.gather: none of its `needs:` runs under a matrix; remove `gather: true`"),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: { a: [[1]] }\n",
+            "flow.yaml:6:19: error: steps.s.matrix.a[]: a matrix value is a string, number or bool, got a list"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: { a: [1, 2], exclude: [{ a: 1 }, { a: 2 }] }\n",
+            "flow.yaml:6:13: error: steps.s.matrix: `exclude` removes every combination; nothing would run"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    with: { x: \"${{ matrix.a }}\" }\n",
+            "flow.yaml:6:21: error: steps.s.with.x: 'matrix.a' is only known in a step that runs under a matrix (`matrix:`, or needs a matrix step)"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: { model: [a] }\n    with: { x: \"${{ matrix.modle }}\" }\n",
+            "flow.yaml:7:21: error: steps.s.with.x: 'modle' is not a name of this step's matrix; did you mean 'model'? (names: model)"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: { a: [1] }\n  t:\n    uses: noop\n    needs: [s]\n    with: { x: \"${{ steps.s.items }}\" }\n",
+            "flow.yaml:10:21: error: steps.t.with.x: steps.s.items is read by a step with `gather: true`; add it to 't'"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    matrix: { a: [1] }\n  t:\n    uses: noop\n    needs: [s]\n    gather: true\n    with: { x: \"${{ steps.s.outputs.y }}\" }\n",
+            "flow.yaml:11:21: error: steps.t.with.x: step 's' runs once per item of a matrix; read its items with steps.s.items"
+        ),
+        (
+            "steps:\n  s:\n    uses: noop\n    gather: true\n",
+            "flow.yaml:6:5: error: steps.s.gather: none of its `needs:` runs under a matrix; remove `gather: true`"
+        ),
     ])
     func badMatricesAreRefusedWithTheirPlace(_ body: String, _ expected: String) {
         let (workflow, diagnostics) = Self.load("name: m\nversion: 1\n" + body)
@@ -141,13 +177,15 @@ import Testing
 
     @Test func tooManyCombinationsAreRefused() {
         let values = (1...20).map(String.init).joined(separator: ", ")
-        let (workflow, diagnostics) = Self.load("name: m\nversion: 1\nsteps:\n  s:\n    uses: noop\n    matrix: { a: [\(values)], b: [\(values)] }\n")
+        let (workflow, diagnostics) = Self.load(
+            "name: m\nversion: 1\nsteps:\n  s:\n    uses: noop\n    matrix: { a: [\(values)], b: [\(values)] }\n")
         #expect(workflow == nil)
         #expect(diagnostics == ["flow.yaml:6:13: error: steps.s.matrix: 400 combinations; at most 256 are allowed"])
     }
 
     @Test func aStepUnderTwoMatricesIsRefused() {
-        let (workflow, diagnostics) = Self.load("""
+        let (workflow, diagnostics) = Self.load(
+            """
             name: m
             version: 1
             steps:
@@ -156,7 +194,9 @@ import Testing
               c: { uses: noop, needs: [a, b] }
             """)
         #expect(workflow == nil)
-        #expect(diagnostics.contains { $0.hasPrefix("flow.yaml:6:3: error: step 'c' needs 'a' and 'b', which run under different matrices") }, "\(diagnostics)")
+        #expect(
+            diagnostics.contains { $0.hasPrefix("flow.yaml:6:3: error: step 'c' needs 'a' and 'b', which run under different matrices") },
+            "\(diagnostics)")
     }
 }
 
@@ -192,8 +232,10 @@ import Testing
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         let steps = try #require(workflow).steps
         #expect(steps.filter { $0.id.hasPrefix("prep[") }.count == 2)
-        #expect(steps.filter { $0.id.hasPrefix("fit[") }.map(\.id) == [
-            "fit[window=25,model=a]", "fit[window=25,model=b]", "fit[window=50,model=a]", "fit[window=50,model=b]"])
+        #expect(
+            steps.filter { $0.id.hasPrefix("fit[") }.map(\.id) == [
+                "fit[window=25,model=a]", "fit[window=25,model=b]", "fit[window=50,model=a]", "fit[window=50,model=b]",
+            ])
         let fit = try #require(workflow?.step("fit[window=50,model=b]"))
         #expect(fit.needs == ["prep[window=50]"])
         #expect(fit.matrix.aliases["prep"] == "prep[window=50]")
@@ -204,7 +246,8 @@ import Testing
     }
 
     @Test func aNameTakenByTheParentMatrixIsRefused() {
-        let (workflow, diagnostics) = MatrixExpansionTests.load("""
+        let (workflow, diagnostics) = MatrixExpansionTests.load(
+            """
             name: m
             version: 1
             steps:
@@ -215,6 +258,7 @@ import Testing
                 matrix: { w: [3] }
             """)
         #expect(workflow == nil)
-        #expect(diagnostics == ["flow.yaml:8:5: error: steps.b.matrix.w: 'w' is already a name of 'a''s matrix, which this step runs under"])
+        #expect(
+            diagnostics == ["flow.yaml:8:5: error: steps.b.matrix.w: 'w' is already a name of 'a''s matrix, which this step runs under"])
     }
 }

@@ -14,7 +14,8 @@ import Testing
     }
 
     @Test func rulesAndSLAsDecode() throws {
-        let (workflow, diagnostics) = load("""
+        let (workflow, diagnostics) = load(
+            """
             name: n
             version: 1
             sla: 1h30m
@@ -32,14 +33,18 @@ import Testing
         let w = try #require(workflow)
         #expect(w.sla == .seconds(5400))
         #expect(w.step("a")?.sla == .seconds(600))
-        #expect(w.notify == [
-            NotifyRule(on: [.failed, .slaMissed], webhook: WebhookTarget(url: "https://hooks.example/x", secretEnv: "HOOK_KEY", format: .teams)),
-            NotifyRule(on: [.succeeded], run: "cat > /tmp/x"),
-        ])
+        #expect(
+            w.notify == [
+                NotifyRule(
+                    on: [.failed, .slaMissed], webhook: WebhookTarget(url: "https://hooks.example/x", secretEnv: "HOOK_KEY", format: .teams)
+                ),
+                NotifyRule(on: [.succeeded], run: "cat > /tmp/x"),
+            ])
     }
 
     @Test func eachMistakeIsRefusedAtItsPlace() {
-        let found = errors("""
+        let found = errors(
+            """
             name: n
             version: 1
             sla: soon
@@ -53,21 +58,23 @@ import Testing
                 run: echo hi
                 sla: 0s
             """)
-        #expect(found == [
-            "3:6: sla: expected a duration like 90s, 10m, 2h or 1h30m, got string \"soon\"",
-            "5:10: notify[0].on: unknown event 'faild'; did you mean 'failed'? (events: failed, succeeded, canceled, sla_missed)",
-            "6:21: notify[0].webhook.url: expected an http:// or https:// URL with a host, got \"hooks.example/x\"",
-            "6:52: notify[0].webhook.secret_env: expected the name of an environment variable (letters, digits, '_'), got \"my secret\"",
-            "6:73: notify[0].webhook.format: unknown format 'discord' (formats: json, slack, teams)",
-            "6:82: notify[0].webhook: unknown key 'retries' (allowed: url, secret_env, format)",
-            "7:5: notify[1]: give `webhook:` (a URL to POST to) or `run:` (a command), or both",
-            "8:5: notify[2]: missing `on:` (the events to notify: failed, succeeded, canceled, sla_missed)",
-            "12:10: steps.a.sla: expected a duration like 90s, 10m, 2h or 1h30m, got string \"0s\"",
-        ], "\(found)")
+        #expect(
+            found == [
+                "3:6: sla: expected a duration like 90s, 10m, 2h or 1h30m, got string \"soon\"",
+                "5:10: notify[0].on: unknown event 'faild'; did you mean 'failed'? (events: failed, succeeded, canceled, sla_missed)",
+                "6:21: notify[0].webhook.url: expected an http:// or https:// URL with a host, got \"hooks.example/x\"",
+                "6:52: notify[0].webhook.secret_env: expected the name of an environment variable (letters, digits, '_'), got \"my secret\"",
+                "6:73: notify[0].webhook.format: unknown format 'discord' (formats: json, slack, teams)",
+                "6:82: notify[0].webhook: unknown key 'retries' (allowed: url, secret_env, format)",
+                "7:5: notify[1]: give `webhook:` (a URL to POST to) or `run:` (a command), or both",
+                "8:5: notify[2]: missing `on:` (the events to notify: failed, succeeded, canceled, sla_missed)",
+                "12:10: steps.a.sla: expected a duration like 90s, 10m, 2h or 1h30m, got string \"0s\"",
+            ], "\(found)")
     }
 
     @Test func aBadSecretNameOrFormatIsNamed() {
-        let found = errors("""
+        let found = errors(
+            """
             name: n
             version: 1
             notify:
@@ -82,11 +89,12 @@ import Testing
     }
 
     @Test func theProjectFileHoldsTheDefault() throws {
-        let (project, diagnostics) = ProjectFile.load(yaml: """
-            notify:
-              - on: [failed]
-                webhook: { url: "https://hooks.example/x" }
-            """, file: "flowrun.yaml")
+        let (project, diagnostics) = ProjectFile.load(
+            yaml: """
+                notify:
+                  - on: [failed]
+                    webhook: { url: "https://hooks.example/x" }
+                """, file: "flowrun.yaml")
         #expect(diagnostics.isEmpty)
         #expect(project?.notify == [NotifyRule(on: [.failed], webhook: WebhookTarget(url: "https://hooks.example/x"))])
         let (bad, problems) = ProjectFile.load(yaml: "notify:\n  - on: [sla-missed]\n    run: x\n", file: "flowrun.yaml")
@@ -100,7 +108,8 @@ import Testing
     static var docBlocks: [String] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         guard let text = try? String(contentsOf: root.appendingPathComponent("docs/scheduling.md"), encoding: .utf8),
-              let start = text.range(of: "## Notifications") else { return [] }
+            let start = text.range(of: "## Notifications")
+        else { return [] }
         var sections = String(text[start.lowerBound...])
         if let sla = sections.range(of: "## SLA"), let next = sections[sla.upperBound...].range(of: "\n## ") {
             sections = String(sections[..<next.lowerBound])
@@ -119,7 +128,8 @@ import Testing
             #expect(diagnostics.isEmpty, "\(diagnostics)")
             #expect(project?.notify.isEmpty == false)
         } else {
-            let (workflow, diagnostics) = WorkflowLoader.load(yaml: yaml, file: "docs/scheduling.md", knownSteps: DiagnosticFixtureTests.known)
+            let (workflow, diagnostics) = WorkflowLoader.load(
+                yaml: yaml, file: "docs/scheduling.md", knownSteps: DiagnosticFixtureTests.known)
             #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
             #expect(workflow?.notify.isEmpty == false)
         }

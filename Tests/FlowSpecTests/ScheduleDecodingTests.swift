@@ -48,7 +48,8 @@ import Testing
     static var blocks: [String] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         guard let text = try? String(contentsOf: root.appendingPathComponent("docs/scheduling.md"), encoding: .utf8),
-              let start = text.range(of: "## Schedules\n"), let end = text.range(of: "## Slots, pools and priorities") else { return [] }
+            let start = text.range(of: "## Schedules\n"), let end = text.range(of: "## Slots, pools and priorities")
+        else { return [] }
         return String(text[start.upperBound..<end.lowerBound]).components(separatedBy: "```yaml\n").dropFirst()
             .map { $0.components(separatedBy: "```")[0] }
     }
@@ -63,7 +64,8 @@ import Testing
 
     @Test func theScheduleExampleSetsWhatItSays() throws {
         let yaml = try #require(Self.blocks.first { $0.contains("nightly-exams") })
-        let schedule = try #require(WorkflowLoader.load(yaml: yaml, file: "docs/scheduling.md", knownSteps: DiagnosticFixtureTests.known).0?.schedule)
+        let schedule = try #require(
+            WorkflowLoader.load(yaml: yaml, file: "docs/scheduling.md", knownSteps: DiagnosticFixtureTests.known).0?.schedule)
         #expect(schedule.cron.hours == [2] && schedule.cron.minutes == [0])
         #expect(schedule.timeZone.identifier == "Europe/Berlin")
         #expect(schedule.catchup == .last && schedule.overlap == .skip)

@@ -22,7 +22,8 @@ import Testing
         #expect(workflows.count == 3)
         var loaded: [String: Workflow] = [:]
         for yaml in workflows {
-            let (workflow, diagnostics) = WorkflowLoader.load(yaml: yaml, file: "docs/scheduling.md", knownSteps: DiagnosticFixtureTests.known)
+            let (workflow, diagnostics) = WorkflowLoader.load(
+                yaml: yaml, file: "docs/scheduling.md", knownSteps: DiagnosticFixtureTests.known)
             #expect(diagnostics.isEmpty, "\(diagnostics)")
             if let workflow { loaded[workflow.name] = workflow }
         }
@@ -43,10 +44,11 @@ import Testing
     @Test func badValuesAreRefusedWithTheirPlace() {
         let yaml = "name: w\nversion: 1\npriority: 500\nsteps:\n  a: { uses: noop, cpu: 0, pool: \"g p u\" }\n"
         let (_, diagnostics) = WorkflowLoader.load(yaml: yaml, file: "w.yaml", knownSteps: DiagnosticFixtureTests.known)
-        #expect(diagnostics.map(\.description) == [
-            "w.yaml:3:11: error: priority: expected an integer from -100 to 100, got number 500",
-            "w.yaml:5:25: error: steps.a.cpu: expected an integer ≥ 1, got number 0",
-            "w.yaml:5:34: error: steps.a.pool: a pool name uses letters, digits, '-' or '_' (at most 64), got \"g p u\"",
-        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "w.yaml:3:11: error: priority: expected an integer from -100 to 100, got number 500",
+                "w.yaml:5:25: error: steps.a.cpu: expected an integer ≥ 1, got number 0",
+                "w.yaml:5:34: error: steps.a.pool: a pool name uses letters, digits, '-' or '_' (at most 64), got \"g p u\"",
+            ])
     }
 }

@@ -63,7 +63,10 @@ import Testing
         ("echo $${{ params.who }}", "follows a `$`", #""$FLOWRUN_PARAM_WHO""#),
         ("x=$(case $1 in a) echo 1;; esac); echo ${{ params.who }}", "after a `case` pattern inside $( … )", #""$FLOWRUN_PARAM_WHO""#),
         ("echo $(( ${{ params.bad }} + 1 ))", "only an integer can go, got '3; id'", #""$FLOWRUN_PARAM_BAD""#),
-        ("cat <<EOF\n${{ steps.a.outputs.b }}\nEOF", "is inside a heredoc", #"`env: { VALUE: "${{ steps.a.outputs.b }}" }`) and use "$VALUE" instead"#),
+        (
+            "cat <<EOF\n${{ steps.a.outputs.b }}\nEOF", "is inside a heredoc",
+            #"`env: { VALUE: "${{ steps.a.outputs.b }}" }`) and use "$VALUE" instead"#
+        ),
     ])
     func placesThatCannotBeMadeSafeAreRefused(_ script: String, _ place: String, _ advice: String) throws {
         do {
@@ -74,8 +77,9 @@ import Testing
             #expect(error.message.contains(advice), "\(error.message)")
             // The offset is at the `${{` (or the `${{` the problem is about).
             let chars = Array(script)
-            #expect(error.offset >= 0 && error.offset + 3 <= chars.count && String(chars[error.offset..<(error.offset + 3)]) == "${{",
-                    "offset \(error.offset)")
+            #expect(
+                error.offset >= 0 && error.offset + 3 <= chars.count && String(chars[error.offset..<(error.offset + 3)]) == "${{",
+                "offset \(error.offset)")
         } catch {
             Issue.record("unexpected \(error)")
         }
@@ -101,11 +105,12 @@ import Testing
             params: ["who": "x", "n": 3, "list": ["a", 1]],
             inputs: ["dataset": ["id": "ds-1", "path": "/d/a.csv", "hash": "h", "size": 10], "file": "/d/f", "note": "hi"],
             inputSpecs: workflow.inputs)
-        #expect(variables == [
-            "FLOWRUN_PARAM_WHO": "x", "FLOWRUN_PARAM_N": "3", "FLOWRUN_PARAM_LIST": #"["a",1]"#,
-            "FLOWRUN_INPUT_DATASET_ID": "ds-1", "FLOWRUN_INPUT_DATASET_PATH": "/d/a.csv",
-            "FLOWRUN_INPUT_DATASET_HASH": "h", "FLOWRUN_INPUT_DATASET_SIZE": "10",
-            "FLOWRUN_INPUT_FILE": "/d/f", "FLOWRUN_INPUT_FILE_PATH": "/d/f", "FLOWRUN_INPUT_NOTE": "hi",
-        ])
+        #expect(
+            variables == [
+                "FLOWRUN_PARAM_WHO": "x", "FLOWRUN_PARAM_N": "3", "FLOWRUN_PARAM_LIST": #"["a",1]"#,
+                "FLOWRUN_INPUT_DATASET_ID": "ds-1", "FLOWRUN_INPUT_DATASET_PATH": "/d/a.csv",
+                "FLOWRUN_INPUT_DATASET_HASH": "h", "FLOWRUN_INPUT_DATASET_SIZE": "10",
+                "FLOWRUN_INPUT_FILE": "/d/f", "FLOWRUN_INPUT_FILE_PATH": "/d/f", "FLOWRUN_INPUT_NOTE": "hi",
+            ])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// The file is cut into chunks of whole records and parsed on several threads: wherever the cuts
@@ -60,7 +61,9 @@ import Testing
         let (rows, _) = try records(url, blockSize: 5)
         #expect(try CSVReader(url: url, blockSize: 5).header == ["long_column_name", "another_long_name"])
         #expect(rows == [["2", "1", "2"]])
-        #expect(throws: CSVError.headerOnly(file: "t")) { try CSVReader(url: try csvFile("a,b\n\n\r\n"), displayName: "t").forEachRecord { _, _ in } }
+        #expect(throws: CSVError.headerOnly(file: "t")) {
+            try CSVReader(url: try csvFile("a,b\n\n\r\n"), displayName: "t").forEachRecord { _, _ in }
+        }
     }
 }
 

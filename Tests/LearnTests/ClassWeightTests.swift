@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// `class_weight: balanced`: a rare class weighs as much as a common one.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// The F1 threshold of a binary classifier, chosen out-of-fold on the training rows.

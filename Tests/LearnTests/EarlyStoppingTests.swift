@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// Gradient boosting stops early only on a validation split large enough to mean something.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// The ways `preprocess` puts exams on the train or the test side: an archive's ids, a column, time.
@@ -39,10 +40,12 @@ import Testing
 
     @Test func testExamsThatMatchNoneOrAllAreErrors() throws {
         let text = Self.exams(["A1", "A2", "B1"], labels: ["a", "b", "a"])
-        #expect(message { try run(text, .testExams(pattern: "^C")) }
-            == "exams.csv: test_exams /^C/ matches none of the 3 exam ids (such as 'A1', 'A2', 'B1'): the test set would be empty")
-        #expect(message { try run(text, .testExams(pattern: "\\d$")) }
-            == "exams.csv: test_exams /\\d$/ matches all 3 exam ids (such as 'A1', 'A2', 'B1'): nothing is left to train on")
+        #expect(
+            message { try run(text, .testExams(pattern: "^C")) }
+                == "exams.csv: test_exams /^C/ matches none of the 3 exam ids (such as 'A1', 'A2', 'B1'): the test set would be empty")
+        #expect(
+            message { try run(text, .testExams(pattern: "\\d$")) }
+                == "exams.csv: test_exams /\\d$/ matches all 3 exam ids (such as 'A1', 'A2', 'B1'): nothing is left to train on")
         #expect(message { try run(text, .testExams(pattern: "(")) }.hasPrefix("test_exams: '(' is not a regular expression"))
     }
 
@@ -57,8 +60,9 @@ import Testing
 
     @Test func aBadSplitValueNamesItsRow() throws {
         let text = Self.exams(["A", "B", "C"], labels: ["a", "b", "a"], extra: ["train", "validation", "test"])
-        #expect(message { try run(text, .column(name: "set")) }
-            == "exams.csv: row 6, column 'set': 'validation' is neither train nor test (any case; empty cells are ignored)")
+        #expect(
+            message { try run(text, .column(name: "set")) }
+                == "exams.csv: row 6, column 'set': 'validation' is neither train nor test (any case; empty cells are ignored)")
     }
 
     @Test(arguments: [1 << 20, 40])
@@ -68,14 +72,16 @@ import Testing
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[10] = lines[10].replacingOccurrences(of: ",train,", with: ",Test,")
         text = lines.joined(separator: "\n")
-        #expect(message { try run(text, .column(name: "set"), blockSize: blockSize) }
-            .hasPrefix("exams.csv: row 11, column 'set': 'Test' for exam 'C', which row 10 put on the other side"))
+        #expect(
+            message { try run(text, .column(name: "set"), blockSize: blockSize) }
+                .hasPrefix("exams.csv: row 11, column 'set': 'Test' for exam 'C', which row 10 put on the other side"))
     }
 
     @Test func anExamWithoutAValueIsNamedAndEmptyCellsAreIgnored() throws {
         var text = Self.exams(["A", "B", "C"], labels: ["a", "b", "a"], extra: ["train", "test", ""])
-        #expect(message { try run(text, .column(name: "set")) }
-            == "exams.csv: row 10: exam 'C' has no train/test value in column 'set' on any of its rows")
+        #expect(
+            message { try run(text, .column(name: "set")) }
+                == "exams.csv: row 10: exam 'C' has no train/test value in column 'set' on any of its rows")
         // One value among empty cells is enough.
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[11] = lines[11].replacingOccurrences(of: ",,", with: ",test,")

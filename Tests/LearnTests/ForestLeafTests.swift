@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// A random forest's `min_samples_leaf` counts rows, for every objective: XGBoost's own record of

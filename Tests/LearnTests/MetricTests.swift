@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import Learn
 
 /// Metrics on small cases computed by hand (the same numbers scikit-learn gives).
@@ -6,8 +8,9 @@ import Testing
     @Test func binaryClassification() {
         // actual:    1 1 1 0 0
         // predicted: 1 0 1 0 1  → TP 2, FN 1, TN 1, FP 1
-        let m = ClassificationMetrics(actual: ["1", "1", "1", "0", "0"], predicted: ["1", "0", "1", "0", "1"],
-                                      classes: ["0", "1"], probabilities: [[0.1, 0.9], [0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.35, 0.65]])
+        let m = ClassificationMetrics(
+            actual: ["1", "1", "1", "0", "0"], predicted: ["1", "0", "1", "0", "1"],
+            classes: ["0", "1"], probabilities: [[0.1, 0.9], [0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.35, 0.65]])
         #expect(m.confusion == [[1, 1], [1, 2]])
         #expect(m.values["accuracy"] == 0.6)
         #expect(abs(m.values["precision"]! - 2.0 / 3) < 1e-12)
@@ -23,8 +26,9 @@ import Testing
     @Test func logLossTakesProbabilitiesAsGiven() {
         // scikit-learn's log_loss clips to [eps, 1 - eps] and does not renormalize rows that miss a
         // sum of 1 (XGBoost's float32 softprob rows do, by ~1e-7): -(log 0.5 + log 0.25) / 2.
-        let m = ClassificationMetrics(actual: ["a", "b"], predicted: ["a", "a"], classes: ["a", "b", "c"],
-                                      probabilities: [[0.5, 0.3, 0.1], [0.5, 0.25, 0.1]])
+        let m = ClassificationMetrics(
+            actual: ["a", "b"], predicted: ["a", "a"], classes: ["a", "b", "c"],
+            probabilities: [[0.5, 0.3, 0.1], [0.5, 0.25, 0.1]])
         #expect(abs(m.values["log_loss"]! + (log(0.5) + log(0.25)) / 2) < 1e-15)
         // A probability of 0 for the true class costs -log(eps), as in scikit-learn.
         let zero = ClassificationMetrics(actual: ["b"], predicted: ["a"], classes: ["a", "b"], probabilities: [[1, 0]])
@@ -62,8 +66,9 @@ import Testing
 
     @Test func multiclassMacroAndWeighted() {
         // a: 2 rows both right; b: 2 rows, 1 right (other predicted c); c: 1 row right.
-        let m = ClassificationMetrics(actual: ["a", "a", "b", "b", "c"], predicted: ["a", "a", "b", "c", "c"],
-                                      classes: ["a", "b", "c"], probabilities: nil)
+        let m = ClassificationMetrics(
+            actual: ["a", "a", "b", "b", "c"], predicted: ["a", "a", "b", "c", "c"],
+            classes: ["a", "b", "c"], probabilities: nil)
         // F1: a 1, b 2/3 (p 1, r .5), c 2/3 (p .5, r 1)
         #expect(abs(m.values["f1_macro"]! - (1 + 2.0 / 3 + 2.0 / 3) / 3) < 1e-12)
         #expect(abs(m.values["f1_weighted"]! - (2 * 1 + 2 * 2.0 / 3 + 1 * 2.0 / 3) / 5) < 1e-12)
@@ -77,5 +82,3 @@ import Testing
         #expect(abs(m["mape"]! - (1.0 / 3 + 0.5) / 4) < 1e-12)
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 @Suite struct ModelTests {
@@ -64,8 +65,9 @@ import Testing
         var t = Self.table(rows: 200)
         t.labels = (0..<t.rowCount).map { String(3 * t[$0, 0] - 2 * t[$0, 1] + 1) }
         let targets = t.labels.compactMap(Double.init)
-        let far = FeatureTable(ids: ["near", "far", "below"], labels: ["", "", ""], featureNames: ["x0", "x1"],
-                               values: [0.1, 0.2, 40, -40, -40, 40])
+        let far = FeatureTable(
+            ids: ["near", "far", "below"], labels: ["", "", ""], featureNames: ["x0", "x1"],
+            values: [0.1, 0.2, 40, -40, -40, 40])
         for type in [ModelType.linear, .randomForest] {
             var config = ModelConfig(type: type)
             config.task = .regression
@@ -122,7 +124,11 @@ import Testing
     @Test func logisticOnAContinuousTargetSaysHowToSetTheTask() throws {
         var t = Self.table(rows: 20)
         t.labels = (0..<20).map { String(Double($0) + 0.5) }
-        #expect(throws: LearnError.badData("model_type logistic needs a classification target, but the task is regression (task auto: labels are numbers with fractions); use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)")) {
+        #expect(
+            throws: LearnError.badData(
+                "model_type logistic needs a classification target, but the task is regression (task auto: labels are numbers with fractions); use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)"
+            )
+        ) {
             try ModelTrainer.train(t, config: ModelConfig(type: .logistic))
         }
     }

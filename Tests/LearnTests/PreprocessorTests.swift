@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// The preprocess work on files cut into many chunks: same result as one read, memory bounded by
@@ -43,8 +44,9 @@ import Testing
         let header = "exam_id,timestamp,x,label\n"
         try (header + rows("A", 1...6, "pass") + rows("B", 1...6, "fail") + rows("C", 1...6, "pass") + rows("D", 1...6, "fail"))
             .write(to: together, atomically: true, encoding: .utf8)
-        try (header + rows("A", 1...3, "pass") + rows("B", 1...6, "fail") + rows("C", 1...3, "pass") + rows("A", 4...6, "pass")
-             + rows("D", 1...6, "fail") + rows("C", 4...6, "pass")).write(to: apart, atomically: true, encoding: .utf8)
+        try
+            (header + rows("A", 1...3, "pass") + rows("B", 1...6, "fail") + rows("C", 1...3, "pass") + rows("A", 4...6, "pass")
+            + rows("D", 1...6, "fail") + rows("C", 4...6, "pass")).write(to: apart, atomically: true, encoding: .utf8)
         for blockSize in [32, 1 << 20] {
             let a = try run(together, blockSize: blockSize), b = try run(apart, blockSize: blockSize)
             #expect(b.train.ids + b.test.ids == a.train.ids + a.test.ids)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// The generator writes numbers and times as bytes; they must read as `printf` would write them.

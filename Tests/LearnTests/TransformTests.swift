@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// `transform: auto`'s rule and the running summary it reads.

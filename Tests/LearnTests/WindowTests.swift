@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Learn
 
 /// Windows follow the exams: a fraction of each exam's length, never longer than the exam (and
@@ -39,7 +40,10 @@ import Testing
         #expect(result.counts["exams_shorter_than_window"] == 6)
         #expect(result.train.ids.contains { ["E6", "E7", "E8", "E9", "E10", "E11"].contains($0) })
         let notes = result.notes.filter { $0.hasPrefix("window ") }
-        #expect(notes == ["window 50 samples is longer than 6 of 12 exams (7–29 samples after cleaning): their windows were clipped to the exam, so their window features repeat the whole exam's; a fraction such as window: 0.25 follows each exam's length"])
+        #expect(
+            notes == [
+                "window 50 samples is longer than 6 of 12 exams (7–29 samples after cleaning): their windows were clipped to the exam, so their window features repeat the whole exam's; a fraction such as window: 0.25 follows each exam's length"
+            ])
         // `flat` is constant: its 9 features go. x's window mean and std are not copies of its mean and
         // std (some train exams are longer than the window), but no exam has room for a second window
         // of 50: the smallest window mean is the largest, a copy.
@@ -57,7 +61,12 @@ import Testing
         #expect(result.dropped.duplicates == ["x_win_mean_max": "x_mean", "x_win_mean_min": "x_mean", "x_win_std_mean": "x_std"])
         #expect(result.counts["features_dropped_duplicate"] == 3)
         #expect(result.train.featureNames == ["x_mean", "x_std", "x_min", "x_max", "x_last", "x_slope"])
-        #expect(result.notes.contains { $0.hasPrefix("dropped 12 of 18 feature columns before training: 9 constant over the train exams (flat_mean, flat_std, flat_min, …); 3 equal to an earlier column (x_win_mean_max = x_mean") })
+        #expect(
+            result.notes.contains {
+                $0.hasPrefix(
+                    "dropped 12 of 18 feature columns before training: 9 constant over the train exams (flat_mean, flat_std, flat_min, …); 3 equal to an earlier column (x_win_mean_max = x_mean"
+                )
+            })
     }
 
     @Test func aFractionFollowsEachExam() throws {

@@ -72,7 +72,9 @@ import Testing
         let refused = await failure {
             try await EvaluateStep().run(try context("evaluate", ["model": .string(file), "features": "ok.csv"]))
         }
-        #expect(refused?.hasPrefix(dir.appendingPathComponent("garbage.bin").path + ": not a usable model file: ") == true, "\(refused ?? "no error")")
+        #expect(
+            refused?.hasPrefix(dir.appendingPathComponent("garbage.bin").path + ": not a usable model file: ") == true,
+            "\(refused ?? "no error")")
     }
 
     @Test func aNulByteInADataRowNamesTheRow() async throws {
@@ -86,13 +88,16 @@ import Testing
 
     @Test func aNonNumericTargetForRegressionNamesRowAndId() async throws {
         let table = try write("reg.csv", "id,label,x0\nr0,1.5,1\nr1,2.5,2\nr2,n/a?,3\nr3,4.5,4\n")
-        #expect(await train(table, ["task": "regression", "model_type": "linear"])
-            == "reg.csv: row 4 (id r2): label 'n/a?' is not a number, and the task is regression")
-        #expect(await train(table, ["task": "regression", "model_type": "gradient_boosting"])
-            == "reg.csv: row 4 (id r2): label 'n/a?' is not a number, and the task is regression")
+        #expect(
+            await train(table, ["task": "regression", "model_type": "linear"])
+                == "reg.csv: row 4 (id r2): label 'n/a?' is not a number, and the task is regression")
+        #expect(
+            await train(table, ["task": "regression", "model_type": "gradient_boosting"])
+                == "reg.csv: row 4 (id r2): label 'n/a?' is not a number, and the task is regression")
         // The same in a test table, for a regression model.
         let good = try write("reg-train.csv", "id,label,x0\nr0,1.5,1\nr1,2.5,2\nr2,3.5,3\nr3,4.5,4\n")
-        let model = try await TrainStep().run(try context("train", ["features": .string(good), "model_type": "linear", "task": "regression"]))
+        let model = try await TrainStep().run(
+            try context("train", ["features": .string(good), "model_type": "linear", "task": "regression"]))
         let evaluated = await failure {
             try await EvaluateStep().run(try context("evaluate", ["model": model.outputs["model"]!, "features": .string(table)]))
         }
@@ -107,8 +112,9 @@ import Testing
     @Test(arguments: ["random_forest", "logistic", "gradient_boosting"])
     func aSingleClassIsRefused(_ modelType: String) async throws {
         let table = try write("one-class-\(modelType).csv", "id,label,x0\nr0,pass,1\nr1,pass,2\nr2,pass,3\n")
-        #expect(await train(table, ["model_type": .string(modelType)])
-            == "one-class-\(modelType).csv: only one class ('pass') in the training labels: a classifier needs at least two")
+        #expect(
+            await train(table, ["model_type": .string(modelType)])
+                == "one-class-\(modelType).csv: only one class ('pass') in the training labels: a classifier needs at least two")
     }
 
     @Test func aMissingLabelNamesRowAndId() async throws {
@@ -117,17 +123,27 @@ import Testing
     }
 
     /// fail for x0 < 0, pass for x0 > 0, far apart: every model gets every known row right.
-    static let separable = "id,label,x0\n" + (1...20).map { "f\($0),fail,\(-5 - Double($0) / 10)\np\($0),pass,\(5 + Double($0) / 10)\n" }.joined()
+    static let separable =
+        "id,label,x0\n" + (1...20).map { "f\($0),fail,\(-5 - Double($0) / 10)\np\($0),pass,\(5 + Double($0) / 10)\n" }.joined()
 
     @Test func testLabelsNeverSeenInTrainingCountAsErrors() async throws {
-        let trained = try await TrainStep().run(try context("train", ["features": .string(try write("train.csv", Self.separable)),
-                                                                       "model_type": "logistic"]))
+        let trained = try await TrainStep().run(
+            try context(
+                "train",
+                [
+                    "features": .string(try write("train.csv", Self.separable)),
+                    "model_type": "logistic",
+                ]))
         // 4 fail, 4 pass, and 2 rows of a class the model never saw, which it calls pass.
-        let test = try write("test.csv", "id,label,x0\nt1,fail,-6\nt2,fail,-5.5\nt3,fail,-7\nt4,fail,-6.5\n"
-            + "t5,pass,6\nt6,pass,5.5\nt7,pass,7\nt8,pass,6.5\nu1,unknown,6\nu2,unknown,5.8\n")
+        let test = try write(
+            "test.csv",
+            "id,label,x0\nt1,fail,-6\nt2,fail,-5.5\nt3,fail,-7\nt4,fail,-6.5\n"
+                + "t5,pass,6\nt6,pass,5.5\nt7,pass,7\nt8,pass,6.5\nu1,unknown,6\nu2,unknown,5.8\n")
         let logged = LogLines()
-        let result = try await EvaluateStep().run(try context("evaluate", ["model": trained.outputs["model"]!, "features": .string(test)],
-                                                              log: logged.logger))
+        let result = try await EvaluateStep().run(
+            try context(
+                "evaluate", ["model": trained.outputs["model"]!, "features": .string(test)],
+                log: logged.logger))
         #expect(logged.lines.contains("warning: test labels never seen in training: unknown — those rows count as errors"))
         let m = result.metrics
         #expect(m["accuracy"] == 0.8)
@@ -146,7 +162,9 @@ import Testing
         let known = (0..<8).map { r in -log(clipped(probabilities[r][model.classes.firstIndex(of: table.labels[r])!])) }.reduce(0, +)
         let expected = (known - 2 * log(Double.ulpOfOne)) / 10
         #expect(abs(m["log_loss"]! - expected) < 1e-12, "\(m["log_loss"]!) vs \(expected)")
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.outputs["metrics"]!.stringValue!))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.outputs["metrics"]!.stringValue!)))
+            as! [String: Any]
         #expect(report["classes"] as? [String] == ["fail", "pass", "unknown"])
         #expect(report["confusion_matrix"] as? [[Int]] == [[4, 0, 0], [0, 4, 0], [0, 2, 0]])
         let predictions = try String(contentsOf: URL(fileURLWithPath: result.outputs["predictions"]!.stringValue!), encoding: .utf8)
@@ -158,7 +176,9 @@ import Testing
 
     @Test func emptyAndHeaderOnlyExamFilesNameTheFile() async throws {
         #expect(await preprocess(try write("empty.csv", "")) == "empty.csv: the file is empty")
-        #expect(await preprocess(try write("header.csv", "exam_id,timestamp,x,label\n")) == "header.csv: the file has a header but no data rows")
+        #expect(
+            await preprocess(try write("header.csv", "exam_id,timestamp,x,label\n")) == "header.csv: the file has a header but no data rows"
+        )
         #expect(await preprocess("absent.csv") == "with.input: absent.csv: no such file")
     }
 
@@ -173,6 +193,8 @@ import Testing
         }
         #expect(evaluated == "with.features: header-features.csv: the test table has no rows")
         #expect(await train(try write("no-id.csv", "label,x0\npass,1\n")) == "no-id.csv: row 1: expected header `id,label,…`")
-        #expect(await train(try write("ragged.csv", "id,label,x0\nr0,pass,1\nr1,fail\n")) == "ragged.csv: row 3: expected 3 cells like the header, found 2")
+        #expect(
+            await train(try write("ragged.csv", "id,label,x0\nr0,pass,1\nr1,fail\n"))
+                == "ragged.csv: row 3: expected 3 cells like the header, found 2")
     }
 }

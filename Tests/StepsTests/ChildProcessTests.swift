@@ -1,14 +1,17 @@
 import Foundation
-@testable import Steps
 import Testing
+
+@testable import Steps
 
 /// A step's program under its guard, as real processes: status, output, groups, and the lifeline.
 /// (That the group dies with the engine process is pinned in CLITests/EngineDeathTests, with a real
 /// engine to kill.)
 @Suite struct ChildProcessTests {
     /// Runs `script` with /bin/sh to its end; returns the status and the output lines.
-    func run(_ script: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-             directory: String? = nil) async throws -> (status: Int32, lines: [String]) {
+    func run(
+        _ script: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        directory: String? = nil
+    ) async throws -> (status: Int32, lines: [String]) {
         let lines = Lines()
         let child = try ChildProcess(argv: ["/bin/sh", "-c", script], environment: environment, directory: directory) { lines.append($0) }
         let status = await child.wait()
@@ -49,7 +52,9 @@ import Testing
             _ = try ChildProcess(argv: ["/bin/true"], environment: [:], directory: "/nonexistent/folder") { _ in }
             Issue.record("a missing working directory must refuse to start")
         } catch {
-            #expect("\(error)" == "cannot start /bin/true: cannot change to the working directory /nonexistent/folder: No such file or directory")
+            #expect(
+                "\(error)"
+                    == "cannot start /bin/true: cannot change to the working directory /nonexistent/folder: No such file or directory")
         }
         #expect("\(ChildProcess.LaunchError.notFound("nope"))" == "command not found: nope")
     }
@@ -61,7 +66,8 @@ import Testing
     }
 
     @Test func theProgramRunsInTheGuardsGroupAndReportsIt() async throws {
-        let child = try ChildProcess(argv: ["/bin/sh", "-c", "sleep 30"], environment: ProcessInfo.processInfo.environment, directory: nil) { _ in }
+        let child = try ChildProcess(argv: ["/bin/sh", "-c", "sleep 30"], environment: ProcessInfo.processInfo.environment, directory: nil)
+        { _ in }
         let started = child.started
         #expect(started.processGroup != getpgrp())
         #expect(getpgid(started.pid) == started.processGroup)
@@ -79,8 +85,10 @@ import Testing
 
     @Test func signalingTheGroupReachesTheProgramsChildren() async throws {
         let lines = Lines()
-        let child = try ChildProcess(argv: ["/bin/sh", "-c", "sleep 300 & echo $!; wait"],
-                                     environment: ProcessInfo.processInfo.environment, directory: nil) { lines.append($0) }
+        let child = try ChildProcess(
+            argv: ["/bin/sh", "-c", "sleep 300 & echo $!; wait"],
+            environment: ProcessInfo.processInfo.environment, directory: nil
+        ) { lines.append($0) }
         let sleeper = try await waitForPID(lines)
         child.signalGroup(SIGKILL)
         #expect(await child.wait() == 128 + SIGKILL)
@@ -89,8 +97,10 @@ import Testing
 
     @Test func droppingTheChildClosesTheLifelineAndKillsTheGroup() async throws {
         let lines = Lines()
-        var child: ChildProcess? = try ChildProcess(argv: ["/bin/sh", "-c", "sleep 300 & echo $!; wait"],
-                                                    environment: ProcessInfo.processInfo.environment, directory: nil) { lines.append($0) }
+        var child: ChildProcess? = try ChildProcess(
+            argv: ["/bin/sh", "-c", "sleep 300 & echo $!; wait"],
+            environment: ProcessInfo.processInfo.environment, directory: nil
+        ) { lines.append($0) }
         let group = try #require(child?.started.processGroup)
         let sleeper = try await waitForPID(lines)
         child = nil
@@ -102,7 +112,8 @@ import Testing
         // 256 MiB of written engine memory: a guard that kept its copy would hold it all, and every
         // page the engine writes while the step runs would be copied.
         var ballast = [UInt8](repeating: 1, count: 256 << 20)
-        let child = try ChildProcess(argv: ["/bin/sh", "-c", "sleep 30"], environment: ProcessInfo.processInfo.environment, directory: nil) { _ in }
+        let child = try ChildProcess(argv: ["/bin/sh", "-c", "sleep 30"], environment: ProcessInfo.processInfo.environment, directory: nil)
+        { _ in }
         let guardPID = child.started.processGroup
         func anonymousKiB() -> Int? {
             let status = try? String(contentsOfFile: "/proc/\(guardPID)/status", encoding: .utf8)

@@ -32,7 +32,9 @@ import Testing
         }
         let error = await failure { try await TrainStep().run(try context("train", ["features": .string(oneClass)])) }
         #expect(Self.isPermanent(error), "\(error.map { "\($0)" } ?? "no error")")
-        let badParameter = await failure { try await TrainStep().run(try context("train", ["features": .string(oneClass), "model_type": "svm"])) }
+        let badParameter = await failure {
+            try await TrainStep().run(try context("train", ["features": .string(oneClass), "model_type": "svm"]))
+        }
         #expect(Self.isPermanent(badParameter))
     }
 
@@ -47,10 +49,13 @@ import Testing
     /// The message says why the task is regression and where `task` is set.
     @Test func logisticOnAContinuousTargetSaysWhatToSet() async throws {
         let table = try write("continuous.csv", "id,label,x0\n" + (0..<30).map { "r\($0),\(Double($0) * 1.37 + 0.11),\($0)\n" }.joined())
-        let error = await failure { try await TrainStep().run(try context("train", ["features": .string(table), "model_type": "logistic"])) }
-        #expect(error.map { "\($0)" } == "continuous.csv: model_type logistic needs a classification target, but the task is regression "
-            + "(task auto: labels are numbers with fractions); use model_type linear, random_forest or gradient_boosting, or, if the labels "
-            + "are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)")
+        let error = await failure {
+            try await TrainStep().run(try context("train", ["features": .string(table), "model_type": "logistic"]))
+        }
+        #expect(
+            error.map { "\($0)" } == "continuous.csv: model_type logistic needs a classification target, but the task is regression "
+                + "(task auto: labels are numbers with fractions); use model_type linear, random_forest or gradient_boosting, or, if the labels "
+                + "are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)")
         #expect(Self.isPermanent(error))
     }
 }

@@ -19,8 +19,10 @@ import Testing
         let train = try FeatureTable.read(from: URL(fileURLWithPath: pre.outputs["train_features"]!.stringValue!))
         let test = try FeatureTable.read(from: URL(fileURLWithPath: pre.outputs["test_features"]!.stringValue!))
         #expect(Set(train.ids).isDisjoint(with: test.ids))
-        let trained = try await TrainStep().run(try context("train", ["features": pre.outputs["train_features"]!, "model_type": "gradient_boosting"]))
-        let evaluated = try await EvaluateStep().run(try context("evaluate", ["model": trained.outputs["model"]!, "features": pre.outputs["test_features"]!]))
+        let trained = try await TrainStep().run(
+            try context("train", ["features": pre.outputs["train_features"]!, "model_type": "gradient_boosting"]))
+        let evaluated = try await EvaluateStep().run(
+            try context("evaluate", ["model": trained.outputs["model"]!, "features": pre.outputs["test_features"]!]))
         let accuracy = try #require(evaluated.metrics["accuracy"])
         #expect(accuracy > 0.6 && accuracy < 1.0, "learnable but not trivial: \(accuracy)")
         #expect(evaluated.outputs["plots"]?.listValue?.count == 3)
@@ -35,9 +37,11 @@ import Testing
         let log = StepLogger { lines.append($0) }
         let pre = try await PreprocessStep().run(try context("preprocess", ["input": "exams.csv", "window": 10], log: log))
         #expect(lines.take().first?.hasPrefix("reading ") == true)
-        let trained = try await TrainStep().run(try context("train", ["features": pre.outputs["train_features"]!, "model_type": "logistic"], log: log))
+        let trained = try await TrainStep().run(
+            try context("train", ["features": pre.outputs["train_features"]!, "model_type": "logistic"], log: log))
         #expect(lines.take().first == "reading \(pre.outputs["train_features"]!.stringValue!)")
-        _ = try await EvaluateStep().run(try context("evaluate", ["model": trained.outputs["model"]!, "features": pre.outputs["test_features"]!], log: log))
+        _ = try await EvaluateStep().run(
+            try context("evaluate", ["model": trained.outputs["model"]!, "features": pre.outputs["test_features"]!], log: log))
         #expect(lines.take().first == "reading \(pre.outputs["test_features"]!.stringValue!)")
     }
 
@@ -70,7 +74,9 @@ import Testing
     }
 
     @Test func oneSampleExamsAndDuplicateTimestampsDoNotCrash() async throws {
-        let input = try write("odd.csv", """
+        let input = try write(
+            "odd.csv",
+            """
             exam_id,timestamp,x,label
             A,1,1,pass
             B,1,2,fail

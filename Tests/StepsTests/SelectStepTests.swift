@@ -12,7 +12,9 @@ import Testing
     func item(_ id: String, _ params: [String: Value], _ metrics: [String: Double]) throws -> Value {
         let body = metrics.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
         let path = try write("\(UUID().uuidString).json", "{\"task\": \"classification\", \"metrics\": {\(body)}}")
-        return .map(["id": .string(id), "matrix": .map(params), "outputs": .map(["metrics": .string(dir.appendingPathComponent(path).path)])])
+        return .map([
+            "id": .string(id), "matrix": .map(params), "outputs": .map(["metrics": .string(dir.appendingPathComponent(path).path)]),
+        ])
     }
 
     func select(_ with: [String: Value]) async throws -> StepResult {
@@ -26,7 +28,7 @@ import Testing
             try item("e[m=c]", ["m": .string("c")], ["accuracy": 0.9, "rmse": 1]),
         ]
         let models: Value = .list([
-            .map(["id": .string("t[m=b]"), "matrix": .map(["m": .string("b")]), "outputs": .map(["model": .string("/m/b.model")])]),
+            .map(["id": .string("t[m=b]"), "matrix": .map(["m": .string("b")]), "outputs": .map(["model": .string("/m/b.model")])])
         ])
         let result = try await select(["items": .list(items), "models": models, "metric": .string("accuracy")])
         #expect(result.outputs["best"] == .string("e[m=b]"))
@@ -35,14 +37,17 @@ import Testing
         #expect(result.outputs["value"] == .number(0.9))
         #expect(result.metrics == ["accuracy": 0.9])
         let csv = try String(contentsOf: dir.appendingPathComponent("select/leaderboard.csv"), encoding: .utf8)
-        #expect(csv.split(separator: "\n").map { $0.split(separator: ",").prefix(3).joined(separator: ",") }
+        #expect(
+            csv.split(separator: "\n").map { $0.split(separator: ",").prefix(3).joined(separator: ",") }
                 == ["rank,item,m", "1,e[m=b],b", "2,e[m=c],c", "3,e[m=a],a"])
 
         // rmse is minimized without being told.
         let byError = try await select(["items": .list(items), "metric": .string("rmse")])
         #expect(byError.outputs["best"] == .string("e[m=c]"))
         #expect(byError.outputs["model"] == nil)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("select/leaderboard.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("select/leaderboard.json")))
+            as? [String: Any]
         #expect(json?["goal"] as? String == "minimize")
         // An explicit goal wins over the name's default.
         let worst = try await select(["items": .list(items), "metric": .string("accuracy"), "goal": .string("minimize")])

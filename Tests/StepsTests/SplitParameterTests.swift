@@ -20,9 +20,12 @@ import Testing
     @Test func testExamsFromThePipelineParam() async throws {
         let input = try exams()
         let log = LogLines()
-        let result = try await PreprocessStep().run(try context("p", [
-            "input": .string(input), "window": 2, "split": "exam", "test_exams": "_test_", "split_column": "", "channels": ["x"],
-        ], log: log.logger))
+        let result = try await PreprocessStep().run(
+            try context(
+                "p",
+                [
+                    "input": .string(input), "window": 2, "split": "exam", "test_exams": "_test_", "split_column": "", "channels": ["x"],
+                ], log: log.logger))
         #expect(result.outputs["split"] == "test_exams")
         #expect(result.outputs["test_counts"] == .map(["pass": 2]))
         #expect(result.outputs["train_counts"] == .map(["pass": 1, "fail": 3]))
@@ -32,7 +35,8 @@ import Testing
 
     @Test func splitColumnFromThePipelineParam() async throws {
         let input = try exams()
-        let result = try await PreprocessStep().run(try context("p", ["input": .string(input), "window": 2, "test_exams": "", "split_column": "set"]))
+        let result = try await PreprocessStep().run(
+            try context("p", ["input": .string(input), "window": 2, "test_exams": "", "split_column": "set"]))
         #expect(result.outputs["split"] == "split_column")
         let test = try FeatureTable.read(from: URL(fileURLWithPath: result.outputs["test_features"]!.stringValue!))
         #expect(test.ids == ["a_test_1", "a_test_2"])
@@ -42,8 +46,14 @@ import Testing
     @Test func conflictingSplitParametersAreConfigurationErrors() async throws {
         let input = try exams()
         let cases: [([String: Value], String)] = [
-            (["test_exams": "_test_", "split_column": "set"], "with.test_exams and with.split_column both name the test set: set one of them"),
-            (["split": "time", "test_exams": "_test_"], "with.split: time chooses the test set by time; with.test_exams names it: set one of them"),
+            (
+                ["test_exams": "_test_", "split_column": "set"],
+                "with.test_exams and with.split_column both name the test set: set one of them"
+            ),
+            (
+                ["split": "time", "test_exams": "_test_"],
+                "with.split: time chooses the test set by time; with.test_exams names it: set one of them"
+            ),
             (["test_exams": "("], "with.test_exams: expected a regular expression over exam ids, got string \"(\""),
             (["split": "random"], "with.split: expected exam or time (or set test_exams or split_column), got string \"random\""),
         ]
@@ -73,16 +83,19 @@ import Testing
     @Test func integerIdsAreClassesUnlessTheTaskSaysOtherwise() async throws {
         let input = try exams()
         let log = LogLines()
-        let auto = try await PreprocessStep().run(try context("p", ["input": .string(input), "window": 2, "task": "auto", "test_fraction": 0.5], log: log.logger))
+        let auto = try await PreprocessStep().run(
+            try context("p", ["input": .string(input), "window": 2, "task": "auto", "test_fraction": 0.5], log: log.logger))
         #expect(auto.outputs["task"] == "classification")
         #expect(auto.outputs["test_counts"]?.mapValue?.count == 12, "stratified: one exam of each of the 12 classes")
         #expect(log.lines.contains("task: classification (task auto: 12 distinct labels, all integers: class ids; set task to override)"))
-        let trained = try await TrainStep().run(try context("t", ["features": auto.outputs["train_features"]!, "model_type": "logistic", "task": "auto"]))
+        let trained = try await TrainStep().run(
+            try context("t", ["features": auto.outputs["train_features"]!, "model_type": "logistic", "task": "auto"]))
         #expect(trained.outputs["task"] == "classification")
 
         let regression = try await PreprocessStep().run(try context("p2", ["input": .string(input), "window": 2, "task": "regression"]))
         #expect(regression.outputs["task"] == "regression" && regression.outputs["train_counts"] == .map([:]))
-        let ridge = try await TrainStep().run(try context("t2", ["features": regression.outputs["train_features"]!, "model_type": "linear", "task": "regression"]))
+        let ridge = try await TrainStep().run(
+            try context("t2", ["features": regression.outputs["train_features"]!, "model_type": "linear", "task": "regression"]))
         #expect(ridge.outputs["task"] == "regression")
     }
 

@@ -16,8 +16,9 @@ extension StepScratch {
     func context(_ step: String, _ parameters: [String: Value], log: StepLogger = .discard) throws -> StepContext {
         let artifacts = dir.appendingPathComponent(step)
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        return StepContext(runID: "r", stepID: step, attempt: 1, parameters: Parameters(parameters),
-                           artifactDirectory: artifacts, dataRoot: dir, log: log)
+        return StepContext(
+            runID: "r", stepID: step, attempt: 1, parameters: Parameters(parameters),
+            artifactDirectory: artifacts, dataRoot: dir, log: log)
     }
 
     /// Writes `text` under the data root; returns the name, as a step's `with:` gives it.

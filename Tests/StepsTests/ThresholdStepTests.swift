@@ -23,19 +23,23 @@ import Testing
     @Test func evaluateReportsBothThresholds() async throws {
         let train = try table("train.csv", rows: 900, seed: 1), test = try table("test.csv", rows: 900, seed: 2)
         let log = LogLines()
-        let trained = try await TrainStep().run(try context("train", ["features": .string(train), "model_type": "logistic"], log: log.logger))
+        let trained = try await TrainStep().run(
+            try context("train", ["features": .string(train), "model_type": "logistic"], log: log.logger))
         let threshold = try #require(trained.outputs["threshold"]?.numberValue)
         #expect(threshold < 0.5)
         #expect(trained.metrics["threshold"] == threshold)
         #expect(trained.metrics["threshold_oof_f1"]! > trained.metrics["threshold_oof_f1_at_0.5"]!)
         #expect(log.lines.contains { $0.hasPrefix("decision threshold ") && $0.contains("'rare'") && $0.contains("over 5 folds") })
-        let evaluated = try await EvaluateStep().run(try context("evaluate", ["model": trained.outputs["model"]!, "features": .string(test)]))
+        let evaluated = try await EvaluateStep().run(
+            try context("evaluate", ["model": trained.outputs["model"]!, "features": .string(test)]))
         let m = evaluated.metrics
         #expect(m["threshold"] == threshold)
         #expect(m["f1_at_threshold"]! > m["f1"]!, "F1 \(m["f1"]!) at 0.5, \(m["f1_at_threshold"]!) at \(threshold)")
         #expect(m["recall_at_threshold"]! > m["recall"]!)
         for key in ["accuracy_at_threshold", "precision_at_threshold"] { #expect(m[key] != nil, "\(key)") }
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: evaluated.outputs["metrics"]!.stringValue!))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: evaluated.outputs["metrics"]!.stringValue!)))
+            as! [String: Any]
         let block = try #require(report["threshold"] as? [String: Any])
         #expect(block["value"] as? Double == threshold)
         #expect((block["at_0.5"] as? [String: Double])?["f1"] == m["f1"])
@@ -44,7 +48,8 @@ import Testing
 
     @Test func thresholdFoldsZeroSkipsTheSearchAndOneIsRefused() async throws {
         let train = try table("train.csv", rows: 200, seed: 1)
-        let skipped = try await TrainStep().run(try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": 0]))
+        let skipped = try await TrainStep().run(
+            try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": 0]))
         #expect(skipped.outputs["threshold"] == nil)
         #expect(skipped.metrics["threshold_seconds"] == nil)
         do {
@@ -62,14 +67,17 @@ import Testing
         #expect(DecisionThreshold.autoFolds(rows: DecisionThreshold.autoMaxRows) == DecisionThreshold.defaultFolds)
         #expect(DecisionThreshold.autoFolds(rows: DecisionThreshold.autoMaxRows + 1) == 0)
         let train = try table("train.csv", rows: 300, seed: 1)
-        let auto = try await TrainStep().run(try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": "auto"]))
+        let auto = try await TrainStep().run(
+            try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": "auto"]))
         #expect(auto.outputs["threshold"] != nil)
-        let given = try await TrainStep().run(try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": 3]))
+        let given = try await TrainStep().run(
+            try context("train", ["features": .string(train), "model_type": "logistic", "threshold_folds": 3]))
         #expect(given.outputs["threshold"] != nil)
 
         let large = try table("large.csv", rows: DecisionThreshold.autoMaxRows + 1, seed: 3)
         let log = LogLines()
-        let skipped = try await TrainStep().run(try context("train", ["features": .string(large), "model_type": "logistic"], log: log.logger))
+        let skipped = try await TrainStep().run(
+            try context("train", ["features": .string(large), "model_type": "logistic"], log: log.logger))
         #expect(skipped.outputs["threshold"] == nil)
         #expect(skipped.metrics["threshold_seconds"] == nil)
         #expect(log.lines.contains { $0.hasPrefix("no decision threshold search: \(DecisionThreshold.autoMaxRows + 1) training rows") })
@@ -77,7 +85,8 @@ import Testing
 
     @Test func theStepsSlotsBoundXGBoostsThreads() async throws {
         let train = try table("train.csv", rows: 200, seed: 1)
-        var one = try context("train", ["features": .string(train), "model_type": "gradient_boosting", "max_iter": 5, "threshold_folds": 0])
+        var one = try context(
+            "train", ["features": .string(train), "model_type": "gradient_boosting", "max_iter": 5, "threshold_folds": 0])
         one.slots = 1
         #expect(one.threads == 1)
         let trained = try await TrainStep().run(one)

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import SQLiteNIO
-@testable import Store
 import Testing
+
+@testable import Store
 
 /// A database written by an older flowrun opens, migrates, and reads back as it was.
 @Suite struct MigrationTests {
@@ -12,12 +13,15 @@ import Testing
         _ = try await connection.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)")
         for (index, statements) in Migrations.all.prefix(2).enumerated() {
             for statement in statements {
-                _ = try await connection.query(statement.replacingOccurrences(of: "%AUTOINCREMENT%", with: "INTEGER PRIMARY KEY AUTOINCREMENT"))
+                _ = try await connection.query(
+                    statement.replacingOccurrences(of: "%AUTOINCREMENT%", with: "INTEGER PRIMARY KEY AUTOINCREMENT"))
             }
             _ = try await connection.query("INSERT INTO schema_migrations (version, applied_at) VALUES (\(index + 1), 0)")
         }
-        _ = try await connection.query("INSERT INTO attempts (run_id, step_id, attempt, worker, started_at) VALUES ('r', 's', 1, 'host:42', 5)")
-        _ = try await connection.query("INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held) VALUES ('host:42', 'host', 1, 2, 1)")
+        _ = try await connection.query(
+            "INSERT INTO attempts (run_id, step_id, attempt, worker, started_at) VALUES ('r', 's', 1, 'host:42', 5)")
+        _ = try await connection.query(
+            "INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held) VALUES ('host:42', 'host', 1, 2, 1)")
         try await connection.close()
 
         let store = try await SQLStore.open(url: path, logger: Logger(label: "t"))

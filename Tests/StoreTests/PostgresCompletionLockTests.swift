@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 import SQLKit
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// A completion on PostgreSQL locks its runs and reads its steps in one statement
 /// (`SQLStore.lockedRead`), whose snapshot is older than the lock it waits for. A take-back that
@@ -23,14 +24,16 @@ struct PostgresCompletionLockTests {
             watcher.closeInBackground()
         }
         try await store.createRun(
-            RunRecord(id: "r", workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
-                      datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: 0)),
+            RunRecord(
+                id: "r", workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
+                datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: 0)),
             steps: [NewStepRun(stepID: "s", position: 0, needs: [], maxAttempts: 3)])
         let now = Date()
         let claimed = try await store.claimReadySteps(worker: "w1", runID: "r", limit: 1, now: now, leaseUntil: now.addingTimeInterval(60))
         let step = try #require(claimed.first)
-        let completion = StepCompletion(key: StepAttemptKey(runID: "r", stepID: "s", attempt: step.attempt), worker: "w1",
-                                        outcome: .succeeded(outputs: [:], metrics: [:]), now: now)
+        let completion = StepCompletion(
+            key: StepAttemptKey(runID: "r", stepID: "s", attempt: step.attempt), worker: "w1",
+            outcome: .succeeded(outputs: [:], metrics: [:]), now: now)
 
         // Another process holds the run's lock, takes the step back, and commits only once the
         // completion is waiting for that lock.
@@ -41,8 +44,10 @@ struct PostgresCompletionLockTests {
                 locked.set()
                 let deadline = ContinuousClock.now.advanced(by: .seconds(30))
                 while try await watcher.read({ db in
-                    try await db.raw("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%locked AS%'")
-                        .first()!.decode(column: "n", as: Int.self)
+                    try await db.raw(
+                        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%locked AS%'"
+                    )
+                    .first()!.decode(column: "n", as: Int.self)
                 }) == 0 {
                     guard ContinuousClock.now < deadline else {
                         Issue.record("the completion never waited for the run's lock")
@@ -50,7 +55,9 @@ struct PostgresCompletionLockTests {
                     }
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                try await db.raw("UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL WHERE run_id = 'r' AND step_id = 's'").run()
+                try await db.raw(
+                    "UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL WHERE run_id = 'r' AND step_id = 's'"
+                ).run()
             }
         }
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))

@@ -3,9 +3,10 @@ import Logging
 import NIOCore
 import PostgresNIO
 import SQLKit
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// No store call on PostgreSQL waits for ever: a statement on a connection the server closed fails
 /// at once (PostgresNIO 1.33.2 would lose it: docs/deploy.md, "A PostgresNIO bug, guarded"), a
@@ -18,8 +19,9 @@ struct PostgresConnectionLossTests {
 
     init() async throws {
         url = try await TestDatabase.postgres.makeURL(in: FileManager.default.temporaryDirectory)
-        backend = PostgresBackend(configuration: try PostgresURL.configuration(url), logger: Logger(label: "t"),
-                                  deadlines: .init(call: .seconds(2)))
+        backend = PostgresBackend(
+            configuration: try PostgresURL.configuration(url), logger: Logger(label: "t"),
+            deadlines: .init(call: .seconds(2)))
     }
 
     func terminate(_ pid: Int) async throws {
@@ -66,9 +68,10 @@ struct PostgresConnectionLossTests {
     /// two-core machine a healthy reconnect has taken 7 s.
     @Test func aPooledConnectionClosedWhileIdleDoesNotHangTheNextCall() async throws {
         let log = CapturedLog()
-        let backend = PostgresBackend(configuration: try PostgresURL.configuration(url),
-                                      logger: Logger(label: "t", factory: { _ in CapturingLogHandler(log: log) }),
-                                      deadlines: .init(call: .seconds(2)))
+        let backend = PostgresBackend(
+            configuration: try PostgresURL.configuration(url),
+            logger: Logger(label: "t", factory: { _ in CapturingLogHandler(log: log) }),
+            deadlines: .init(call: .seconds(2)))
         for _ in 0..<5 {
             let (pid, closed) = try await backend.read { db in
                 let pid = try await db.raw("SELECT pg_backend_pid() AS pid").first()!.decode(column: "pid", as: Int.self)
@@ -136,7 +139,9 @@ struct PostgresConnectionLossTests {
             }
         }
         #expect(attempts.count == 1)
-        #expect(try await backend.read { db in try await db.raw("SELECT count(*) AS n FROM t").first()!.decode(column: "n", as: Int.self) } == 0)
+        #expect(
+            try await backend.read { db in try await db.raw("SELECT count(*) AS n FROM t").first()!.decode(column: "n", as: Int.self) } == 0
+        )
     }
 
     /// Many calls on long-lived pooled connections: one close watch per connection, not per call.
@@ -154,7 +159,11 @@ final class Attempts: @unchecked Sendable {
     private var n = 0
     private var first: (any Error, Duration)?
 
-    func next() -> Int { lock.withLock { n += 1; return n } }
+    func next() -> Int {
+        lock.withLock {
+            n += 1; return n
+        }
+    }
     var count: Int { lock.withLock { n } }
     var failure: (any Error, Duration)? { lock.withLock { first } }
     func failed(_ error: any Error, after: Duration) { lock.withLock { if first == nil { first = (error, after) } } }
@@ -220,8 +229,10 @@ struct CapturingLogHandler: LogHandler {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
         log.append("\(level) \(message)")
     }
 }

@@ -1,15 +1,17 @@
 import Foundation
 import Logging
 import PostgresNIO
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// The LISTEN connection that wakes idle workers is guarded like every statement
 /// (``ReadyListener``): terminated by the server, or silent (its backend stopped, as behind a
 /// network that drops packets), it is replaced within a bounded time and notifications arrive
 /// again. A real server; the listener's backend is the only one in its fresh database.
-@Suite(.serialized, .enabled(if: TestDatabase.all.contains(.postgres), "no PostgreSQL: set FLOWRUN_TEST_DATABASE_URL (scripts/with-postgres)"))
+@Suite(
+    .serialized, .enabled(if: TestDatabase.all.contains(.postgres), "no PostgreSQL: set FLOWRUN_TEST_DATABASE_URL (scripts/with-postgres)"))
 struct PostgresListenerTests {
     let url: String
     let database: String
@@ -20,14 +22,16 @@ struct PostgresListenerTests {
     }
 
     func backend(probeEvery interval: Duration, timeout: Duration) throws -> PostgresBackend {
-        PostgresBackend(configuration: try PostgresURL.configuration(url), logger: Logger(label: "t"),
-                        deadlines: .init(call: .seconds(5), listenProbeInterval: interval, listenProbeTimeout: timeout))
+        PostgresBackend(
+            configuration: try PostgresURL.configuration(url), logger: Logger(label: "t"),
+            deadlines: .init(call: .seconds(5), listenProbeInterval: interval, listenProbeTimeout: timeout))
     }
 
     /// The backends of the test's database: the listener's alone (the pool opens no other).
     func listenerPIDs() async throws -> [Int] {
         try await pids(
-            "SELECT pid FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+            "SELECT pid FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
     }
 
     /// The `pid` column of `sql`, run on a connection of its own.

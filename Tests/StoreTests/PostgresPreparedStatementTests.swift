@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import PostgresNIO
 import SQLKit
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// Repeated statements run as named prepared statements (`Store/Postgres/PreparedStatements.swift`):
 /// on a real server, a statement seen twice on a connection is prepared there, answers what it
@@ -28,16 +29,20 @@ struct PostgresPreparedStatementTests {
     }
 
     static func typedRow(_ db: any SQLDatabase, _ i: Int, missing: String?) async throws -> Decoded {
-        let row = try #require(try await db.raw("""
-            SELECT v.column1 AS text, v.column2 AS number, v.column3 AS big, v.column4 AS real,
-                CAST(\(bind: missing) AS TEXT) AS none, NULL::int AS none_number, SUM(v.column2)::numeric AS sum, 'it''s $1' AS label
-            FROM (VALUES (\(bind: "s\(i)"), \(bind: i), \(bind: Int64(i) << 40), \(bind: Double(i) + 0.25))) AS v
-            GROUP BY v.column1, v.column2, v.column3, v.column4
-            """).first())
-        return Decoded(text: try row.decode(column: "text", as: String.self), number: try row.decode(column: "number", as: Int.self),
-                       big: try row.decode(column: "big", as: Int64.self), real: try row.decode(column: "real", as: Double.self),
-                       none: try row.decode(column: "none", as: String?.self), noneNumber: try row.decode(column: "none_number", as: Int?.self),
-                       sum: try row.decode(column: "sum", as: Double.self), label: try row.decode(column: "label", as: String.self))
+        let row = try #require(
+            try await db.raw(
+                """
+                SELECT v.column1 AS text, v.column2 AS number, v.column3 AS big, v.column4 AS real,
+                    CAST(\(bind: missing) AS TEXT) AS none, NULL::int AS none_number, SUM(v.column2)::numeric AS sum, 'it''s $1' AS label
+                FROM (VALUES (\(bind: "s\(i)"), \(bind: i), \(bind: Int64(i) << 40), \(bind: Double(i) + 0.25))) AS v
+                GROUP BY v.column1, v.column2, v.column3, v.column4
+                """
+            ).first())
+        return Decoded(
+            text: try row.decode(column: "text", as: String.self), number: try row.decode(column: "number", as: Int.self),
+            big: try row.decode(column: "big", as: Int64.self), real: try row.decode(column: "real", as: Double.self),
+            none: try row.decode(column: "none", as: String?.self), noneNumber: try row.decode(column: "none_number", as: Int?.self),
+            sum: try row.decode(column: "sum", as: Double.self), label: try row.decode(column: "label", as: String.self))
     }
 
     static func preparedCount(_ db: any SQLDatabase) async throws -> Int {
@@ -54,10 +59,11 @@ struct PostgresPreparedStatementTests {
             return (rows[0], rows[1...], try await Self.preparedCount(db))
         }
         #expect(unnamed == Decoded(text: "s1", number: 1, big: 1 << 40, real: 1.25, none: nil, noneNumber: nil, sum: 1, label: "it's $1"))
-        #expect(Array(prepared) == [
-            Decoded(text: "s2", number: 2, big: 2 << 40, real: 2.25, none: nil, noneNumber: nil, sum: 2, label: "it's $1"),
-            Decoded(text: "s3", number: 3, big: 3 << 40, real: 3.25, none: nil, noneNumber: nil, sum: 3, label: "it's $1"),
-        ])
+        #expect(
+            Array(prepared) == [
+                Decoded(text: "s2", number: 2, big: 2 << 40, real: 2.25, none: nil, noneNumber: nil, sum: 2, label: "it's $1"),
+                Decoded(text: "s3", number: 3, big: 3 << 40, real: 3.25, none: nil, noneNumber: nil, sum: 3, label: "it's $1"),
+            ])
         #expect(count == 1, "the typed-row statement is prepared once on its connection")
         // A bound value where there was a NULL is another statement (its parameter has a type now).
         let named = try await backend.transaction(timeout: nil) { db in
@@ -131,12 +137,16 @@ struct PostgresPreparedStatementTests {
             #expect(!PostgresBackend.isTransient(error))
         }
         #expect(attempts.count == 1)
-        #expect(try await backend.read { db in try await db.raw("SELECT count(*) AS n FROM u").first()!.decode(column: "n", as: Int.self) } == 0)
+        #expect(
+            try await backend.read { db in try await db.raw("SELECT count(*) AS n FROM u").first()!.decode(column: "n", as: Int.self) } == 0
+        )
     }
 
     @Test func castsFollowTheBindsOutsideQuotes() {
-        #expect(PreparedCall.typed("SELECT $1, '$2', $2 || 'x''$1' WHERE a = $10", casts: ["text", "float8"] + Array(repeating: nil, count: 7) + ["int8"])
-            == "SELECT $1::text, '$2', $2::float8 || 'x''$1' WHERE a = $10::int8")
+        #expect(
+            PreparedCall.typed(
+                "SELECT $1, '$2', $2 || 'x''$1' WHERE a = $10", casts: ["text", "float8"] + Array(repeating: nil, count: 7) + ["int8"])
+                == "SELECT $1::text, '$2', $2::float8 || 'x''$1' WHERE a = $10::int8")
         #expect(PreparedCall.typed("SELECT $1 -- a comment's quote", casts: ["text"]) == nil)
         #expect(PreparedCall.typed("SELECT $2", casts: ["text"]) == nil)
         let call = PreparedCall(sql: "SELECT $1, $2, $3", binds: ["a", Optional<Int>.none, 2.5])

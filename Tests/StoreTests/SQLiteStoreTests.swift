@@ -42,14 +42,17 @@ extension SQLiteStoreTests {
     @Test func longTextsSurviveManyReads() async throws {
         let store = try await SQLStore.open(url: path, logger: Logger(label: "t"))
         let long = String(repeating: "a long workflow text ✓ ", count: 40)
-        var run = RunRecord(id: "run-with-a-long-identifier-\(UUID().uuidString)", workflowName: "workflow-with-a-long-name",
-                            workflowYAML: long, workflowHash: String(repeating: "f", count: 64), paramsJSON: #"{"model_type":"gradient_boosting"}"#,
-                            inputsJSON: "{}", datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: 1))
+        var run = RunRecord(
+            id: "run-with-a-long-identifier-\(UUID().uuidString)", workflowName: "workflow-with-a-long-name",
+            workflowYAML: long, workflowHash: String(repeating: "f", count: 64), paramsJSON: #"{"model_type":"gradient_boosting"}"#,
+            inputsJSON: "{}", datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: 1))
         run.error = "an error message longer than fifteen bytes"
         try await store.createRun(run, steps: [NewStepRun(stepID: "a-step-with-a-long-name", position: 0, needs: [], maxAttempts: 1)])
         // A claimed step has a worker name and a lease: optional texts and numbers that are set.
-        _ = try #require(try await store.claimReadyStep(worker: "a-worker-with-a-long-name:12345", runID: run.id,
-                                                       now: Date(timeIntervalSince1970: 2), leaseUntil: Date(timeIntervalSince1970: 60)))
+        _ = try #require(
+            try await store.claimReadyStep(
+                worker: "a-worker-with-a-long-name:12345", runID: run.id,
+                now: Date(timeIntervalSince1970: 2), leaseUntil: Date(timeIntervalSince1970: 60)))
         var kept: [RunRecord] = []
         var steps: [StepRunRecord] = []
         for _ in 0..<300 {

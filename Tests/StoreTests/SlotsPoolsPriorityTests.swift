@@ -20,11 +20,14 @@ import Testing
         try await SQLStore.open(url: url, logger: Logger(label: "t"))
     }
 
-    func makeRun(_ store: SQLStore, id: String, at t: Double = 0, priority: Int = 0,
-                 steps: [(id: String, cpu: Int, pool: String?)], maxAttempts: Int = 1) async throws {
+    func makeRun(
+        _ store: SQLStore, id: String, at t: Double = 0, priority: Int = 0,
+        steps: [(id: String, cpu: Int, pool: String?)], maxAttempts: Int = 1
+    ) async throws {
         try await store.createRun(
-            RunRecord(id: id, workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
-                      datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: t), priority: priority),
+            RunRecord(
+                id: id, workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
+                datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: t), priority: priority),
             steps: steps.enumerated().map {
                 NewStepRun(stepID: $1.id, position: $0, needs: [], maxAttempts: maxAttempts, cpu: $1.cpu, pool: $1.pool)
             })
@@ -36,8 +39,9 @@ import Testing
     }
 
     func end(_ step: StepRunRecord, _ outcome: StepCompletion.Outcome, worker: String = "w", at t: Double = 101) -> StepCompletion {
-        StepCompletion(key: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt), worker: worker,
-                       outcome: outcome, now: Date(timeIntervalSince1970: t))
+        StepCompletion(
+            key: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt), worker: worker,
+            outcome: outcome, now: Date(timeIntervalSince1970: t))
     }
 
     func inUse(_ store: SQLStore, _ pool: String) async throws -> Int? {
@@ -106,7 +110,9 @@ import Testing
         var description: String { rawValue }
     }
 
-    @Test(arguments: TestDatabase.all, End.allCases) func everyEndOfAStepGivesItsPoolPlaceBack(database: TestDatabase, how: End) async throws {
+    @Test(arguments: TestDatabase.all, End.allCases) func everyEndOfAStepGivesItsPoolPlaceBack(
+        database: TestDatabase, how: End
+    ) async throws {
         let store = try await open(try await database.makeURL(in: folder))
         try await store.setPool(name: "gpu", slots: 1)
         try await makeRun(store, id: "r", steps: [("a", 1, "gpu"), ("b", 1, "gpu")], maxAttempts: how == .failureRetried ? 2 : 1)
@@ -116,7 +122,8 @@ import Testing
         let step = held[0]
         switch how {
         case .success: _ = try await store.completeSteps([end(step, .succeeded(outputs: [:], metrics: [:]))])
-        case .failureRetried: _ = try await store.completeSteps([end(step, .failed(error: "boom", exitStatus: 1, retryAt: Date(timeIntervalSince1970: 500)))])
+        case .failureRetried:
+            _ = try await store.completeSteps([end(step, .failed(error: "boom", exitStatus: 1, retryAt: Date(timeIntervalSince1970: 500)))])
         case .failure: _ = try await store.completeSteps([end(step, .failed(error: "boom", exitStatus: 1, retryAt: nil))])
         case .timeout: _ = try await store.completeSteps([end(step, .failed(error: "timed out after 1s", exitStatus: nil, retryAt: nil))])
         case .cancel:

@@ -23,7 +23,9 @@ extension StoreConformanceTests {
         var other = process
         other.pid = 7
         #expect(try await store.recordAttemptProcess(key, worker: "w2", process: other) == false)
-        #expect(try await store.recordAttemptProcess(StepAttemptKey(runID: "r", stepID: "s", attempt: 9), worker: "w1", process: other) == false)
+        #expect(
+            try await store.recordAttemptProcess(StepAttemptKey(runID: "r", stepID: "s", attempt: 9), worker: "w1", process: other) == false
+        )
         #expect(try await store.attempts(runID: "r").first?.process == process)
 
         // Taking the step back hands over what the attempt started, to stop it.
@@ -48,10 +50,13 @@ extension StoreConformanceTests {
         try await store.close()
     }
 
-    @Test(arguments: TestDatabase.all) func aWorkerRecordsItsProcessAndARestartUnderTheSameNameReplacesIt(database: TestDatabase) async throws {
+    @Test(arguments: TestDatabase.all) func aWorkerRecordsItsProcessAndARestartUnderTheSameNameReplacesIt(
+        database: TestDatabase
+    ) async throws {
         let store = try await open(try await database.makeURL(in: folder))
-        let first = WorkerRecord(name: "gpu", host: "node-1", startedAt: Date(timeIntervalSince1970: 1), lastHeartbeat: Date(timeIntervalSince1970: 2),
-                                 stepsHeld: 1, process: WorkerProcess(machine: Self.here, pid: 321))
+        let first = WorkerRecord(
+            name: "gpu", host: "node-1", startedAt: Date(timeIntervalSince1970: 1), lastHeartbeat: Date(timeIntervalSince1970: 2),
+            stepsHeld: 1, process: WorkerProcess(machine: Self.here, pid: 321))
         try await store.heartbeatWorker(first)
         #expect(try await store.workers(since: .distantPast) == [first])
 
@@ -63,7 +68,9 @@ extension StoreConformanceTests {
         #expect(try await store.workers(since: .distantPast) == [restarted])
 
         // A worker that records no process (as flowrun did before) reads back without one.
-        let old = WorkerRecord(name: "old", host: "node-2", startedAt: Date(timeIntervalSince1970: 1), lastHeartbeat: Date(timeIntervalSince1970: 2), stepsHeld: 0)
+        let old = WorkerRecord(
+            name: "old", host: "node-2", startedAt: Date(timeIntervalSince1970: 1), lastHeartbeat: Date(timeIntervalSince1970: 2),
+            stepsHeld: 0)
         try await store.heartbeatWorker(old)
         #expect(try await store.workers(since: .distantPast).first { $0.name == "old" }?.process == nil)
         try await store.close()

@@ -20,20 +20,23 @@ import Testing
 
     func makeRun(_ store: SQLStore, id: String, steps: [(String, [String])], at t: Double = 0) async throws {
         try await store.createRun(
-            RunRecord(id: id, workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
-                      datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: t)),
+            RunRecord(
+                id: id, workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
+                datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: t)),
             steps: steps.enumerated().map { NewStepRun(stepID: $1.0, position: $0, needs: $1.1, maxAttempts: 1) })
     }
 
     func succeed(_ step: StepRunRecord, worker: String, now: Date) -> StepCompletion {
-        StepCompletion(key: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt), worker: worker,
-                       outcome: .succeeded(outputs: [:], metrics: [:]), now: now)
+        StepCompletion(
+            key: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt), worker: worker,
+            outcome: .succeeded(outputs: [:], metrics: [:]), now: now)
     }
 
     @Test(arguments: TestDatabase.all) func datasetsAreDedupedByContentEvenWhenRegisteredAtOnce(database: TestDatabase) async throws {
         let url = try await database.makeURL(in: folder)
         let a = try await open(url), b = try await open(url)
-        let first = DatasetRecord(id: "ds-1", path: "/a.csv", sizeBytes: 3, contentHash: "abc", registeredAt: Date(timeIntervalSince1970: 1))
+        let first = DatasetRecord(
+            id: "ds-1", path: "/a.csv", sizeBytes: 3, contentHash: "abc", registeredAt: Date(timeIntervalSince1970: 1))
         var renamed = first
         renamed.id = "ds-2"
         renamed.path = "/b.csv"
@@ -51,8 +54,9 @@ import Testing
         let store = try await open(try await database.makeURL(in: folder))
         for i in 0..<5 {
             try await store.createRun(
-                RunRecord(id: "r\(i)", workflowName: i % 2 == 0 ? "even" : "odd", workflowYAML: "", workflowHash: "",
-                          paramsJSON: "{}", inputsJSON: "{}", datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: Double(i))),
+                RunRecord(
+                    id: "r\(i)", workflowName: i % 2 == 0 ? "even" : "odd", workflowYAML: "", workflowHash: "",
+                    paramsJSON: "{}", inputsJSON: "{}", datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: Double(i))),
                 steps: [NewStepRun(stepID: "s", position: 0, needs: [], maxAttempts: 1)])
         }
         #expect(try await store.runs(RunQuery(limit: 2)).map(\.id) == ["r4", "r3"])

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 import SQLiteNIO
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// The `workers` row keeps what a worker's heartbeat says of its health (migration 5), on SQLite
 /// and PostgreSQL, and a database from before it gains the columns with its rows intact.
@@ -16,10 +17,11 @@ import Testing
 
     @Test(arguments: TestDatabase.all) func eachHeartbeatReplacesTheHealthItCarries(database: TestDatabase) async throws {
         let store = try await SQLStore.open(url: try await database.makeURL(in: folder), logger: Logger(label: "t"))
-        var worker = WorkerRecord(name: "node-1:7", host: "node-1", startedAt: Date(timeIntervalSince1970: 100),
-                                  lastHeartbeat: Date(timeIntervalSince1970: 110), stepsHeld: 2, concurrency: 4,
-                                  oldestCall: WorkerStoreCall(call: "complete steps", startedAt: Date(timeIntervalSince1970: 105.25)),
-                                  lastError: WorkerStoreError(message: "claim steps: the database is starting up", at: Date(timeIntervalSince1970: 104.5)))
+        var worker = WorkerRecord(
+            name: "node-1:7", host: "node-1", startedAt: Date(timeIntervalSince1970: 100),
+            lastHeartbeat: Date(timeIntervalSince1970: 110), stepsHeld: 2, concurrency: 4,
+            oldestCall: WorkerStoreCall(call: "complete steps", startedAt: Date(timeIntervalSince1970: 105.25)),
+            lastError: WorkerStoreError(message: "claim steps: the database is starting up", at: Date(timeIntervalSince1970: 104.5)))
         try await store.heartbeatWorker(worker)
         #expect(try await store.workers(since: .distantPast) == [worker])
 
@@ -38,11 +40,13 @@ import Testing
         _ = try await connection.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)")
         for (index, statements) in Migrations.all.prefix(4).enumerated() {
             for statement in statements {
-                _ = try await connection.query(statement.replacingOccurrences(of: "%AUTOINCREMENT%", with: "INTEGER PRIMARY KEY AUTOINCREMENT"))
+                _ = try await connection.query(
+                    statement.replacingOccurrences(of: "%AUTOINCREMENT%", with: "INTEGER PRIMARY KEY AUTOINCREMENT"))
             }
             _ = try await connection.query("INSERT INTO schema_migrations (version, applied_at) VALUES (\(index + 1), 0)")
         }
-        _ = try await connection.query("INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held) VALUES ('host:42', 'host', 1, 2, 1)")
+        _ = try await connection.query(
+            "INSERT INTO workers (name, host, started_at, last_heartbeat, steps_held) VALUES ('host:42', 'host', 1, 2, 1)")
         try await connection.close()
 
         let store = try await SQLStore.open(url: path, logger: Logger(label: "t"))

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real HTTP/1.1 server on 127.0.0.1 (a free port) for notification tests: it records each
@@ -98,8 +99,10 @@ public final class HTTPReceiver: @unchecked Sendable {
             body.append(buffer, count: n)
         }
         let status: Int = lock.withLock {
-            received.append(Request(method: String(requestLine[0]), path: String(requestLine.count > 1 ? requestLine[1] : ""),
-                                    headers: headers, body: body))
+            received.append(
+                Request(
+                    method: String(requestLine[0]), path: String(requestLine.count > 1 ? requestLine[1] : ""),
+                    headers: headers, body: body))
             return statuses.isEmpty ? 200 : statuses.removeFirst()
         }
         let answer = "HTTP/1.1 \(status) X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"

@@ -24,7 +24,9 @@ public final class ManualClock: EngineClock, @unchecked Sendable {
     public var sleeperCount: Int { lock.withLock { sleepers.count } }
 
     public func sleep(for duration: Duration) async throws {
-        let id: UInt64 = lock.withLock { nextID += 1; return nextID }
+        let id: UInt64 = lock.withLock {
+            nextID += 1; return nextID
+        }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow: Bool = lock.withLock {

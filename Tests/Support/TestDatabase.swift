@@ -23,8 +23,10 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertibl
             return folder.appendingPathComponent("flowrun.sqlite").path
         case .postgres:
             guard let admin = ProcessInfo.processInfo.environment["FLOWRUN_TEST_DATABASE_URL"],
-                  var components = URLComponents(string: admin) else {
-                throw TestDatabaseError("FLOWRUN_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres (CI requires PostgreSQL)")
+                var components = URLComponents(string: admin)
+            else {
+                throw TestDatabaseError(
+                    "FLOWRUN_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres (CI requires PostgreSQL)")
             }
             let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             try await Self.execute("CREATE DATABASE \(name)", url: admin)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `2026-11-25T13:48:03.123Z`: the API's one date format, written by hand. Foundation's

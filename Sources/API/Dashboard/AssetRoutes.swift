@@ -22,9 +22,13 @@ struct AssetRoutes {
     }
 
     static func response(_ asset: WebAssets.Asset, cacheControl: String, request: Request) -> Response {
-        let headers: HTTPFields = [.contentType: asset.file.contentType, .cacheControl: cacheControl, .eTag: asset.etag,
-                                   .contentTypeOptions: "nosniff"]
-        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == asset.etag }) == true {
+        let headers: HTTPFields = [
+            .contentType: asset.file.contentType, .cacheControl: cacheControl, .eTag: asset.etag,
+            .contentTypeOptions: "nosniff",
+        ]
+        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == asset.etag })
+            == true
+        {
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))

@@ -5,7 +5,9 @@ import Hummingbird
 struct DashboardAuthMiddleware: RouterMiddleware {
     let token: String?
 
-    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
         guard let token else { return try await next(request, context) }
         switch AuthMiddleware.credential(of: request, token: token) {
         case .bearer, .cookie:

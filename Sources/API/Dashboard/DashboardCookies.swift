@@ -21,8 +21,10 @@ enum DashboardCookies {
 
     /// Expired copies of both, for logout.
     static func logout() -> [Cookie] {
-        [Cookie(name: token, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict),
-         Cookie(name: csrf, value: "", maxAge: 0, path: "/", httpOnly: false, sameSite: .strict)]
+        [
+            Cookie(name: token, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict),
+            Cookie(name: csrf, value: "", maxAge: 0, path: "/", httpOnly: false, sameSite: .strict),
+        ]
     }
 
     /// 32 random bytes as hex.

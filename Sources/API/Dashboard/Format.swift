@@ -26,8 +26,9 @@ enum Format {
     /// `2026-11-25 03:15:02` in UTC; `—` for none.
     static func date(_ date: Date?) -> String {
         guard let date else { return "—" }
-        return date.formatted(Date.ISO8601FormatStyle(dateTimeSeparator: .space, timeZone: .gmt)
-            .year().month().day().time(includingFractionalSeconds: false))
+        return date.formatted(
+            Date.ISO8601FormatStyle(dateTimeSeparator: .space, timeZone: .gmt)
+                .year().month().day().time(includingFractionalSeconds: false))
     }
 
     /// Metric values: four significant digits (a table cell, a chart's label), integers without a

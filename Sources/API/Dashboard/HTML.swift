@@ -31,7 +31,8 @@ func urlPart(_ text: String) -> String {
 enum HTMLResponse {
     /// Scripts and styles only from this server's `/assets/`, no inline script, no framing: an
     /// escaping slip cannot turn into running script.
-    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
     static func page(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {

@@ -36,23 +36,26 @@ struct LogDownloadRoute {
                 return try renderer.notFound("That log has no lines: the attempt wrote nothing.", section: .runs)
             }
             let body = FileResponseBody.make(handle)
-            return Response(status: .ok, headers: [
-                .contentType: "text/plain; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"\(Self.safeFileName(name))\"",
-                .contentSecurityPolicy: "default-src 'none'; sandbox",
-                .contentTypeOptions: "nosniff",
-                .cacheControl: "no-store",
-            ], body: body)
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/plain; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"\(Self.safeFileName(name))\"",
+                    .contentSecurityPolicy: "default-src 'none'; sandbox",
+                    .contentTypeOptions: "nosniff",
+                    .cacheControl: "no-store",
+                ], body: body)
         }
     }
 
     /// Letters, digits, `.`, `-` and `_` only: nothing that could end the quoted header value.
     static func safeFileName(_ name: String) -> String {
-        String(name.unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", ".", "-", "_": Character(scalar)
-            default: "_"
-            }
-        })
+        String(
+            name.unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", ".", "-", "_": Character(scalar)
+                default: "_"
+                }
+            })
     }
 }

@@ -22,8 +22,9 @@ struct LoginRoutes {
             guard let token = services.apiToken else { return HTMLResponse.redirect(to: next) }
             if let given = query.string("token") {
                 guard AuthMiddleware.same(given, token) else {
-                    return HTMLResponse.page(try page.render(next: next, failed: true), status: .unauthorized,
-                                             headers: [.referrerPolicy: "no-referrer"])
+                    return HTMLResponse.page(
+                        try page.render(next: next, failed: true), status: .unauthorized,
+                        headers: [.referrerPolicy: "no-referrer"])
                 }
                 return LoginRoutes.loggedIn(request: request, token: token, next: next)
             }
@@ -61,7 +62,8 @@ struct LoginRoutes {
     /// (`//evil.example`, `/\evil.example`, `https://…`).
     static func safeNext(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-              !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" }) else { return "/" }
+            !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" })
+        else { return "/" }
         return next
     }
 }

@@ -7,14 +7,16 @@ struct PageRenderer: Sendable {
     /// The server requires a token, so a visitor who sees a page has logged in.
     let loggedIn: Bool
 
-    func page(_ template: Template, title: String, section: Layout.Section, content: some Encodable, loggedIn: Bool? = nil) throws -> String {
+    func page(_ template: Template, title: String, section: Layout.Section, content: some Encodable, loggedIn: Bool? = nil) throws -> String
+    {
         let nav = Layout.Section.allCases.compactMap { item -> Layout.Shell.NavLink? in
             guard let link = item.link else { return nil }
             return .init(href: link.href, label: link.label, name: item.rawValue, current: item == section)
         }
-        let shell = Layout.Shell(title: title, nav: nav, loggedIn: loggedIn ?? self.loggedIn,
-                                 stylesheet: resources.assets.url(.dashboardStyle), script: resources.assets.url(.dashboardScript),
-                                 favicon: resources.assets.url(.favicon))
+        let shell = Layout.Shell(
+            title: title, nav: nav, loggedIn: loggedIn ?? self.loggedIn,
+            stylesheet: resources.assets.url(.dashboardStyle), script: resources.assets.url(.dashboardScript),
+            favicon: resources.assets.url(.favicon))
         return try resources.templates.render(template, Layout.Page(shell: shell, content: content))
     }
 

@@ -6,7 +6,8 @@ import Hummingbird
 /// id, and a bookmark of `/runs/latest` always opens the newest run.
 enum RunReferencePages {
     /// nil when `reference` is the run's id; else the redirect, or the not-found page saying why.
-    static func redirect(_ reference: String, suffix: String = "", services: APIServices, renderer: PageRenderer) async throws -> Response? {
+    static func redirect(_ reference: String, suffix: String = "", services: APIServices, renderer: PageRenderer) async throws -> Response?
+    {
         do {
             let id = try await services.engine.resolveRunID(reference)
             guard id != reference else { return nil }

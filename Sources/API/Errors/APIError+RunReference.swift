@@ -10,8 +10,9 @@ extension APIError {
         case .invalid:
             self = .badRequest(error.description, field: field)
         case .ambiguous(_, let candidates, let more):
-            self = APIError(status: .badRequest, code: "ambiguous_run_id", message: error.description,
-                            details: ["field": .string(field), "candidates": .list(candidates.map(Value.string)), "more": .bool(more)])
+            self = APIError(
+                status: .badRequest, code: "ambiguous_run_id", message: error.description,
+                details: ["field": .string(field), "candidates": .list(candidates.map(Value.string)), "more": .bool(more)])
         case .tooFewRuns:
             self = APIError(status: .notFound, code: "run_not_found", message: error.description, details: ["field": .string(field)])
         }

@@ -36,8 +36,9 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     }
 
     public static func tooLarge(limit: Int) -> APIError {
-        APIError(status: .contentTooLarge, code: "payload_too_large",
-                 message: "the request body is larger than \(limit) bytes", details: ["limit_bytes": .number(Double(limit))])
+        APIError(
+            status: .contentTooLarge, code: "payload_too_large",
+            message: "the request body is larger than \(limit) bytes", details: ["limit_bytes": .number(Double(limit))])
     }
 
     public static let unauthorized = APIError(
@@ -78,7 +79,9 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         case is Int.Type, is Int64.Type: "an integer"
         case is Double.Type: "a number"
         case is Bool.Type: "a boolean"
-        default: String(describing: type).hasPrefix("Dictionary") ? "an object" : String(describing: type).hasPrefix("Array") ? "an array" : "a \(type)"
+        default:
+            String(describing: type).hasPrefix("Dictionary")
+                ? "an object" : String(describing: type).hasPrefix("Array") ? "an array" : "a \(type)"
         }
     }
 
@@ -107,8 +110,9 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         case .notAWorkflowName:
             self = .badRequest(error.description, field: "workflow")
         case .invalidWorkflow(let diagnostics):
-            self = APIError(status: .badRequest, code: "invalid_workflow", message: error.description,
-                            details: ["field": "workflow", "diagnostics": .list(diagnostics.map(DiagnosticView.init).map(\.value))])
+            self = APIError(
+                status: .badRequest, code: "invalid_workflow", message: error.description,
+                details: ["field": "workflow", "diagnostics": .list(diagnostics.map(DiagnosticView.init).map(\.value))])
         case .badParam(let message):
             // ParamError reads "param 'name': …".
             var field = "params"

@@ -8,7 +8,9 @@ import Store
 struct ErrorMiddleware: RouterMiddleware {
     let maxBodySize: Int
 
-    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         context.uploadLimit = maxBodySize
         do {
@@ -38,14 +40,16 @@ struct ErrorMiddleware: RouterMiddleware {
             case .methodNotAllowed:
                 return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: error.body ?? "method not allowed")
             default:
-                return APIError(status: error.status, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
-                                message: error.body ?? error.status.reasonPhrase)
+                return APIError(
+                    status: error.status, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
+                    message: error.body ?? error.status.reasonPhrase)
             }
         case is CancellationError:
             return APIError(status: .serviceUnavailable, code: "shutting_down", message: "the server is shutting down")
         default:
             // What went wrong inside is for the server's log, not for the client.
-            return APIError(status: .internalServerError, code: "internal", message: "the server failed to answer this request; its log says why")
+            return APIError(
+                status: .internalServerError, code: "internal", message: "the server failed to answer this request; its log says why")
         }
     }
 }

@@ -9,12 +9,16 @@ struct ArtifactFiles {
     /// Files under `runs/<run>/<step>/`, relative to `runs/<run>/`, sorted; at most `limit`.
     func list(run: String, step: String, limit: Int = 200) -> [ArtifactView] {
         let base = layout.artifactDirectory(run: run, step: step)
-        guard let enumerator = FileManager.default.enumerator(
-            at: base, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: [.skipsHiddenFiles]) else { return [] }
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: base, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: [.skipsHiddenFiles])
+        else { return [] }
         var found: [ArtifactView] = []
         let prefix = base.standardizedFileURL.path + "/"
         for case let url as URL in enumerator {
-            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true else { continue }
+            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true else {
+                continue
+            }
             let path = url.standardizedFileURL.path
             guard path.hasPrefix(prefix) else { continue }
             found.append(ArtifactView(path: step + "/" + path.dropFirst(prefix.count), sizeBytes: Int64(values.fileSize ?? 0)))
@@ -29,9 +33,11 @@ struct ArtifactFiles {
         for part in components {
             let lowered = part.lowercased()
             if part.isEmpty || part == "." || part == ".." || part.contains("/") || part.contains("\\") || part.contains("\0")
-                || lowered.contains("%2f") || lowered.contains("%5c") || lowered.contains("%2e%2e") || lowered.contains("%00") {
-                throw APIError.badRequest("artifact path '\(components.joined(separator: "/"))' must stay inside the run's folder",
-                                          field: "path", code: "path_not_allowed")
+                || lowered.contains("%2f") || lowered.contains("%5c") || lowered.contains("%2e%2e") || lowered.contains("%00")
+            {
+                throw APIError.badRequest(
+                    "artifact path '\(components.joined(separator: "/"))' must stay inside the run's folder",
+                    field: "path", code: "path_not_allowed")
             }
         }
         let runFolder = layout.runs.appendingPathComponent(run, isDirectory: true)

@@ -21,7 +21,8 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func record(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant) {
         // Read after the call: the router names an unmatched path `NotFound` only when it fails.
-        metrics.request(route: context.endpointPath ?? "NotFound", method: request.method.rawValue, status: status,
-                        duration: start.duration(to: .now))
+        metrics.request(
+            route: context.endpointPath ?? "NotFound", method: request.method.rawValue, status: status,
+            duration: start.duration(to: .now))
     }
 }

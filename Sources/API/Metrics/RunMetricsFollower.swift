@@ -70,8 +70,9 @@ actor RunMetricsFollower {
         let attempts = try await store.attempts(runID: run.id)
         metrics.runFinished(run.state)
         for attempt in attempts {
-            metrics.attemptSeen(attempt: attempt.attempt, outcome: attempt.outcome,
-                                seconds: attempt.finishedAt.map { $0.timeIntervalSince(attempt.startedAt) })
+            metrics.attemptSeen(
+                attempt: attempt.attempt, outcome: attempt.outcome,
+                seconds: attempt.finishedAt.map { $0.timeIntervalSince(attempt.startedAt) })
         }
     }
 }

@@ -54,19 +54,27 @@ final class ServerMetrics: @unchecked Sendable {
         factory.durationHistogramBuckets[Self.httpDuration] = Self.httpDurationBuckets
         self.factory = factory
         up = registry.makeGauge(name: "flowrun_up", help: "1 when the store could be read.")
-        runs = Dictionary(uniqueKeysWithValues: RunState.allCases.map { state in
-            (state, registry.makeGauge(name: "flowrun_runs", labels: [("state", state.rawValue)], help: "Runs in the store by state."))
-        })
+        runs = Dictionary(
+            uniqueKeysWithValues: RunState.allCases.map { state in
+                (state, registry.makeGauge(name: "flowrun_runs", labels: [("state", state.rawValue)], help: "Runs in the store by state."))
+            })
         queueDepth = registry.makeGauge(name: "flowrun_queue_depth", help: "Steps ready to run, waiting for a worker.")
         workersAlive = registry.makeGauge(name: "flowrun_workers_alive", help: "Workers with a heartbeat in the last 60 seconds.")
-        finished = Dictionary(uniqueKeysWithValues: [RunState.succeeded, .failed, .canceled].map { state in
-            (state, registry.makeCounter(name: "flowrun_runs_finished_total", labels: [("state", state.rawValue)],
-                                         help: "Runs seen finishing since this server started, by final state."))
-        })
-        retries = registry.makeCounter(name: "flowrun_step_retries_total",
-                                       help: "Step attempts after the first (retries and lease take-backs) in runs finished since start.")
-        leaseExpirations = registry.makeCounter(name: "flowrun_step_lease_expired_total",
-                                                help: "Attempts whose worker died (lease expired) in runs finished since start.")
+        finished = Dictionary(
+            uniqueKeysWithValues: [RunState.succeeded, .failed, .canceled].map { state in
+                (
+                    state,
+                    registry.makeCounter(
+                        name: "flowrun_runs_finished_total", labels: [("state", state.rawValue)],
+                        help: "Runs seen finishing since this server started, by final state.")
+                )
+            })
+        retries = registry.makeCounter(
+            name: "flowrun_step_retries_total",
+            help: "Step attempts after the first (retries and lease take-backs) in runs finished since start.")
+        leaseExpirations = registry.makeCounter(
+            name: "flowrun_step_lease_expired_total",
+            help: "Attempts whose worker died (lease expired) in runs finished since start.")
     }
 
     // MARK: Runs finishing (RunMetricsFollower)
@@ -82,9 +90,10 @@ final class ServerMetrics: @unchecked Sendable {
         let outcome = outcome ?? "unknown"
         let histogram: ValueHistogram = lock.withLock {
             if let existing = stepDurations[outcome] { return existing }
-            let made = registry.makeValueHistogram(name: "flowrun_step_duration_seconds", labels: [("outcome", outcome)],
-                                                   buckets: Self.stepDurationBuckets,
-                                                   help: "Step attempt durations in runs finished since start, by outcome.")
+            let made = registry.makeValueHistogram(
+                name: "flowrun_step_duration_seconds", labels: [("outcome", outcome)],
+                buckets: Self.stepDurationBuckets,
+                help: "Step attempt durations in runs finished since start, by outcome.")
             stepDurations[outcome] = made
             return made
         }
@@ -100,8 +109,10 @@ final class ServerMetrics: @unchecked Sendable {
         let handles = lock.withLock {
             if let existing = requests[key] { return existing }
             let dimensions = [("route", route), ("method", method), ("status", String(status))]
-            let made = (count: Metrics.Counter(label: Self.httpRequests, dimensions: dimensions, factory: factory),
-                        duration: Metrics.Timer(label: Self.httpDuration, dimensions: dimensions, factory: factory))
+            let made = (
+                count: Metrics.Counter(label: Self.httpRequests, dimensions: dimensions, factory: factory),
+                duration: Metrics.Timer(label: Self.httpDuration, dimensions: dimensions, factory: factory)
+            )
             requests[key] = made
             return made
         }
@@ -140,17 +151,21 @@ final class ServerMetrics: @unchecked Sendable {
             }
             var gauges = [
                 gauge("flowrun_worker_steps_held", "Steps the worker holds, as of its last heartbeat.", Double(worker.stepsHeld)),
-                gauge("flowrun_worker_heartbeat_age_seconds", "Seconds since the worker's last heartbeat.",
-                      max(0, now.timeIntervalSince(worker.lastHeartbeat))),
-                gauge("flowrun_worker_oldest_store_call_age_seconds",
-                      "Age of the worker's oldest store call that had not returned at its last heartbeat; 0 when none.",
-                      worker.oldestCall.map { max(0, now.timeIntervalSince($0.startedAt)) } ?? 0),
-                gauge("flowrun_worker_last_store_error_timestamp_seconds",
-                      "Unix time of the worker's last failed store call; 0 when none.",
-                      worker.lastError?.at.timeIntervalSince1970 ?? 0),
+                gauge(
+                    "flowrun_worker_heartbeat_age_seconds", "Seconds since the worker's last heartbeat.",
+                    max(0, now.timeIntervalSince(worker.lastHeartbeat))),
+                gauge(
+                    "flowrun_worker_oldest_store_call_age_seconds",
+                    "Age of the worker's oldest store call that had not returned at its last heartbeat; 0 when none.",
+                    worker.oldestCall.map { max(0, now.timeIntervalSince($0.startedAt)) } ?? 0),
+                gauge(
+                    "flowrun_worker_last_store_error_timestamp_seconds",
+                    "Unix time of the worker's last failed store call; 0 when none.",
+                    worker.lastError?.at.timeIntervalSince1970 ?? 0),
             ]
             if let concurrency = worker.concurrency {
-                gauges.append(gauge("flowrun_worker_slots", "Slots the worker fills with steps (a step takes its cpu:).", Double(concurrency)))
+                gauges.append(
+                    gauge("flowrun_worker_slots", "Slots the worker fills with steps (a step takes its cpu:).", Double(concurrency)))
             }
             workerGauges[worker.name] = gauges
         }

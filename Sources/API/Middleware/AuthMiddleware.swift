@@ -16,7 +16,9 @@ struct AuthMiddleware: RouterMiddleware {
         case bearer, cookie, missing, wrong
     }
 
-    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
         guard let token else { return try await next(request, context) }
         switch AuthMiddleware.credential(of: request, token: token) {
         case .bearer:
@@ -24,9 +26,11 @@ struct AuthMiddleware: RouterMiddleware {
         case .cookie:
             if !CrossSiteMiddleware.isSafe(request.method) {
                 guard let csrf = request.cookies[DashboardCookies.csrf]?.value, !csrf.isEmpty,
-                      let sent = request.headers[.csrfToken], AuthMiddleware.same(sent, csrf) else {
-                    throw APIError(status: .forbidden, code: "csrf",
-                                   message: "a request authenticated by cookie must carry the X-CSRF-Token header (the flowrun_csrf cookie's value)")
+                    let sent = request.headers[.csrfToken], AuthMiddleware.same(sent, csrf)
+                else {
+                    throw APIError(
+                        status: .forbidden, code: "csrf",
+                        message: "a request authenticated by cookie must carry the X-CSRF-Token header (the flowrun_csrf cookie's value)")
                 }
             }
             var context = context

@@ -24,11 +24,14 @@ struct CrossSiteMiddleware: RouterMiddleware {
         method == .get || method == .head || method == .options
     }
 
-    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
         let authority = request.head.authority ?? ""
         if loopbackHostsOnly, !Loopback.isLoopback(authority: authority) {
-            throw APIError(status: .forbidden, code: "host_not_allowed",
-                           message: "this server runs without a token (--no-auth) and answers only to localhost, 127.0.0.1 or [::1]")
+            throw APIError(
+                status: .forbidden, code: "host_not_allowed",
+                message: "this server runs without a token (--no-auth) and answers only to localhost, 127.0.0.1 or [::1]")
         }
         guard !Self.isSafe(request.method) else { return try await next(request, context) }
 
@@ -36,7 +39,8 @@ struct CrossSiteMiddleware: RouterMiddleware {
             throw APIError.crossSite("the request came from another site (Sec-Fetch-Site: \(site.prefix(20)))")
         }
         if let origin = request.headers[.origin], !trustedOrigins.contains(origin),
-           Self.authority(ofOrigin: origin)?.lowercased() != authority.lowercased() {
+            Self.authority(ofOrigin: origin)?.lowercased() != authority.lowercased()
+        {
             throw APIError.crossSite("the request came from another origin (\(origin.prefix(100)))")
         }
         let mediaType = Self.mediaType(request.headers[.contentType])
@@ -44,11 +48,12 @@ struct CrossSiteMiddleware: RouterMiddleware {
         // cross-site, and the origin checks above refuse it.
         let bodyless = request.headers[.transferEncoding] == nil && (request.headers[.contentLength] ?? "0") == "0"
         guard (mediaType.isEmpty && bodyless) || Self.accepted(mediaType, path: request.uri.path) else {
-            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
-                           message: "a \(request.method.rawValue) request with a body must send 'Content-Type: application/json'"
-                               + (request.uri.path == "/api/workflows/validate" ? " (or application/yaml)" : "")
-                               + (mediaType.isEmpty ? "; it sent none" : ", not '\(mediaType.prefix(100))'"),
-                           details: ["field": "Content-Type"])
+            throw APIError(
+                status: .unsupportedMediaType, code: "unsupported_media_type",
+                message: "a \(request.method.rawValue) request with a body must send 'Content-Type: application/json'"
+                    + (request.uri.path == "/api/workflows/validate" ? " (or application/yaml)" : "")
+                    + (mediaType.isEmpty ? "; it sent none" : ", not '\(mediaType.prefix(100))'"),
+                details: ["field": "Content-Type"])
         }
         return try await next(request, context)
     }
@@ -84,7 +89,8 @@ struct CrossSiteMiddleware: RouterMiddleware {
 
 extension APIError {
     static func crossSite(_ reason: String) -> APIError {
-        APIError(status: .forbidden, code: "cross_site",
-                 message: "refused: \(reason); only this server's own pages and clients that are not browsers may change things")
+        APIError(
+            status: .forbidden, code: "cross_site",
+            message: "refused: \(reason); only this server's own pages and clients that are not browsers may change things")
     }
 }

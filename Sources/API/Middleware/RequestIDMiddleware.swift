@@ -5,7 +5,9 @@ import Logging
 /// else a new one. The id is in every log line of the request (`request_id`) and in the response,
 /// so a user's report and the server's log meet.
 struct RequestIDMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
         let id = request.headers[.requestID].flatMap(Self.accepted) ?? Self.make()
         var context = context
         context.logger[metadataKey: "request_id"] = .string(id)
@@ -22,7 +24,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     /// 1–64 of letters, digits, `-_.:`: nothing a log line or a header could be broken with.
     static func accepted(_ id: String) -> String? {
         guard (1...64).contains(id.utf8.count),
-              id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || "-_.:".utf8.contains($0) })
+            id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || "-_.:".utf8.contains($0) })
         else { return nil }
         return id
     }

@@ -9,7 +9,7 @@ import OpenAPIRuntime
 enum GeneratedRequestErrors {
     /// What the API says when a required query parameter is missing, by operation and parameter.
     static let missing: [String: String] = [
-        "compareMetrics runs": "give run ids to compare: ?runs=ID1,ID2",
+        "compareMetrics runs": "give run ids to compare: ?runs=ID1,ID2"
     ]
 
     /// The API's error for `error`: a handler's own error as it threw it, a refused request in the
@@ -48,9 +48,10 @@ enum GeneratedRequestErrors {
                 guard let id = operation["operationId"] as? String else { continue }
                 found[id] = (operation["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "query" }.map { raw in
                     let schema = raw["schema"] as? [String: Any] ?? [:]
-                    return Parameter(name: raw["name"] as? String ?? "", required: raw["required"] as? Bool ?? false,
-                                     type: schema["type"] as? String ?? "string",
-                                     minimum: schema["minimum"] as? Int ?? Int.min, maximum: schema["maximum"] as? Int ?? Int.max)
+                    return Parameter(
+                        name: raw["name"] as? String ?? "", required: raw["required"] as? Bool ?? false,
+                        type: schema["type"] as? String ?? "string",
+                        minimum: schema["minimum"] as? Int ?? Int.min, maximum: schema["maximum"] as? Int ?? Int.max)
                 }
             }
         }

@@ -5,8 +5,9 @@ import OpenAPIRuntime
 /// How the generated server writes JSON: the same bytes as ``APIJSON`` (sorted keys, no escaped
 /// slashes, dates with milliseconds), which `RecordedResponsesTests` holds it to.
 enum GeneratedWire {
-    static let configuration = Configuration(dateTranscoder: MillisDateTranscoder(),
-                                             jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+    static let configuration = Configuration(
+        dateTranscoder: MillisDateTranscoder(),
+        jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
 
     struct MillisDateTranscoder: DateTranscoder {
         func encode(_ date: Date) throws -> String { ISO8601Millis.string(from: date) }

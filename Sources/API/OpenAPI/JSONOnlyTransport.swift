@@ -13,10 +13,11 @@ struct JSONOnlyTransport: ServerTransport {
         _ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
         method: HTTPRequest.Method, path: String
     ) throws {
-        group.register({ request, body, metadata in
-            var request = request
-            request.headerFields[.accept] = nil
-            return try await handler(request, body, metadata)
-        }, method: method, path: path)
+        group.register(
+            { request, body, metadata in
+                var request = request
+                request.headerFields[.accept] = nil
+                return try await handler(request, body, metadata)
+            }, method: method, path: path)
     }
 }

@@ -26,13 +26,15 @@ struct ArtifactRoutes {
                 throw APIError.notFound("artifact '\(components.joined(separator: "/"))' cannot be read", code: "artifact_not_found")
             }
             let body = FileResponseBody.make(handle)
-            return Response(status: .ok, headers: [
-                .contentType: ArtifactFiles.contentType(url),
-                // Plots are SVG: never let one run script in the API's origin.
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
-                .contentTypeOptions: "nosniff",
-                .contentDisposition: "inline; filename=\"\(url.lastPathComponent.replacingOccurrences(of: "\"", with: ""))\"",
-            ], body: body)
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: ArtifactFiles.contentType(url),
+                    // Plots are SVG: never let one run script in the API's origin.
+                    .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:",
+                    .contentTypeOptions: "nosniff",
+                    .contentDisposition: "inline; filename=\"\(url.lastPathComponent.replacingOccurrences(of: "\"", with: ""))\"",
+                ], body: body)
         }
     }
 }

@@ -52,7 +52,9 @@ extension ContractRoutes {
         // Refuses a name that is no workflow file, with the names there are (404 workflow_not_found).
         _ = try services.engine.workflowFile(named: name)
         let metric = input.query.metric ?? "accuracy"
-        guard !metric.isEmpty, metric.utf8.count <= 200 else { throw APIError.badRequest("'metric' must be a metric name", field: "metric") }
+        guard !metric.isEmpty, metric.utf8.count <= 200 else {
+            throw APIError.badRequest("'metric' must be a metric name", field: "metric")
+        }
         let limit = try Query.check("limit", input.query.limit, default: 10, in: 1...100)
         let view = try await LeaderboardView.load(workflow: name, metric: metric, limit: limit, engine: services.engine)
         return .ok(.init(body: .json(try GeneratedWire.bridge(view, as: Components.Schemas.Leaderboard.self))))

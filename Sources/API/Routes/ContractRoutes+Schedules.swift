@@ -13,11 +13,12 @@ extension ContractRoutes {
         for info in try await services.engine.schedules() {
             var lastRun: Components.Schemas.RunSummary?
             if let run = info.lastRun { lastRun = try await summary(run.id) }
-            schedules.append(Components.Schemas.Schedule(
-                workflow: info.workflow, cron: info.cron, timezone: info.timeZone,
-                catchup: try GeneratedWire.wire(info.catchup, as: Components.Schemas.Schedule.CatchupPayload.self),
-                overlap: try GeneratedWire.wire(info.overlap, as: Components.Schemas.Schedule.OverlapPayload.self),
-                nextTick: info.nextTick, lastTick: info.lastTick, lastRun: lastRun))
+            schedules.append(
+                Components.Schemas.Schedule(
+                    workflow: info.workflow, cron: info.cron, timezone: info.timeZone,
+                    catchup: try GeneratedWire.wire(info.catchup, as: Components.Schemas.Schedule.CatchupPayload.self),
+                    overlap: try GeneratedWire.wire(info.overlap, as: Components.Schemas.Schedule.OverlapPayload.self),
+                    nextTick: info.nextTick, lastTick: info.lastTick, lastRun: lastRun))
         }
         return .ok(.init(body: .json(.init(schedules: schedules))))
     }
@@ -29,8 +30,9 @@ extension ContractRoutes {
             let text = String(decoding: try JSONEncoder().encode(given), as: UTF8.self)
             params = Value(jsonText: text)?.mapValue ?? [:]
         }
-        var request = BackfillRequest(workflow: body.workflow, datasets: body.datasets, since: body.since, until: body.until,
-                                      params: params, maxParallel: body.maxParallel ?? 4)
+        var request = BackfillRequest(
+            workflow: body.workflow, datasets: body.datasets, since: body.since, until: body.until,
+            params: params, maxParallel: body.maxParallel ?? 4)
         request.workflowIsName = true
         let group = try await groupAction { try await services.engine.backfill(request).id }
         return .created(.init(body: .json(group)))
@@ -41,15 +43,30 @@ extension ContractRoutes {
     }
 
     func pauseGroup(_ input: Operations.PauseGroup.Input) async throws -> Operations.PauseGroup.Output {
-        .ok(.init(body: .json(try await groupAction { try await services.engine.pauseGroup(id: input.path.id); return input.path.id })))
+        .ok(
+            .init(
+                body: .json(
+                    try await groupAction {
+                        try await services.engine.pauseGroup(id: input.path.id); return input.path.id
+                    })))
     }
 
     func resumeGroup(_ input: Operations.ResumeGroup.Input) async throws -> Operations.ResumeGroup.Output {
-        .ok(.init(body: .json(try await groupAction { try await services.engine.resumeGroup(id: input.path.id); return input.path.id })))
+        .ok(
+            .init(
+                body: .json(
+                    try await groupAction {
+                        try await services.engine.resumeGroup(id: input.path.id); return input.path.id
+                    })))
     }
 
     func cancelGroup(_ input: Operations.CancelGroup.Input) async throws -> Operations.CancelGroup.Output {
-        .ok(.init(body: .json(try await groupAction { try await services.engine.cancelGroup(id: input.path.id); return input.path.id })))
+        .ok(
+            .init(
+                body: .json(
+                    try await groupAction {
+                        try await services.engine.cancelGroup(id: input.path.id); return input.path.id
+                    })))
     }
 
     /// Runs `action` (which names the group), then answers the group; the engine's refusals in the API's words.

@@ -16,8 +16,9 @@ struct ContractRoutes: APIProtocol {
     /// Registers every operation of the protocol on `router` (the guarded group).
     func register(on router: RouterGroup<APIRequestContext>) {
         do {
-            try registerHandlers(on: JSONOnlyTransport(group: router), serverURL: Servers.Server1.url(),
-                                 configuration: GeneratedWire.configuration)
+            try registerHandlers(
+                on: JSONOnlyTransport(group: router), serverURL: Servers.Server1.url(),
+                configuration: GeneratedWire.configuration)
         } catch {
             // Only the server URL in openapi.yaml ("/") can fail here: a broken build, not a request.
             fatalError("openapi.yaml's server URL: \(error)")
@@ -56,7 +57,8 @@ struct ContractRoutes: APIProtocol {
         Components.Schemas.Dataset(
             id: record.id, path: record.path, sizeBytes: Int(record.sizeBytes), contentHash: record.contentHash,
             schema: try GeneratedWire.container(JSONText.value(record.schemaJSON, fallback: .map([:]))),
-            registeredAt: record.registeredAt, status: try GeneratedWire.wire(record.status, as: Components.Schemas.Dataset.StatusPayload.self),
+            registeredAt: record.registeredAt,
+            status: try GeneratedWire.wire(record.status, as: Components.Schemas.Dataset.StatusPayload.self),
             rejectReason: record.rejectReason)
     }
 
@@ -81,13 +83,21 @@ struct ContractRoutes: APIProtocol {
 
     func getRunParams(_ input: Operations.GetRunParams.Input) async throws -> Operations.GetRunParams.Output {
         let id = try await services.engine.resolveRunID(input.path.id)
-        guard let run = try await services.engine.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
-        return .ok(.init(body: .json(.init(runId: run.id, workflow: run.workflowName, datasetId: run.datasetID,
-                                           params: try GeneratedWire.object(JSONText.value(run.paramsJSON, fallback: .map([:])))))))
+        guard let run = try await services.engine.run(id: id) else {
+            throw APIError.notFound("run '\(id)' not found", code: "run_not_found")
+        }
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        runId: run.id, workflow: run.workflowName, datasetId: run.datasetID,
+                        params: try GeneratedWire.object(JSONText.value(run.paramsJSON, fallback: .map([:])))))))
     }
 
     func summary(_ id: String) async throws -> Components.Schemas.RunSummary {
-        guard let run = try await services.engine.run(id: id) else { throw APIError.notFound("run '\(id)' not found", code: "run_not_found") }
+        guard let run = try await services.engine.run(id: id) else {
+            throw APIError.notFound("run '\(id)' not found", code: "run_not_found")
+        }
         let now = services.engine.clock.now()
         return Components.Schemas.RunSummary(
             id: run.id, workflow: run.workflowName, state: try GeneratedWire.wire(run.state.rawValue, as: Components.Schemas.RunState.self),
@@ -114,10 +124,12 @@ struct ContractRoutes: APIProtocol {
                 metrics[metric.stepID + "." + metric.name] = metric.value
             }
             names.formUnion(metrics.keys)
-            columns.append(Components.Schemas.CompareRun(
-                id: run.id, workflow: run.workflowName, state: try GeneratedWire.wire(run.state.rawValue, as: Components.Schemas.RunState.self),
-                createdAt: run.createdAt, params: try GeneratedWire.object(JSONText.value(run.paramsJSON, fallback: .map([:]))),
-                metrics: .init(additionalProperties: metrics)))
+            columns.append(
+                Components.Schemas.CompareRun(
+                    id: run.id, workflow: run.workflowName,
+                    state: try GeneratedWire.wire(run.state.rawValue, as: Components.Schemas.RunState.self),
+                    createdAt: run.createdAt, params: try GeneratedWire.object(JSONText.value(run.paramsJSON, fallback: .map([:]))),
+                    metrics: .init(additionalProperties: metrics)))
         }
         return .ok(.init(body: .json(.init(metrics: names.sorted(), runs: columns))))
     }

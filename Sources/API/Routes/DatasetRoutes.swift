@@ -15,8 +15,9 @@ struct DatasetRoutes {
             let record = try await services.engine.registerDataset(path: services.dataPath(body.path))
             // The engine returns the existing record for content it already knows.
             let created = record.registeredAt >= before
-            return try APIJSON.response(DatasetView(record), status: created ? .created : .ok,
-                                        headers: [.location: "/api/datasets/\(record.id)"])
+            return try APIJSON.response(
+                DatasetView(record), status: created ? .created : .ok,
+                headers: [.location: "/api/datasets/\(record.id)"])
         }
     }
 }

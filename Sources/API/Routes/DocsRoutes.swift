@@ -17,12 +17,14 @@ struct DocsRoutes {
         let contract = OpenAPIContract.bundled
         let context = PageContext(stylesheet: resources.assets.url(.docsStyle), script: resources.assets.url(.docsScript))
         router.get("/api/openapi.json") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: contract.json)))
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: contract.json)))
         }
         router.get("/api/openapi.yaml") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: contract.yaml)))
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: contract.yaml)))
         }
         router.get("/api/docs") { _, _ -> Response in HTMLResponse.page(try templates.render(.apiDocs, context)) }
     }

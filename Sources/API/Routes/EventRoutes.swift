@@ -18,11 +18,13 @@ struct EventRoutes {
                 try await stream.write(to: &writer)
                 try await writer.finish(nil)
             }
-            return Response(status: .ok, headers: [
-                .contentType: "text/event-stream; charset=utf-8",
-                .cacheControl: "no-cache",
-                .accelBuffering: "no",
-            ], body: body)
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/event-stream; charset=utf-8",
+                    .cacheControl: "no-cache",
+                    .accelBuffering: "no",
+                ], body: body)
         }
     }
 }

@@ -23,12 +23,14 @@ struct LogRoutes {
             }
             let steps = try await services.engine.steps(runID: id)
             guard let step = steps.first(where: { $0.stepID == stepID }) else {
-                throw APIError.badRequest("run '\(id)' has no step '\(stepID)' (steps: \(steps.map(\.stepID).joined(separator: ", ")))", field: "step")
+                throw APIError.badRequest(
+                    "run '\(id)' has no step '\(stepID)' (steps: \(steps.map(\.stepID).joined(separator: ", ")))", field: "step")
             }
             let latest = max(step.attempt, 1)
             let attempt = try query.int("attempt", default: latest, in: 1...max(latest, 1)) ?? latest
             let tail = try LogTail.read(layout.stepLog(run: id, step: step.stepID, attempt: attempt), lines: lines)
-            return try APIJSON.response(LogTailView(runId: id, step: stepID, attempt: attempt, lines: tail.lines, truncated: tail.truncated))
+            return try APIJSON.response(
+                LogTailView(runId: id, step: stepID, attempt: attempt, lines: tail.lines, truncated: tail.truncated))
         }
     }
 }

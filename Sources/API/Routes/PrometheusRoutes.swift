@@ -17,8 +17,9 @@ struct PrometheusRoutes {
             // A store that cannot be read leaves the counters where they were.
             try? await follower.update()
             let text = metrics.exposition(snapshot, now: services.engine.clock.now())
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }
 }

@@ -23,7 +23,8 @@ struct Query {
     }
 
     static func notAnInteger(_ name: String, _ text: String, in range: ClosedRange<Int>) -> APIError {
-        APIError.badRequest("query parameter '\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'", field: name)
+        APIError.badRequest(
+            "query parameter '\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'", field: name)
     }
 
     func oneOf<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {

@@ -78,7 +78,8 @@ struct RunEventStream: Sendable {
             if events.count == 500 { continue }
             if events.isEmpty, running.isEmpty, let run = try await store.run(id: runID), run.state.isFinished {
                 let end = RunEnd(runId: runID, state: run.state.rawValue)
-                try await writer.write(ByteBuffer(string: "event: end\ndata: " + String(decoding: try encoder.encode(end), as: UTF8.self) + "\n\n"))
+                try await writer.write(
+                    ByteBuffer(string: "event: end\ndata: " + String(decoding: try encoder.encode(end), as: UTF8.self) + "\n\n"))
                 return
             }
             try await clock.sleep(for: services.eventPollInterval)

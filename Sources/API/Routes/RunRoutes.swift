@@ -21,8 +21,9 @@ struct RunRoutes {
         router.get("/api/runs") { request, _ -> Response in
             let query = Query(request: request)
             let limit = try query.int("limit", default: 50, in: 1...500) ?? 50
-            var runQuery = RunQuery(state: try query.oneOf("state", RunState.self), workflow: query.string("workflow"),
-                                    datasetID: query.string("dataset"), limit: limit + 1, before: query.string("before"))
+            var runQuery = RunQuery(
+                state: try query.oneOf("state", RunState.self), workflow: query.string("workflow"),
+                datasetID: query.string("dataset"), limit: limit + 1, before: query.string("before"))
             if let before = runQuery.before, try await services.engine.run(id: before) == nil {
                 throw APIError.badRequest("cursor 'before': run '\(before)' not found", field: "before")
             }
@@ -30,10 +31,13 @@ struct RunRoutes {
             let runs = try await services.engine.runSummaries(runQuery)
             let now = services.engine.clock.now()
             let page = Array(runs.prefix(limit))
-            let body = RunPageJSON.encode(RunPage(runs: page.map { RunSummaryView($0, now: now) },
-                                                  nextBefore: runs.count > limit ? page.last?.id : nil))
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            let body = RunPageJSON.encode(
+                RunPage(
+                    runs: page.map { RunSummaryView($0, now: now) },
+                    nextBefore: runs.count > limit ? page.last?.id : nil))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
 
@@ -60,12 +64,15 @@ struct RunRoutes {
         case let other: throw APIError.badRequest("'trigger' must be 'api' or 'ui', not '\(other)'", field: "trigger")
         }
         let datasetPath = body.datasetPath.map(services.dataPath)
-        var request = SubmitRequest(workflow: body.workflow, params: params, datasetID: body.datasetId, datasetPath: datasetPath,
-                                    inputs: body.inputs ?? [:], trigger: trigger)
+        var request = SubmitRequest(
+            workflow: body.workflow, params: params, datasetID: body.datasetId, datasetPath: datasetPath,
+            inputs: body.inputs ?? [:], trigger: trigger)
         request.workflowIsName = true
         request.cache = body.cache ?? true
         if let priority = body.priority {
-            guard (-100...100).contains(priority) else { throw APIError.badRequest("'priority' must be from -100 to 100, not \(priority)", field: "priority") }
+            guard (-100...100).contains(priority) else {
+                throw APIError.badRequest("'priority' must be from -100 to 100, not \(priority)", field: "priority")
+            }
             request.priority = priority
         }
         return request

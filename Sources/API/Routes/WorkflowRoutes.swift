@@ -23,8 +23,9 @@ struct WorkflowRoutes {
                 yaml = String(decoding: buffer.readableBytesView, as: UTF8.self)
             }
             let (workflow, diagnostics) = WorkflowLoader.load(yaml: yaml, file: file, knownSteps: services.engine.registry.names)
-            let result = ValidateResult(valid: workflow != nil && !diagnostics.contains { $0.severity == .error },
-                                        name: workflow?.name, diagnostics: diagnostics.map(DiagnosticView.init))
+            let result = ValidateResult(
+                valid: workflow != nil && !diagnostics.contains { $0.severity == .error },
+                name: workflow?.name, diagnostics: diagnostics.map(DiagnosticView.init))
             return try APIJSON.response(result)
         }
     }

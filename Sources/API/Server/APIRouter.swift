@@ -21,8 +21,10 @@ public enum APIRouter {
         let metrics = ServerMetrics()
         router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics))
         router.middlewares.add(ErrorMiddleware(maxBodySize: services.maxBodySize))
-        router.middlewares.add(CrossSiteMiddleware(loopbackHostsOnly: services.apiToken == nil,
-                                                   trustedOrigins: services.trustedOrigins))
+        router.middlewares.add(
+            CrossSiteMiddleware(
+                loopbackHostsOnly: services.apiToken == nil,
+                trustedOrigins: services.trustedOrigins))
         let snapshots = StoreSnapshots(services: services)
 
         // The allow-list (OpenRoutes): registered on the bare router, nothing else is.
@@ -39,8 +41,10 @@ public enum APIRouter {
         WorkflowRoutes(services: services).register(on: guarded)
         // The operations the generated server answers (openapi.yaml → APIProtocol).
         ContractRoutes(services: services).register(on: guarded)
-        PrometheusRoutes(services: services, snapshots: snapshots,
-                         follower: RunMetricsFollower(engine: services.engine, metrics: metrics), metrics: metrics).register(on: guarded)
+        PrometheusRoutes(
+            services: services, snapshots: snapshots,
+            follower: RunMetricsFollower(engine: services.engine, metrics: metrics), metrics: metrics
+        ).register(on: guarded)
         extraRoutes(router)
         return router
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The token `flowrun serve` uses when none is configured, as a notebook server does: 32 random

@@ -5,11 +5,11 @@
 /// request.
 public enum OpenRoutes {
     public static let paths: Set<String> = [
-        "/api/health",          // load balancers and monitors
-        "/api/openapi.json",    // the contract, as JSON
-        "/api/openapi.yaml",    // … and as written
-        "/api/docs",            // the documentation page (its "Try it" sends the token)
-        "/login", "/logout",    // the dashboard's way in and out
+        "/api/health",  // load balancers and monitors
+        "/api/openapi.json",  // the contract, as JSON
+        "/api/openapi.yaml",  // … and as written
+        "/api/docs",  // the documentation page (its "Try it" sends the token)
+        "/login", "/logout",  // the dashboard's way in and out
         // Static, no data: only the bundled files (AssetRoutes looks the name up, never opens a path).
         "/assets/{file}", "/favicon.ico",
     ]

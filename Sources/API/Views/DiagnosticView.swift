@@ -20,7 +20,9 @@ struct DiagnosticView: Codable, Sendable {
     }
 
     var value: Value {
-        .map(["file": .string(file), "line": .number(Double(line)), "column": .number(Double(column)),
-              "severity": .string(severity), "message": .string(message), "text": .string(text)])
+        .map([
+            "file": .string(file), "line": .number(Double(line)), "column": .number(Double(column)),
+            "severity": .string(severity), "message": .string(message), "text": .string(text),
+        ])
     }
 }

@@ -25,8 +25,9 @@ struct LeaderboardView: Encodable, Sendable {
         return LeaderboardView(
             workflow: workflow, metric: metric, better: (MetricDirection.of(metric) ?? .higherIsBetter).rawValue,
             runs: entries.enumerated().map { i, e in
-                Entry(rank: i + 1, id: e.run.id, state: e.run.state.rawValue, createdAt: e.run.createdAt, value: e.value,
-                      params: Value(jsonText: e.paramsJSON) ?? .map([:]))
+                Entry(
+                    rank: i + 1, id: e.run.id, state: e.run.state.rawValue, createdAt: e.run.createdAt, value: e.value,
+                    params: Value(jsonText: e.paramsJSON) ?? .map([:]))
             })
     }
 }

@@ -6,7 +6,8 @@ extension WorkflowSummaryView {
     /// Every workflow file in the workflows folder, with its validity, steps and params.
     static func all(engine: Engine) -> [WorkflowSummaryView] {
         engine.workflowFiles().map { url -> WorkflowSummaryView in
-            let (workflow, diagnostics) = WorkflowLoader.load(contentsOf: url, knownSteps: engine.registry.names, displayPath: url.lastPathComponent)
+            let (workflow, diagnostics) = WorkflowLoader.load(
+                contentsOf: url, knownSteps: engine.registry.names, displayPath: url.lastPathComponent)
             return WorkflowSummaryView(
                 name: workflow?.name ?? url.deletingPathExtension().lastPathComponent, file: url.lastPathComponent,
                 description: workflow?.description ?? "", valid: workflow != nil && !diagnostics.contains { $0.severity == .error },
@@ -20,7 +21,11 @@ extension WorkflowDetailView {
     /// The workflow file named `name` (with or without its extension): its text, diagnostics,
     /// params, inputs and steps. Only names of files in the workflows folder, never a path.
     static func load(name: String, engine: Engine) throws -> WorkflowDetailView {
-        guard let url = engine.workflowFiles().first(where: { $0.deletingPathExtension().lastPathComponent == name || $0.lastPathComponent == name }) else {
+        guard
+            let url = engine.workflowFiles().first(where: {
+                $0.deletingPathExtension().lastPathComponent == name || $0.lastPathComponent == name
+            })
+        else {
             let available = engine.workflowFiles().map { $0.deletingPathExtension().lastPathComponent }
             throw APIError.notFound(EngineError.workflowNotFound(name, available: available).description, code: "workflow_not_found")
         }
@@ -30,7 +35,9 @@ extension WorkflowDetailView {
             name: workflow?.name ?? name, file: url.lastPathComponent, description: workflow?.description ?? "",
             valid: workflow != nil && !diagnostics.contains { $0.severity == .error }, yaml: text,
             diagnostics: diagnostics.map(DiagnosticView.init), params: workflow?.params.map(ParamView.init) ?? [],
-            inputs: workflow?.inputs.map { InputView(name: $0.name, type: $0.type.rawValue, required: $0.required, description: $0.description) } ?? [],
+            inputs: workflow?.inputs.map {
+                InputView(name: $0.name, type: $0.type.rawValue, required: $0.required, description: $0.description)
+            } ?? [],
             steps: workflow?.topologicalOrder().map(WorkflowStepView.init) ?? [])
     }
 }

@@ -40,8 +40,9 @@ struct TemplateLibrary: Sendable {
             do {
                 templates[name] = try MustacheTemplate(string: text)
             } catch let error as MustacheTemplate.ParserError {
-                throw WebResourceProblem(file: "\(root)\(path):\(error.context.lineNumber):\(error.context.columnNumber)",
-                                         message: "\(error.error) in “\(error.context.line)”")
+                throw WebResourceProblem(
+                    file: "\(root)\(path):\(error.context.lineNumber):\(error.context.columnNumber)",
+                    message: "\(error.error) in “\(error.context.line)”")
             }
             sources[name] = text
         }

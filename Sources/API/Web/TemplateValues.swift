@@ -78,7 +78,9 @@ enum TemplateValues {
             node.map?[key.stringValue] = try TemplateValues.encode(value)
         }
 
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy keyType: NestedKey.Type, forKey key: Key
+        ) -> KeyedEncodingContainer<NestedKey> {
             Encoding(node: child(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
         }
 
@@ -111,7 +113,9 @@ enum TemplateValues {
             Encoding(node: next(), codingPath: codingPath).container(keyedBy: keyType)
         }
 
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { Encoding(node: next(), codingPath: codingPath).unkeyedContainer() }
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            Encoding(node: next(), codingPath: codingPath).unkeyedContainer()
+        }
 
         mutating func superEncoder() -> any Encoder { Encoding(node: next(), codingPath: codingPath) }
     }

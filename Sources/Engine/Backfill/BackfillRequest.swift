@@ -15,8 +15,10 @@ public struct BackfillRequest: Sendable {
     public var params: [String: Value]
     public var maxParallel: Int
 
-    public init(workflow: String, datasets: String, since: Date? = nil, until: Date? = nil,
-                params: [String: Value] = [:], maxParallel: Int = 4) {
+    public init(
+        workflow: String, datasets: String, since: Date? = nil, until: Date? = nil,
+        params: [String: Value] = [:], maxParallel: Int = 4
+    ) {
         self.workflow = workflow
         self.datasets = datasets
         self.since = since

@@ -70,8 +70,9 @@ extension Engine {
         let params = Value(jsonText: group.paramsJSON)?.mapValue ?? [:]
         let file = try workflowFile(named: group.workflowName)
         for datasetID in group.datasetIDs[group.released..<(group.released + room)] {
-            let request = SubmitRequest(workflow: file.path, params: params, datasetID: datasetID, trigger: .backfill,
-                                        idempotencyKey: "group:\(id):\(datasetID)")
+            let request = SubmitRequest(
+                workflow: file.path, params: params, datasetID: datasetID, trigger: .backfill,
+                idempotencyKey: "group:\(id):\(datasetID)")
             let run = try await submit(request)
             try await store.setRunGroup(runID: run.id, groupID: id)
         }
@@ -85,8 +86,9 @@ extension Engine {
         var counts: [String: Int] = [:]
         for run in runs { counts[run.state.rawValue, default: 0] += 1 }
         counts["waiting"] = group.state == .canceled ? 0 : group.datasetIDs.count - group.released
-        return RunGroupView(group: Self.view(group), runs: runs.map { RunGroupRunView(id: $0.id, datasetID: $0.datasetID, state: $0.state.rawValue) },
-                            counts: counts)
+        return RunGroupView(
+            group: Self.view(group), runs: runs.map { RunGroupRunView(id: $0.id, datasetID: $0.datasetID, state: $0.state.rawValue) },
+            counts: counts)
     }
 
     /// Newest first.
@@ -122,7 +124,8 @@ extension Engine {
     }
 
     static func view(_ group: RunGroupRecord) -> RunGroupRecordView {
-        RunGroupRecordView(id: group.id, workflow: group.workflowName, state: group.state.rawValue, maxParallel: group.maxParallel,
-                           total: group.datasetIDs.count, released: group.released, selection: group.selection, createdAt: group.createdAt)
+        RunGroupRecordView(
+            id: group.id, workflow: group.workflowName, state: group.state.rawValue, maxParallel: group.maxParallel,
+            total: group.datasetIDs.count, released: group.released, selection: group.selection, createdAt: group.createdAt)
     }
 }

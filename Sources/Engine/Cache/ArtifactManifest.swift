@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The files a step left in its artifact folder, with their hashes: written once when the step
@@ -65,7 +66,8 @@ struct ArtifactManifest: Codable, Equatable, Sendable {
         for (relative, fact) in files {
             var st = stat()
             guard stat(source.appendingPathComponent(relative).path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
-                  Int64(st.st_size) == fact.size else { return false }
+                Int64(st.st_size) == fact.size
+            else { return false }
         }
         let parent = target.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(target.lastPathComponent).cache-\(UInt32.random(in: 0...UInt32.max))")
@@ -75,7 +77,9 @@ struct ArtifactManifest: Codable, Equatable, Sendable {
                 let from = source.appendingPathComponent(relative), to = staging.appendingPathComponent(relative)
                 try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
                 if Glibc.link(from.path, to.path) != 0 {
-                    guard errno == EXDEV || errno == EPERM || errno == EMLINK else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                    guard errno == EXDEV || errno == EPERM || errno == EMLINK else {
+                        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                    }
                     try fm.copyItem(at: from, to: to)
                 }
             }

@@ -94,7 +94,8 @@ struct KnownFiles: Sendable {
         let url = text.hasPrefix("/") ? URL(fileURLWithPath: text) : dataRoot.appendingPathComponent(text)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue,
-              let (hash, _) = try? ContentHash.sha256(of: url) else { return nil }
+            let (hash, _) = try? ContentHash.sha256(of: url)
+        else { return nil }
         let path = url.standardizedFileURL.path
         let label: String
         if path.hasPrefix(runFolder.path + "/") {

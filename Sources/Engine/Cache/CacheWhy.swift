@@ -29,7 +29,8 @@ enum CacheWhy {
     private static func parameterChange(_ name: String, _ old: String?, _ new: String?, isCommand: Bool) -> String {
         if isCommand, name == "command" { return "the command changed" }
         if isCommand, name == "env", let old, let new,
-           case .map(let a)? = Value(jsonText: old), case .map(let b)? = Value(jsonText: new) {
+            case .map(let a)? = Value(jsonText: old), case .map(let b)? = Value(jsonText: new)
+        {
             let changed = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }
             let named = changed.prefix(shown).map { variable -> String in
                 let what = variable.hasPrefix("FLOWRUN_PARAM_") ? "param \(variable.dropFirst(14).lowercased())" : "env \(variable)"

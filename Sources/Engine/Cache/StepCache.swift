@@ -36,10 +36,12 @@ struct StepCache: Sendable {
         let attempts = try await engine.store.attempts(runID: step.runID)
         for upstream in try await engine.store.steps(runID: step.runID) where upstream.state.isSuccess {
             guard let attempt = attempts.last(where: { $0.stepID == upstream.stepID && $0.attempt == upstream.attempt }),
-                  let json = attempt.cache?.filesJSON, let manifest = ArtifactManifest(json: json) else { continue }
+                let json = attempt.cache?.filesJSON, let manifest = ArtifactManifest(json: json)
+            else { continue }
             let folder = engine.layout.artifactDirectory(run: step.runID, step: upstream.stepID)
             for (relative, fact) in manifest.files {
-                known.add(path: folder.appendingPathComponent(relative).path, label: "steps.\(upstream.stepID)/\(relative)", sha256: fact.sha256)
+                known.add(
+                    path: folder.appendingPathComponent(relative).path, label: "steps.\(upstream.stepID)/\(relative)", sha256: fact.sha256)
             }
         }
         let runFolder = engine.layout.runs.appendingPathComponent(step.runID)
@@ -59,16 +61,18 @@ struct StepCache: Sendable {
         for entry in try await engine.store.cacheEntries(key: key) {
             // Never its own folder: linking a folder onto itself would first remove it.
             guard entry.source.runID != step.runID || entry.source.stepID != step.stepID,
-                  let manifest = ArtifactManifest(json: entry.filesJSON) else { continue }
+                let manifest = ArtifactManifest(json: entry.filesJSON)
+            else { continue }
             let source = engine.layout.artifactDirectory(run: entry.source.runID, step: entry.source.stepID)
             guard manifest.link(from: source, to: target) else {
                 deleted += 1
                 continue
             }
             let outputs = entry.outputs.mapValues { Self.rebase($0, from: source.path, to: target.path) }
-            let record = AttemptCache(key: key, partsJSON: parts.json, filesJSON: entry.filesJSON, cachedFrom: entry.source,
-                                      note: "cached from run \(entry.source.runID) (\(entry.source.stepID) attempt \(entry.source.attempt))",
-                                      bytes: manifest.bytes, isEntry: false)
+            let record = AttemptCache(
+                key: key, partsJSON: parts.json, filesJSON: entry.filesJSON, cachedFrom: entry.source,
+                note: "cached from run \(entry.source.runID) (\(entry.source.stepID) attempt \(entry.source.attempt))",
+                bytes: manifest.bytes, isEntry: false)
             return (Reuse(outputs: outputs, metrics: entry.metrics, source: entry.source, record: record), deleted)
         }
         return (nil, deleted)
@@ -80,7 +84,8 @@ struct StepCache: Sendable {
         if !runCaches { return "caching is off for this run (--no-cache)" }
         if deletedEntries > 0 { return "the cached result's files were deleted" }
         guard let previous = try? await engine.store.previousCacheParts(workflow: workflow, stepID: step.stepID, excludingRun: step.runID),
-              let old = CacheKeyParts(json: previous.partsJSON) else { return nil }
+            let old = CacheKeyParts(json: previous.partsJSON)
+        else { return nil }
         if old.key == parts.key { return "the earlier result (run \(previous.source.runID)) is no longer in the cache" }
         return CacheWhy.explain(old: old, new: parts).map { "ran because \($0) since run \(previous.source.runID)" }
             ?? "its inputs changed since run \(previous.source.runID)"
@@ -90,8 +95,9 @@ struct StepCache: Sendable {
     func computed(_ parts: CacheKeyParts?, step: StepRunRecord, note: String?) -> AttemptCache {
         let folder = engine.layout.artifactDirectory(run: step.runID, step: step.stepID)
         let manifest = parts == nil ? nil : try? ArtifactManifest.make(of: folder)
-        return AttemptCache(key: parts?.key, partsJSON: parts?.json, filesJSON: manifest?.json, note: note,
-                            bytes: manifest?.bytes, isEntry: parts != nil && manifest != nil)
+        return AttemptCache(
+            key: parts?.key, partsJSON: parts?.json, filesJSON: manifest?.json, note: note,
+            bytes: manifest?.bytes, isEntry: parts != nil && manifest != nil)
     }
 
     /// An output's JSON text with every path in the source's folder moved to this step's folder.

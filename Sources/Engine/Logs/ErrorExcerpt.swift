@@ -35,10 +35,13 @@ public enum ErrorExcerpt {
         var kept: [String] = []
         var bytes = 0
         for line in lines.reversed() {
-            let clean = String(String.UnicodeScalarView(line.unicodeScalars.map { scalar in
-                // Terminal escapes and other controls would garble a table or a page; a tab stays.
-                scalar == "\t" || !(scalar.properties.generalCategory == .control) ? scalar : "\u{FFFD}"
-            })).trimmingCharacters(in: .whitespaces)
+            let clean = String(
+                String.UnicodeScalarView(
+                    line.unicodeScalars.map { scalar in
+                        // Terminal escapes and other controls would garble a table or a page; a tab stays.
+                        scalar == "\t" || !(scalar.properties.generalCategory == .control) ? scalar : "\u{FFFD}"
+                    })
+            ).trimmingCharacters(in: .whitespaces)
             if clean.isEmpty { continue }
             let size = clean.utf8.count + (kept.isEmpty ? 0 : 1)
             if kept.count == maxLines { break }

@@ -26,7 +26,9 @@ public enum MetricGroups {
     /// A run's metrics as (step, name), in the steps' order, split into the model's — the
     /// ``leading`` ones first whichever step reported them, then the rest by step and name — and
     /// the counters, by step and name.
-    public static func arrange(_ metrics: [(step: String, name: String)], stepOrder: [String]) -> (model: [(step: String, name: String)], counters: [(step: String, name: String)]) {
+    public static func arrange(
+        _ metrics: [(step: String, name: String)], stepOrder: [String]
+    ) -> (model: [(step: String, name: String)], counters: [(step: String, name: String)]) {
         func position(_ step: String) -> Int { stepOrder.firstIndex(of: step) ?? stepOrder.count }
         let model = metrics.filter { isModelMetric($0.name) }.sorted { a, b in
             let ia = leading.firstIndex(of: a.name) ?? leading.count, ib = leading.firstIndex(of: b.name) ?? leading.count

@@ -48,9 +48,10 @@ public struct CommandNotifier: Sendable {
         guard status == 0 else {
             let tail = (try? String(contentsOf: stderrFile, encoding: .utf8))?
                 .split(separator: "\n").last.map { String($0.prefix(300)) }
-            let reason = process.terminationReason == .uncaughtSignal ? "was killed (signal \(status); timeout \(DurationText.format(timeout)))" : "exited with status \(status)"
+            let reason =
+                process.terminationReason == .uncaughtSignal
+                ? "was killed (signal \(status); timeout \(DurationText.format(timeout)))" : "exited with status \(status)"
             throw Failure(description: reason + (tail.map { ": \($0)" } ?? ""))
         }
     }
 }
-

@@ -11,8 +11,9 @@ extension Engine {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let targets = try rules.enumerated().map { position, rule in
-            NotifyTargetRecord(position: position, events: rule.on.map(\.rawValue),
-                               ruleJSON: String(decoding: try encoder.encode(rule), as: UTF8.self))
+            NotifyTargetRecord(
+                position: position, events: rule.on.map(\.rawValue),
+                ruleJSON: String(decoding: try encoder.encode(rule), as: UTF8.self))
         }
         var slas: [SLARecord] = workflow.sla.map { [SLARecord(runID: runID, stepID: nil, seconds: $0.seconds)] } ?? []
         for step in workflow.steps {

@@ -36,9 +36,13 @@ struct NotificationDelivery: Sendable {
             }
             do {
                 let status = try await webhook.post(url, body: body, headers: headers)
-                if (200..<300).contains(status) { sent.append("\(label) → \(status)") }
-                else if status >= 500 || status == 408 || status == 429 { retry.append("\(label) failed: HTTP \(status)") }
-                else { permanent.append("\(label) failed: HTTP \(status)") }
+                if (200..<300).contains(status) {
+                    sent.append("\(label) → \(status)")
+                } else if status >= 500 || status == 408 || status == 429 {
+                    retry.append("\(label) failed: HTTP \(status)")
+                } else {
+                    permanent.append("\(label) failed: HTTP \(status)")
+                }
             } catch {
                 retry.append("\(label) failed: \(ErrorText.describe(error))")
             }
@@ -46,10 +50,12 @@ struct NotificationDelivery: Sendable {
         if let script = rule.run {
             let label = "notify run `\(script.prefix(60))`"
             do {
-                try await command.run(script, input: payload.json(), environment: [
-                    "FLOWRUN_NOTIFY_EVENT": delivery.event, "FLOWRUN_RUN_ID": delivery.runID,
-                    "FLOWRUN_NOTIFY_DELIVERY": String(delivery.id),
-                ])
+                try await command.run(
+                    script, input: payload.json(),
+                    environment: [
+                        "FLOWRUN_NOTIFY_EVENT": delivery.event, "FLOWRUN_RUN_ID": delivery.runID,
+                        "FLOWRUN_NOTIFY_DELIVERY": String(delivery.id),
+                    ])
                 sent.append("\(label) → exit 0")
             } catch {
                 retry.append("\(label) failed: \(ErrorText.describe(error))")

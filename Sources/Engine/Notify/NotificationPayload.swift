@@ -24,8 +24,9 @@ public struct NotificationPayload: Sendable {
             failed = (step.stepID, step.error, excerpt)
         }
         let link = publicURL.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/runs/" + run.id }
-        return NotificationPayload(deliveryID: delivery.id, event: delivery.event, run: run, failedStep: failed,
-                                   sla: delivery.event == NotifyEvent.slaMissed.rawValue ? (delivery.stepID, sla ?? 0) : nil, link: link)
+        return NotificationPayload(
+            deliveryID: delivery.id, event: delivery.event, run: run, failedStep: failed,
+            sla: delivery.event == NotifyEvent.slaMissed.rawValue ? (delivery.stepID, sla ?? 0) : nil, link: link)
     }
 
     private static func time(_ date: Date?) -> Any {
@@ -42,7 +43,9 @@ public struct NotificationPayload: Sendable {
         ]
         runObject["params"] = (try? JSONSerialization.jsonObject(with: Data(run.paramsJSON.utf8))) ?? [String: Any]()
         var body: [String: Any] = ["delivery_id": deliveryID, "event": event, "run": runObject]
-        body["failed_step"] = failedStep.map { ["id": $0.id, "error": $0.error as Any? ?? NSNull(), "error_excerpt": $0.excerpt as Any? ?? NSNull()] } ?? NSNull()
+        body["failed_step"] =
+            failedStep.map { ["id": $0.id, "error": $0.error as Any? ?? NSNull(), "error_excerpt": $0.excerpt as Any? ?? NSNull()] }
+            ?? NSNull()
         if let sla { body["sla"] = ["step": sla.step as Any? ?? NSNull(), "seconds": sla.seconds] }
         return (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
@@ -72,8 +75,10 @@ public struct NotificationPayload: Sendable {
         case .slack: object = ["text": text]
         case .teams:
             // An Office 365 connector MessageCard: a summary and the same text.
-            object = ["@type": "MessageCard", "@context": "https://schema.org/extensions",
-                      "summary": "flowrun run \(run.id) \(event)", "text": text]
+            object = [
+                "@type": "MessageCard", "@context": "https://schema.org/extensions",
+                "summary": "flowrun run \(run.id) \(event)", "text": text,
+            ]
         }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }

@@ -40,10 +40,11 @@ extension Engine {
             if let asked = step.cpu {
                 if asked > bound {
                     let mark = step.cpuMark ?? SourceMark(line: 1, column: 1)
-                    problems.append(SpecDiagnostic(
-                        file: workflow.file, line: mark.line, column: mark.column, severity: .error,
-                        message: "steps.\(step.id).cpu: asks for \(asked) slots, more than any worker has (\(bound)); "
-                            + "lower it, or start a worker with --slots \(asked) or more"))
+                    problems.append(
+                        SpecDiagnostic(
+                            file: workflow.file, line: mark.line, column: mark.column, severity: .error,
+                            message: "steps.\(step.id).cpu: asks for \(asked) slots, more than any worker has (\(bound)); "
+                                + "lower it, or start a worker with --slots \(asked) or more"))
                 }
                 cpu = asked
             } else if case .uses(let name) = step.action {
@@ -66,10 +67,11 @@ extension Engine {
         return named.compactMap { step in
             guard let pool = step.pool, !limited.contains(pool) else { return nil }
             let mark = step.poolMark ?? SourceMark(line: 1, column: 1)
-            return SpecDiagnostic(file: workflow.file, line: mark.line, column: mark.column, severity: .warning,
-                                  message: "steps.\(step.id).pool: pool '\(pool)' has no limit, so its steps run unlimited "
-                                      + "(set one with `flowrun pools set \(pool) N` or `pools:` in flowrun.yaml)"
-                                      + Suggestion.hint(for: pool, in: Array(limited)))
+            return SpecDiagnostic(
+                file: workflow.file, line: mark.line, column: mark.column, severity: .warning,
+                message: "steps.\(step.id).pool: pool '\(pool)' has no limit, so its steps run unlimited "
+                    + "(set one with `flowrun pools set \(pool) N` or `pools:` in flowrun.yaml)"
+                    + Suggestion.hint(for: pool, in: Array(limited)))
         }
     }
 }

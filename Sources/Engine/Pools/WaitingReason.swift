@@ -25,8 +25,10 @@ public enum WaitingReason: Sendable, Equatable, CustomStringConvertible {
             "no live worker (start one: flowrun worker, or flowrun serve)"
         case .pool(let name, let limit, let inUse, let holders):
             "waiting for pool \(name) (\(inUse)/\(limit) in use"
-                + (holders.isEmpty ? "" : " by " + holders.prefix(3).map { "run \($0.run) step \($0.step)" }.joined(separator: ", ")
-                    + (holders.count > 3 ? " and \(holders.count - 3) more" : ""))
+                + (holders.isEmpty
+                    ? ""
+                    : " by " + holders.prefix(3).map { "run \($0.run) step \($0.step)" }.joined(separator: ", ")
+                        + (holders.count > 3 ? " and \(holders.count - 3) more" : ""))
                 + ")"
         case .slots(let needed, let used, let total):
             "waiting for slots (\(used)/\(total) in use; it needs \(needed))"
@@ -44,7 +46,9 @@ public enum WaitingReason: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The one rule, for one ready step, given the store's state at `now`.
-    static func of(_ step: StepRunRecord, now: Date, liveWorkers: [WorkerRecord], running: [StepRunRecord], pools: [PoolRecord]) -> WaitingReason {
+    static func of(
+        _ step: StepRunRecord, now: Date, liveWorkers: [WorkerRecord], running: [StepRunRecord], pools: [PoolRecord]
+    ) -> WaitingReason {
         if let notBefore = step.notBefore, notBefore > now { return .retryBackoff(until: notBefore) }
         // A worker bound to one run (`flowrun run`) takes only that run's steps; it still counts as live.
         guard !liveWorkers.isEmpty else { return .noLiveWorker }

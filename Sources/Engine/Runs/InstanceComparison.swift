@@ -21,15 +21,19 @@ extension Engine {
         var matrixSteps: [String] = []
         for m in recorded where !matrixSteps.contains(m.step) { matrixSteps.append(m.step) }
         guard !matrixSteps.isEmpty else {
-            throw InstanceComparisonError(field: "id", description: "run \(run.id) has no matrix instances that reported metrics, "
-                                          + "so there is nothing to compare inside it; give two or more runs to compare")
+            throw InstanceComparisonError(
+                field: "id",
+                description: "run \(run.id) has no matrix instances that reported metrics, "
+                    + "so there is nothing to compare inside it; give two or more runs to compare")
         }
         let chosen: String
         if let wanted {
             guard matrixSteps.contains(wanted) else {
-                throw InstanceComparisonError(field: "step", description: "run \(run.id) has no matrix step '\(wanted)' with metrics"
-                                                + Suggestion.hint(for: wanted, in: matrixSteps)
-                                                + " (matrix steps with metrics: \(matrixSteps.joined(separator: ", ")))")
+                throw InstanceComparisonError(
+                    field: "step",
+                    description: "run \(run.id) has no matrix step '\(wanted)' with metrics"
+                        + Suggestion.hint(for: wanted, in: matrixSteps)
+                        + " (matrix steps with metrics: \(matrixSteps.joined(separator: ", ")))")
             }
             chosen = wanted
         } else {
@@ -48,17 +52,19 @@ extension Engine {
         let now = clock.now()
         let steps = try await store.steps(runID: run.id).filter { metricsByInstance[$0.stepID] != nil }
         let columns = steps.map { step in
-            RunComparison.Run(id: step.stepID, workflow: run.workflowName, state: Self.runState(for: step.state),
-                              createdAt: run.createdAt, startedAt: step.startedAt, finishedAt: step.finishedAt,
-                              durationSeconds: step.startedAt.map { (step.finishedAt ?? now).timeIntervalSince($0) },
-                              stepState: step.state)
+            RunComparison.Run(
+                id: step.stepID, workflow: run.workflowName, state: Self.runState(for: step.state),
+                createdAt: run.createdAt, startedAt: step.startedAt, finishedAt: step.finishedAt,
+                durationSeconds: step.startedAt.map { (step.finishedAt ?? now).timeIntervalSince($0) },
+                stepState: step.state)
         }
         let params = steps.map { step in
             Dictionary(MatrixInstanceID.parse(step.stepID)?.values ?? [], uniquingKeysWith: { first, _ in first })
         }
         do {
-            return try Self.arrange(columns: columns, params: params, metrics: steps.map { metricsByInstance[$0.stepID] ?? [:] },
-                                    pairs: pairs, stepOrder: stepOrder, metric: metric, noun: "instance", instancesOf: run.id)
+            return try Self.arrange(
+                columns: columns, params: params, metrics: steps.map { metricsByInstance[$0.stepID] ?? [:] },
+                pairs: pairs, stepOrder: stepOrder, metric: metric, noun: "instance", instancesOf: run.id)
         } catch RunReferenceError.invalid(_, let reason) {
             // The only refusal there: a metric no instance reported.
             throw InstanceComparisonError(field: "metric", description: reason)

@@ -63,7 +63,8 @@ public struct RunComparison: Sendable, Encodable {
 /// and `best` lists run ids.
 extension RunComparison {
     private enum Key: String, CodingKey {
-        case runs, params, metrics, sortedBy = "sorted_by", instancesOf = "instances_of", name, differs, values, key, step, group, better, best
+        case runs, params, metrics, sortedBy = "sorted_by", instancesOf = "instances_of", name, differs, values, key, step, group, better,
+            best
     }
 
     private struct ByRun<T: Encodable>: Encodable {
@@ -116,7 +117,8 @@ extension Engine {
     public func compareRuns(_ references: [String], metric: String? = nil) async throws -> RunComparison {
         guard !references.isEmpty else { throw RunReferenceError.invalid("", reason: "give at least one run to compare") }
         guard references.count <= Self.compareLimit else {
-            throw RunReferenceError.invalid(references[Self.compareLimit], reason: "compare at most \(Self.compareLimit) runs at once, not \(references.count)")
+            throw RunReferenceError.invalid(
+                references[Self.compareLimit], reason: "compare at most \(Self.compareLimit) runs at once, not \(references.count)")
         }
         var records: [RunRecord] = []
         for reference in references {
@@ -138,22 +140,26 @@ extension Engine {
         }
         let now = clock.now()
         let columns = records.map { run in
-            RunComparison.Run(id: run.id, workflow: run.workflowName, state: run.state, createdAt: run.createdAt,
-                              startedAt: run.startedAt, finishedAt: run.finishedAt,
-                              durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
+            RunComparison.Run(
+                id: run.id, workflow: run.workflowName, state: run.state, createdAt: run.createdAt,
+                startedAt: run.startedAt, finishedAt: run.finishedAt,
+                durationSeconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
         }
         let paramMaps = records.map { (Value(jsonText: $0.paramsJSON)?.mapValue ?? [:]).mapValues(\.interpolated) }
-        return try Self.arrange(columns: columns, params: paramMaps, metrics: metricsByRun, pairs: pairs, stepOrder: stepOrder,
-                                metric: metric, noun: "run")
+        return try Self.arrange(
+            columns: columns, params: paramMaps, metrics: metricsByRun, pairs: pairs, stepOrder: stepOrder,
+            metric: metric, noun: "run")
     }
 
     /// The comparison from its columns (runs, or one run's matrix instances), each column's params by
     /// name and metrics by `step.name` key: ordered by `metric` when given, params that differ first,
     /// the best per model metric marked. Shared by ``compareRuns(_:metric:)`` and
     /// ``compareInstances(of:metric:)`` so both mark the best and order the same way.
-    static func arrange(columns: [RunComparison.Run], params paramMaps: [[String: String]], metrics metricsByColumn: [[String: Double]],
-                        pairs: [(step: String, name: String)], stepOrder: [String], metric: String?, noun: String,
-                        instancesOf: String? = nil) throws -> RunComparison {
+    static func arrange(
+        columns: [RunComparison.Run], params paramMaps: [[String: String]], metrics metricsByColumn: [[String: Double]],
+        pairs: [(step: String, name: String)], stepOrder: [String], metric: String?, noun: String,
+        instancesOf: String? = nil
+    ) throws -> RunComparison {
         var order = Array(columns.indices)
         if let metric {
             let direction = MetricDirection.of(metric) ?? .higherIsBetter
@@ -163,9 +169,11 @@ extension Engine {
             }
             guard order.contains(where: { value($0) != nil }) else {
                 let known = Set(pairs.map(\.name)).sorted()
-                throw RunReferenceError.invalid(metric, reason: "no compared \(noun) reported metric '\(metric)'"
-                                                + Suggestion.hint(for: metric, in: known)
-                                                + (known.isEmpty ? "" : " (metrics: \(known.joined(separator: ", ")))"))
+                throw RunReferenceError.invalid(
+                    metric,
+                    reason: "no compared \(noun) reported metric '\(metric)'"
+                        + Suggestion.hint(for: metric, in: known)
+                        + (known.isEmpty ? "" : " (metrics: \(known.joined(separator: ", ")))"))
             }
             // A stable sort: equal values keep the order given.
             order = order.enumerated().sorted { a, b in
@@ -195,8 +203,9 @@ extension Engine {
             if let direction, present.count > 1, let top = present.max(by: { direction.prefers($1, over: $0) }) {
                 best = values.indices.filter { values[$0] == top }
             }
-            return RunComparison.Metric(key: key, step: pair.step, name: pair.name, group: group, better: direction,
-                                        values: values, best: best)
+            return RunComparison.Metric(
+                key: key, step: pair.step, name: pair.name, group: group, better: direction,
+                values: values, best: best)
         }
         return RunComparison(
             runs: order.map { columns[$0] },
@@ -209,8 +218,10 @@ extension Engine {
     /// better when unknown), succeeded runs only.
     public func leaderboard(workflow: String, metric: String, limit: Int) async throws -> [LeaderboardEntry] {
         let direction = MetricDirection.of(metric) ?? .higherIsBetter
-        return try await store.leaderboard(LeaderboardQuery(workflow: workflow, metric: metric,
-                                                            higherIsBetter: direction == .higherIsBetter, limit: limit))
+        return try await store.leaderboard(
+            LeaderboardQuery(
+                workflow: workflow, metric: metric,
+                higherIsBetter: direction == .higherIsBetter, limit: limit))
     }
 
     /// The dashboard's runs table (``Store/runTable(_:)``); the metric's direction is filled in here.

@@ -14,7 +14,9 @@ public enum RunReference: Hashable, Sendable {
     /// Reads `text`; throws ``RunReferenceError/invalid(_:reason:)`` for what can name no run.
     public static func parse(_ text: String) throws -> RunReference {
         guard !text.isEmpty else { throw RunReferenceError.invalid(text, reason: "a run id is empty") }
-        guard text.utf8.count <= 200 else { throw RunReferenceError.invalid(String(text.prefix(60)) + "…", reason: "longer than any run id") }
+        guard text.utf8.count <= 200 else {
+            throw RunReferenceError.invalid(String(text.prefix(60)) + "…", reason: "longer than any run id")
+        }
         guard text.hasPrefix("latest") else { return .id(text) }
         var rest = Substring(text.dropFirst("latest".count))
         var workflow: String?
@@ -54,7 +56,8 @@ public enum RunReferenceError: Error, Equatable, CustomStringConvertible {
         case .ambiguous(let prefix, let candidates, let more):
             "run id prefix '\(prefix)' is ambiguous: it starts \(candidates.joined(separator: ", "))\(more ? " and more" : "") — give more characters"
         case .tooFewRuns(let text, let found, let workflow):
-            "run '\(text)' not found: there \(found == 1 ? "is 1 run" : "are \(found) runs")" + (workflow.map { " of workflow '\($0)'" } ?? "")
+            "run '\(text)' not found: there \(found == 1 ? "is 1 run" : "are \(found) runs")"
+                + (workflow.map { " of workflow '\($0)'" } ?? "")
         }
     }
 }
@@ -86,8 +89,9 @@ extension Engine {
             case 0: throw EngineError.runNotFound(reference)
             case 1: return ids[0]
             default:
-                throw RunReferenceError.ambiguous(text, candidates: Array(ids.prefix(Self.ambiguousCandidates)),
-                                                  more: ids.count > Self.ambiguousCandidates)
+                throw RunReferenceError.ambiguous(
+                    text, candidates: Array(ids.prefix(Self.ambiguousCandidates)),
+                    more: ids.count > Self.ambiguousCandidates)
             }
         }
     }

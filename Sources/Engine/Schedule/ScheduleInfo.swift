@@ -26,11 +26,12 @@ extension Engine {
         for scheduled in scheduledWorkflows().workflows.sorted(by: { $0.name < $1.name }) {
             let schedule = scheduled.schedule
             let last = try await store.latestRun(workflow: scheduled.name, keyPrefix: ScheduleKey.prefix(scheduled.name))
-            out.append(ScheduleInfo(
-                workflow: scheduled.name, cron: schedule.cron.text, timeZone: schedule.timeZone.identifier,
-                catchup: schedule.catchup.rawValue, overlap: schedule.overlap.rawValue,
-                nextTick: schedule.cron.nextTick(after: now, in: schedule.timeZone),
-                lastRun: last, lastTick: last?.triggerKey.flatMap(ScheduleKey.tick(ofKey:))))
+            out.append(
+                ScheduleInfo(
+                    workflow: scheduled.name, cron: schedule.cron.text, timeZone: schedule.timeZone.identifier,
+                    catchup: schedule.catchup.rawValue, overlap: schedule.overlap.rawValue,
+                    nextTick: schedule.cron.nextTick(after: now, in: schedule.timeZone),
+                    lastRun: last, lastTick: last?.triggerKey.flatMap(ScheduleKey.tick(ofKey:))))
         }
         return out
     }

@@ -18,8 +18,10 @@ public struct Scheduler: Sendable {
     public var maxCatchup: Int
     let logger: Logger
 
-    public init(engine: Engine, lateAfter: Duration = .seconds(60), maxCatchup: Int = 1000,
-                logger: Logger = Logger(label: "flowrun.scheduler")) {
+    public init(
+        engine: Engine, lateAfter: Duration = .seconds(60), maxCatchup: Int = 1000,
+        logger: Logger = Logger(label: "flowrun.scheduler")
+    ) {
         self.engine = engine
         self.lateAfter = lateAfter
         self.maxCatchup = maxCatchup
@@ -74,14 +76,20 @@ public struct Scheduler: Sendable {
             missed = cron.ticks(after: state.lastTick, through: lateCut.addingTimeInterval(-0.001), in: zone, limit: maxCatchup)
         }
         let chosen = schedule.catchup == .last ? Array((missed + onTime).suffix(1)) : missed + onTime
-        guard let newest = [chosen.last, cron.newestTick(after: state.lastTick, before: now.addingTimeInterval(0.001), in: zone)]
-            .compactMap({ $0 }).max() else { return [] }
+        guard
+            let newest = [chosen.last, cron.newestTick(after: state.lastTick, before: now.addingTimeInterval(0.001), in: zone)]
+                .compactMap({ $0 }).max()
+        else { return [] }
         // The dropped ticks, for the log and the caller: at most 100 of them are named.
         let sample = cron.ticks(after: state.lastTick, through: lateCut.addingTimeInterval(-0.001), in: zone, limit: 100)
         var outcomes: [Outcome] = sample.filter { !chosen.contains($0) }.map { .dropped(workflow: name, tick: $0) }
         if !outcomes.isEmpty {
-            logger.info("missed ticks dropped by catchup", metadata: ["workflow": "\(name)", "named": "\(outcomes.count)",
-                                                                    "catchup": "\(schedule.catchup.rawValue)"])
+            logger.info(
+                "missed ticks dropped by catchup",
+                metadata: [
+                    "workflow": "\(name)", "named": "\(outcomes.count)",
+                    "catchup": "\(schedule.catchup.rawValue)",
+                ])
         }
         for tick in chosen {
             outcomes.append(try await start(scheduled, tick: tick, store: store, now: now))
@@ -98,15 +106,19 @@ public struct Scheduler: Sendable {
             if let blocking = going.first {
                 // Only the scheduler that moves the schedule past this tick records the skip: one event.
                 if try await store.advanceSchedule(workflow: name, to: tick, now: now) {
-                    let message = "schedule tick \(ScheduleKey.iso(tick)) skipped: this run (tick \(blocking.triggerKey.flatMap(ScheduleKey.tick(ofKey:)).map(ScheduleKey.iso) ?? "?")) is still going (overlap: skip)"
+                    let message =
+                        "schedule tick \(ScheduleKey.iso(tick)) skipped: this run (tick \(blocking.triggerKey.flatMap(ScheduleKey.tick(ofKey:)).map(ScheduleKey.iso) ?? "?")) is still going (overlap: skip)"
                     try await engine.appendScheduleEvent(runID: blocking.id, kind: "schedule_skipped", message: message)
-                    logger.info("schedule tick skipped", metadata: ["workflow": "\(name)", "tick": "\(ScheduleKey.iso(tick))", "blocking": "\(blocking.id)"])
+                    logger.info(
+                        "schedule tick skipped",
+                        metadata: ["workflow": "\(name)", "tick": "\(ScheduleKey.iso(tick))", "blocking": "\(blocking.id)"])
                 }
                 return .skipped(workflow: name, tick: tick, blocking: blocking.id)
             }
         }
         do {
-            let request = SubmitRequest(workflow: scheduled.file.path, params: scheduled.schedule.params, trigger: .schedule, idempotencyKey: key)
+            let request = SubmitRequest(
+                workflow: scheduled.file.path, params: scheduled.schedule.params, trigger: .schedule, idempotencyKey: key)
             let run = try await engine.submit(request)
             _ = try await store.advanceSchedule(workflow: name, to: tick, now: now)
             logger.info("scheduled run", metadata: ["workflow": "\(name)", "tick": "\(ScheduleKey.iso(tick))", "run": "\(run.id)"])
@@ -115,7 +127,8 @@ public struct Scheduler: Sendable {
             // The workflow cannot be started as it is (a required input, a bad param): retrying each
             // pass would not help; the tick counts as handled and the problem is logged.
             let message = ErrorText.describe(error)
-            logger.error("scheduled run refused", metadata: ["workflow": "\(name)", "tick": "\(ScheduleKey.iso(tick))", "error": "\(message)"])
+            logger.error(
+                "scheduled run refused", metadata: ["workflow": "\(name)", "tick": "\(ScheduleKey.iso(tick))", "error": "\(message)"])
             _ = try await store.advanceSchedule(workflow: name, to: tick, now: now)
             return .failed(workflow: name, tick: tick, message: message)
         }
@@ -143,7 +156,9 @@ public struct Scheduler: Sendable {
 extension Engine {
     /// The store's schedule and group tables.
     func scheduleStore() throws -> any ScheduleStore {
-        guard let store = store as? any ScheduleStore else { throw EngineError.unreadable(path: "store", reason: "this store keeps no schedules") }
+        guard let store = store as? any ScheduleStore else {
+            throw EngineError.unreadable(path: "store", reason: "this store keeps no schedules")
+        }
         return store
     }
 

@@ -19,8 +19,10 @@ public struct NotifyService: Service {
         public var commandTimeout: Duration
         public var maxAttempts: Int
 
-        public init(name: String, interval: Duration = .seconds(5), publicURL: String? = nil,
-                    webhookTimeout: Duration = .seconds(10), commandTimeout: Duration = .seconds(30), maxAttempts: Int = 10) {
+        public init(
+            name: String, interval: Duration = .seconds(5), publicURL: String? = nil,
+            webhookTimeout: Duration = .seconds(10), commandTimeout: Duration = .seconds(30), maxAttempts: Int = 10
+        ) {
             self.name = name
             self.interval = interval
             self.publicURL = publicURL
@@ -35,8 +37,10 @@ public struct NotifyService: Service {
     let logger: Logger
     let environment: @Sendable (String) -> String?
 
-    public init(engine: Engine, options: Options, logger: Logger = Logger(label: "flowrun.notify"),
-                environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }) {
+    public init(
+        engine: Engine, options: Options, logger: Logger = Logger(label: "flowrun.notify"),
+        environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
+    ) {
         self.engine = engine
         self.options = options
         self.logger = logger
@@ -88,16 +92,20 @@ public struct NotifyService: Service {
     }
 
     private func deliver(_ delivery: OutboxDelivery, outbox: any NotifyOutbox) async {
-        let sender = NotificationDelivery(webhook: WebhookClient(timeout: options.webhookTimeout),
-                                          command: CommandNotifier(timeout: options.commandTimeout), environment: environment)
+        let sender = NotificationDelivery(
+            webhook: WebhookClient(timeout: options.webhookTimeout),
+            command: CommandNotifier(timeout: options.commandTimeout), environment: environment)
         let outcome: NotificationDelivery.Outcome
         do {
             guard let rule = try? JSONDecoder().decode(NotifyRule.self, from: Data(delivery.ruleJSON.utf8)) else {
                 outcome = .permanent("notify: rule \(delivery.position) of run \(delivery.runID) cannot be read")
                 return await finish(delivery, outcome, outbox: outbox)
             }
-            guard let payload = try await NotificationPayload.load(delivery, store: engine.store, publicURL: options.publicURL,
-                                                                   sla: delivery.slaSeconds) else {
+            guard
+                let payload = try await NotificationPayload.load(
+                    delivery, store: engine.store, publicURL: options.publicURL,
+                    sla: delivery.slaSeconds)
+            else {
                 return await finish(delivery, .permanent("notify: run \(delivery.runID) no longer exists"), outbox: outbox)
             }
             outcome = await sender.deliver(payload, rule: rule, delivery: delivery)

@@ -27,7 +27,8 @@ public struct RerunRequest: Sendable {
 extension Engine {
     /// The workflow a rerun of `run` uses: its stored YAML, or the file as it is now.
     public func rerunWorkflow(of run: RunRecord, current: Bool) throws -> Workflow {
-        current ? try loadWorkflow(run.workflowName)
+        current
+            ? try loadWorkflow(run.workflowName)
             : try parseWorkflow(yaml: run.workflowYAML, file: "\(run.workflowName) (run \(run.id))")
     }
 
@@ -50,9 +51,10 @@ extension Engine {
         submit.workflowIsName = true
         if !request.currentWorkflow { submit.workflowYAML = earlier.workflowYAML }
         let run = try await self.submit(submit)
-        try? await store.appendEvent(runID: run.id, stepID: nil, kind: "message",
-                                     message: "rerun of run \(earlier.id)" + (request.currentWorkflow ? " with the current workflow file" : ""),
-                                     at: clock.now())
+        try? await store.appendEvent(
+            runID: run.id, stepID: nil, kind: "message",
+            message: "rerun of run \(earlier.id)" + (request.currentWorkflow ? " with the current workflow file" : ""),
+            at: clock.now())
         return run
     }
 }

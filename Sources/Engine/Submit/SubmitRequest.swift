@@ -31,9 +31,11 @@ public struct SubmitRequest: Sendable {
     /// (``StepPlacement``). `flowrun run` sets its in-process worker's slots.
     public var slotLimit: Int?
 
-    public init(workflow: String, params: [String: Value] = [:], datasetID: String? = nil,
-                datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger, idempotencyKey: String? = nil,
-                cache: Bool = true) {
+    public init(
+        workflow: String, params: [String: Value] = [:], datasetID: String? = nil,
+        datasetPath: String? = nil, inputs: [String: Value] = [:], trigger: Trigger, idempotencyKey: String? = nil,
+        cache: Bool = true
+    ) {
         self.cache = cache
         self.idempotencyKey = idempotencyKey
         self.workflow = workflow

@@ -83,7 +83,9 @@ public actor FolderWatcher {
             let finished = rule.doneFile ? "once <file>.done exists" : "after \(rule.stableSeconds.formatted()) s without change"
             log("watching \(rule.folder.path) for \(rule.include.joined(separator: ", ")) → \(rule.workflow), \(finished)")
         }
-        log(inotify == nil ? "detection: rescans every \(poll.formatted()) s" : "detection: inotify, with a rescan every \(poll.formatted()) s")
+        log(
+            inotify == nil
+                ? "detection: rescans every \(poll.formatted()) s" : "detection: inotify, with a rescan every \(poll.formatted()) s")
         while !Task.isCancelled {
             let report = await tick()
             var timeout = poll
@@ -143,8 +145,9 @@ public actor FolderWatcher {
         }
         if dataset.status == "rejected" {
             // Registered but unreadable as CSV (the profile names the row): no run would get further.
-            await reject(path, rule: rule, snapshot: snapshot, reason: dataset.rejectReason ?? "unreadable",
-                         recorded: true, report: &report)
+            await reject(
+                path, rule: rule, snapshot: snapshot, reason: dataset.rejectReason ?? "unreadable",
+                recorded: true, report: &report)
             return true
         }
         // A crash here — registered, not submitted — loses nothing: the restarted watcher finds the
@@ -157,8 +160,10 @@ public actor FolderWatcher {
                 log("\(path): same content as dataset \(dataset.id), already run by \(existing.id)")
                 return true
             }
-            let run = try await engine.submit(SubmitRequest(workflow: rule.workflowFile, datasetID: dataset.id,
-                                                            trigger: .watcher, idempotencyKey: key))
+            let run = try await engine.submit(
+                SubmitRequest(
+                    workflow: rule.workflowFile, datasetID: dataset.id,
+                    trigger: .watcher, idempotencyKey: key))
             report.submitted[path] = run.id
             log("\(path): dataset \(dataset.id) → run \(run.id) of \(rule.workflow)")
             return true
@@ -175,8 +180,10 @@ public actor FolderWatcher {
     /// Every rejection: reported, logged and, unless registration already `recorded` it, recorded
     /// as a rejected dataset; the same file rejected again for the same reason (a restarted
     /// watcher) is one record.
-    private func reject(_ path: String, rule: WatchRule, snapshot: FileSnapshot?, reason: String, recorded: Bool = false,
-                        report: inout Report) async {
+    private func reject(
+        _ path: String, rule: WatchRule, snapshot: FileSnapshot?, reason: String, recorded: Bool = false,
+        report: inout Report
+    ) async {
         report.rejected[path] = reason
         log("\(path): rejected: \(reason)")
         guard !recorded else { return }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Linux inotify over a folder tree: calls `onChange` (from its own thread) whenever a file is
@@ -57,7 +58,8 @@ final class Inotify: @unchecked Sendable {
                 while offset + MemoryLayout<inotify_event>.size <= n {
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     if event.mask & UInt32(IN_ISDIR) != 0, event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, event.len > 0,
-                       let parent = lock.withLock({ watches[event.wd] }) {
+                        let parent = lock.withLock({ watches[event.wd] })
+                    {
                         let nameStart = raw.baseAddress!.advanced(by: offset + MemoryLayout<inotify_event>.size)
                         let name = String(cString: nameStart.assumingMemoryBound(to: CChar.self))
                         if !name.hasPrefix(".") { newFolders.append(parent + "/" + name) }

@@ -39,7 +39,8 @@ public struct UploadTracker: Sendable {
                 entry = Pending(snapshot: snapshot, unchangedSince: now, scansUnchanged: 0)
             }
             pending[path] = entry
-            let finished = rule.doneFile
+            let finished =
+                rule.doneFile
                 ? scan.doneMarkers.contains(path) && entry.scansUnchanged >= 1
                 : now.timeIntervalSince(entry.unchangedSince) >= rule.stableSeconds
             if finished {

@@ -15,8 +15,10 @@ public struct WatchRule: Sendable, Equatable {
     public var stableSeconds: Double
     public var doneFile: Bool
 
-    public init(workflow: String, workflowFile: String? = nil, folder: URL, include: [String], includeExtensions: [String]? = nil,
-                stableSeconds: Double, doneFile: Bool) {
+    public init(
+        workflow: String, workflowFile: String? = nil, folder: URL, include: [String], includeExtensions: [String]? = nil,
+        stableSeconds: Double, doneFile: Bool
+    ) {
         self.workflow = workflow
         self.workflowFile = workflowFile ?? workflow
         self.folder = folder.standardizedFileURL
@@ -31,12 +33,17 @@ public struct WatchRule: Sendable, Equatable {
     public static func rules(workflows: [Workflow], dataRoot: URL, settings: WatchSettings) -> [WatchRule] {
         workflows.flatMap { workflow in
             workflow.triggers.map { trigger in
-                let folder = settings.directory.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) }
+                let folder =
+                    settings.directory.map {
+                        URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                    }
                     ?? dataRoot.appendingPathComponent(trigger.path, isDirectory: true)
-                return WatchRule(workflow: workflow.name, workflowFile: workflow.file, folder: folder, include: trigger.include.isEmpty ? ["*"] : trigger.include,
-                                 includeExtensions: settings.includeExtensions,
-                                 stableSeconds: settings.stableSeconds ?? trigger.stableSeconds,
-                                 doneFile: settings.useDoneFile ?? trigger.doneFile)
+                return WatchRule(
+                    workflow: workflow.name, workflowFile: workflow.file, folder: folder,
+                    include: trigger.include.isEmpty ? ["*"] : trigger.include,
+                    includeExtensions: settings.includeExtensions,
+                    stableSeconds: settings.stableSeconds ?? trigger.stableSeconds,
+                    doneFile: settings.useDoneFile ?? trigger.doneFile)
             }
         }
     }

@@ -25,8 +25,10 @@ public struct WatchSettings: Sendable, Equatable {
     /// `FLOWRUN_WATCH_POLL_SECONDS`: the rescan interval (default 2 s; 30 s as inotify's safety net).
     public var pollSeconds: Double?
 
-    public init(stableSeconds: Double? = nil, useDoneFile: Bool? = nil, includeExtensions: [String]? = nil,
-                directory: String? = nil, mode: Mode = .auto, pollSeconds: Double? = nil) {
+    public init(
+        stableSeconds: Double? = nil, useDoneFile: Bool? = nil, includeExtensions: [String]? = nil,
+        directory: String? = nil, mode: Mode = .auto, pollSeconds: Double? = nil
+    ) {
         self.stableSeconds = stableSeconds
         self.useDoneFile = useDoneFile
         self.includeExtensions = includeExtensions

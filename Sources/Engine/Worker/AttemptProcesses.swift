@@ -1,8 +1,9 @@
 import Foundation
 import Steps
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The programs attempts start: recorded when they start, stopped when their step is taken back.
@@ -10,11 +11,13 @@ extension Engine {
     /// Records the program an attempt started. A write that fails is a warning in the attempt's
     /// log, never the attempt's failure: the program runs either way.
     func recordProcess(_ started: StartedProcess, of key: StepAttemptKey, worker: String, log: LogFile) async {
-        let process = AttemptProcess(machine: .local, pid: started.pid, processGroup: started.processGroup,
-                                     leaderStartTicks: started.leaderStartTicks)
+        let process = AttemptProcess(
+            machine: .local, pid: started.pid, processGroup: started.processGroup,
+            leaderStartTicks: started.leaderStartTicks)
         do {
             if try await store.recordAttemptProcess(key, worker: worker, process: process) == false {
-                log.write("warning: cannot record pid \(started.pid): the store has no attempt \(key.attempt) by \(worker)", at: clock.now())
+                log.write(
+                    "warning: cannot record pid \(started.pid): the store has no attempt \(key.attempt) by \(worker)", at: clock.now())
             }
         } catch {
             log.write("warning: cannot record pid \(started.pid) (process group \(started.processGroup)): \(error)", at: clock.now())
@@ -32,7 +35,8 @@ extension Engine {
     func stopLeftoverProcesses(of attempts: [TakenBackAttempt], machine: Machine = .local) async {
         for attempt in attempts {
             guard let process = attempt.process, process.machine == machine,
-                  ProcessTable.groupExists(process.processGroup) else { continue }
+                ProcessTable.groupExists(process.processGroup)
+            else { continue }
             let key = attempt.key
             let group = process.processGroup
             if let leaderNow = ProcessTable.startTicks(of: group) {
@@ -44,9 +48,11 @@ extension Engine {
             let now = clock.now()
             let message: String
             if kill(-group, SIGKILL) == 0 {
-                message = "\(key.stepID) attempt \(key.attempt): killed process group \(group) (program pid \(process.pid)) that \(attempt.worker) left running"
+                message =
+                    "\(key.stepID) attempt \(key.attempt): killed process group \(group) (program pid \(process.pid)) that \(attempt.worker) left running"
             } else {
-                message = "\(key.stepID) attempt \(key.attempt): cannot kill process group \(group) (program pid \(process.pid)) that \(attempt.worker) left running: \(String(cString: strerror(errno)))"
+                message =
+                    "\(key.stepID) attempt \(key.attempt): cannot kill process group \(group) (program pid \(process.pid)) that \(attempt.worker) left running: \(String(cString: strerror(errno)))"
             }
             RunLog.note(message, run: key.runID, at: now, layout: layout)
             do {

@@ -1,8 +1,9 @@
 import Foundation
 import Steps
 import Store
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Taking steps back from workers that are gone, and stopping what they left running here.

@@ -12,8 +12,9 @@ extension Machine {
         let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
-        return Machine(host: ProcessInfo.processInfo.hostName,
-                       bootID: boot.flatMap { $0.isEmpty ? nil : $0 } ?? unknown,
-                       pidNamespace: namespace ?? unknown)
+        return Machine(
+            host: ProcessInfo.processInfo.hostName,
+            bootID: boot.flatMap { $0.isEmpty ? nil : $0 } ?? unknown,
+            pidNamespace: namespace ?? unknown)
     }
 }

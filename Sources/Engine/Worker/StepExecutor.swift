@@ -20,7 +20,9 @@ struct StepExecutor: Sendable {
     }
 
     /// The attempt's outcome, and what it recorded about caching (nil for a step that does not cache).
-    func execute(_ step: StepRunRecord, stopReason: @escaping @Sendable () -> StopReason?) async -> (outcome: StepCompletion.Outcome, cache: AttemptCache?) {
+    func execute(
+        _ step: StepRunRecord, stopReason: @escaping @Sendable () -> StopReason?
+    ) async -> (outcome: StepCompletion.Outcome, cache: AttemptCache?) {
         let plan: RunPlan
         do { plan = try await plans.plan(runID: step.runID) } catch {
             return (.failed(error: "cannot plan run: \(ErrorText.of(error))", exitStatus: nil, retryAt: nil), nil)
@@ -33,12 +35,15 @@ struct StepExecutor: Sendable {
         return (outcome, cacheRecord)
     }
 
-    private func execute(_ step: StepRunRecord, plan: RunPlan, spec: StepSpec, cacheRecord: inout AttemptCache?,
-                         stopReason: @escaping @Sendable () -> StopReason?) async -> StepCompletion.Outcome {
+    private func execute(
+        _ step: StepRunRecord, plan: RunPlan, spec: StepSpec, cacheRecord: inout AttemptCache?,
+        stopReason: @escaping @Sendable () -> StopReason?
+    ) async -> StepCompletion.Outcome {
 
         // Created on the first line a step writes; a silent attempt leaves its record in run.log only.
-        let log = LogFile(url: engine.layout.stepLog(run: step.runID, step: step.stepID, attempt: step.attempt), lazily: true,
-                          header: "attempt \(step.attempt) of \(step.maxAttempts) on \(step.worker ?? "?")")
+        let log = LogFile(
+            url: engine.layout.stepLog(run: step.runID, step: step.stepID, attempt: step.attempt), lazily: true,
+            header: "attempt \(step.attempt) of \(step.maxAttempts) on \(step.worker ?? "?")")
         defer { log.close() }
         let clock = engine.clock
         // The step's own last lines: a failure stores them as its error excerpt.
@@ -68,7 +73,8 @@ struct StepExecutor: Sendable {
                         }
                         deleted = missing
                     }
-                    let note = await cache.whyItRuns(keyParts, step: step, workflow: plan.workflow.name, runCaches: plan.cacheEnabled, deletedEntries: deleted)
+                    let note = await cache.whyItRuns(
+                        keyParts, step: step, workflow: plan.workflow.name, runCaches: plan.cacheEnabled, deletedEntries: deleted)
                     if let note { log.write(note, at: clock.now()) }
                     cacheRecord = AttemptCache(key: keyParts.key, partsJSON: keyParts.json, note: note)
                 } catch {
@@ -113,8 +119,9 @@ struct StepExecutor: Sendable {
                 break
             }
             if let excerpt = ErrorExcerpt.make(recent.all) {
-                await engine.recordExcerpt(excerpt, of: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt),
-                                           worker: step.worker ?? "", log: log)
+                await engine.recordExcerpt(
+                    excerpt, of: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt),
+                    worker: step.worker ?? "", log: log)
             }
             var message = ErrorText.of(error)
             if step.attempt < step.maxAttempts, (error as? PermanentFailure)?.isPermanent == true {
@@ -148,7 +155,8 @@ struct StepExecutor: Sendable {
     private func resolve(_ spec: StepSpec, context: ExpressionContext, inputs: [InputSpec]) throws -> (any Step, [String: Value]) {
         // A command sees every param and input as FLOWRUN_PARAM_… / FLOWRUN_INPUT_…; its own `env:` wins.
         func environment(_ given: Value?) -> Value {
-            var env = CommandEnvironment.variables(params: context.params, inputs: context.inputs, inputSpecs: inputs).mapValues(Value.string)
+            var env = CommandEnvironment.variables(params: context.params, inputs: context.inputs, inputSpecs: inputs).mapValues(
+                Value.string)
             env.merge(context.matrixVariables) { $1 }
             if case .map(let own)? = given { env.merge(own) { $1 } }
             return .map(env)
@@ -156,7 +164,8 @@ struct StepExecutor: Sendable {
         switch spec.action {
         case .uses(let name):
             guard let implementation = engine.registry.step(named: name) else {
-                throw StepError.failed("uses: \(name): no such step in this flowrun (known: \(engine.registry.names.sorted().joined(separator: ", ")))")
+                throw StepError.failed(
+                    "uses: \(name): no such step in this flowrun (known: \(engine.registry.names.sorted().joined(separator: ", ")))")
             }
             guard name == CommandStep.name else {
                 return (implementation, try Expressions.resolve(.map(spec.with), in: context).mapValue ?? [:])

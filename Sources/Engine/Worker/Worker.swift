@@ -33,9 +33,11 @@ public actor Worker {
         /// The default slots of a worker on this machine: 4 × its cores.
         public static var defaultSlots: Int { 4 * max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-        public init(name: String = Worker.defaultName(), concurrency: Int = Options.defaultSlots,
-                    leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
-                    pollInterval: Duration = .seconds(2), runID: String? = nil) {
+        public init(
+            name: String = Worker.defaultName(), concurrency: Int = Options.defaultSlots,
+            leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
+            pollInterval: Duration = .seconds(2), runID: String? = nil
+        ) {
             self.name = name
             self.slots = max(1, concurrency)
             self.leaseDuration = leaseDuration
@@ -136,7 +138,8 @@ public actor Worker {
                     // Canceled by drain(): nothing to report, nothing to wait for.
                     if draining { continue }
                     // The store is unreachable (a restarting PostgreSQL): wait and try again.
-                    logger.warning("cannot claim steps: \(ErrorText.of(error)); trying again in 0.5 s", metadata: ["worker": "\(options.name)"])
+                    logger.warning(
+                        "cannot claim steps: \(ErrorText.of(error)); trying again in 0.5 s", metadata: ["worker": "\(options.name)"])
                     try? await clock.sleep(for: .milliseconds(500))
                     continue
                 }
@@ -144,7 +147,8 @@ public actor Worker {
             }
             // Asked only when nothing was claimed: a round trip less on the path of every chained step.
             if claimed.isEmpty, let runID = options.runID, inFlight.isEmpty, pending.isEmpty, !draining,
-               try await drainable({ try await store.run(id: runID)?.state.isFinished ?? true }) {
+                try await drainable({ try await store.run(id: runID)?.state.isFinished ?? true })
+            {
                 break
             }
             if draining { continue }
@@ -189,7 +193,11 @@ public actor Worker {
         loopCall = abandon
         if draining { abandon() }
         defer { loopCall = nil }
-        return try await withTaskCancellationHandler { try await once.value() } onCancel: { abandon() }
+        return try await withTaskCancellationHandler {
+            try await once.value()
+        } onCancel: {
+            abandon()
+        }
     }
 
     /// Steps currently running in this worker.
@@ -209,7 +217,9 @@ public actor Worker {
         usedSlots += step.cpu
     }
 
-    private func finished(_ key: StepAttemptKey, outcome: StepCompletion.Outcome, cache: AttemptCache?, stop: StepExecutor.StopReason?) async {
+    private func finished(
+        _ key: StepAttemptKey, outcome: StepCompletion.Outcome, cache: AttemptCache?, stop: StepExecutor.StopReason?
+    ) async {
         if stop == .leaseLost || stop == .shutdown {
             if let gone = inFlight.removeValue(forKey: key) { usedSlots -= gone.cpu }
             signal()
@@ -238,18 +248,28 @@ public actor Worker {
             reservedSlots += offer
             do {
                 let now = engine.clock.now()
-                let claim = offer == 0 ? nil : ClaimRequest(worker: options.name, runID: options.runID, limit: offer, now: now,
-                                                            leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
-                claimedAfter = try await storeCall("complete steps") { try await engine.store.completeSteps(batch, thenClaim: claim) }.claimed
+                let claim =
+                    offer == 0
+                    ? nil
+                    : ClaimRequest(
+                        worker: options.name, runID: options.runID, limit: offer, now: now,
+                        leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
+                claimedAfter = try await storeCall("complete steps") { try await engine.store.completeSteps(batch, thenClaim: claim) }
+                    .claimed
                 reservedSlots -= offer
             } catch {
                 reservedSlots -= offer
                 // Keep the completions: the attempt still holds its lease until it expires.
-                logger.warning("cannot record \(batch.count) completion(s): \(ErrorText.of(error)); retrying in 0.5 s",
-                               metadata: ["worker": "\(options.name)", "steps": "\(batch.map { "\($0.key.runID)/\($0.key.stepID)#\($0.key.attempt)" }.prefix(10).joined(separator: ","))"])
+                logger.warning(
+                    "cannot record \(batch.count) completion(s): \(ErrorText.of(error)); retrying in 0.5 s",
+                    metadata: [
+                        "worker": "\(options.name)",
+                        "steps": "\(batch.map { "\($0.key.runID)/\($0.key.stepID)#\($0.key.attempt)" }.prefix(10).joined(separator: ","))",
+                    ])
                 for completion in batch {
-                    RunLog.note("cannot record \(completion.key.stepID) attempt \(completion.key.attempt): \(error); retrying",
-                                run: completion.key.runID, at: engine.clock.now(), layout: engine.layout)
+                    RunLog.note(
+                        "cannot record \(completion.key.stepID) attempt \(completion.key.attempt): \(error); retrying",
+                        run: completion.key.runID, at: engine.clock.now(), layout: engine.layout)
                 }
                 pending.insert(contentsOf: batch, at: 0)
                 try? await engine.clock.sleep(for: .milliseconds(500))
@@ -302,7 +322,8 @@ public actor Worker {
     private func idleTimeout() async throws -> Duration {
         let runID = options.runID
         let store = engine.store
-        guard let next = try? await storeCall("next ready time", { try await drainable { try await store.nextReadyTime(runID: runID) } }) else {
+        guard let next = try? await storeCall("next ready time", { try await drainable { try await store.nextReadyTime(runID: runID) } })
+        else {
             return options.pollInterval
         }
         let wait = next.timeIntervalSince(engine.clock.now())
@@ -332,11 +353,16 @@ public actor Worker {
                 // step for ever; letting it lapse hands the step to the takeback rules.
                 if !entry.abandoned {
                     inFlight[key]?.abandoned = true
-                    let message = "watchdog: the completion of \(key.stepID) attempt \(key.attempt) has not been written for "
+                    let message =
+                        "watchdog: the completion of \(key.stepID) attempt \(key.attempt) has not been written for "
                         + "\(Int(now.timeIntervalSince(ended))) s, longer than the lease (\(options.leaseDuration)): "
                         + "no longer extending its lease; the step will be taken back and run again"
-                    logger.error("\(message)", metadata: ["run": "\(key.runID)", "step": "\(key.stepID)",
-                                                         "attempt": "\(key.attempt)", "worker": "\(options.name)"])
+                    logger.error(
+                        "\(message)",
+                        metadata: [
+                            "run": "\(key.runID)", "step": "\(key.stepID)",
+                            "attempt": "\(key.attempt)", "worker": "\(options.name)",
+                        ])
                     RunLog.note(message, run: key.runID, at: now, layout: engine.layout)
                 }
                 continue
@@ -344,12 +370,14 @@ public actor Worker {
             let status: LeaseStatus?
             do {
                 status = try await storeCall("extend lease") {
-                    try await store.extendLease(key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
+                    try await store.extendLease(
+                        key, worker: options.name, until: now.addingTimeInterval(options.leaseDuration.seconds), now: now)
                 }
             } catch {
                 status = nil
-                logger.warning("cannot extend the lease: \(ErrorText.of(error)); the next heartbeat tries again",
-                               metadata: ["run": "\(key.runID)", "step": "\(key.stepID)", "attempt": "\(key.attempt)", "worker": "\(options.name)"])
+                logger.warning(
+                    "cannot extend the lease: \(ErrorText.of(error)); the next heartbeat tries again",
+                    metadata: ["run": "\(key.runID)", "step": "\(key.stepID)", "attempt": "\(key.attempt)", "worker": "\(options.name)"])
             }
             switch status {
             case .cancelRequested?:
@@ -374,10 +402,11 @@ public actor Worker {
     }
 
     private func workerRecord() -> WorkerRecord {
-        WorkerRecord(name: options.name, host: Machine.local.host, startedAt: startedAt,
-                     lastHeartbeat: engine.clock.now(), stepsHeld: inFlight.count,
-                     process: WorkerProcess(machine: .local, pid: getpid()), concurrency: options.slots,
-                     oldestCall: storeCalls.oldest, lastError: storeCalls.lastError)
+        WorkerRecord(
+            name: options.name, host: Machine.local.host, startedAt: startedAt,
+            lastHeartbeat: engine.clock.now(), stepsHeld: inFlight.count,
+            process: WorkerProcess(machine: .local, pid: getpid()), concurrency: options.slots,
+            oldestCall: storeCalls.oldest, lastError: storeCalls.lastError)
     }
 
     /// Runs one store call noted in the ledger: in flight until it returns (the heartbeat writes the

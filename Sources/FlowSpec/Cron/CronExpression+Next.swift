@@ -82,7 +82,11 @@ extension CronExpression {
         guard offsetAtLow != Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(high)))) else { return nil }
         while high - low > 1 {
             let mid = low + (high - low) / 2
-            if Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(mid)))) == offsetAtLow { low = mid } else { high = mid }
+            if Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(mid)))) == offsetAtLow {
+                low = mid
+            } else {
+                high = mid
+            }
         }
         return high
     }

@@ -32,8 +32,9 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         var expanded = trimmed
         if trimmed.hasPrefix("@") {
             guard let fields = Self.macros[trimmed.lowercased()] else {
-                throw CronError("unknown name '\(trimmed)'" + Suggestion.hint(for: trimmed.lowercased(), in: Self.macros.keys.sorted())
-                                + " (names: \(Self.macros.keys.sorted().joined(separator: ", ")))")
+                throw CronError(
+                    "unknown name '\(trimmed)'" + Suggestion.hint(for: trimmed.lowercased(), in: Self.macros.keys.sorted())
+                        + " (names: \(Self.macros.keys.sorted().joined(separator: ", ")))")
             }
             expanded = fields
         }

@@ -81,7 +81,8 @@ enum CronField {
         }
         if let n = names[text.lowercased()] { return n }
         let known = names.isEmpty ? "" : " or a name (\(names.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")))"
-        throw CronError("\(name) '\(text)' in '\(item)': expected a number \(rangeText)\(known)"
-                        + (names.isEmpty ? "" : Suggestion.hint(for: text.lowercased(), in: Array(names.keys))))
+        throw CronError(
+            "\(name) '\(text)' in '\(item)': expected a number \(rangeText)\(known)"
+                + (names.isEmpty ? "" : Suggestion.hint(for: text.lowercased(), in: Array(names.keys))))
     }
 }

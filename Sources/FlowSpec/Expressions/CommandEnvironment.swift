@@ -57,12 +57,14 @@ public enum CommandEnvironment {
     }
 
     private static func identifier(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.unicodeScalars.map { scalar -> Unicode.Scalar in
-            switch scalar {
-            case "a"..."z": Unicode.Scalar(scalar.value - 32)!
-            case "A"..."Z", "0"..."9": scalar
-            default: "_"
-            }
-        }))
+        String(
+            String.UnicodeScalarView(
+                name.unicodeScalars.map { scalar -> Unicode.Scalar in
+                    switch scalar {
+                    case "a"..."z": Unicode.Scalar(scalar.value - 32)!
+                    case "A"..."Z", "0"..."9": scalar
+                    default: "_"
+                    }
+                }))
     }
 }

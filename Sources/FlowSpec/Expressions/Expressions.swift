@@ -1,3 +1,5 @@
+import Foundation
+
 /// The values an expression can name at run time.
 public struct ExpressionContext: Sendable {
     public var params: [String: Value]
@@ -194,10 +196,14 @@ public enum Expressions {
         }
         switch path.first {
         case "params":
-            guard path.count >= 2, let v = context.params[path[1]] else { throw ExpressionError(offset: offset, message: "\(name): no such param") }
+            guard path.count >= 2, let v = context.params[path[1]] else {
+                throw ExpressionError(offset: offset, message: "\(name): no such param")
+            }
             return try dig(v, path.dropFirst(2))
         case "inputs":
-            guard path.count >= 2, let v = context.inputs[path[1]] else { throw ExpressionError(offset: offset, message: "\(name): input not given") }
+            guard path.count >= 2, let v = context.inputs[path[1]] else {
+                throw ExpressionError(offset: offset, message: "\(name): input not given")
+            }
             return try dig(v, path.dropFirst(2))
         case "steps":
             if path.count >= 3, path[2] == "items", let items = context.items[path[1]] {
@@ -210,11 +216,16 @@ public enum Expressions {
                 throw ExpressionError(offset: offset, message: "\(name): step '\(path[1])' has no outputs (did it succeed?)")
             }
             guard let v = outputs[path[3]] else {
-                throw ExpressionError(offset: offset, message: "\(name): step '\(path[1])' has no output '\(path[3])' (it has: \(outputs.keys.sorted().joined(separator: ", ")))")
+                throw ExpressionError(
+                    offset: offset,
+                    message:
+                        "\(name): step '\(path[1])' has no output '\(path[3])' (it has: \(outputs.keys.sorted().joined(separator: ", ")))")
             }
             return try dig(v, path.dropFirst(4))
         case "matrix":
-            guard path.count >= 2, let v = context.matrix[path[1]] else { throw ExpressionError(offset: offset, message: "\(name): not a name of this step's matrix") }
+            guard path.count >= 2, let v = context.matrix[path[1]] else {
+                throw ExpressionError(offset: offset, message: "\(name): not a name of this step's matrix")
+            }
             return try dig(v, path.dropFirst(2))
         case "run":
             guard path == ["run", "id"] else { throw ExpressionError(offset: offset, message: "\(name): only run.id is known") }
@@ -224,5 +235,3 @@ public enum Expressions {
         }
     }
 }
-
-import Foundation

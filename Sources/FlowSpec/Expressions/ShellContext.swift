@@ -59,7 +59,8 @@ enum ShellRefusal: Error, Sendable, Equatable {
     func message(expression source: String, variable: String?) -> String {
         let text = "${{" + source + "}}"
         let use = variable.map { "\"$\($0)\"" }
-        let instead = use.map { "use \($0) instead" }
+        let instead =
+            use.map { "use \($0) instead" }
             ?? "give the value to the command in `env:` (`env: { VALUE: \"\(text)\" }`) and use \"$VALUE\" instead"
         switch self {
         case .heredocBody:

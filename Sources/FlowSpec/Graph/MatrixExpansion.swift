@@ -53,7 +53,9 @@ public enum MatrixExpansion {
     /// step that needs another matrix step, that step's matrix (its *parent*: the step runs once per
     /// parent item × own combination). Steps come in dependency order. A step that would run under two
     /// unrelated matrices is a problem, reported; the step then gets none.
-    static func families(_ ordered: [StepSpec]) -> (family: [String: String], parent: [String: String], problems: [(step: String, message: String)]) {
+    static func families(
+        _ ordered: [StepSpec]
+    ) -> (family: [String: String], parent: [String: String], problems: [(step: String, message: String)]) {
         var family: [String: String] = [:]
         var parent: [String: String] = [:]
         var problems: [(step: String, message: String)] = []
@@ -68,10 +70,15 @@ public enum MatrixExpansion {
             var deepest: (need: String, family: String)?
             for candidate in inherited {
                 guard let current = deepest else { deepest = candidate; continue }
-                if ancestors(candidate.family).contains(current.family) { deepest = candidate }
-                else if !ancestors(current.family).contains(candidate.family) {
-                    problems.append((step.id, "step '\(step.id)' needs '\(current.need)' and '\(candidate.need)', which run under different matrices "
-                                     + "('\(current.family)', '\(candidate.family)'): add `gather: true` to run once after all of their items"))
+                if ancestors(candidate.family).contains(current.family) {
+                    deepest = candidate
+                } else if !ancestors(current.family).contains(candidate.family) {
+                    problems.append(
+                        (
+                            step.id,
+                            "step '\(step.id)' needs '\(current.need)' and '\(candidate.need)', which run under different matrices "
+                                + "('\(current.family)', '\(candidate.family)'): add `gather: true` to run once after all of their items"
+                        ))
                     deepest = nil
                     break
                 }
@@ -102,8 +109,9 @@ public enum MatrixExpansion {
         guard let up = parent[owner] else { return own.map { Item(combination: $0, lineage: [owner: $0]) } }
         return items(of: up, specs: specs, parent: parent).flatMap { base in
             own.map { combination in
-                let merged = MatrixCombination(names: base.combination.names + combination.names.filter { !base.combination.names.contains($0) },
-                                               values: base.combination.values.merging(combination.values) { a, _ in a })
+                let merged = MatrixCombination(
+                    names: base.combination.names + combination.names.filter { !base.combination.names.contains($0) },
+                    values: base.combination.values.merging(combination.values) { a, _ in a })
                 var lineage = base.lineage
                 lineage[owner] = merged
                 return Item(combination: merged, lineage: lineage)
@@ -158,7 +166,9 @@ public enum MatrixExpansion {
                 instance.matrix.values = item.combination.values
                 instance.matrix.gathered = gathered
                 for (lineOwner, combination) in item.lineage {
-                    for member in members[lineOwner] ?? [] where member != step.id { instance.matrix.aliases[member] = instanceID(member, combination) }
+                    for member in members[lineOwner] ?? [] where member != step.id {
+                        instance.matrix.aliases[member] = instanceID(member, combination)
+                    }
                 }
                 out.append(instance)
             }

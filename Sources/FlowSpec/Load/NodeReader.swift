@@ -26,7 +26,9 @@ struct NodeReader {
 
     /// The pairs of a mapping with every key checked against `allowed` (unknown keys get a
     /// suggestion). Nil, with an error, when the node is not a mapping.
-    mutating func mapping(_ node: YAMLNode, _ field: String, allowed: [String]? = nil) -> [(key: String, keyMark: SourceMark, value: YAMLNode)]? {
+    mutating func mapping(
+        _ node: YAMLNode, _ field: String, allowed: [String]? = nil
+    ) -> [(key: String, keyMark: SourceMark, value: YAMLNode)]? {
         guard case .mapping(let pairs, _) = node else {
             error(node.mark, "\(field): expected a map, got \(Self.describe(node))")
             return nil
@@ -38,8 +40,10 @@ struct NodeReader {
                 continue
             }
             if let allowed, !allowed.contains(key) {
-                error(pair.key.mark, "\(field): unknown key '\(key)'" + Suggestion.hint(for: key, in: allowed)
-                      + " (allowed: \(allowed.joined(separator: ", ")))")
+                error(
+                    pair.key.mark,
+                    "\(field): unknown key '\(key)'" + Suggestion.hint(for: key, in: allowed)
+                        + " (allowed: \(allowed.joined(separator: ", ")))")
                 continue
             }
             result.append((key, pair.key.mark, pair.value))

@@ -15,7 +15,9 @@ struct MatrixDecoding {
 
 extension WorkflowDecoder {
     /// The step's `matrix:` and `gather:`. `fields` are the step's keys.
-    mutating func decodeMatrixPart(_ fields: [String: (key: String, keyMark: SourceMark, value: YAMLNode)], field: String, id: String) -> MatrixPart {
+    mutating func decodeMatrixPart(
+        _ fields: [String: (key: String, keyMark: SourceMark, value: YAMLNode)], field: String, id: String
+    ) -> MatrixPart {
         var part = MatrixPart()
         if let g = fields["gather"] {
             part.gather = reader.bool(g.value, "\(field).gather") ?? false
@@ -37,18 +39,19 @@ extension WorkflowDecoder {
                 spec.maxParallel = reader.integer(value, place, minimum: 1)
             default:
                 guard Self.isMatrixName(name) else {
-                    reader.error(keyMark, "\(place): a matrix name is letters, digits and '_' (starting with a letter or '_'), got \"\(name)\"")
+                    reader.error(
+                        keyMark, "\(place): a matrix name is letters, digits and '_' (starting with a letter or '_'), got \"\(name)\"")
                     continue
                 }
                 guard case .sequence(let items, _) = value else {
                     reader.error(value.mark, "\(place): expected a list of values, got \(NodeReader.describe(value))")
                     continue
                 }
-                if items.isEmpty { reader.error(value.mark, "\(place): the list is empty; give at least one value") ; continue }
+                if items.isEmpty { reader.error(value.mark, "\(place): the list is empty; give at least one value"); continue }
                 var values: [Value] = []
                 for item in items {
                     guard let v = scalarValue(item, "\(place)[]") else { continue }
-                    if values.contains(v) { reader.error(item.mark, "\(place): \(v.jsonText) is listed twice") ; continue }
+                    if values.contains(v) { reader.error(item.mark, "\(place): \(v.jsonText) is listed twice"); continue }
                     values.append(v)
                 }
                 axes.append((name, values))
@@ -58,20 +61,28 @@ extension WorkflowDecoder {
         let axisNames = Set(axes.map(\.name))
         for partial in spec.exclude {
             for key in partial.keys.sorted() where !axisNames.contains(key) {
-                reader.error(m.keyMark, "\(field).matrix.exclude: '\(key)' is not a name of this matrix" + Suggestion.hint(for: key, in: axes.map(\.name)))
+                reader.error(
+                    m.keyMark,
+                    "\(field).matrix.exclude: '\(key)' is not a name of this matrix" + Suggestion.hint(for: key, in: axes.map(\.name)))
             }
         }
         let product = MatrixExpansion.productSize(spec)
         if axes.isEmpty, spec.include.isEmpty {
-            reader.error(m.value.mark, "\(field).matrix: the matrix is empty; give a name with a list of values (model_type: [logistic, forest])")
+            reader.error(
+                m.value.mark, "\(field).matrix: the matrix is empty; give a name with a list of values (model_type: [logistic, forest])")
         } else if product > MatrixSpec.maxCombinations {
-            reader.error(m.value.mark, "\(field).matrix: \(product == Int.max ? "too many" : String(product)) combinations; at most \(MatrixSpec.maxCombinations) are allowed")
+            reader.error(
+                m.value.mark,
+                "\(field).matrix: \(product == Int.max ? "too many" : String(product)) combinations; at most \(MatrixSpec.maxCombinations) are allowed"
+            )
         } else {
             let combinations = MatrixExpansion.combinations(spec)
             if combinations.isEmpty {
                 reader.error(m.value.mark, "\(field).matrix: `exclude` removes every combination; nothing would run")
             } else if combinations.count > MatrixSpec.maxCombinations {
-                reader.error(m.value.mark, "\(field).matrix: \(combinations.count) combinations with `include`; at most \(MatrixSpec.maxCombinations) are allowed")
+                reader.error(
+                    m.value.mark,
+                    "\(field).matrix: \(combinations.count) combinations with `include`; at most \(MatrixSpec.maxCombinations) are allowed")
             } else if let twice = Dictionary(grouping: combinations, by: \.label).first(where: { $0.value.count > 1 }) {
                 reader.error(m.value.mark, "\(field).matrix: the combination \(twice.key) comes \(twice.value.count) times")
             }
@@ -84,7 +95,9 @@ extension WorkflowDecoder {
     /// A list of maps from matrix names to single values (an `include`/`exclude` list).
     private mutating func decodePartials(_ node: YAMLNode, _ place: String) -> [[String: Value]] {
         guard case .sequence(let items, _) = node else {
-            reader.error(node.mark, "\(place): expected a list of maps such as - { model_type: forest, window: 50 }, got \(NodeReader.describe(node))")
+            reader.error(
+                node.mark,
+                "\(place): expected a list of maps such as - { model_type: forest, window: 50 }, got \(NodeReader.describe(node))")
             return []
         }
         var out: [[String: Value]] = []
@@ -109,7 +122,7 @@ extension WorkflowDecoder {
             return nil
         }
         let v = plain ? YAMLNode.plainValue(s) : .string(s)
-        if v == .null { reader.error(node.mark, "\(place): a matrix value is a string, number or bool, got nothing") ; return nil }
+        if v == .null { reader.error(node.mark, "\(place): a matrix value is a string, number or bool, got nothing"); return nil }
         return v
     }
 
@@ -134,11 +147,13 @@ extension WorkflowDecoder {
             let mark = matrixState.marks[owner] ?? stepMarks[owner] ?? SourceMark(line: 1, column: 1)
             let inherited = matrixState.names[up] ?? []
             for name in (matrixState.names[owner] ?? []).intersection(inherited).sorted() {
-                reader.error(mark, "steps.\(owner).matrix.\(name): '\(name)' is already a name of '\(up)''s matrix, which this step runs under")
+                reader.error(
+                    mark, "steps.\(owner).matrix.\(name): '\(name)' is already a name of '\(up)''s matrix, which this step runs under")
             }
             let count = MatrixExpansion.items(of: owner, specs: specs, parent: parent).count
             if count > MatrixSpec.maxCombinations {
-                reader.error(mark, "steps.\(owner).matrix: \(count) items with '\(up)''s matrix; at most \(MatrixSpec.maxCombinations) are allowed")
+                reader.error(
+                    mark, "steps.\(owner).matrix: \(count) items with '\(up)''s matrix; at most \(MatrixSpec.maxCombinations) are allowed")
             }
         }
         // Names known in a step: its matrix's and every ancestor's (parents are decided first in order).
@@ -150,14 +165,19 @@ extension WorkflowDecoder {
     /// `matrix.NAME` at `mark`, in a site of step `step`.
     mutating func checkMatrixReference(_ path: [String], mark: SourceMark, step: String?, field: String) {
         guard let step, let owner = matrixState.family[step] else {
-            reader.error(mark, "\(field): '\(path.joined(separator: "."))' is only known in a step that runs under a matrix (`matrix:`, or needs a matrix step)")
+            reader.error(
+                mark,
+                "\(field): '\(path.joined(separator: "."))' is only known in a step that runs under a matrix (`matrix:`, or needs a matrix step)"
+            )
             return
         }
-        guard path.count == 2 else { reader.error(mark, "\(field): write matrix.NAME") ; return }
+        guard path.count == 2 else { reader.error(mark, "\(field): write matrix.NAME"); return }
         let names = matrixState.names[owner] ?? []
         if !names.contains(path[1]) {
-            reader.error(mark, "\(field): '\(path[1])' is not a name of \(owner == step ? "this step's" : "'\(owner)''s") matrix"
-                         + Suggestion.hint(for: path[1], in: names.sorted()) + " (names: \(names.sorted().joined(separator: ", ")))")
+            reader.error(
+                mark,
+                "\(field): '\(path[1])' is not a name of \(owner == step ? "this step's" : "'\(owner)''s") matrix"
+                    + Suggestion.hint(for: path[1], in: names.sorted()) + " (names: \(names.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -178,8 +198,11 @@ extension WorkflowDecoder {
         var current = matrixState.family[step]
         while let f = current { line.append(f); current = matrixState.parent[f] }
         if !line.contains(targetFamily) {
-            reader.error(mark, "\(field): step '\(target)' runs once per item of a matrix; "
-                         + (matrixState.gathers.contains(step) ? "read its items with steps.\(target).items" : "read it in a step with `gather: true` as steps.\(target).items"))
+            reader.error(
+                mark,
+                "\(field): step '\(target)' runs once per item of a matrix; "
+                    + (matrixState.gathers.contains(step)
+                        ? "read its items with steps.\(target).items" : "read it in a step with `gather: true` as steps.\(target).items"))
             return true
         }
         return false

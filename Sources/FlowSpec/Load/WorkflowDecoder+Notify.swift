@@ -21,8 +21,10 @@ enum NotifyDecoding {
                 let names = NotifyEvent.allCases.map(\.rawValue)
                 for (name, mark) in reader.strings(on.value, "\(at).on") ?? [] {
                     guard let event = NotifyEvent(rawValue: name) else {
-                        reader.error(mark, "\(at).on: unknown event '\(name)'" + Suggestion.hint(for: name, in: names)
-                                     + " (events: \(names.joined(separator: ", ")))")
+                        reader.error(
+                            mark,
+                            "\(at).on: unknown event '\(name)'" + Suggestion.hint(for: name, in: names)
+                                + " (events: \(names.joined(separator: ", ")))")
                         continue
                     }
                     if !rule.on.contains(event) { rule.on.append(event) }
@@ -31,7 +33,9 @@ enum NotifyDecoding {
                     reader.error(on.value.mark, "\(at).on: name at least one event (\(names.joined(separator: ", ")))")
                 }
             } else {
-                reader.error(item.mark, "\(at): missing `on:` (the events to notify: \(NotifyEvent.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reader.error(
+                    item.mark,
+                    "\(at): missing `on:` (the events to notify: \(NotifyEvent.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             if let w = f["webhook"] { rule.webhook = webhook(w.value, "\(at).webhook", reader: &reader) }
             if let r = f["run"], let command = reader.string(r.value, "\(at).run") {
@@ -68,16 +72,22 @@ enum NotifyDecoding {
         if let s = f["secret_env"], let name = reader.string(s.value, "\(field).secret_env") {
             // A name, not the secret: workflow files are committed.
             if name.isEmpty || name.first!.isNumber || !name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) {
-                reader.error(s.value.mark, "\(field).secret_env: expected the name of an environment variable (letters, digits, '_'), got \"\(name)\"")
+                reader.error(
+                    s.value.mark,
+                    "\(field).secret_env: expected the name of an environment variable (letters, digits, '_'), got \"\(name)\"")
             } else {
                 target.secretEnv = name
             }
         }
         if let fm = f["format"], let text = reader.string(fm.value, "\(field).format") {
             let names = WebhookTarget.Format.allCases.map(\.rawValue)
-            if let format = WebhookTarget.Format(rawValue: text) { target.format = format } else {
-                reader.error(fm.value.mark, "\(field).format: unknown format '\(text)'" + Suggestion.hint(for: text, in: names)
-                             + " (formats: \(names.joined(separator: ", ")))")
+            if let format = WebhookTarget.Format(rawValue: text) {
+                target.format = format
+            } else {
+                reader.error(
+                    fm.value.mark,
+                    "\(field).format: unknown format '\(text)'" + Suggestion.hint(for: text, in: names)
+                        + " (formats: \(names.joined(separator: ", ")))")
             }
         }
         return urlIsGood ? target : nil

@@ -7,7 +7,9 @@ extension WorkflowDecoder {
     /// Priorities are small numbers; each level is worth a minute of waiting (aging).
     static let priorityRange = -100...100
 
-    mutating func decodeSlotKeys(_ f: [String: (key: String, keyMark: SourceMark, value: YAMLNode)], field: String, into step: inout StepSpec) {
+    mutating func decodeSlotKeys(
+        _ f: [String: (key: String, keyMark: SourceMark, value: YAMLNode)], field: String, into step: inout StepSpec
+    ) {
         if let c = f["cpu"], let n = reader.integer(c.value, "\(field).cpu", minimum: 1) {
             if n > Self.maxCPU {
                 reader.error(c.value.mark, "\(field).cpu: at most \(Self.maxCPU) slots, got \(n)")
@@ -29,7 +31,10 @@ extension WorkflowDecoder {
     mutating func decodePriority(_ fields: [String: (key: String, keyMark: SourceMark, value: YAMLNode)], into workflow: inout Workflow) {
         guard let p = fields["priority"] else { return }
         guard case .scalar(let s, true, _) = p.value, let n = YAMLNode.plainValue(s).intValue, Self.priorityRange.contains(n) else {
-            reader.error(p.value.mark, "priority: expected an integer from \(Self.priorityRange.lowerBound) to \(Self.priorityRange.upperBound), got \(NodeReader.describe(p.value))")
+            reader.error(
+                p.value.mark,
+                "priority: expected an integer from \(Self.priorityRange.lowerBound) to \(Self.priorityRange.upperBound), got \(NodeReader.describe(p.value))"
+            )
             return
         }
         workflow.priority = n

@@ -1,7 +1,14 @@
+import Foundation
+
 /// Turns a composed YAML tree into a ``Workflow``, collecting every problem on the way.
 struct WorkflowDecoder {
-    static let topKeys = ["name", "description", "version", "params", "inputs", "defaults", "steps", "triggers", "notify", "sla", "priority"]
-    static let stepKeys = ["uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache", "cpu", "pool", "matrix", "gather", "sla"]
+    static let topKeys = [
+        "name", "description", "version", "params", "inputs", "defaults", "steps", "triggers", "notify", "sla", "priority",
+    ]
+    static let stepKeys = [
+        "uses", "run", "with", "needs", "retries", "timeout", "if", "env", "working_directory", "description", "cache", "cpu", "pool",
+        "matrix", "gather", "sla",
+    ]
     static let paramKeys = ["type", "default", "enum", "description"]
     static let inputKeys = ["type", "required", "description"]
     static let retryKeys = ["max", "delay", "backoff", "max_delay"]
@@ -66,7 +73,9 @@ struct WorkflowDecoder {
         var steps: [StepSpec] = []
         if let f = fields["steps"] {
             steps = decodeSteps(f.value, defaults: defaults)
-            if case .mapping(let pairs, _) = f.value, pairs.isEmpty { reader.error(f.value.mark, "steps: a workflow needs at least one step") }
+            if case .mapping(let pairs, _) = f.value, pairs.isEmpty {
+                reader.error(f.value.mark, "steps: a workflow needs at least one step")
+            }
         } else {
             reader.error(root.mark, "missing required key 'steps'")
         }
@@ -76,10 +85,13 @@ struct WorkflowDecoder {
         checkMatrixFamilies(steps)
         checkExpressions(steps: steps, params: params, inputs: inputs)
         // Matrix steps become their instances (Graph/MatrixExpansion.swift); only a valid graph expands.
-        if !reader.diagnostics.contains(where: { $0.severity == .error }) { steps = MatrixExpansion.expand(steps, family: matrixState.family, parent: matrixState.parent) }
+        if !reader.diagnostics.contains(where: { $0.severity == .error }) {
+            steps = MatrixExpansion.expand(steps, family: matrixState.family, parent: matrixState.parent)
+        }
 
-        var workflow = Workflow(name: name, description: description, version: version, params: params, inputs: inputs,
-                                defaults: defaults, steps: steps, triggers: triggers, file: file, sourceText: text)
+        var workflow = Workflow(
+            name: name, description: description, version: version, params: params, inputs: inputs,
+            defaults: defaults, steps: steps, triggers: triggers, file: file, sourceText: text)
         decodeNotifyKeys(fields, into: &workflow)
         decodePriority(fields, into: &workflow)
         workflow.schedule = schedule
@@ -98,7 +110,8 @@ struct WorkflowDecoder {
             guard case .mapping = value else {
                 let v = value.value
                 guard let type = Self.inferType(v) else {
-                    reader.error(value.mark, "\(field): a default needs a value; write `\(name): { type: string }` for a param without default")
+                    reader.error(
+                        value.mark, "\(field): a default needs a value; write `\(name): { type: string }` for a param without default")
                     continue
                 }
                 out.append(ParamSpec(name: name, type: type, defaultValue: v, allowed: nil, description: ""))
@@ -110,8 +123,10 @@ struct WorkflowDecoder {
             if let t = f["type"], let s = reader.string(t.value, "\(field).type") {
                 type = ParamType(rawValue: s)
                 if type == nil {
-                    reader.error(t.value.mark, "\(field).type: unknown type '\(s)'" + Suggestion.hint(for: s, in: ParamType.allCases.map(\.rawValue))
-                                 + " (types: \(ParamType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    reader.error(
+                        t.value.mark,
+                        "\(field).type: unknown type '\(s)'" + Suggestion.hint(for: s, in: ParamType.allCases.map(\.rawValue))
+                            + " (types: \(ParamType.allCases.map(\.rawValue).joined(separator: ", ")))")
                     continue
                 }
             }
@@ -129,11 +144,13 @@ struct WorkflowDecoder {
                         reader.error(item.mark, "\(field).enum: expected \(type.phrase), got \(NodeReader.describe(item))")
                     }
                 } else {
-                    reader.error(e.value.mark, "\(field).enum: expected a non-empty list of allowed values, got \(NodeReader.describe(e.value))")
+                    reader.error(
+                        e.value.mark, "\(field).enum: expected a non-empty list of allowed values, got \(NodeReader.describe(e.value))")
                 }
             }
-            let spec = ParamSpec(name: name, type: type, defaultValue: defaultValue == .null ? nil : defaultValue,
-                                 allowed: allowed, description: f["description"].flatMap { reader.string($0.value, "\(field).description") } ?? "")
+            let spec = ParamSpec(
+                name: name, type: type, defaultValue: defaultValue == .null ? nil : defaultValue,
+                allowed: allowed, description: f["description"].flatMap { reader.string($0.value, "\(field).description") } ?? "")
             if let d = spec.defaultValue, let dNode = f["default"]?.value {
                 do { _ = try spec.check(d) } catch { reader.error(dNode.mark, "\(field).default: \(error.message)") }
             }
@@ -161,7 +178,10 @@ struct WorkflowDecoder {
             let field = "inputs.\(name)"
             if case .scalar(let s, _, let mark) = value {
                 guard let kind = InputSpec.Kind(rawValue: s) else {
-                    reader.error(mark, "\(field): unknown input type '\(s)'" + Suggestion.hint(for: s, in: kinds) + " (types: \(kinds.joined(separator: ", ")))")
+                    reader.error(
+                        mark,
+                        "\(field): unknown input type '\(s)'" + Suggestion.hint(for: s, in: kinds)
+                            + " (types: \(kinds.joined(separator: ", ")))")
                     continue
                 }
                 out.append(InputSpec(name: name, type: kind, required: true, description: ""))
@@ -171,13 +191,20 @@ struct WorkflowDecoder {
             let f = Dictionary(keys.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             var kind = InputSpec.Kind.string
             if let t = f["type"], let s = reader.string(t.value, "\(field).type") {
-                if let k = InputSpec.Kind(rawValue: s) { kind = k } else {
-                    reader.error(t.value.mark, "\(field).type: unknown input type '\(s)'" + Suggestion.hint(for: s, in: kinds) + " (types: \(kinds.joined(separator: ", ")))")
+                if let k = InputSpec.Kind(rawValue: s) {
+                    kind = k
+                } else {
+                    reader.error(
+                        t.value.mark,
+                        "\(field).type: unknown input type '\(s)'" + Suggestion.hint(for: s, in: kinds)
+                            + " (types: \(kinds.joined(separator: ", ")))")
                 }
             }
             let required = f["required"].flatMap { reader.bool($0.value, "\(field).required") } ?? true
-            out.append(InputSpec(name: name, type: kind, required: required,
-                                 description: f["description"].flatMap { reader.string($0.value, "\(field).description") } ?? ""))
+            out.append(
+                InputSpec(
+                    name: name, type: kind, required: required,
+                    description: f["description"].flatMap { reader.string($0.value, "\(field).description") } ?? ""))
         }
         return out
     }
@@ -208,8 +235,13 @@ struct WorkflowDecoder {
             case "max_delay": if let d = reader.duration(value, "\(field).max_delay") { policy.maxDelay = d }
             case "backoff":
                 if let s = reader.string(value, "\(field).backoff") {
-                    if let b = RetryPolicy.Backoff(rawValue: s) { policy.backoff = b } else {
-                        reader.error(value.mark, "\(field).backoff: expected fixed or exponential, got \"\(s)\"" + Suggestion.hint(for: s, in: ["fixed", "exponential"]))
+                    if let b = RetryPolicy.Backoff(rawValue: s) {
+                        policy.backoff = b
+                    } else {
+                        reader.error(
+                            value.mark,
+                            "\(field).backoff: expected fixed or exponential, got \"\(s)\""
+                                + Suggestion.hint(for: s, in: ["fixed", "exponential"]))
                     }
                 }
             default: break
@@ -239,21 +271,27 @@ struct WorkflowDecoder {
         var action: StepAction?
         switch (f["uses"], f["run"]) {
         case (nil, nil):
-            reader.error(node.mark, "\(field): give `uses:` (a step such as \(knownSteps.sorted().prefix(4).joined(separator: ", "))) or `run:` (a command)")
+            reader.error(
+                node.mark,
+                "\(field): give `uses:` (a step such as \(knownSteps.sorted().prefix(4).joined(separator: ", "))) or `run:` (a command)")
         case (.some(let uses), .some):
             reader.error(uses.keyMark, "\(field): give either `uses:` or `run:`, not both")
         case (.some(let uses), nil):
             if let name = reader.string(uses.value, "\(field).uses") {
                 action = .uses(name)
                 if !knownSteps.contains(name) {
-                    reader.error(uses.value.mark, "\(field).uses: unknown step '\(name)'" + Suggestion.hint(for: name, in: knownSteps)
-                                 + " (known: \(knownSteps.sorted().joined(separator: ", ")))")
+                    reader.error(
+                        uses.value.mark,
+                        "\(field).uses: unknown step '\(name)'" + Suggestion.hint(for: name, in: knownSteps)
+                            + " (known: \(knownSteps.sorted().joined(separator: ", ")))")
                 }
             }
         case (nil, .some(let run)):
             switch run.value {
             case .scalar(let s, _, let mark):
-                if s.trimmingCharacters(in: .whitespaces).isEmpty { reader.error(mark, "\(field).run: the command is empty") } else {
+                if s.trimmingCharacters(in: .whitespaces).isEmpty {
+                    reader.error(mark, "\(field).run: the command is empty")
+                } else {
                     action = .run(.shell(s))
                     shellScripts.insert(expressionSites.count)
                     expressionSites.append((s, mark, !isPlain(run.value), id, "\(field).run"))
@@ -289,7 +327,7 @@ struct WorkflowDecoder {
         if let n = f["needs"], let list = reader.strings(n.value, "\(field).needs") {
             var seen = Set<String>()
             for (name, mark) in list {
-                if name == id { reader.error(mark, "\(field).needs: a step cannot need itself") ; continue }
+                if name == id { reader.error(mark, "\(field).needs: a step cannot need itself"); continue }
                 if !seen.insert(name).inserted { reader.warning(mark, "\(field).needs: '\(name)' is listed twice"); continue }
                 needs.append(name)
                 needMarks[id, default: [:]][name] = mark
@@ -300,7 +338,9 @@ struct WorkflowDecoder {
         var condition: String?
         if let c = f["if"] {
             if case .scalar(let s, let plain, let mark) = c.value {
-                if plain, let b = YAMLNode.plainValue(s).boolValue { condition = b ? "true" : "false" } else {
+                if plain, let b = YAMLNode.plainValue(s).boolValue {
+                    condition = b ? "true" : "false"
+                } else {
                     let inner = Expressions.unwrap(s)
                     condition = inner
                     let isWrapped = inner != s
@@ -308,12 +348,16 @@ struct WorkflowDecoder {
                     if !isWrapped { adjustLastSiteForBareCondition() }
                 }
             } else {
-                reader.error(c.value.mark, "\(field).if: expected a condition such as ${{ params.model_type == 'ridge' }}, got \(NodeReader.describe(c.value))")
+                reader.error(
+                    c.value.mark,
+                    "\(field).if: expected a condition such as ${{ params.model_type == 'ridge' }}, got \(NodeReader.describe(c.value))")
             }
         }
         var env: [String: String] = [:]
         if let e = f["env"], let entries = reader.mapping(e.value, "\(field).env") {
-            if case .uses = action { reader.warning(e.keyMark, "\(field).env: only `run:` steps get environment variables; this step ignores it") }
+            if case .uses = action {
+                reader.warning(e.keyMark, "\(field).env: only `run:` steps get environment variables; this step ignores it")
+            }
             for (key, _, value) in entries {
                 guard case .scalar(let s, _, _) = value else {
                     reader.error(value.mark, "\(field).env.\(key): expected a string, got \(NodeReader.describe(value))")
@@ -331,8 +375,9 @@ struct WorkflowDecoder {
         let cache = f["cache"].map { reader.bool($0.value, "\(field).cache") } ?? defaults.cache
         // A step with a bad action stays in the graph so its dependents are checked too;
         // the recorded error keeps the workflow from being used.
-        var step = StepSpec(id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
-                            condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
+        var step = StepSpec(
+            id: id, action: action ?? .uses(""), with: with, needs: needs, retry: retry, timeout: timeout,
+            condition: condition, env: env, workingDirectory: workingDirectory, cache: cache)
         step.sla = f["sla"].flatMap { reader.duration($0.value, "\(field).sla") }
         decodeSlotKeys(f, field: field, into: &step)
         step.matrix = decodeMatrixPart(f, field: field, id: id)
@@ -375,8 +420,11 @@ struct WorkflowDecoder {
             var path = "inbound"
             if let p = f["path"], let s = reader.string(p.value, "triggers.folder.path") {
                 if s.hasPrefix("/") || s.split(separator: "/").contains("..") {
-                    reader.error(p.value.mark, "triggers.folder.path: must be a folder under the data root (relative, no '..'), got \"\(s)\"")
-                } else { path = s }
+                    reader.error(
+                        p.value.mark, "triggers.folder.path: must be a folder under the data root (relative, no '..'), got \"\(s)\"")
+                } else {
+                    path = s
+                }
             }
             let include = f["include"].flatMap { reader.strings($0.value, "triggers.folder.include") }?.map(\.0) ?? ["*"]
             let stable = f["stable_seconds"].flatMap { reader.number($0.value, "triggers.folder.stable_seconds") } ?? 5
@@ -434,15 +482,25 @@ struct WorkflowDecoder {
                     let name = path.joined(separator: ".")
                     switch path[0] {
                     case "params":
-                        guard path.count >= 2 else { reader.error(mark, "\(site.field): '\(name)' names no param; write params.NAME"); continue }
+                        guard path.count >= 2 else {
+                            reader.error(mark, "\(site.field): '\(name)' names no param; write params.NAME"); continue
+                        }
                         usedParams.insert(path[1])
                         if !paramNames.contains(path[1]) {
-                            reader.error(mark, "\(site.field): param '\(path[1])' is not declared in `params:`" + Suggestion.hint(for: path[1], in: paramNames))
+                            reader.error(
+                                mark,
+                                "\(site.field): param '\(path[1])' is not declared in `params:`"
+                                    + Suggestion.hint(for: path[1], in: paramNames))
                         }
                     case "inputs":
-                        guard path.count >= 2 else { reader.error(mark, "\(site.field): '\(name)' names no input; write inputs.NAME"); continue }
+                        guard path.count >= 2 else {
+                            reader.error(mark, "\(site.field): '\(name)' names no input; write inputs.NAME"); continue
+                        }
                         if !inputNames.contains(path[1]) {
-                            reader.error(mark, "\(site.field): input '\(path[1])' is not declared in `inputs:`" + Suggestion.hint(for: path[1], in: inputNames))
+                            reader.error(
+                                mark,
+                                "\(site.field): input '\(path[1])' is not declared in `inputs:`"
+                                    + Suggestion.hint(for: path[1], in: inputNames))
                         }
                     case "steps":
                         if path.count >= 2, checkMatrixStepReference(path, mark: mark, step: site.step, field: site.field) { continue }
@@ -463,8 +521,10 @@ struct WorkflowDecoder {
                     case "run":
                         if path != ["run", "id"] { reader.error(mark, "\(site.field): unknown name '\(name)'; only run.id is known") }
                     default:
-                        reader.error(mark, "\(site.field): unknown name '\(name)'; expressions start with params., inputs., steps. or run."
-                                     + Suggestion.hint(for: path[0], in: ["params", "inputs", "steps", "run"]))
+                        reader.error(
+                            mark,
+                            "\(site.field): unknown name '\(name)'; expressions start with params., inputs., steps. or run."
+                                + Suggestion.hint(for: path[0], in: ["params", "inputs", "steps", "run"]))
                     }
                 }
             }
@@ -488,12 +548,15 @@ struct WorkflowDecoder {
 
     /// In a literal block scalar (`run: |`) the text's lines are the file's lines after the `|`,
     /// less the block's indentation: the place is exact, line and column.
-    private func literalBlockPlace(_ site: (text: String, mark: SourceMark, quoted: Bool, step: String?, field: String),
-                                   prefix: Substring, newlines: Int) -> SourceMark? {
+    private func literalBlockPlace(
+        _ site: (text: String, mark: SourceMark, quoted: Bool, step: String?, field: String),
+        prefix: Substring, newlines: Int
+    ) -> SourceMark? {
         guard site.quoted, site.mark.line >= 1, site.mark.line + newlines < sourceLines.count else { return nil }
         let indicatorLine = sourceLines[site.mark.line - 1]
         guard site.mark.column >= 1, site.mark.column <= indicatorLine.count,
-              indicatorLine[indicatorLine.index(indicatorLine.startIndex, offsetBy: site.mark.column - 1)] == "|" else { return nil }
+            indicatorLine[indicatorLine.index(indicatorLine.startIndex, offsetBy: site.mark.column - 1)] == "|"
+        else { return nil }
         let contentLine = site.text.split(separator: "\n", omittingEmptySubsequences: false)[newlines]
         let fileLine = sourceLines[site.mark.line + newlines]
         guard fileLine.hasSuffix(contentLine) else { return nil }
@@ -501,5 +564,3 @@ struct WorkflowDecoder {
         return SourceMark(line: site.mark.line + 1 + newlines, column: fileLine.count - contentLine.count + column + 1)
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as workflows spell them: `500ms`, `90s`, `10m`, `2h`, `1h30m`, `1d`.
 public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
@@ -47,5 +49,3 @@ public enum DurationText {
         return "\(ms)ms"
     }
 }
-
-import Foundation

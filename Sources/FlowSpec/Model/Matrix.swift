@@ -10,8 +10,10 @@ public struct MatrixSpec: Sendable, Equatable {
     /// At most this many instances of the step run at once; nil: no limit beyond the workers'.
     public var maxParallel: Int?
 
-    public init(axes: [(name: String, values: [Value])], exclude: [[String: Value]] = [], include: [[String: Value]] = [],
-                maxParallel: Int? = nil) {
+    public init(
+        axes: [(name: String, values: [Value])], exclude: [[String: Value]] = [], include: [[String: Value]] = [],
+        maxParallel: Int? = nil
+    ) {
         self.axes = axes
         self.exclude = exclude
         self.include = include
@@ -45,7 +47,7 @@ public struct MatrixCombination: Sendable, Hashable {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "-"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)

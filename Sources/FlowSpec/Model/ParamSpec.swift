@@ -15,8 +15,10 @@ public struct ParamSpec: Sendable, Equatable {
             throw ParamError(param: name, message: "expected \(type.phrase), got \(value.typeName) \(value.jsonText)")
         }
         if let allowed, !allowed.contains(value) {
-            throw ParamError(param: name, message: "expected one of \(allowed.map(\.jsonText).joined(separator: ", ")), got \(value.jsonText)"
-                             + (value.stringValue.map { Suggestion.hint(for: $0, in: allowed.compactMap(\.stringValue)) } ?? ""))
+            throw ParamError(
+                param: name,
+                message: "expected one of \(allowed.map(\.jsonText).joined(separator: ", ")), got \(value.jsonText)"
+                    + (value.stringValue.map { Suggestion.hint(for: $0, in: allowed.compactMap(\.stringValue)) } ?? ""))
         }
         return value
     }

@@ -26,8 +26,10 @@ public struct Schedule: Sendable {
     public var catchup: Catchup
     public var overlap: Overlap
 
-    public init(cron: CronExpression, timeZone: TimeZone, params: [String: Value] = [:],
-                catchup: Catchup = .last, overlap: Overlap = .allow) {
+    public init(
+        cron: CronExpression, timeZone: TimeZone, params: [String: Value] = [:],
+        catchup: Catchup = .last, overlap: Overlap = .allow
+    ) {
         self.cron = cron
         self.timeZone = timeZone
         self.params = params

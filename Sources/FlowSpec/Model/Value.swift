@@ -89,12 +89,19 @@ extension Value {
 extension Value: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let l = try? c.decode([Value].self) { self = .list(l) }
-        else { self = .map(try c.decode([String: Value].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let l = try? c.decode([Value].self) {
+            self = .list(l)
+        } else {
+            self = .map(try c.decode([String: Value].self))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -38,8 +38,10 @@ public struct Workflow: Sendable {
         var result: [String: Value] = [:]
         for (name, value) in overrides where !params.contains(where: { $0.name == name }) {
             _ = value
-            throw ParamError(param: name, message: "unknown param" + Suggestion.hint(for: name, in: params.map(\.name))
-                             + (params.isEmpty ? " (the workflow declares none)" : " (declared: \(params.map(\.name).joined(separator: ", ")))"))
+            throw ParamError(
+                param: name,
+                message: "unknown param" + Suggestion.hint(for: name, in: params.map(\.name))
+                    + (params.isEmpty ? " (the workflow declares none)" : " (declared: \(params.map(\.name).joined(separator: ", ")))"))
         }
         for spec in params {
             if let value = overrides[spec.name] {

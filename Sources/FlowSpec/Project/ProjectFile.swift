@@ -78,7 +78,8 @@ public struct ProjectFile: Sendable, Equatable {
     /// is an error. An empty file is a project with every default.
     public static func load(yaml: String, file: String) -> (project: ProjectFile?, diagnostics: [SpecDiagnostic]) {
         func finish(_ drafts: [SpecDiagnosticDraft], _ project: ProjectFile?) -> (ProjectFile?, [SpecDiagnostic]) {
-            let diagnostics = drafts
+            let diagnostics =
+                drafts
                 .map { SpecDiagnostic(file: file, line: $0.mark.line, column: $0.mark.column, severity: $0.severity, message: $0.message) }
                 .sorted { ($0.line, $0.column) < ($1.line, $1.column) }
             return (diagnostics.contains { $0.severity == .error } ? nil : project, diagnostics)

@@ -137,9 +137,10 @@ struct YAMLComposer {
                 size += key.size + value.size
                 if let name = key.node.text {
                     if let first = seen[name] {
-                        duplicates.append(SpecDiagnosticDraft(
-                            mark: key.node.mark,
-                            message: "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))"))
+                        duplicates.append(
+                            SpecDiagnosticDraft(
+                                mark: key.node.mark,
+                                message: "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))"))
                         continue
                     }
                     seen[name] = key.node.mark

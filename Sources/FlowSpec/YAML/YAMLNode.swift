@@ -59,8 +59,10 @@ indirect enum YAMLNode: Sendable {
         case "-.inf", "-.Inf", "-.INF": return .number(-.infinity)
         default: break
         }
-        if let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
-            || first == UInt8(ascii: ".") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) {
+        if let first = s.utf8.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        {
             if s.hasPrefix("0x"), let n = Int(s.dropFirst(2), radix: 16) { return .number(Double(n)) }
             if s.hasPrefix("0o"), let n = Int(s.dropFirst(2), radix: 8) { return .number(Double(n)) }
             if !s.contains("_"), let n = Double(s), !s.lowercased().contains("n") { return .number(n) }

@@ -33,8 +33,9 @@ final class LiblinearModel {
         var weights = classWeights ?? []
         let trained: UnsafeMutablePointer<model>? = y.withUnsafeMutableBufferPointer { yBuffer in
             var problem = CLinear.problem(l: Int32(n), n: Int32(columns + 1), y: yBuffer.baseAddress, x: pointers, bias: -1)
-            var parameter = CLinear.parameter(solver_type: Int32(L2R_LR), eps: 1e-8, C: C, nr_weight: Int32(weights.count),
-                                              weight_label: nil, weight: nil, p: 0.1, init_sol: nil)
+            var parameter = CLinear.parameter(
+                solver_type: Int32(L2R_LR), eps: 1e-8, C: C, nr_weight: Int32(weights.count),
+                weight_label: nil, weight: nil, p: 0.1, init_sol: nil)
             return weightLabels.withUnsafeMutableBufferPointer { labelBuffer in
                 weights.withUnsafeMutableBufferPointer { weightBuffer in
                     if !weightBuffer.isEmpty {

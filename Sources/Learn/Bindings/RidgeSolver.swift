@@ -5,7 +5,9 @@ import Foundation
 /// with an unpenalized intercept, obtained by centering X and y first.
 enum RidgeSolver {
     /// - Parameter rows: row-major `targets.count × columns`, no missing values.
-    static func fit(rows: [Double], columns p: Int, targets y: [Double], alpha: Double) throws -> (coefficients: [Double], intercept: Double) {
+    static func fit(
+        rows: [Double], columns p: Int, targets y: [Double], alpha: Double
+    ) throws -> (coefficients: [Double], intercept: Double) {
         let n = y.count
         guard n > 0, p > 0 else { throw LibraryError(library: "lapack", message: "no data to fit") }
         var means = [Double](repeating: 0, count: p)
@@ -31,9 +33,11 @@ enum RidgeSolver {
         }
         let info = LAPACKE_dposv(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(p), 1, &a, Int32(p), &b, Int32(p))
         guard info == 0 else {
-            throw LibraryError(library: "lapack", message: info > 0
-                ? "the system is not positive definite (leading minor \(info)); increase alpha"
-                : "dposv: argument \(-info) is invalid")
+            throw LibraryError(
+                library: "lapack",
+                message: info > 0
+                    ? "the system is not positive definite (leading minor \(info)); increase alpha"
+                    : "dposv: argument \(-info) is invalid")
         }
         let intercept = yMean - zip(b, means).reduce(0) { $0 + $1.0 * $1.1 }
         return (b, intercept)

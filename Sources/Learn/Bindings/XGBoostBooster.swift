@@ -16,23 +16,28 @@ final class XGBoostMatrix {
     ///   - values: row-major `rows × columns`, NaN for missing.
     ///   - threads: XGBoost copies the matrix into its own layout on this many threads (the
     ///     single-threaded `XGDMatrixCreateFromMat` was a fifth of a 200,000-row fit).
-    init(values: [Float], rows: Int, columns: Int, labels: [Float]? = nil, weights: [Float]? = nil,
-         threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    init(
+        values: [Float], rows: Int, columns: Int, labels: [Float]? = nil, weights: [Float]? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws {
         var out: DMatrixHandle?
-        try XGBoostBooster.check(values.withUnsafeBufferPointer {
-            XGDMatrixCreateFromMat_omp($0.baseAddress, bst_ulong(rows), bst_ulong(columns), .nan, &out, Int32(threads))
-        })
+        try XGBoostBooster.check(
+            values.withUnsafeBufferPointer {
+                XGDMatrixCreateFromMat_omp($0.baseAddress, bst_ulong(rows), bst_ulong(columns), .nan, &out, Int32(threads))
+            })
         guard let out else { throw LibraryError(library: "xgboost", message: "no matrix created") }
         handle = out
         if let labels {
-            try XGBoostBooster.check(labels.withUnsafeBufferPointer {
-                XGDMatrixSetFloatInfo(handle, "label", $0.baseAddress, bst_ulong(labels.count))
-            })
+            try XGBoostBooster.check(
+                labels.withUnsafeBufferPointer {
+                    XGDMatrixSetFloatInfo(handle, "label", $0.baseAddress, bst_ulong(labels.count))
+                })
         }
         if let weights {
-            try XGBoostBooster.check(weights.withUnsafeBufferPointer {
-                XGDMatrixSetFloatInfo(handle, "weight", $0.baseAddress, bst_ulong(weights.count))
-            })
+            try XGBoostBooster.check(
+                weights.withUnsafeBufferPointer {
+                    XGDMatrixSetFloatInfo(handle, "weight", $0.baseAddress, bst_ulong(weights.count))
+                })
         }
     }
 

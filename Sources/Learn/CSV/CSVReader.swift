@@ -93,9 +93,11 @@ public final class CSVReader {
     /// `consume` gets the results in file order with the number of rows before the chunk. The
     /// first error in file order is thrown, with rows counted from the start of the file.
     /// Memory: about `parallelism` chunks of the file at a time.
-    public func forEachChunk<T>(parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
-                                parse: @Sendable (CSVChunk) throws -> T,
-                                consume: (T, _ rowsBefore: Int) throws -> Void) throws {
+    public func forEachChunk<T>(
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        parse: @Sendable (CSVChunk) throws -> T,
+        consume: (T, _ rowsBefore: Int) throws -> Void
+    ) throws {
         var rowsBefore = 1, dataRecords = 0
         while true {
             var batch: [CSVChunk] = []

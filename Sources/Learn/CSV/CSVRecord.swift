@@ -121,7 +121,9 @@ public final class CSVChunk: @unchecked Sendable {
             var record = CSVRecord()
             record.base = p
             // A NUL anywhere means binary data: found once per chunk, reported for its record.
-            let nul = p.isEmpty ? nil : memchr(p.baseAddress!, 0, p.count).map { p.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+            let nul =
+                p.isEmpty
+                ? nil : memchr(p.baseAddress!, 0, p.count).map { p.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
             var parser = CSVRecordParser(bytes: p, delimiter: delimiter)
             var row = 0
             while true {

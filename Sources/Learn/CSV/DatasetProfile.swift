@@ -66,34 +66,40 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
 
     /// Reads `url` (its first `sampleBytes`, whole records) on every core. Throws the CSV reader's
     /// errors, which name the file and row.
-    public static func measure(_ url: URL, displayName: String? = nil, examColumn: String = "exam_id",
-                               timeColumn: String = "timestamp", labelColumn: String = "label",
-                               sampleBytes: Int = DatasetProfile.sampleBytes, blockSize: Int = 1 << 22) throws -> DatasetProfile {
+    public static func measure(
+        _ url: URL, displayName: String? = nil, examColumn: String = "exam_id",
+        timeColumn: String = "timestamp", labelColumn: String = "label",
+        sampleBytes: Int = DatasetProfile.sampleBytes, blockSize: Int = 1 << 22
+    ) throws -> DatasetProfile {
         let started = Date()
         // Blocks no larger than the file: a registration of a 40-byte file must not fill megabytes.
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? blockSize
-        let reader = try CSVReader(url: url, displayName: displayName,
-                                   blockSize: min(blockSize, max(1 << 16, sampleBytes / 2), max(1 << 12, size + 1)))
+        let reader = try CSVReader(
+            url: url, displayName: displayName,
+            blockSize: min(blockSize, max(1 << 16, sampleBytes / 2), max(1 << 12, size + 1)))
         let header = reader.header
-        let roles = Roles(exam: header.firstIndex(of: examColumn), time: header.firstIndex(of: timeColumn),
-                          label: header.firstIndex(of: labelColumn))
+        let roles = Roles(
+            exam: header.firstIndex(of: examColumn), time: header.firstIndex(of: timeColumn),
+            label: header.firstIndex(of: labelColumn))
         var total = Tally(columns: header.count)
         var head: [[String]] = [header.map { cut($0) }]
         var bytesRead = 0, stoppedEarly = false
         struct SampleFull: Error {}
         do {
-            try reader.forEachChunk(parse: { chunk in
-                var tally = Tally(columns: header.count)
-                tally.bytes = chunk.bytes.count
-                try chunk.forEachRecord { record, _ in tally.add(record, roles: roles) }
-                return tally
-            }, consume: { tally, _ in
-                // Each chunk keeps its own first rows: the file's first are those of the first chunks.
-                if head.count <= headRows { head += tally.head }
-                total.merge(tally)
-                bytesRead += tally.bytes
-                if bytesRead >= sampleBytes { throw SampleFull() }
-            })
+            try reader.forEachChunk(
+                parse: { chunk in
+                    var tally = Tally(columns: header.count)
+                    tally.bytes = chunk.bytes.count
+                    try chunk.forEachRecord { record, _ in tally.add(record, roles: roles) }
+                    return tally
+                },
+                consume: { tally, _ in
+                    // Each chunk keeps its own first rows: the file's first are those of the first chunks.
+                    if head.count <= headRows { head += tally.head }
+                    total.merge(tally)
+                    bytesRead += tally.bytes
+                    if bytesRead >= sampleBytes { throw SampleFull() }
+                })
         } catch is SampleFull {
             stoppedEarly = true
         } catch CSVError.headerOnly {
@@ -106,12 +112,14 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
         var labels: Labels?
         if let label = roles.label {
             let counted = total.labelCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-            labels = Labels(column: header[label], counts: counted.prefix(maxLabels).map { LabelCount(value: $0.key, exams: $0.value) },
-                            other: counted.dropFirst(maxLabels).reduce(0) { $0 + $1.value })
+            labels = Labels(
+                column: header[label], counts: counted.prefix(maxLabels).map { LabelCount(value: $0.key, exams: $0.value) },
+                other: counted.dropFirst(maxLabels).reduce(0) { $0 + $1.value })
         }
         let times = roles.time.map { total.columns[$0] }
         return DatasetProfile(
-            rows: allRows, sampledRows: sampled ? rows : nil, exams: roles.exam.map { _ in total.examCount }, examColumn: roles.exam.map { header[$0] },
+            rows: allRows, sampledRows: sampled ? rows : nil, exams: roles.exam.map { _ in total.examCount },
+            examColumn: roles.exam.map { header[$0] },
             timeColumn: roles.time.map { header[$0] },
             firstTime: times.flatMap { $0.timestamps > 0 ? iso($0.minTime) : nil },
             lastTime: times.flatMap { $0.timestamps > 0 ? iso($0.maxTime) : nil },

@@ -28,7 +28,8 @@ public enum TimestampParser {
             return v
         }
         guard b.count >= 10, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45, let day = digits(8, 2),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var seconds = Double(daysFromCivil(year, month, day)) * 86400
         var i = 10
         if i < b.count, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: " ") {
@@ -50,11 +51,19 @@ public enum TimestampParser {
                 }
             }
             if i < b.count {
-                if b[i] == UInt8(ascii: "Z") { i += 1 } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                if b[i] == UInt8(ascii: "Z") {
+                    i += 1
+                } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
                     let sign = b[i] == UInt8(ascii: "+") ? -1.0 : 1.0
                     guard let zh = digits(i + 1, 2) else { return nil }
                     var zm = 0
-                    if let m = digits(i + 3, 2) { zm = m; i += 5 } else if b.count > i + 3, b[i + 3] == 58, let m = digits(i + 4, 2) { zm = m; i += 6 } else { i += 3 }
+                    if let m = digits(i + 3, 2) {
+                        zm = m; i += 5
+                    } else if b.count > i + 3, b[i + 3] == 58, let m = digits(i + 4, 2) {
+                        zm = m; i += 6
+                    } else {
+                        i += 3
+                    }
                     seconds += sign * Double(zh * 3600 + zm * 60)
                 }
             }

@@ -40,19 +40,24 @@ struct ColumnPruning {
     }
 
     func names(_ featureNames: [String]) -> (constant: [String], duplicates: [String: String]) {
-        (constant.map { featureNames[$0] },
-         Dictionary(uniqueKeysWithValues: duplicates.map { (featureNames[$0.key], featureNames[$0.value]) }))
+        (
+            constant.map { featureNames[$0] },
+            Dictionary(uniqueKeysWithValues: duplicates.map { (featureNames[$0.key], featureNames[$0.value]) })
+        )
     }
 
     /// One sentence for the log.
     func summary(_ featureNames: [String]) -> String {
         var parts: [String] = []
         if !constant.isEmpty {
-            parts.append("\(constant.count) constant over the train exams (\(constant.prefix(3).map { featureNames[$0] }.joined(separator: ", "))\(constant.count > 3 ? ", …" : ""))")
+            parts.append(
+                "\(constant.count) constant over the train exams (\(constant.prefix(3).map { featureNames[$0] }.joined(separator: ", "))\(constant.count > 3 ? ", …" : ""))"
+            )
         }
         if !duplicates.isEmpty {
             let examples = duplicates.keys.sorted().prefix(3).map { "\(featureNames[$0]) = \(featureNames[duplicates[$0]!])" }
-            parts.append("\(duplicates.count) equal to an earlier column (\(examples.joined(separator: ", "))\(duplicates.count > 3 ? ", …" : ""))")
+            parts.append(
+                "\(duplicates.count) equal to an earlier column (\(examples.joined(separator: ", "))\(duplicates.count > 3 ? ", …" : ""))")
         }
         return "dropped \(reason.count) of \(featureNames.count) feature columns before training: " + parts.joined(separator: "; ")
     }

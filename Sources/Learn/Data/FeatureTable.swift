@@ -15,8 +15,9 @@ public struct FeatureTable: Sendable, Equatable {
     public var values: [Double]
 
     public init(ids: [String], labels: [String], featureNames: [String], values: [Double]) {
-        precondition(ids.count == labels.count && values.count == ids.count * featureNames.count,
-                     "FeatureTable dimensions disagree")
+        precondition(
+            ids.count == labels.count && values.count == ids.count * featureNames.count,
+            "FeatureTable dimensions disagree")
         self.ids = ids
         self.labels = labels
         self.featureNames = featureNames
@@ -36,8 +37,9 @@ public struct FeatureTable: Sendable, Equatable {
         var out = [Double]()
         out.reserveCapacity(indices.count * p)
         for i in indices { out.append(contentsOf: values[(i * p)..<((i + 1) * p)]) }
-        return FeatureTable(ids: indices.map { ids[$0] }, labels: indices.map { labels[$0] },
-                            featureNames: featureNames, values: out)
+        return FeatureTable(
+            ids: indices.map { ids[$0] }, labels: indices.map { labels[$0] },
+            featureNames: featureNames, values: out)
     }
 
     /// The columns at `indices`, in that order.
@@ -105,7 +107,9 @@ extension FeatureTable {
                     case .value(let v): values.append(v)
                     case .missing: values.append(.nan)
                     case .bad:
-                        guard let text = record.string(c + 2) else { throw CSVError.invalidUTF8(file: file, row: row, column: names[c + 2]) }
+                        guard let text = record.string(c + 2) else {
+                            throw CSVError.invalidUTF8(file: file, row: row, column: names[c + 2])
+                        }
                         // Swift's own spellings too ("inf", "-inf"), which `write` uses for infinities.
                         guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else {
                             throw FileError.notANumber(file: file, row: row, column: names[c + 2], text: text)

@@ -87,7 +87,9 @@ struct ExamAssembly {
             for k in moments.indices {
                 moments[k].merge(rows.moments[k], rowsBefore: rowsBefore)
                 if transforms[k] == .log1p, let negative = moments[k].firstNegative {
-                    throw LearnError.badData("\(columns.file): row \(negative.row), column '\(channelNames[k])': \(negative.value) is negative, and with.transform gives this channel log1p, which needs values ≥ 0 (leave the channel out of transform, or use transform: auto, which skips channels with negative values)")
+                    throw LearnError.badData(
+                        "\(columns.file): row \(negative.row), column '\(channelNames[k])': \(negative.value) is negative, and with.transform gives this channel log1p, which needs values ≥ 0 (leave the channel out of transform, or use transform: auto, which skips channels with negative values)"
+                    )
                 }
             }
         }
@@ -163,8 +165,10 @@ struct ExamAssembly {
         clipped[index] = result.clippedLength
     }
 
-    private static func featurize(_ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool,
-                                  _ transforms: [ChannelTransform], _ auto: Bool) -> Featurized {
+    private static func featurize(
+        _ exam: consuming ExamSeries, _ settings: Preprocessor, _ channelNames: [String], _ grouped: Bool,
+        _ transforms: [ChannelTransform], _ auto: Bool
+    ) -> Featurized {
         // The exam's start is its first timestamp, whatever cleaning then drops.
         let first = exam.times.min() ?? 0
         let outcome = ExamCleaner.clean(&exam, fill: settings.fill, clip: settings.clip)
@@ -185,8 +189,12 @@ struct ExamAssembly {
         if grouped {
             let values = FeatureExtractor.features(exam, window: width, step: stride)
             let logValues = auto ? FeatureExtractor.features(logged(exam), window: width, step: stride) : nil
-            return Featurized(samples: [Sample(id: exam.id, label: exam.label, start: first, features: values, logFeatures: logValues,
-                                               side: exam.side, firstRow: exam.firstRow)], outcome: outcome, clippedLength: clippedLength)
+            return Featurized(
+                samples: [
+                    Sample(
+                        id: exam.id, label: exam.label, start: first, features: values, logFeatures: logValues,
+                        side: exam.side, firstRow: exam.firstRow)
+                ], outcome: outcome, clippedLength: clippedLength)
         }
         // One long series: each window is a sample, labelled by the series' label.
         var samples: [Sample] = []
@@ -197,8 +205,10 @@ struct ExamAssembly {
             piece.channels = exam.channels.map { Array($0[start..<(start + width)]) }
             let values = FeatureExtractor.features(piece, window: max(2, width / 4), step: max(1, width / 4))
             let logValues = auto ? FeatureExtractor.features(logged(piece), window: max(2, width / 4), step: max(1, width / 4)) : nil
-            samples.append(Sample(id: "window-\(start)", label: exam.label, start: piece.times[0], features: values, logFeatures: logValues,
-                                  side: nil, firstRow: exam.firstRow))
+            samples.append(
+                Sample(
+                    id: "window-\(start)", label: exam.label, start: piece.times[0], features: values, logFeatures: logValues,
+                    side: nil, firstRow: exam.firstRow))
             start += stride
         }
         return Featurized(samples: samples, outcome: outcome, clippedLength: clippedLength)

@@ -49,8 +49,9 @@ struct ExamRows: Sendable {
     /// Parses `chunk`; with `only`, keeps just the rows of those exams. Rows in errors are the chunk's.
     static func parse(_ chunk: CSVChunk, columns c: ExamColumns, only: Set<String>? = nil) throws -> ExamRows {
         let k = c.channels.count
-        var rows = ExamRows(channels: Array(repeating: [], count: k), missing: Array(repeating: 0, count: k),
-                            bad: Array(repeating: 0, count: k))
+        var rows = ExamRows(
+            channels: Array(repeating: [], count: k), missing: Array(repeating: 0, count: k),
+            bad: Array(repeating: 0, count: k))
         let summarise = c.summarise && only == nil
         if summarise { rows.moments = Array(repeating: ChannelMoments(), count: k) }
         let estimate = chunk.bytes.count / 48
@@ -88,8 +89,9 @@ struct ExamRows: Sendable {
                     if rows.runs[r].side == nil {
                         (rows.runs[r].side, rows.runs[r].sideRow) = (side, row)
                     } else if rows.runs[r].side != side {
-                        throw CSVError.conflictingSplit(file: c.file, row: row, column: c.splitName, exam: rows.runs[r].id,
-                                                        side: record.string(s) ?? side.rawValue, earlierRow: rows.runs[r].sideRow)
+                        throw CSVError.conflictingSplit(
+                            file: c.file, row: row, column: c.splitName, exam: rows.runs[r].id,
+                            side: record.string(s) ?? side.rawValue, earlierRow: rows.runs[r].sideRow)
                     }
                 }
             }
@@ -122,8 +124,9 @@ extension ExamSeries {
             if self.side == nil {
                 (self.side, sideRow) = (side, rowsBefore + run.sideRow)
             } else if self.side != side {
-                throw CSVError.conflictingSplit(file: columns.file, row: rowsBefore + run.sideRow, column: columns.splitName,
-                                                exam: id, side: side.rawValue, earlierRow: sideRow)
+                throw CSVError.conflictingSplit(
+                    file: columns.file, row: rowsBefore + run.sideRow, column: columns.splitName,
+                    exam: id, side: side.rawValue, earlierRow: sideRow)
             }
         }
         if label.isEmpty { label = run.label }

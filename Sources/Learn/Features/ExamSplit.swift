@@ -106,21 +106,26 @@ enum ExamSplitter {
             test = try (0..<n).filter { try regex.firstMatch(in: samples[$0].id) != nil }
             let examples = samples.prefix(3).map { "'\($0.id)'" }.joined(separator: ", ")
             if test.isEmpty {
-                throw LearnError.badData("\(file): test_exams /\(pattern)/ matches none of the \(n) exam ids (such as \(examples)): the test set would be empty")
+                throw LearnError.badData(
+                    "\(file): test_exams /\(pattern)/ matches none of the \(n) exam ids (such as \(examples)): the test set would be empty")
             }
             if test.count == n {
-                throw LearnError.badData("\(file): test_exams /\(pattern)/ matches all \(n) exam ids (such as \(examples)): nothing is left to train on")
+                throw LearnError.badData(
+                    "\(file): test_exams /\(pattern)/ matches all \(n) exam ids (such as \(examples)): nothing is left to train on")
             }
         case .column(let name):
             test = []
             for (i, sample) in samples.enumerated() {
                 guard let side = sample.side else {
-                    throw LearnError.badData("\(file): row \(sample.firstRow): exam '\(sample.id)' has no train/test value in column '\(name)' on any of its rows")
+                    throw LearnError.badData(
+                        "\(file): row \(sample.firstRow): exam '\(sample.id)' has no train/test value in column '\(name)' on any of its rows"
+                    )
                 }
                 if side == .test { test.append(i) }
             }
             if test.isEmpty || test.count == n {
-                throw LearnError.badData("\(file): column '\(name)' puts all \(n) exams in the \(test.isEmpty ? "train" : "test") set: both sides need exams")
+                throw LearnError.badData(
+                    "\(file): column '\(name)' puts all \(n) exams in the \(test.isEmpty ? "train" : "test") set: both sides need exams")
             }
         }
         test.sort()

@@ -89,20 +89,23 @@ public struct Preprocessor: Sendable {
         if case .every(let t) = transform { settings.transform = .channels(Dictionary(uniqueKeysWithValues: channelNames.map { ($0, t) })) }
         if case .channels(let named) = settings.transform {
             if let unknown = named.keys.sorted().first(where: { !channelNames.contains($0) }) {
-                throw LearnError.badData("with.transform: '\(unknown)' is not a channel of \(file) (channels: \(channelNames.joined(separator: ", ")))")
+                throw LearnError.badData(
+                    "with.transform: '\(unknown)' is not a channel of \(file) (channels: \(channelNames.joined(separator: ", ")))")
             }
         }
         columns.summarise = transform != .none
 
         var assembly = ExamAssembly(settings: settings, channelNames: channelNames, columns: columns)
-        try reader.forEachChunk(parse: { [columns] in try ExamRows.parse($0, columns: columns) },
-                                consume: { rows, before in try assembly.add(rows, rowsBefore: before) })
+        try reader.forEachChunk(
+            parse: { [columns] in try ExamRows.parse($0, columns: columns) },
+            consume: { rows, before in try assembly.add(rows, rowsBefore: before) })
         assembly.finishFirstRead()
         if !assembly.scattered.isEmpty {
             let again = try CSVReader(url: url, delimiter: reader.delimiter, displayName: displayName, blockSize: blockSize)
             let only = assembly.scattered
-            try again.forEachChunk(parse: { [columns] in try ExamRows.parse($0, columns: columns, only: only) },
-                                   consume: { rows, before in try assembly.gather(rows, rowsBefore: before) })
+            try again.forEachChunk(
+                parse: { [columns] in try ExamRows.parse($0, columns: columns, only: only) },
+                consume: { rows, before in try assembly.gather(rows, rowsBefore: before) })
             assembly.finishGathering()
         }
 
@@ -127,13 +130,18 @@ public struct Preprocessor: Sendable {
         let clipped = assembly.clippedLengths
         counts["exams_shorter_than_window"] = Double(clipped.count)
         if let shortest = clipped.min(), let longest = clipped.max() {
-            notes.append("window \(window) is longer than \(clipped.count) of \(assembly.samples.count) exams (\(shortest)–\(longest) samples after cleaning): their windows were clipped to the exam, so their window features repeat the whole exam's; a fraction such as window: 0.25 follows each exam's length")
+            notes.append(
+                "window \(window) is longer than \(clipped.count) of \(assembly.samples.count) exams (\(shortest)–\(longest) samples after cleaning): their windows were clipped to the exam, so their window features repeat the whole exam's; a fraction such as window: 0.25 follows each exam's length"
+            )
         }
         if !assembly.scattered.isEmpty {
-            notes.append("\(assembly.scattered.count) exam(s) had their rows apart in the file (e.g. '\(assembly.scattered.min()!)'): they were gathered by a second read")
+            notes.append(
+                "\(assembly.scattered.count) exam(s) had their rows apart in the file (e.g. '\(assembly.scattered.min()!)'): they were gathered by a second read"
+            )
         }
         guard samples.count >= 2 else {
-            throw LearnError.badData("\(file): \(samples.count) sample(s) after cleaning; at least 2 are needed to split into train and test")
+            throw LearnError.badData(
+                "\(file): \(samples.count) sample(s) after cleaning; at least 2 are needed to split into train and test")
         }
         let featureNames = FeatureExtractor.names(channelNames)
         var chosen: [ChannelTransform]
@@ -197,10 +205,11 @@ public struct Preprocessor: Sendable {
         counts["features_dropped_constant"] = Double(dropped.constant.count)
         counts["features_dropped_duplicate"] = Double(dropped.duplicates.count)
         counts["features"] = Double(train.columnCount)
-        return Result(train: train, test: test, counts: counts, columns: header,
-                      channels: channelNames, notes: notes, split: summary, task: task, taskReason: taskReason,
-                      dropped: dropped.names(featureNames), transforms: transformed, transformReasons: transformReasons,
-                      peakRowsHeld: assembly.peakRowsHeld)
+        return Result(
+            train: train, test: test, counts: counts, columns: header,
+            channels: channelNames, notes: notes, split: summary, task: task, taskReason: taskReason,
+            dropped: dropped.names(featureNames), transforms: transformed, transformReasons: transformReasons,
+            peakRowsHeld: assembly.peakRowsHeld)
     }
 }
 

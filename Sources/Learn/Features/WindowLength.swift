@@ -17,10 +17,11 @@ public enum WindowLength: Sendable, Equatable, CustomStringConvertible {
 
     /// The length in samples for an exam of `count` samples: never more than the exam, at least `least`.
     func samples(in count: Int, least: Int) -> Int {
-        let wanted = switch self {
-        case .samples(let n): n
-        case .fraction(let f): Int((f * Double(count)).rounded())
-        }
+        let wanted =
+            switch self {
+            case .samples(let n): n
+            case .fraction(let f): Int((f * Double(count)).rounded())
+            }
         return max(least, min(wanted, count))
     }
 

@@ -16,8 +16,10 @@ public struct ClassificationMetrics: Sendable, Codable {
     ///     (on its positive class), and the model's probabilities for the true class of such a row
     ///     are 0 in log loss. ROC AUC averages over the model's classes only, with those rows
     ///     among the negatives: the model gives no score for a class it never saw.
-    public init(actual: [String], predicted: [String], classes: [String], probabilities: [[Double]]?, positive: String? = nil,
-                modelClasses: Int? = nil) {
+    public init(
+        actual: [String], predicted: [String], classes: [String], probabilities: [[Double]]?, positive: String? = nil,
+        modelClasses: Int? = nil
+    ) {
         self.classes = classes
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let k = classes.count
@@ -53,7 +55,8 @@ public struct ClassificationMetrics: Sendable, Codable {
             values["f1"] = values["f1_macro"]
         }
         if let probabilities, probabilities.count == actual.count, !actual.isEmpty,
-           probabilities.allSatisfy({ $0.count >= known }) {
+            probabilities.allSatisfy({ $0.count >= known })
+        {
             let truth = actual.map { index[$0] ?? -1 }
             var loss = 0.0
             for (row, t) in truth.enumerated() where t >= 0 {
@@ -65,9 +68,12 @@ public struct ClassificationMetrics: Sendable, Codable {
             values["log_loss"] = loss / n
             if known == 2 {
                 let pos = positiveIndex
-                if let auc = Self.rocAUC(scores: probabilities.map { $0[pos] }, positives: truth.map { $0 == pos }) { values["roc_auc"] = auc }
+                if let auc = Self.rocAUC(scores: probabilities.map { $0[pos] }, positives: truth.map { $0 == pos }) {
+                    values["roc_auc"] = auc
+                }
             } else {
-                let aucs = (0..<known).compactMap { c in Self.rocAUC(scores: probabilities.map { $0[c] }, positives: truth.map { $0 == c }) }
+                let aucs = (0..<known).compactMap { c in Self.rocAUC(scores: probabilities.map { $0[c] }, positives: truth.map { $0 == c })
+                }
                 if aucs.count == known { values["roc_auc"] = aucs.reduce(0, +) / Double(known) }
             }
         }
@@ -129,7 +135,9 @@ public enum RegressionMetrics {
         }
         let mean = actual.reduce(0, +) / n
         let total = actual.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return ["mae": absSum / n, "rmse": (sqSum / n).squareRoot(), "mape": apeSum / n,
-                "r2": total > 0 ? 1 - sqSum / total : (sqSum == 0 ? 1 : 0)]
+        return [
+            "mae": absSum / n, "rmse": (sqSum / n).squareRoot(), "mape": apeSum / n,
+            "r2": total > 0 ? 1 - sqSum / total : (sqSum == 0 ? 1 : 0),
+        ]
     }
 }

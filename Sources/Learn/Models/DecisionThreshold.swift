@@ -108,8 +108,10 @@ extension ModelTrainer {
     /// fitted without one fold of the training rows and predict it; the threshold maximises F1 on
     /// those out-of-fold probabilities. Nil (with the reason in `log`) when the task is not a binary
     /// classification or a class is too small for two folds.
-    public static func decisionThreshold(_ table: FeatureTable, model: TrainedModel, config: ModelConfig, folds requested: Int,
-                                         log: (String) -> Void = { _ in }) throws -> DecisionThreshold? {
+    public static func decisionThreshold(
+        _ table: FeatureTable, model: TrainedModel, config: ModelConfig, folds requested: Int,
+        log: (String) -> Void = { _ in }
+    ) throws -> DecisionThreshold? {
         guard model.task == .classification, model.classes.count == 2 else { return nil }
         let positive = ClassificationMetrics.positiveClass(of: model.classes)
         let index = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, $0) })
@@ -134,7 +136,8 @@ extension ModelTrainer {
         }
         let positives = table.labels.map { $0 == positive }
         let best = DecisionThreshold.bestF1(scores: scores, positives: positives)
-        return DecisionThreshold(value: best.threshold, positiveClass: positive, folds: k, outOfFoldF1: best.f1,
-                                 outOfFoldF1AtHalf: DecisionThreshold.f1(scores: scores, positives: positives, threshold: 0.5))
+        return DecisionThreshold(
+            value: best.threshold, positiveClass: positive, folds: k, outOfFoldF1: best.f1,
+            outOfFoldF1AtHalf: DecisionThreshold.f1(scores: scores, positives: positives, threshold: 0.5))
     }
 }

@@ -49,8 +49,10 @@ struct ForestParameters {
         ]
         if let leaves = config.maxLeafNodes {
             // Best-first growth needs histograms (only `hist` grows leaf by leaf).
-            params += [("tree_method", "hist"), ("grow_policy", "lossguide"), ("max_leaves", "\(leaves)"),
-                       ("max_depth", "\(config.maxDepth ?? 0)")]
+            params += [
+                ("tree_method", "hist"), ("grow_policy", "lossguide"), ("max_leaves", "\(leaves)"),
+                ("max_depth", "\(config.maxDepth ?? 0)"),
+            ]
         } else {
             // Exact splits, as scikit-learn's: and for deep trees leaner and faster than `hist`, whose
             // per-node histograms (features × 256 bins × 16 bytes, kept for every node of a tree)

@@ -20,11 +20,12 @@ public enum ModelTrainer {
         let task = inferTask(labels)
         let distinct = Set(labels).count
         let numeric = labels.allSatisfy { Double($0.trimmingCharacters(in: .whitespaces)) != nil }
-        let why = switch (task, numeric) {
-        case (.regression, _): "labels are numbers with fractions"
-        case (.classification, true): "\(distinct) distinct labels, all integers: class ids"
-        case (.classification, false): "\(distinct) distinct labels, text"
-        }
+        let why =
+            switch (task, numeric) {
+            case (.regression, _): "labels are numbers with fractions"
+            case (.classification, true): "\(distinct) distinct labels, all integers: class ids"
+            case (.classification, false): "\(distinct) distinct labels, text"
+            }
         return (task, "task auto: \(why)")
     }
 
@@ -45,8 +46,10 @@ public enum ModelTrainer {
     /// Errors about a row number it as the table's file does (``FeatureTable/write(to:)``: the
     /// header is row 1, so table row 0 is row 2) and name its id.
     /// - Parameter timed: receives the seconds of the parts of a tree fit (`matrix_seconds`, `fit_seconds`, `export_seconds`).
-    public static func train(_ table: FeatureTable, config: ModelConfig, log: (String) -> Void = { _ in },
-                             timed: (String, Double) -> Void = { _, _ in }) throws -> TrainedModel {
+    public static func train(
+        _ table: FeatureTable, config: ModelConfig, log: (String) -> Void = { _ in },
+        timed: (String, Double) -> Void = { _, _ in }
+    ) throws -> TrainedModel {
         guard table.rowCount > 1 else { throw LearnError.badData("training needs at least 2 rows, got \(table.rowCount)") }
         guard table.columnCount > 0 else { throw LearnError.badData("training needs at least one feature column") }
         let labelled = table.labels.allSatisfy { !$0.isEmpty }
@@ -62,24 +65,30 @@ public enum ModelTrainer {
             type = .logistic
         }
         if task == .regression && type == .logistic {
-            throw LearnError.badData("model_type logistic needs a classification target, but the task is regression (\(reason)); use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)")
+            throw LearnError.badData(
+                "model_type logistic needs a classification target, but the task is regression (\(reason)); use model_type linear, random_forest or gradient_boosting, or, if the labels are classes, set task to classification (the exam pipeline's param task, or the train step's with.task)"
+            )
         }
         var classes: [String] = []
         var y: [Double] = []
         if task == .classification {
             classes = Self.classes(table.labels)
             guard classes.count >= 2 else {
-                throw LearnError.badData("only one class ('\(classes.first ?? "")') in the training labels: a classifier needs at least two")
+                throw LearnError.badData(
+                    "only one class ('\(classes.first ?? "")') in the training labels: a classifier needs at least two")
             }
             if classes.count > 50 && table.labels.allSatisfy({ Double($0) != nil }) {
-                log("warning: \(classes.count) classes for \(table.rowCount) rows: if the labels are quantities rather than class ids, set task to regression")
+                log(
+                    "warning: \(classes.count) classes for \(table.rowCount) rows: if the labels are quantities rather than class ids, set task to regression"
+                )
             }
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
             y = table.labels.map { Double(index[$0]!) }
         } else {
             for (row, label) in table.labels.enumerated() {
                 guard let v = Double(label), v.isFinite else {
-                    throw LearnError.badData("row \(row + 2) (id \(table.ids[row])): label '\(label)' is not a number, and the task is regression")
+                    throw LearnError.badData(
+                        "row \(row + 2) (id \(table.ids[row])): label '\(label)' is not a number, and the task is regression")
                 }
                 y.append(v)
             }
@@ -103,7 +112,8 @@ public enum ModelTrainer {
                 model.hyperparameters = ["alpha": "\(config.alpha)"]
             } else {
                 let classWeights = config.balancedClassWeights ? Self.balancedWeights(y, classes: classes.count) : nil
-                let fit = try LiblinearModel(rows: x, columns: table.columnCount, labels: y.map { Int($0) }, C: config.C, classWeights: classWeights)
+                let fit = try LiblinearModel(
+                    rows: x, columns: table.columnCount, labels: y.map { Int($0) }, C: config.C, classWeights: classWeights)
                 let (weights, intercepts) = fit.coefficients(columns: table.columnCount)
                 // liblinear orders classes by first appearance; put rows in our class order.
                 let order = fit.labelOrder

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seeded random generator, so splits and sample data are reproducible.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -19,5 +21,3 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 }
-
-import Foundation

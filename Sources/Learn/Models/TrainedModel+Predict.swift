@@ -36,7 +36,8 @@ extension TrainedModel {
             return classified(probabilities)
         case .randomForest, .gradientBoosting:
             let cores = ProcessInfo.processInfo.activeProcessorCount
-            let raw = try booster(threads: threads ?? cores).predict(TreeEnsemble.matrix(table, rows: nil, labels: nil, threads: threads ?? cores))
+            let raw = try booster(threads: threads ?? cores).predict(
+                TreeEnsemble.matrix(table, rows: nil, labels: nil, threads: threads ?? cores))
             if task == .regression {
                 let values = raw.map(Double.init)
                 return regression(values)

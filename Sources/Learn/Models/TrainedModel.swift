@@ -41,8 +41,8 @@ public struct TrainedModel: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case format, version, modelType, task, featureNames, classes, featureMeans, featureScales, coefficients,
-             intercepts, xgboostUbj, xgboostModel, featureImportances, hyperparameters, trainingRows, targetRange,
-             decisionThreshold
+            intercepts, xgboostUbj, xgboostModel, featureImportances, hyperparameters, trainingRows, targetRange,
+            decisionThreshold
     }
 
     /// Writes the model as JSON.
@@ -70,7 +70,7 @@ public struct TrainedModel: Codable, Sendable {
             var start = 0
             while start < ubj.count {
                 let end = min(start + piece, ubj.count)
-                try file.write(contentsOf: ubj[ubj.startIndex + start ..< ubj.startIndex + end].base64EncodedData())
+                try file.write(contentsOf: ubj[ubj.startIndex + start..<ubj.startIndex + end].base64EncodedData())
                 start = end
             }
             try file.write(contentsOf: Array(#""}"#.utf8))
@@ -83,7 +83,9 @@ public struct TrainedModel: Codable, Sendable {
         guard rename(partial.path, url.path) == 0 else {
             let code = errno
             try? FileManager.default.removeItem(at: partial)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [NSFilePathErrorKey: url.path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
         }
     }
 

@@ -2,8 +2,10 @@ import Foundation
 
 /// Random forests and gradient boosting through XGBoost (`tree_method=hist`).
 enum TreeEnsemble {
-    static func fit(_ model: inout TrainedModel, table: FeatureTable, targets y: [Double], config: ModelConfig, log: (String) -> Void,
-                    timed: (String, Double) -> Void = { _, _ in }) throws {
+    static func fit(
+        _ model: inout TrainedModel, table: FeatureTable, targets y: [Double], config: ModelConfig, log: (String) -> Void,
+        timed: (String, Double) -> Void = { _, _ in }
+    ) throws {
         var clock = ContinuousClock.now
         func lap(_ name: String) {
             let now = ContinuousClock.now
@@ -42,7 +44,7 @@ enum TreeEnsemble {
         lap("matrix_seconds")
         let booster = try XGBoostBooster(training: [train])
         var params: [(String, String)] = [
-("nthread", "\(config.threads)"), ("seed", "\(config.seed % UInt64(Int32.max))"),
+            ("nthread", "\(config.threads)"), ("seed", "\(config.seed % UInt64(Int32.max))"),
             ("verbosity", "0"),
         ]
         switch (model.task, classCount) {
@@ -71,8 +73,12 @@ enum TreeEnsemble {
             if let valid {
                 let text = try booster.evaluate(round, valid, name: "valid")
                 if let score = text.split(separator: ":").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
-                    if score < best.score - 1e-12 { best = (score, round) } else if round - best.round >= 10 {
-                        log("early stopping at round \(round + 1): no improvement on the validation split for 10 rounds (best \(best.score) at round \(best.round + 1))")
+                    if score < best.score - 1e-12 {
+                        best = (score, round)
+                    } else if round - best.round >= 10 {
+                        log(
+                            "early stopping at round \(round + 1): no improvement on the validation split for 10 rounds (best \(best.score) at round \(best.round + 1))"
+                        )
                         round += 1
                         break
                     }
@@ -91,7 +97,9 @@ enum TreeEnsemble {
         if weights != nil { recorded["class_weight"] = "balanced" }
         model.hyperparameters = Dictionary(uniqueKeysWithValues: params).merging(recorded) { a, _ in a }
         lap("export_seconds")
-        log("\(model.modelType.rawValue): \(boosting ? "\(round) boosting rounds" : "\(config.nEstimators) trees") on \(trainRows.count) rows × \(p) features")
+        log(
+            "\(model.modelType.rawValue): \(boosting ? "\(round) boosting rounds" : "\(config.nEstimators) trees") on \(trainRows.count) rows × \(p) features"
+        )
     }
 
     /// Early stopping on a handful of rows stops on noise (a 4-row validation set ended boosting
@@ -128,8 +136,10 @@ enum TreeEnsemble {
     }
 
     /// One contiguous Float32 matrix of the chosen rows.
-    static func matrix(_ table: FeatureTable, rows: [Int]?, labels: [Double]?, weights: [Double]? = nil,
-                       threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> XGBoostMatrix {
+    static func matrix(
+        _ table: FeatureTable, rows: [Int]?, labels: [Double]?, weights: [Double]? = nil,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws -> XGBoostMatrix {
         let p = table.columnCount
         let indices = rows ?? Array(0..<table.rowCount)
         var values = [Float](repeating: .nan, count: indices.count * p)
@@ -140,7 +150,8 @@ enum TreeEnsemble {
                 }
             }
         }
-        return try XGBoostMatrix(values: values, rows: indices.count, columns: p, labels: labels.map { l in indices.map { Float(l[$0]) } },
-                                 weights: weights.map { w in indices.map { Float(w[$0]) } }, threads: threads)
+        return try XGBoostMatrix(
+            values: values, rows: indices.count, columns: p, labels: labels.map { l in indices.map { Float(l[$0]) } },
+            weights: weights.map { w in indices.map { Float(w[$0]) } }, threads: threads)
     }
 }

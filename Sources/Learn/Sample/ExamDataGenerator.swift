@@ -59,9 +59,13 @@ public struct ExamDataGenerator {
                     line.append(UInt8(ascii: ","))
                     // Missing and malformed cells.
                     let roll = Double.random(in: 0..<1, using: &rng)
-                    if roll < 0.01 { line += missing[Int.random(in: 0..<5, using: &rng)] }
-                    else if roll < 0.012 { line += malformed[Int.random(in: 0..<3, using: &rng)] }
-                    else { Self.appendFixed(value, decimals: decimals, to: &line) }
+                    if roll < 0.01 {
+                        line += missing[Int.random(in: 0..<5, using: &rng)]
+                    } else if roll < 0.012 {
+                        line += malformed[Int.random(in: 0..<3, using: &rng)]
+                    } else {
+                        Self.appendFixed(value, decimals: decimals, to: &line)
+                    }
                 }
                 line += label
                 lines.append(line)
@@ -115,8 +119,10 @@ public struct ExamDataGenerator {
         let ms = Int(((seconds - Double(whole)) * 1000).rounded())
         let days = whole / 86400, rest = whole % 86400
         let (y, m, d) = civil(fromDays: days)
-        for (value, width, separator) in [(y, 4, "-"), (m, 2, "-"), (d, 2, "T"), (rest / 3600, 2, ":"), (rest % 3600 / 60, 2, ":"),
-                                          (rest % 60, 2, "."), (ms, 3, "Z")] as [(Int, Int, Character)] {
+        for (value, width, separator) in [
+            (y, 4, "-"), (m, 2, "-"), (d, 2, "T"), (rest / 3600, 2, ":"), (rest % 3600 / 60, 2, ":"),
+            (rest % 60, 2, "."), (ms, 3, "Z"),
+        ] as [(Int, Int, Character)] {
             appendDigits(UInt64(value), minimum: width, to: &out)
             out.append(UInt8(ascii: separator.unicodeScalars.first!))
         }

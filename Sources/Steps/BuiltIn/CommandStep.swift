@@ -1,7 +1,8 @@
 import FlowSpec
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs an external program — what a workflow's `run:` becomes.

@@ -41,7 +41,9 @@ public struct PreprocessStep: Step {
         let result = try pre.run(csv: url, displayName: input)
         try context.checkCancellation()
         let c = result.counts
-        context.log.info("read \(Int(c["rows_read"] ?? 0)) rows in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; dropped \(Int(c["rows_dropped_duplicate"] ?? 0)) duplicate rows, \(Int(c["rows_dropped_missing"] ?? 0)) rows with missing values")
+        context.log.info(
+            "read \(Int(c["rows_read"] ?? 0)) rows in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; dropped \(Int(c["rows_dropped_duplicate"] ?? 0)) duplicate rows, \(Int(c["rows_dropped_missing"] ?? 0)) rows with missing values"
+        )
         for channel in result.channels {
             let missing = Int(c["missing.\(channel)"] ?? 0), bad = Int(c["bad_numbers.\(channel)"] ?? 0)
             if missing + bad > 0 { context.log.info("column '\(channel)': \(missing) missing, \(bad) not numbers (treated as missing)") }
@@ -52,10 +54,15 @@ public struct PreprocessStep: Step {
         if !result.transforms.isEmpty {
             context.log.info("log1p on " + result.transforms.keys.sorted().joined(separator: ", "))
         }
-        context.log.info("\(Int(c["exams"] ?? 0)) exams → \(result.train.rowCount) train, \(result.test.rowCount) test; \(result.train.columnCount) features")
+        context.log.info(
+            "\(Int(c["exams"] ?? 0)) exams → \(result.train.rowCount) train, \(result.test.rowCount) test; \(result.train.columnCount) features"
+        )
         if !result.split.trainCounts.isEmpty {
             let classes = Set(result.split.trainCounts.keys).union(result.split.testCounts.keys).sorted()
-            context.log.info("per class (train/test): " + classes.map { "\($0) \(result.split.trainCounts[$0] ?? 0)/\(result.split.testCounts[$0] ?? 0)" }.joined(separator: ", "))
+            context.log.info(
+                "per class (train/test): "
+                    + classes.map { "\($0) \(result.split.trainCounts[$0] ?? 0)/\(result.split.testCounts[$0] ?? 0)" }.joined(
+                        separator: ", "))
             if let missing = classes.first(where: { result.split.trainCounts[$0] == nil }) {
                 context.log.warning("class '\(missing)' has no exam in the train set: the model cannot predict it")
             }
@@ -72,18 +79,24 @@ public struct PreprocessStep: Step {
             "dropped_features": ["constant": result.dropped.constant, "duplicate_of": result.dropped.duplicates],
             "task": result.task.rawValue,
             "transforms": result.transforms, "transform_reasons": result.transformReasons,
-            "split": ["rule": result.split.rule.kind, "summary": result.split.rule.summary,
-                      "train_counts": result.split.trainCounts, "test_counts": result.split.testCounts],
+            "split": [
+                "rule": result.split.rule.kind, "summary": result.split.rule.summary,
+                "train_counts": result.split.trainCounts, "test_counts": result.split.testCounts,
+            ],
         ]
         try JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys]).write(to: schemaURL)
         return StepResult(
-            outputs: ["train_features": .string(trainURL.path), "test_features": .string(testURL.path), "schema": .string(schemaURL.path),
-                      "transforms": .map(result.transforms.mapValues(Value.string)),
-                      "split": .string(result.split.rule.kind), "task": .string(result.task.rawValue),
-                      "features_dropped": .map(["constant": .number(Double(result.dropped.constant.count)),
-                                                "duplicate": .number(Double(result.dropped.duplicates.count))]),
-                      "train_counts": .map(result.split.trainCounts.mapValues { .number(Double($0)) }),
-                      "test_counts": .map(result.split.testCounts.mapValues { .number(Double($0)) })],
+            outputs: [
+                "train_features": .string(trainURL.path), "test_features": .string(testURL.path), "schema": .string(schemaURL.path),
+                "transforms": .map(result.transforms.mapValues(Value.string)),
+                "split": .string(result.split.rule.kind), "task": .string(result.task.rawValue),
+                "features_dropped": .map([
+                    "constant": .number(Double(result.dropped.constant.count)),
+                    "duplicate": .number(Double(result.dropped.duplicates.count)),
+                ]),
+                "train_counts": .map(result.split.trainCounts.mapValues { .number(Double($0)) }),
+                "test_counts": .map(result.split.testCounts.mapValues { .number(Double($0)) }),
+            ],
             metrics: c)
     }
 
@@ -99,7 +112,9 @@ public struct PreprocessStep: Step {
             throw StepError.invalidInput("with.test_exams and with.split_column both name the test set: set one of them")
         }
         if mode == "time" && !(testExams.isEmpty && splitColumn.isEmpty) {
-            throw StepError.invalidInput("with.split: time chooses the test set by time; with.\(testExams.isEmpty ? "split_column" : "test_exams") names it: set one of them")
+            throw StepError.invalidInput(
+                "with.split: time chooses the test set by time; with.\(testExams.isEmpty ? "split_column" : "test_exams") names it: set one of them"
+            )
         }
         if !testExams.isEmpty {
             do { _ = try ExamSplit.regex(testExams) } catch {
@@ -141,7 +156,8 @@ public struct PreprocessStep: Step {
         guard let value = p[name], value != .null else { return nil }
         let number = try p.double(name)
         guard let length = WindowLength(number), length != .samples(1) || least <= 1 else {
-            throw StepError.badParameter(name, expected: "an integer ≥ \(least) (samples) or a fraction in (0, 1) of each exam's length", got: value)
+            throw StepError.badParameter(
+                name, expected: "an integer ≥ \(least) (samples) or a fraction in (0, 1) of each exam's length", got: value)
         }
         return length
     }

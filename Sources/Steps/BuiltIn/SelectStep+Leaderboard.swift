@@ -38,8 +38,11 @@ enum Leaderboard {
             let params = paramNames.map { entry.params[$0]?.interpolated ?? "" }
             let numbers = ([metric] + others).map { entry.metrics[$0].map { Value.number($0).interpolated } ?? "" }
             csv += ([String(i + 1), entry.id] + params + numbers).map(csvField).joined(separator: ",") + "\n"
-            var row: [String: Any] = ["rank": i + 1, "item": entry.id, "params": (try? JSONSerialization.jsonObject(with: Data(Value.map(entry.params).jsonText.utf8))) ?? [:],
-                                      "value": entry.value.isFinite ? entry.value : NSNull(), "metrics": entry.metrics.filter { $0.value.isFinite }]
+            var row: [String: Any] = [
+                "rank": i + 1, "item": entry.id,
+                "params": (try? JSONSerialization.jsonObject(with: Data(Value.map(entry.params).jsonText.utf8))) ?? [:],
+                "value": entry.value.isFinite ? entry.value : NSNull(), "metrics": entry.metrics.filter { $0.value.isFinite },
+            ]
             if let model = entry.model { row["model"] = model }
             rows.append(row)
         }
@@ -49,8 +52,10 @@ enum Leaderboard {
         let document: [String: Any] = ["metric": metric, "goal": goal, "items": rows]
         try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(to: jsonURL)
         let svgURL = folder.appendingPathComponent("leaderboard.svg")
-        try SVGPlot.bars(ranked.map { ($0.params.isEmpty ? $0.id : label($0.params, names: paramNames), $0.value) },
-                         title: "\(metric) (\(goal)), best first").write(to: svgURL, atomically: true, encoding: .utf8)
+        try SVGPlot.bars(
+            ranked.map { ($0.params.isEmpty ? $0.id : label($0.params, names: paramNames), $0.value) },
+            title: "\(metric) (\(goal)), best first"
+        ).write(to: svgURL, atomically: true, encoding: .utf8)
         return (csvURL, jsonURL, svgURL)
     }
 
@@ -60,6 +65,7 @@ enum Leaderboard {
 
     /// RFC 4180: quoted when it holds a comma, quote or line break.
     private static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

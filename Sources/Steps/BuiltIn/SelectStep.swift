@@ -5,13 +5,16 @@ import Foundation
 /// leaderboard (`Leaderboard.swift`), and outputs the winner's params, model and metrics.
 public struct SelectStep: Step {
     public static let name = "select"
-    public static let summary = "ranks a matrix sweep's items by a metric: leaderboard.csv/.json/.svg, and the best item's params, model and metrics"
+    public static let summary =
+        "ranks a matrix sweep's items by a metric: leaderboard.csv/.json/.svg, and the best item's params, model and metrics"
 
     public init() {}
 
     /// Metrics where more is better; others named here are better smaller. Any other metric needs `goal:`.
-    static let maximized: Set<String> = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "r2",
-                                         "f1_macro", "f1_weighted", "precision_macro", "recall_macro"]
+    static let maximized: Set<String> = [
+        "accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "r2",
+        "f1_macro", "f1_weighted", "precision_macro", "recall_macro",
+    ]
     static let minimized: Set<String> = ["rmse", "mae", "mape", "log_loss"]
 
     public func run(_ context: StepContext) async throws -> StepResult {
@@ -34,12 +37,16 @@ public struct SelectStep: Step {
             guard let metricsPath = fields["outputs"]?.mapValue?["metrics"]?.stringValue else {
                 throw StepError.invalidInput("\(place) (\(id)): has no `metrics` output; gather an evaluate step")
             }
-            let metrics = try Self.readMetrics(try context.existingFile(metricsPath, parameter: "items[\(index)].outputs.metrics"), item: id)
+            let metrics = try Self.readMetrics(
+                try context.existingFile(metricsPath, parameter: "items[\(index)].outputs.metrics"), item: id)
             guard let value = metrics[metric] else {
-                throw StepError.invalidInput("\(place) (\(id)): metrics.json has no metric '\(metric)' (it has: \(metrics.keys.sorted().joined(separator: ", ")))")
+                throw StepError.invalidInput(
+                    "\(place) (\(id)): metrics.json has no metric '\(metric)' (it has: \(metrics.keys.sorted().joined(separator: ", ")))")
             }
-            entries.append(Leaderboard.Entry(order: index, id: id, params: params, value: value, metrics: metrics,
-                                             model: models[Value.map(params).jsonText]))
+            entries.append(
+                Leaderboard.Entry(
+                    order: index, id: id, params: params, value: value, metrics: metrics,
+                    model: models[Value.map(params).jsonText]))
         }
         let ranked = Leaderboard.rank(entries, maximize: goal == "maximize")
         let files = try Leaderboard.write(ranked, metric: metric, goal: goal, to: context.artifactDirectory)
@@ -60,8 +67,9 @@ public struct SelectStep: Step {
         case "":
             if maximized.contains(metric) { return "maximize" }
             if minimized.contains(metric) { return "minimize" }
-            throw StepError.invalidInput("with.goal: say maximize or minimize for metric '\(metric)' (known by default: "
-                                         + "\(maximized.sorted().joined(separator: ", ")) maximize; \(minimized.sorted().joined(separator: ", ")) minimize)")
+            throw StepError.invalidInput(
+                "with.goal: say maximize or minimize for metric '\(metric)' (known by default: "
+                    + "\(maximized.sorted().joined(separator: ", ")) maximize; \(minimized.sorted().joined(separator: ", ")) minimize)")
         default:
             throw StepError.invalidInput("with.goal: expected maximize or minimize, got '\(given)'")
         }
@@ -70,7 +78,9 @@ public struct SelectStep: Step {
     /// `models: ${{ steps.train.items }}` → the model path of each item, by its matrix values.
     static func modelsByItem(_ value: Value?) throws -> [String: String] {
         guard let value else { return [:] }
-        guard let items = value.listValue else { throw StepError.invalidInput("with.models: expected the gathered train items, e.g. models: ${{ steps.train.items }}") }
+        guard let items = value.listValue else {
+            throw StepError.invalidInput("with.models: expected the gathered train items, e.g. models: ${{ steps.train.items }}")
+        }
         var out: [String: String] = [:]
         for item in items {
             guard let fields = item.mapValue, let model = fields["outputs"]?.mapValue?["model"]?.stringValue else { continue }
@@ -83,7 +93,8 @@ public struct SelectStep: Step {
     static func readMetrics(_ url: URL, item: String) throws -> [String: Double] {
         let data = try Data(contentsOf: url)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let metrics = object["metrics"] as? [String: Any] else {
+            let metrics = object["metrics"] as? [String: Any]
+        else {
             throw StepError.invalidInput("\(url.path) (\(item)): not an evaluate metrics.json (no `metrics` object)")
         }
         return metrics.compactMapValues { ($0 as? NSNumber)?.doubleValue }

@@ -16,7 +16,8 @@ public struct TrainStep: Step {
         let p = context.parameters
         let typeText = try p.string("model_type", default: "random_forest")
         guard let type = ModelType(rawValue: typeText) else {
-            throw StepError.badParameter("model_type", expected: "one of \(ModelType.allCases.map(\.rawValue).joined(separator: ", "))", got: .string(typeText))
+            throw StepError.badParameter(
+                "model_type", expected: "one of \(ModelType.allCases.map(\.rawValue).joined(separator: ", "))", got: .string(typeText))
         }
         var config = ModelConfig(type: type)
         config.task = try PreprocessStep.task(p)
@@ -51,8 +52,10 @@ public struct TrainStep: Step {
         case "balanced": config.balancedClassWeights = true
         default: throw StepError.badParameter("class_weight", expected: "none or balanced", got: p["class_weight"]!)
         }
-        for (name, value, least) in [("n_estimators", config.nEstimators, 1), ("max_depth", config.maxDepth ?? 1, 1),
-                                     ("max_leaf_nodes", config.maxLeafNodes ?? 2, 2)] where value < least {
+        for (name, value, least) in [
+            ("n_estimators", config.nEstimators, 1), ("max_depth", config.maxDepth ?? 1, 1),
+            ("max_leaf_nodes", config.maxLeafNodes ?? 2, 2),
+        ] where value < least {
             throw StepError.badParameter(name, expected: "an integer ≥ \(least)", got: p[name]!)
         }
 
@@ -75,17 +78,21 @@ public struct TrainStep: Step {
         try context.checkCancellation()
         let thresholdFolds = requestedFolds ?? DecisionThreshold.autoFolds(rows: table.rowCount)
         if requestedFolds == nil, thresholdFolds == 0, model.task == .classification, model.classes.count == 2 {
-            context.log.info("no decision threshold search: \(table.rowCount) training rows is over \(DecisionThreshold.autoMaxRows) "
-                             + "(threshold_folds: auto); threshold_folds: 3 searches with 3 more fits on 2/3 of the rows each")
+            context.log.info(
+                "no decision threshold search: \(table.rowCount) training rows is over \(DecisionThreshold.autoMaxRows) "
+                    + "(threshold_folds: auto); threshold_folds: 3 searches with 3 more fits on 2/3 of the rows each")
         }
         if thresholdFolds > 0, model.task == .classification, model.classes.count == 2 {
             let lap = Date()
-            model.decisionThreshold = try ModelTrainer.decisionThreshold(table, model: model, config: config, folds: thresholdFolds,
-                                                                         log: { context.log.info($0) })
+            model.decisionThreshold = try ModelTrainer.decisionThreshold(
+                table, model: model, config: config, folds: thresholdFolds,
+                log: { context.log.info($0) })
             parts["threshold_seconds"] = Date().timeIntervalSince(lap)
             if let t = model.decisionThreshold {
-                context.log.info(String(format: "decision threshold %.4f for '%@': out-of-fold F1 %.4f over %d folds of the training rows (%.4f at 0.5)",
-                                        t.value, t.positiveClass, t.outOfFoldF1, t.folds, t.outOfFoldF1AtHalf))
+                context.log.info(
+                    String(
+                        format: "decision threshold %.4f for '%@': out-of-fold F1 %.4f over %d folds of the training rows (%.4f at 0.5)",
+                        t.value, t.positiveClass, t.outOfFoldF1, t.folds, t.outOfFoldF1AtHalf))
             }
             try context.checkCancellation()
         }
@@ -93,7 +100,9 @@ public struct TrainStep: Step {
         var lap = Date()
         try model.save(to: modelURL)
         parts["save_seconds"] = Date().timeIntervalSince(lap)
-        var metrics: [String: Double] = ["train_seconds": seconds, "train_rows": Double(table.rowCount), "features": Double(table.columnCount)]
+        var metrics: [String: Double] = [
+            "train_seconds": seconds, "train_rows": Double(table.rowCount), "features": Double(table.columnCount),
+        ]
         if model.modelType == .randomForest {
             // A forest fits its own rows by construction (leaves of min_samples_leaf rows): its
             // train accuracy says little, and predicting every train row through deep trees took
@@ -118,8 +127,10 @@ public struct TrainStep: Step {
         metrics["step_seconds"] = Date().timeIntervalSince(stepStarted)
         let top = model.featureImportances.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \(String(format: "%.3f", $0.value))" }
         context.log.info("trained in \(String(format: "%.2f", seconds)) s; top features: \(top.joined(separator: ", "))")
-        var outputs: [String: Value] = ["model": .string(modelURL.path), "task": .string(model.task.rawValue),
-                                        "classes": .list(model.classes.map(Value.string))]
+        var outputs: [String: Value] = [
+            "model": .string(modelURL.path), "task": .string(model.task.rawValue),
+            "classes": .list(model.classes.map(Value.string)),
+        ]
         if let t = model.decisionThreshold { outputs["threshold"] = .number(t.value) }
         return StepResult(outputs: outputs, metrics: metrics)
     }
@@ -139,7 +150,9 @@ public struct TrainStep: Step {
             }
         case .gradientBoosting:
             if p["min_samples_leaf"] != nil {
-                throw StepError.invalidInput("with.min_samples_leaf: gradient boosting bounds leaves by min_child_weight, XGBoost's sum of hessians (rows only for a regression), not by rows: set min_child_weight")
+                throw StepError.invalidInput(
+                    "with.min_samples_leaf: gradient boosting bounds leaves by min_child_weight, XGBoost's sum of hessians (rows only for a regression), not by rows: set min_child_weight"
+                )
             }
             config.minChildWeight = try p.double("min_child_weight", default: 1)
             guard config.minChildWeight >= 0 else {

@@ -1,7 +1,8 @@
 import CSpawn
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An external program started in its own process group under a guard (see `cspawn.h`), so that
@@ -33,8 +34,10 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Starts `argv` (argv[0] searched in the PATH of `environment` when it has no `/`) with
     /// `environment` in `directory`.
-    init(argv: [String], environment: [String: String], directory: String?,
-         onLine: @escaping @Sendable (String) -> Void) throws {
+    init(
+        argv: [String], environment: [String: String], directory: String?,
+        onLine: @escaping @Sendable (String) -> Void
+    ) throws {
         let path = try Self.resolve(argv[0], searchPath: environment["PATH"])
         // Everything the children use is built before the fork: they may not allocate.
         let cArgs = argv.map { strdup($0) } + [nil]
@@ -58,8 +61,9 @@ final class ChildProcess: @unchecked Sendable {
         guardPID = child.guard
         state.lifeline = child.lifeline
         // Read while the guard is unreaped: its /proc entry exists even if it has already exited.
-        started = StartedProcess(pid: child.program, processGroup: child.guard,
-                                 leaderStartTicks: ProcessTable.startTicks(of: child.guard))
+        started = StartedProcess(
+            pid: child.program, processGroup: child.guard,
+            leaderStartTicks: ProcessTable.startTicks(of: child.guard))
 
         let readFD = child.output
         outputDone.enter()

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the kernel says about processes on this machine (Linux `/proc`).
@@ -9,7 +10,8 @@ public enum ProcessTable {
     /// there is no such process. With the boot id, a pid and this number name one process for good.
     public static func startTicks(of pid: Int32) -> UInt64? {
         guard pid > 0, let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         // The command name (field 2) is in parentheses and may hold spaces: count after it.
         // Fields from 3 on: state is the first, starttime (22) the 20th.
         let fields = text[text.index(after: close)...].split(separator: " ")

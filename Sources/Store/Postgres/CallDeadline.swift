@@ -2,8 +2,10 @@
 /// canceled then and awaited: this bounds what honours cancellation (waiting for a pooled
 /// connection); statements, whose `EventLoopFuture.get()` ignores cancellation, end by their own
 /// deadline (``GuardedConnection``), which is the same instant.
-func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, expired: @escaping @Sendable () -> any Error,
-                               _ operation: () async throws -> T) async throws -> T {
+func withDeadline<T: Sendable>(
+    _ deadline: ContinuousClock.Instant, expired: @escaping @Sendable () -> any Error,
+    _ operation: () async throws -> T
+) async throws -> T {
     try await withoutActuallyEscaping(operation) { operation in
         // The group finishes before this returns, so the operation never outlives the call; it is
         // run by one child while this task waits, never by two tasks at once.

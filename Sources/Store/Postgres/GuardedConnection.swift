@@ -33,8 +33,10 @@ final class GuardedConnection: SQLDatabase, @unchecked Sendable {
     private let lock = NSLock()
     private var broken = false
 
-    init(connection: PostgresConnection, watch: ConnectionWatch, timeout: Duration, deadline: NIODeadline, prepares: Bool = true,
-         logger: Logger) {
+    init(
+        connection: PostgresConnection, watch: ConnectionWatch, timeout: Duration, deadline: NIODeadline, prepares: Bool = true,
+        logger: Logger
+    ) {
         self.connection = connection
         self.watch = watch
         self.prepares = prepares

@@ -133,8 +133,10 @@ final class PostgresBackend: SQLBackend {
             try await client.withConnection { connection in
                 // On the connection's event loop: no thread crossings per statement (EventLoopTaskExecutor).
                 try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                    try await body(GuardedConnection(connection: connection, watch: watches.watch(connection), timeout: timeout,
-                                                     deadline: statementsDeadline, prepares: prepares, logger: logger))
+                    try await body(
+                        GuardedConnection(
+                            connection: connection, watch: watches.watch(connection), timeout: timeout,
+                            deadline: statementsDeadline, prepares: prepares, logger: logger))
                 }
             }
         }
@@ -201,8 +203,10 @@ final class PostgresBackend: SQLBackend {
 
     /// See ``ReadyListener``.
     func readyNotifications() -> AsyncStream<Void> {
-        ReadyListener(client: client, watches: watches, logger: logger,
-                      probeInterval: deadlines.listenProbeInterval, probeTimeout: deadlines.listenProbeTimeout, closing: closing).notifications()
+        ReadyListener(
+            client: client, watches: watches, logger: logger,
+            probeInterval: deadlines.listenProbeInterval, probeTimeout: deadlines.listenProbeTimeout, closing: closing
+        ).notifications()
     }
 
     func close() async throws {

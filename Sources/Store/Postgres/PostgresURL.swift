@@ -28,8 +28,9 @@ enum PostgresURL {
             guard let host = components.host, !host.isEmpty else {
                 throw StoreError.unavailable("\(redacted(url)): the URL names no host")
             }
-            configuration = .init(host: host, port: components.port ?? 5432, username: user, password: password,
-                                  database: database, tls: try tls(query["sslmode"] ?? "prefer", url: url))
+            configuration = .init(
+                host: host, port: components.port ?? 5432, username: user, password: password,
+                database: database, tls: try tls(query["sslmode"] ?? "prefer", url: url))
         }
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 10
@@ -64,7 +65,8 @@ enum PostgresURL {
         case "verify-ca", "verify-full":
             return .require(.makeClientConfiguration())
         default:
-            throw StoreError.unavailable("\(redacted(url)): sslmode=\(mode) is not one of disable, allow, prefer, require, verify-ca, verify-full")
+            throw StoreError.unavailable(
+                "\(redacted(url)): sslmode=\(mode) is not one of disable, allow, prefer, require, verify-ca, verify-full")
         }
     }
 

@@ -27,8 +27,9 @@ struct PreparedResultRow: SQLRow {
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard cells.contains(column) else { throw PreparedResultRowError.missingColumn(column) }
         let sent = cells[column]
-        let cell = PostgresCell(bytes: sent.bytes, dataType: sent.dataType, format: .binary, columnName: sent.columnName,
-                                columnIndex: sent.columnIndex)
+        let cell = PostgresCell(
+            bytes: sent.bytes, dataType: sent.dataType, format: .binary, columnName: sent.columnName,
+            columnIndex: sent.columnIndex)
         if cell.dataType == .numeric, D.self == Double.self || D.self == Double?.self {
             let data = PostgresData(type: cell.dataType, formatCode: .binary, value: cell.bytes)
             if cell.bytes == nil, let none = Optional<Double>.none as? D { return none }

@@ -43,7 +43,9 @@ struct ReadyListener: Sendable {
                         guard !Task.isCancelled, !closing.isSet else { break }
                         // A listener that lasted a while starts its backoff afresh.
                         if ContinuousClock.now - started > .seconds(30) { delay = .milliseconds(100) }
-                        logger.warning("postgres: the LISTEN connection was lost (\(PostgresBackend.describe(error))); listening again in \(delay) (workers poll meanwhile)")
+                        logger.warning(
+                            "postgres: the LISTEN connection was lost (\(PostgresBackend.describe(error))); listening again in \(delay) (workers poll meanwhile)"
+                        )
                     }
                     try? await Task.sleep(for: delay)
                     delay = min(delay * 2, .seconds(5))
@@ -83,8 +85,9 @@ struct ReadyListener: Sendable {
                 connection.close().whenFailure { _ in }
                 throw ListenEnded()
             }
-            let probe = GuardedConnection(connection: connection, watch: watch, timeout: probeTimeout,
-                                          deadline: .now() + .nanoseconds(Int64(probeTimeout / .nanoseconds(1))), logger: logger)
+            let probe = GuardedConnection(
+                connection: connection, watch: watch, timeout: probeTimeout,
+                deadline: .now() + .nanoseconds(Int64(probeTimeout / .nanoseconds(1))), logger: logger)
             do {
                 try await probe.execute(sql: SQLRaw("SELECT 1")) { _ in }
             } catch {

@@ -19,8 +19,10 @@ public struct AttemptCache: Sendable, Codable, Hashable {
     /// Whether this attempt may be reused (a computed success of a caching step, not yet cleared).
     public var isEntry: Bool
 
-    public init(key: String? = nil, partsJSON: String? = nil, filesJSON: String? = nil, cachedFrom: StepAttemptKey? = nil,
-                note: String? = nil, bytes: Int64? = nil, isEntry: Bool = false) {
+    public init(
+        key: String? = nil, partsJSON: String? = nil, filesJSON: String? = nil, cachedFrom: StepAttemptKey? = nil,
+        note: String? = nil, bytes: Int64? = nil, isEntry: Bool = false
+    ) {
         self.key = key
         self.partsJSON = partsJSON
         self.filesJSON = filesJSON
@@ -44,8 +46,10 @@ public struct CacheEntry: Sendable, Hashable {
     public var outputs: [String: String]
     public var metrics: [String: Double]
 
-    public init(key: String, source: StepAttemptKey, workflowName: String, finishedAt: Date, filesJSON: String, bytes: Int64,
-                outputs: [String: String], metrics: [String: Double]) {
+    public init(
+        key: String, source: StepAttemptKey, workflowName: String, finishedAt: Date, filesJSON: String, bytes: Int64,
+        outputs: [String: String], metrics: [String: Double]
+    ) {
         self.key = key
         self.source = source
         self.workflowName = workflowName

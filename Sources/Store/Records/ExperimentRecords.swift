@@ -59,9 +59,11 @@ public struct RunTableQuery: Sendable, Hashable {
     public var offset: Int
     public var limit: Int
 
-    public init(workflow: String? = nil, state: RunState? = nil, params: [String: String] = [:], metric: String? = nil,
-                metricHigherIsBetter: Bool = true, metricMin: Double? = nil, metricMax: Double? = nil, from: Date? = nil,
-                to: Date? = nil, sort: Sort = .newest, offset: Int = 0, limit: Int = 50) {
+    public init(
+        workflow: String? = nil, state: RunState? = nil, params: [String: String] = [:], metric: String? = nil,
+        metricHigherIsBetter: Bool = true, metricMin: Double? = nil, metricMax: Double? = nil, from: Date? = nil,
+        to: Date? = nil, sort: Sort = .newest, offset: Int = 0, limit: Int = 50
+    ) {
         self.workflow = workflow
         self.state = state
         self.params = params

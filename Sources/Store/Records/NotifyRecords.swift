@@ -60,8 +60,10 @@ public struct OutboxDelivery: Sendable, Equatable {
     /// For `sla_missed`: the SLA that was missed.
     public var slaSeconds: Double?
 
-    public init(id: Int64, runID: String, position: Int, event: String, stepID: String?, attempts: Int, ruleJSON: String, createdAt: Date,
-                slaSeconds: Double? = nil) {
+    public init(
+        id: Int64, runID: String, position: Int, event: String, stepID: String?, attempts: Int, ruleJSON: String, createdAt: Date,
+        slaSeconds: Double? = nil
+    ) {
         self.id = id
         self.runID = runID
         self.position = position

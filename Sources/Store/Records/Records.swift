@@ -93,8 +93,10 @@ public struct RunSummary: Sendable, Hashable {
     /// For a failed run: the excerpt of its newest failed attempt that has one (``AttemptRecord/errorExcerpt``).
     public var errorExcerpt: String?
 
-    public init(id: String, workflowName: String, datasetID: String?, trigger: Trigger, state: RunState, createdAt: Date,
-                startedAt: Date?, finishedAt: Date?, error: String?, errorExcerpt: String? = nil) {
+    public init(
+        id: String, workflowName: String, datasetID: String?, trigger: Trigger, state: RunState, createdAt: Date,
+        startedAt: Date?, finishedAt: Date?, error: String?, errorExcerpt: String? = nil
+    ) {
         self.errorExcerpt = errorExcerpt
         self.id = id
         self.workflowName = workflowName
@@ -110,8 +112,9 @@ public struct RunSummary: Sendable, Hashable {
 
 extension RunRecord {
     public var summary: RunSummary {
-        RunSummary(id: id, workflowName: workflowName, datasetID: datasetID, trigger: trigger, state: state, createdAt: createdAt,
-                   startedAt: startedAt, finishedAt: finishedAt, error: error)
+        RunSummary(
+            id: id, workflowName: workflowName, datasetID: datasetID, trigger: trigger, state: state, createdAt: createdAt,
+            startedAt: startedAt, finishedAt: finishedAt, error: error)
     }
 }
 
@@ -279,8 +282,10 @@ public struct WorkerRecord: Sendable, Codable, Hashable {
     /// The worker's most recent store call that failed.
     public var lastError: WorkerStoreError?
 
-    public init(name: String, host: String, startedAt: Date, lastHeartbeat: Date, stepsHeld: Int, process: WorkerProcess? = nil,
-                concurrency: Int? = nil, oldestCall: WorkerStoreCall? = nil, lastError: WorkerStoreError? = nil) {
+    public init(
+        name: String, host: String, startedAt: Date, lastHeartbeat: Date, stepsHeld: Int, process: WorkerProcess? = nil,
+        concurrency: Int? = nil, oldestCall: WorkerStoreCall? = nil, lastError: WorkerStoreError? = nil
+    ) {
         self.name = name
         self.host = host
         self.startedAt = startedAt

@@ -105,7 +105,7 @@ enum Migrations {
         // 6: a failed attempt's error excerpt — the last lines its step wrote (at most 20 lines,
         // 2 KiB), so the CLI, the runs table and the run page show the cause without opening a log.
         [
-            "ALTER TABLE attempts ADD COLUMN error_excerpt TEXT",
+            "ALTER TABLE attempts ADD COLUMN error_excerpt TEXT"
         ],
         // Slots, pools and priorities (issue 18): the slots a step takes, its pool, and the order it
         // is claimed in (its run's submission time less the aging credit of its priority); a pool's

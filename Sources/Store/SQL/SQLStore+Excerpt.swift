@@ -5,12 +5,14 @@ import SQLKit
 extension SQLStore {
     public func recordAttemptExcerpt(_ key: StepAttemptKey, worker: String, excerpt: String) async throws -> Bool {
         try await write { db in
-            let updated = try await db.raw("""
+            let updated = try await db.raw(
+                """
                 UPDATE attempts SET error_excerpt = \(bind: excerpt)
                 WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)
                     AND worker = \(bind: worker)
                 RETURNING attempt
-                """).all()
+                """
+            ).all()
             return !updated.isEmpty
         }
     }

@@ -25,14 +25,17 @@ extension SQLStore {
             let t = now.timeIntervalSince1970
             let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
             // Slots, pools and order: SQLStore+Pools.swift. More rows than slots: some may wait for their pool.
-            let ready = try await db.raw("""
+            let ready = try await db.raw(
+                """
                 SELECT run_id, step_id, cpu, pool FROM steps
                 WHERE state = \(StepState.ready) AND (not_before IS NULL OR not_before <= \(bind: t)) AND cpu <= \(bind: limit) \(runFilter)
                 ORDER BY claim_order, run_id, position LIMIT \(literal: limit + 64)
-                """).all().map {
-                    ClaimCandidate(run: try $0.decode(column: "run_id", as: String.self), step: try $0.decode(column: "step_id", as: String.self),
-                                   cpu: try $0.decode(column: "cpu", as: Int.self), pool: try $0.decode(column: "pool", as: String?.self))
-                }
+                """
+            ).all().map {
+                ClaimCandidate(
+                    run: try $0.decode(column: "run_id", as: String.self), step: try $0.decode(column: "step_id", as: String.self),
+                    cpu: try $0.decode(column: "cpu", as: Int.self), pool: try $0.decode(column: "pool", as: String?.self))
+            }
             let candidates = try await fitSlotsAndPools(db, ready, slots: limit).map { ($0.run, $0.step) }
             guard !candidates.isEmpty else { return [] }
 
@@ -40,24 +43,34 @@ extension SQLStore {
             for (run, group) in Dictionary(grouping: candidates, by: \.0) {
                 let ids = group.map { "\(bind: $0.1)" as SQLQueryString }.joined(separator: ", ")
                 // RETURNING: the claimed rows come back with the update, one round trip.
-                let rows = try await db.raw("""
+                let rows = try await db.raw(
+                    """
                     UPDATE steps SET state = \(StepState.running), attempt = attempt + 1, worker = \(bind: worker),
                         lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970), started_at = \(bind: t),
                         finished_at = NULL, not_before = NULL, cancel_requested = 0
                     WHERE run_id = \(bind: run) AND step_id IN (\(ids))
                     RETURNING *
-                    """).all().map(Self.step)
+                    """
+                ).all().map(Self.step)
                 claimed += rows
-                let attempts = rows.map { "(\(bind: run), \(bind: $0.stepID), \(bind: $0.attempt), \(bind: worker), \(bind: t))" as SQLQueryString }
-                try await db.raw("INSERT INTO attempts (run_id, step_id, attempt, worker, started_at) VALUES \(attempts.joined(separator: ", "))").run()
+                let attempts = rows.map {
+                    "(\(bind: run), \(bind: $0.stepID), \(bind: $0.attempt), \(bind: worker), \(bind: t))" as SQLQueryString
+                }
+                try await db.raw(
+                    "INSERT INTO attempts (run_id, step_id, attempt, worker, started_at) VALUES \(attempts.joined(separator: ", "))"
+                ).run()
                 var events = rows.map {
-                    "(\(bind: run), \(bind: $0.stepID), \(bind: t), 'step_state', \(bind: "\($0.stepID): ready → running (attempt \($0.attempt) of \($0.maxAttempts), \(worker))"))" as SQLQueryString
+                    "(\(bind: run), \(bind: $0.stepID), \(bind: t), 'step_state', \(bind: "\($0.stepID): ready → running (attempt \($0.attempt) of \($0.maxAttempts), \(worker))"))"
+                        as SQLQueryString
                 }
                 // Read first, update only a queued run: on PostgreSQL an UPDATE waits for the row lock
                 // another worker's completion holds on the run, even when it would change nothing.
                 if let row = try await db.raw("SELECT state FROM runs WHERE id = \(bind: run)").first(),
-                   try row.decode(column: "state", as: String.self) == RunState.queued.rawValue {
-                    try await db.raw("UPDATE runs SET state = \(RunState.running), started_at = COALESCE(started_at, \(bind: t)) WHERE id = \(bind: run)").run()
+                    try row.decode(column: "state", as: String.self) == RunState.queued.rawValue
+                {
+                    try await db.raw(
+                        "UPDATE runs SET state = \(RunState.running), started_at = COALESCE(started_at, \(bind: t)) WHERE id = \(bind: run)"
+                    ).run()
                     events.append("(\(bind: run), NULL, \(bind: t), 'run_state', 'run: queued → running')")
                 }
                 try await db.raw("INSERT INTO events (run_id, step_id, at, kind, message) VALUES \(events.joined(separator: ", "))").run()
@@ -69,18 +82,26 @@ extension SQLStore {
     public func extendLease(_ key: StepAttemptKey, worker: String, until: Date, now: Date) async throws -> LeaseStatus {
         try await write { db in
             let lock: SQLQueryString = dialect == .postgres ? "FOR UPDATE" : ""
-            guard let row = try await db.raw("SELECT state, attempt, worker, cancel_requested FROM steps WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) \(lock)").first(),
-                  try row.decode(column: "state", as: String.self) == StepState.running.rawValue,
-                  try row.decode(column: "attempt", as: Int.self) == key.attempt,
-                  try row.decode(column: "worker", as: String?.self) == worker else {
+            guard
+                let row = try await db.raw(
+                    "SELECT state, attempt, worker, cancel_requested FROM steps WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) \(lock)"
+                ).first(),
+                try row.decode(column: "state", as: String.self) == StepState.running.rawValue,
+                try row.decode(column: "attempt", as: Int.self) == key.attempt,
+                try row.decode(column: "worker", as: String?.self) == worker
+            else {
                 return .lost
             }
-            try await db.raw("UPDATE steps SET lease_expires_at = \(bind: until.timeIntervalSince1970) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+            try await db.raw(
+                "UPDATE steps SET lease_expires_at = \(bind: until.timeIntervalSince1970) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)"
+            ).run()
             return try row.decode(column: "cancel_requested", as: Int.self) != 0 ? .cancelRequested : .held
         }
     }
 
-    public func completeSteps(_ completions: [StepCompletion], thenClaim claimRequest: ClaimRequest?) async throws -> (applied: [Bool], claimed: [StepRunRecord]) {
+    public func completeSteps(
+        _ completions: [StepCompletion], thenClaim claimRequest: ClaimRequest?
+    ) async throws -> (applied: [Bool], claimed: [StepRunRecord]) {
         guard !completions.isEmpty else { return ([], []) }
         return try await write { db in
             // PostgreSQL, one chunk: the runs are locked by the read's own statement (`lockedRead`).
@@ -102,13 +123,18 @@ extension SQLStore {
                     """
                 if lockInRead { read = lockedRead(read, runs: chunk.map(\.key.runID)) }
                 for row in try await db.raw(read).all() {
-                    let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
-                                             stepID: try row.decode(column: "step_id", as: String.self),
-                                             attempt: try row.decode(column: "attempt", as: Int.self))
+                    let key = StepAttemptKey(
+                        runID: try row.decode(column: "run_id", as: String.self),
+                        stepID: try row.decode(column: "step_id", as: String.self),
+                        attempt: try row.decode(column: "attempt", as: Int.self))
                     let running = try row.decode(column: "state", as: String.self) == StepState.running.rawValue
-                    current[key] = (try row.decode(column: "max_attempts", as: Int.self), running,
-                                    try row.decode(column: "worker", as: String?.self), try row.decode(column: "pool", as: String?.self))
-                    if try row.decode(column: "has_dependents", as: Int.self) != 0 { withDependents.insert(key.runID + "\u{0}" + key.stepID) }
+                    current[key] = (
+                        try row.decode(column: "max_attempts", as: Int.self), running,
+                        try row.decode(column: "worker", as: String?.self), try row.decode(column: "pool", as: String?.self)
+                    )
+                    if try row.decode(column: "has_dependents", as: Int.self) != 0 {
+                        withDependents.insert(key.runID + "\u{0}" + key.stepID)
+                    }
                 }
             }
             var results: [Bool] = []
@@ -130,7 +156,9 @@ extension SQLStore {
                 // Every way out of `running` gives the pool's place back (SQLStore+Pools.swift).
                 if let pool = state.pool { releasedPlaces[pool, default: 0] += 1 }
                 func ended(_ outcome: String, _ error: String?) {
-                    attemptEnds.append("(\(bind: key.runID), \(bind: key.stepID), \(bind: key.attempt), \(bind: t), \(bind: outcome), \(bind: error ?? ""))")
+                    attemptEnds.append(
+                        "(\(bind: key.runID), \(bind: key.stepID), \(bind: key.attempt), \(bind: t), \(bind: outcome), \(bind: error ?? ""))"
+                    )
                 }
                 func event(_ message: String) {
                     events.append("(\(bind: key.runID), \(bind: key.stepID), \(bind: t), 'step_state', \(bind: message))")
@@ -138,18 +166,22 @@ extension SQLStore {
                 switch c.outcome {
                 case .succeeded(let outputs, let metrics), .cached(let outputs, let metrics, _):
                     let done: StepState = if case .cached = c.outcome { .cached } else { .succeeded }
-                    succeeded.append("(\(bind: key.runID), \(bind: key.stepID), \(bind: t), \(bind: Self.encodeJSON(outputs)), \(bind: done.rawValue))")
+                    succeeded.append(
+                        "(\(bind: key.runID), \(bind: key.stepID), \(bind: t), \(bind: Self.encodeJSON(outputs)), \(bind: done.rawValue))")
                     if !metrics.isEmpty {
                         try await db.raw("DELETE FROM metrics WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
                         let values = metrics.sorted { $0.key < $1.key }.filter { $0.value.isFinite }
                             .map { "(\(bind: key.runID), \(bind: key.stepID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
                         if !values.isEmpty {
-                            try await db.raw("INSERT INTO metrics (run_id, step_id, name, value) VALUES \(values.joined(separator: ", "))").run()
+                            try await db.raw("INSERT INTO metrics (run_id, step_id, name, value) VALUES \(values.joined(separator: ", "))")
+                                .run()
                         }
                     }
                     ended(done.rawValue, nil)
                     if case .cached(_, _, let from) = c.outcome {
-                        event("\(key.stepID): running → cached (attempt \(key.attempt) reused run \(from.runID) \(from.stepID) attempt \(from.attempt))")
+                        event(
+                            "\(key.stepID): running → cached (attempt \(key.attempt) reused run \(from.runID) \(from.stepID) attempt \(from.attempt))"
+                        )
                     } else {
                         event("\(key.stepID): running → succeeded (attempt \(key.attempt))")
                     }
@@ -157,12 +189,16 @@ extension SQLStore {
                 case .failed(let error, let exitStatus, let retryAt):
                     ended("failed", error)
                     if let retryAt, key.attempt < state.maxAttempts {
-                        try await db.raw("""
+                        try await db.raw(
+                            """
                             UPDATE steps SET state = \(StepState.ready), not_before = \(bind: retryAt.timeIntervalSince1970), worker = NULL,
                                 lease_expires_at = NULL, error = \(bind: error), exit_status = \(bind: exitStatus)
                             WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)
-                            """).run()
-                        event("\(key.stepID): running → ready (attempt \(key.attempt) failed: \(error); retry at \(retryAt.formatted(.iso8601)))")
+                            """
+                        ).run()
+                        event(
+                            "\(key.stepID): running → ready (attempt \(key.attempt) failed: \(error); retry at \(retryAt.formatted(.iso8601)))"
+                        )
                     } else {
                         try await setTerminal(db, key.runID, key.stepID, .failed, error: error, exitStatus: exitStatus, at: t)
                         event("\(key.stepID): running → failed (attempt \(key.attempt)): \(error)")
@@ -226,7 +262,8 @@ extension SQLStore {
                 if !directCounts.isEmpty {
                     let counts: [SQLQueryString] = directCounts.sorted { $0.key < $1.key }.map { "(\(bind: $0.key), \(bind: $0.value))" }
                     let list: SQLQueryString = counts.joined(separator: ", ")
-                    writes.append("""
+                    writes.append(
+                        """
                         counted AS (UPDATE runs r SET unfinished_steps = r.unfinished_steps - c.n FROM (VALUES \(list)) AS c(id, n)
                             WHERE r.id = c.id RETURNING r.id, r.state, r.unfinished_steps)
                         """)
@@ -241,8 +278,10 @@ extension SQLStore {
                 }
                 var left: [String: (state: String, unfinished: Int)] = [:]
                 for row in try await db.raw(statement).all() {
-                    left[try row.decode(column: "id", as: String.self)] = (try row.decode(column: "state", as: String.self),
-                                                                         try row.decode(column: "unfinished_steps", as: Int.self))
+                    left[try row.decode(column: "id", as: String.self)] = (
+                        try row.decode(column: "state", as: String.self),
+                        try row.decode(column: "unfinished_steps", as: Int.self)
+                    )
                 }
                 if !directCounts.isEmpty { counted = left }
             } else {
@@ -257,7 +296,8 @@ extension SQLStore {
             for step in finished {
                 finishedByRun[step.run, default: 0] += 1
                 if withDependents.contains(step.run + "\u{0}" + step.step) {
-                    finishedByRun[step.run, default: 0] += try await propagate(db, run: step.run, from: step.step, at: step.at, readied: &readied)
+                    finishedByRun[step.run, default: 0] += try await propagate(
+                        db, run: step.run, from: step.step, at: step.at, readied: &readied)
                 }
             }
             for (run, count) in finishedByRun {
@@ -285,7 +325,8 @@ extension SQLStore {
     }
 
     public func recoverExpiredLeases(now: Date) async throws -> [TakenBackAttempt] {
-        try await takeBack("state = \(StepState.running) AND lease_expires_at < \(bind: now.timeIntervalSince1970)", reason: "lease expired", now: now)
+        try await takeBack(
+            "state = \(StepState.running) AND lease_expires_at < \(bind: now.timeIntervalSince1970)", reason: "lease expired", now: now)
     }
 
     public func releaseLeases(worker: String, now: Date) async throws -> [TakenBackAttempt] {
@@ -296,14 +337,16 @@ extension SQLStore {
         try await write { db in
             let machine = process.machine
             let ticks = process.leaderStartTicks.map { Int64(clamping: $0) }
-            let updated = try await db.raw("""
+            let updated = try await db.raw(
+                """
                 UPDATE attempts SET host = \(bind: machine.host), boot_id = \(bind: machine.bootID),
                     pid_namespace = \(bind: machine.pidNamespace), pid = \(bind: Int(process.pid)),
                     process_group = \(bind: Int(process.processGroup)), leader_start_ticks = \(bind: ticks)
                 WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)
                     AND worker = \(bind: worker)
                 RETURNING attempt
-                """).all()
+                """
+            ).all()
             return !updated.isEmpty
         }
     }
@@ -313,7 +356,9 @@ extension SQLStore {
         try await write { db in
             let t = now.timeIntervalSince1970
             if dialect == .postgres {
-                let runs = try await db.raw("SELECT DISTINCT run_id FROM steps WHERE \(condition)").all().map { try $0.decode(column: "run_id", as: String.self) }
+                let runs = try await db.raw("SELECT DISTINCT run_id FROM steps WHERE \(condition)").all().map {
+                    try $0.decode(column: "run_id", as: String.self)
+                }
                 guard !runs.isEmpty else { return [] }
                 try await lockRuns(db, runs)
             }
@@ -324,29 +369,42 @@ extension SQLStore {
             var finishedByRun: [String: Int] = [:]
             var readied: Set<StepKey> = []
             for row in rows {
-                let key = StepAttemptKey(runID: try row.decode(column: "run_id", as: String.self),
-                                         stepID: try row.decode(column: "step_id", as: String.self),
-                                         attempt: try row.decode(column: "attempt", as: Int.self))
+                let key = StepAttemptKey(
+                    runID: try row.decode(column: "run_id", as: String.self),
+                    stepID: try row.decode(column: "step_id", as: String.self),
+                    attempt: try row.decode(column: "attempt", as: Int.self))
                 let maxAttempts = try row.decode(column: "max_attempts", as: Int.self)
                 let holder = try row.decode(column: "worker", as: String?.self) ?? "?"
                 if let pool = try row.decode(column: "pool", as: String?.self) { releasedPlaces[pool, default: 0] += 1 }
-                let process = try await db.raw("SELECT * FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)")
-                    .first().flatMap(Self.attemptProcess)
+                let process = try await db.raw(
+                    "SELECT * FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)"
+                )
+                .first().flatMap(Self.attemptProcess)
                 keys.append(TakenBackAttempt(key: key, worker: holder, process: process))
                 try await endAttempt(db, key, outcome: "lease_expired", error: "\(reason) (held by \(holder))", at: t)
                 // A crash is recorded as an attempt but does not use up the step's retries, up to
                 // `crashAllowance` crashes (a step that kills its worker every time must still end).
-                let crashes = try await db.raw("SELECT COUNT(*) AS n FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND outcome = 'lease_expired'").first()?.decode(column: "n", as: Int.self) ?? 0
+                let crashes =
+                    try await db.raw(
+                        "SELECT COUNT(*) AS n FROM attempts WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND outcome = 'lease_expired'"
+                    ).first()?.decode(column: "n", as: Int.self) ?? 0
                 let budget = crashes <= Self.crashAllowance ? maxAttempts + 1 : maxAttempts
                 if key.attempt < budget {
-                    try await db.raw("UPDATE steps SET state = \(StepState.ready), worker = NULL, lease_expires_at = NULL, not_before = NULL, max_attempts = \(bind: budget) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)").run()
+                    try await db.raw(
+                        "UPDATE steps SET state = \(StepState.ready), worker = NULL, lease_expires_at = NULL, not_before = NULL, max_attempts = \(bind: budget) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID)"
+                    ).run()
                     readied.insert(StepKey(run: key.runID, step: key.stepID))
-                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) lost)", at: now)
+                    try await Self.event(
+                        db, run: key.runID, step: key.stepID, kind: "lease_expired",
+                        message: "\(key.stepID): running → ready (\(reason); attempt \(key.attempt) lost)", at: now)
                 } else {
                     let message = "\(reason) on the last attempt (\(key.attempt) of \(maxAttempts))"
                     try await setTerminal(db, key.runID, key.stepID, .failed, error: message, exitStatus: nil, at: t)
-                    try await Self.event(db, run: key.runID, step: key.stepID, kind: "lease_expired", message: "\(key.stepID): running → failed (\(message))", at: now)
-                    finishedByRun[key.runID, default: 0] += 1 + (try await propagate(db, run: key.runID, from: key.stepID, at: now, readied: &readied))
+                    try await Self.event(
+                        db, run: key.runID, step: key.stepID, kind: "lease_expired",
+                        message: "\(key.stepID): running → failed (\(message))", at: now)
+                    finishedByRun[key.runID, default: 0] +=
+                        1 + (try await propagate(db, run: key.runID, from: key.stepID, at: now, readied: &readied))
                 }
             }
             for (run, count) in finishedByRun { try await finishSteps(db, run: run, count: count, at: now) }
@@ -359,8 +417,10 @@ extension SQLStore {
     public func nextReadyTime(runID: String?) async throws -> Date? {
         try await read { db in
             let runFilter: SQLQueryString = runID.map { "AND run_id = \(bind: $0)" } ?? ""
-            return try await db.raw("SELECT MIN(not_before) AS t FROM steps WHERE state = \(StepState.ready) AND not_before IS NOT NULL \(runFilter)")
-                .first()?.decode(column: "t", as: Double?.self).map { Date(timeIntervalSince1970: $0) }
+            return try await db.raw(
+                "SELECT MIN(not_before) AS t FROM steps WHERE state = \(StepState.ready) AND not_before IS NOT NULL \(runFilter)"
+            )
+            .first()?.decode(column: "t", as: Double?.self).map { Date(timeIntervalSince1970: $0) }
         }
     }
 
@@ -375,8 +435,13 @@ extension SQLStore {
                 throw StoreError.conflict("run \(id) is already \(state): only queued or running runs can be canceled")
             }
             let t = now.timeIntervalSince1970
-            let waiting = try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: id) AND state IN \([.pending, .ready] as [StepState])").first()?.decode(column: "n", as: Int.self) ?? 0
-            try await db.raw("UPDATE steps SET state = \(StepState.canceled), finished_at = \(bind: t), error = 'run canceled' WHERE run_id = \(bind: id) AND state IN \([.pending, .ready] as [StepState])").run()
+            let waiting =
+                try await db.raw(
+                    "SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: id) AND state IN \([.pending, .ready] as [StepState])"
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
+            try await db.raw(
+                "UPDATE steps SET state = \(StepState.canceled), finished_at = \(bind: t), error = 'run canceled' WHERE run_id = \(bind: id) AND state IN \([.pending, .ready] as [StepState])"
+            ).run()
             try await db.raw("UPDATE steps SET cancel_requested = 1 WHERE run_id = \(bind: id) AND state = \(StepState.running)").run()
             try await db.raw("UPDATE runs SET state = \(RunState.canceled), error = 'canceled' WHERE id = \(bind: id)").run()
             try await Self.event(db, run: id, step: nil, kind: "run_state", message: "run: \(state) → canceled", at: now)
@@ -394,23 +459,33 @@ extension SQLStore {
             guard state == RunState.failed.rawValue || state == RunState.canceled.rawValue else {
                 throw StoreError.conflict("run \(id) is \(state): only failed or canceled runs can be retried")
             }
-            let again = try await db.raw("SELECT step_id FROM steps WHERE run_id = \(bind: id) AND state IN \([.failed, .canceled, .upstreamFailed] as [StepState])").all()
+            let again = try await db.raw(
+                "SELECT step_id FROM steps WHERE run_id = \(bind: id) AND state IN \([.failed, .canceled, .upstreamFailed] as [StepState])"
+            ).all()
                 .map { try $0.decode(column: "step_id", as: String.self) }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE steps SET state = \(StepState.pending), max_attempts = attempt + retry_budget, error = NULL, exit_status = NULL,
                     finished_at = NULL, not_before = NULL, cancel_requested = 0, worker = NULL, lease_expires_at = NULL
                 WHERE run_id = \(bind: id) AND state IN \([.failed, .canceled, .upstreamFailed] as [StepState])
-                """).run()
+                """
+            ).run()
             // Those whose upstreams all succeeded can start now.
             for step in again {
-                let needs = try await db.raw("SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: id) AND e.step_id = \(bind: step)").all()
+                let needs = try await db.raw(
+                    "SELECT s.state FROM step_edges e JOIN steps s ON s.run_id = e.run_id AND s.step_id = e.need_id WHERE e.run_id = \(bind: id) AND e.step_id = \(bind: step)"
+                ).all()
                     .map { try $0.decode(column: "state", as: String.self) }
                 if needs.allSatisfy({ StepState(rawValue: $0)?.isSuccess == true }) {
-                    try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: id) AND step_id = \(bind: step)").run()
+                    try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: id) AND step_id = \(bind: step)")
+                        .run()
                 }
             }
-            try await db.raw("UPDATE runs SET state = \(RunState.queued), finished_at = NULL, error = NULL, unfinished_steps = \(bind: again.count) WHERE id = \(bind: id)").run()
-            try await Self.event(db, run: id, step: nil, kind: "run_state", message: "run: \(state) → queued (retry of \(again.count) steps)", at: now)
+            try await db.raw(
+                "UPDATE runs SET state = \(RunState.queued), finished_at = NULL, error = NULL, unfinished_steps = \(bind: again.count) WHERE id = \(bind: id)"
+            ).run()
+            try await Self.event(
+                db, run: id, step: nil, kind: "run_state", message: "run: \(state) → queued (retry of \(again.count) steps)", at: now)
             try await notifyReady(db)
         }
     }
@@ -418,20 +493,28 @@ extension SQLStore {
     // MARK: Helpers (inside a transaction)
 
     private func endAttempt(_ db: any SQLDatabase, _ key: StepAttemptKey, outcome: String, error: String?, at t: Double) async throws {
-        try await db.raw("UPDATE attempts SET finished_at = \(bind: t), outcome = \(bind: outcome), error = \(bind: error) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)").run()
+        try await db.raw(
+            "UPDATE attempts SET finished_at = \(bind: t), outcome = \(bind: outcome), error = \(bind: error) WHERE run_id = \(bind: key.runID) AND step_id = \(bind: key.stepID) AND attempt = \(bind: key.attempt)"
+        ).run()
     }
 
-    private func setTerminal(_ db: any SQLDatabase, _ run: String, _ step: String, _ state: StepState, error: String?, exitStatus: Int?, at t: Double) async throws {
-        try await db.raw("""
+    private func setTerminal(
+        _ db: any SQLDatabase, _ run: String, _ step: String, _ state: StepState, error: String?, exitStatus: Int?, at t: Double
+    ) async throws {
+        try await db.raw(
+            """
             UPDATE steps SET state = \(bind: state.rawValue), finished_at = \(bind: t), error = \(bind: error), exit_status = \(bind: exitStatus),
                 lease_expires_at = NULL, not_before = NULL
             WHERE run_id = \(bind: run) AND step_id = \(bind: step)
-            """).run()
+            """
+        ).run()
     }
 
     /// Decides the dependents of a finished step whose needs are now all finished; returns how many
     /// steps it finished (skipped / upstream_failed / canceled, transitively).
-    private func propagate(_ db: any SQLDatabase, run: String, from step: String, at now: Date, readied: inout Set<StepKey>) async throws -> Int {
+    private func propagate(
+        _ db: any SQLDatabase, run: String, from step: String, at now: Date, readied: inout Set<StepKey>
+    ) async throws -> Int {
         var finished = 0
         var queue = [step]
         while let current = queue.popLast() {
@@ -440,13 +523,15 @@ extension SQLStore {
             var dependents: [String] = []
             var needStates: [String: [StepState]] = [:]
             let aggregate = dialect == .postgres ? "string_agg" : "group_concat"
-            for row in try await db.raw("""
+            for row in try await db.raw(
+                """
                 SELECT e.step_id AS dependent,
                     (SELECT \(unsafeRaw: aggregate)(n.state, ',') FROM step_edges ne JOIN steps n ON n.run_id = ne.run_id AND n.step_id = ne.need_id
                      WHERE ne.run_id = e.run_id AND ne.step_id = e.step_id) AS need_states
                 FROM step_edges e JOIN steps d ON d.run_id = e.run_id AND d.step_id = e.step_id
                 WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND d.state = \(StepState.pending)
-                """).all() {
+                """
+            ).all() {
                 let dependent = try row.decode(column: "dependent", as: String.self)
                 dependents.append(dependent)
                 let states: String = try row.decode(column: "need_states", as: String?.self) ?? ""
@@ -456,32 +541,44 @@ extension SQLStore {
                 let states = needStates[dependent] ?? []
                 guard states.allSatisfy(\.isFinished) else { continue }
                 let next: StepState
-                if states.allSatisfy(\.isSuccess) { next = .ready }
-                else if states.contains(where: { $0 == .failed || $0 == .upstreamFailed }) { next = .upstreamFailed }
-                else if states.contains(.canceled) { next = .canceled }
-                else { next = .skipped }
+                if states.allSatisfy(\.isSuccess) {
+                    next = .ready
+                } else if states.contains(where: { $0 == .failed || $0 == .upstreamFailed }) {
+                    next = .upstreamFailed
+                } else if states.contains(.canceled) {
+                    next = .canceled
+                } else {
+                    next = .skipped
+                }
                 if next == .ready, dialect == .postgres {
                     // The update and its event in one round trip.
-                    try await db.raw("""
+                    try await db.raw(
+                        """
                         WITH readied AS (
                             UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent) RETURNING step_id
                         )
                         INSERT INTO events (run_id, step_id, at, kind, message)
                         SELECT \(bind: run), step_id, \(bind: now.timeIntervalSince1970), 'step_state', \(bind: "\(dependent): pending → \(next.rawValue)") FROM readied
-                        """).run()
+                        """
+                    ).run()
                     readied.insert(StepKey(run: run, step: dependent))
                     continue
                 }
                 if next == .ready {
-                    try await db.raw("UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)").run()
+                    try await db.raw(
+                        "UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent)"
+                    ).run()
                     readied.insert(StepKey(run: run, step: dependent))
                 } else {
-                    let reason = next == .skipped ? "an upstream step was skipped" : next == .canceled ? "an upstream step was canceled" : "an upstream step failed"
+                    let reason =
+                        next == .skipped
+                        ? "an upstream step was skipped" : next == .canceled ? "an upstream step was canceled" : "an upstream step failed"
                     try await setTerminal(db, run, dependent, next, error: reason, exitStatus: nil, at: now.timeIntervalSince1970)
                     finished += 1
                     queue.append(dependent)
                 }
-                try await Self.event(db, run: run, step: dependent, kind: "step_state", message: "\(dependent): pending → \(next.rawValue)", at: now)
+                try await Self.event(
+                    db, run: run, step: dependent, kind: "step_state", message: "\(dependent): pending → \(next.rawValue)", at: now)
             }
         }
         return finished
@@ -508,14 +605,20 @@ extension SQLStore {
     private func finishSteps(_ db: any SQLDatabase, run: String, count: Int, at now: Date) async throws {
         guard count > 0 else { return }
         // RETURNING: the count and the state come back with the update, one round trip.
-        guard let row = try await db.raw("UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run) RETURNING state, unfinished_steps").first(),
-              try row.decode(column: "unfinished_steps", as: Int.self) <= 0 else { return }
+        guard
+            let row = try await db.raw(
+                "UPDATE runs SET unfinished_steps = unfinished_steps - \(bind: count) WHERE id = \(bind: run) RETURNING state, unfinished_steps"
+            ).first(),
+            try row.decode(column: "unfinished_steps", as: Int.self) <= 0
+        else { return }
         try await endRun(db, run: run, current: try row.decode(column: "state", as: String.self), at: now)
     }
 
     /// Ends a run none of whose steps is left unfinished; `current`: its state until now.
     private func endRun(_ db: any SQLDatabase, run: String, current: String, at now: Date) async throws {
-        let failed = try await db.raw("SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = \(StepState.failed) ORDER BY position LIMIT 1").first()
+        let failed = try await db.raw(
+            "SELECT step_id, error FROM steps WHERE run_id = \(bind: run) AND state = \(StepState.failed) ORDER BY position LIMIT 1"
+        ).first()
         let final: RunState
         var error: String?
         if current == RunState.canceled.rawValue {
@@ -523,13 +626,18 @@ extension SQLStore {
             error = "canceled"
         } else if let failed {
             final = .failed
-            error = "\(try failed.decode(column: "step_id", as: String.self)): \(try failed.decode(column: "error", as: String?.self) ?? "failed")"
-        } else if try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: run) AND state IN \([.canceled, .upstreamFailed] as [StepState])").first()?.decode(column: "n", as: Int.self) ?? 0 > 0 {
+            error =
+                "\(try failed.decode(column: "step_id", as: String.self)): \(try failed.decode(column: "error", as: String?.self) ?? "failed")"
+        } else if try await db.raw(
+            "SELECT COUNT(*) AS n FROM steps WHERE run_id = \(bind: run) AND state IN \([.canceled, .upstreamFailed] as [StepState])"
+        ).first()?.decode(column: "n", as: Int.self) ?? 0 > 0 {
             final = .canceled
         } else {
             final = .succeeded
         }
-        try await db.raw("UPDATE runs SET state = \(bind: final.rawValue), finished_at = \(bind: now.timeIntervalSince1970), error = \(bind: error) WHERE id = \(bind: run)").run()
+        try await db.raw(
+            "UPDATE runs SET state = \(bind: final.rawValue), finished_at = \(bind: now.timeIntervalSince1970), error = \(bind: error) WHERE id = \(bind: run)"
+        ).run()
         try await enqueueRunNotifications(db, run: run, state: final, at: now)  // SQLStore+Outbox.swift
         if current != final.rawValue {
             try await Self.event(db, run: run, step: nil, kind: "run_state", message: "run: \(current) → \(final.rawValue)", at: now)

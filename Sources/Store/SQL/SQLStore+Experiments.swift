@@ -7,9 +7,11 @@ extension SQLStore {
         // A range on the primary key rather than LIKE: no wildcard to escape, and the index serves it.
         // '~' sorts after every character of an id (digits, a–f, '-').
         try await read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT id FROM runs WHERE id >= \(bind: prefix) AND id < \(bind: prefix + "~") ORDER BY id LIMIT \(literal: max(1, min(limit, 1000)))
-                """).all().map { try $0.decode(column: "id", as: String.self) }
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
         }
     }
 
@@ -18,15 +20,18 @@ extension SQLStore {
             let order: SQLQueryString = query.higherIsBetter ? "DESC" : "ASC"
             let state: SQLQueryString = query.state.map { "AND state = \(bind: $0.rawValue)" } ?? ""
             let metric = Self.metricOfRun(name: query.metric, higherIsBetter: query.higherIsBetter)
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT * FROM (SELECT \(unsafeRaw: Self.tableColumns), \(metric) AS metric FROM runs
                     WHERE workflow_name = \(bind: query.workflow) \(state)) ranked
                 WHERE metric IS NOT NULL
                 ORDER BY metric \(order), created_at DESC, id DESC LIMIT \(literal: max(1, min(query.limit, 1000)))
-                """).all()
+                """
+            ).all()
             return try rows.map { row in
-                LeaderboardEntry(run: try Self.runSummary(row), value: try row.decode(column: "metric", as: Double.self),
-                                 paramsJSON: try row.decode(column: "params_json", as: String.self))
+                LeaderboardEntry(
+                    run: try Self.runSummary(row), value: try row.decode(column: "metric", as: Double.self),
+                    paramsJSON: try row.decode(column: "params_json", as: String.self))
             }
         }
     }
@@ -48,16 +53,20 @@ extension SQLStore {
             if let max = query.metricMax { outer.append("metric <= \(bind: max)") }
             let outerFilter: SQLQueryString = outer.isEmpty ? "" : "WHERE \(outer.joined(separator: " AND "))"
             guard query.metric != nil || outer.isEmpty else { throw StoreError.conflict("a metric range needs a metric") }
-            let metric: SQLQueryString = query.metric.map { Self.metricOfRun(name: $0, higherIsBetter: query.metricHigherIsBetter) } ?? "NULL"
+            let metric: SQLQueryString =
+                query.metric.map { Self.metricOfRun(name: $0, higherIsBetter: query.metricHigherIsBetter) } ?? "NULL"
             let order = Self.tableOrder(query)
             let limit = max(1, min(query.limit, 1000))
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT * FROM (SELECT \(unsafeRaw: Self.tableColumns), \(metric) AS metric FROM runs \(filter)) page \(outerFilter)
                 ORDER BY \(order) LIMIT \(literal: limit + 1) OFFSET \(literal: max(0, query.offset))
-                """).all()
+                """
+            ).all()
             let page = try rows.prefix(limit).map { row in
-                RunTableRow(run: try Self.runSummary(row), paramsJSON: try row.decode(column: "params_json", as: String.self),
-                            metric: try row.decode(column: "metric", as: Double?.self))
+                RunTableRow(
+                    run: try Self.runSummary(row), paramsJSON: try row.decode(column: "params_json", as: String.self),
+                    metric: try row.decode(column: "metric", as: Double?.self))
             }
             return RunTablePage(rows: page, hasMore: rows.count > limit)
         }

@@ -68,7 +68,9 @@ extension SQLStore {
     /// Gives back the places of steps that left `running` (names sorted: two transactions lock pool rows in one order).
     func releasePools(_ db: any SQLDatabase, _ counts: [String: Int]) async throws {
         for (pool, n) in counts.sorted(by: { $0.key < $1.key }) where n > 0 {
-            try await db.raw("UPDATE pools SET in_use = CASE WHEN in_use > \(bind: n) THEN in_use - \(bind: n) ELSE 0 END WHERE name = \(bind: pool)").run()
+            try await db.raw(
+                "UPDATE pools SET in_use = CASE WHEN in_use > \(bind: n) THEN in_use - \(bind: n) ELSE 0 END WHERE name = \(bind: pool)"
+            ).run()
         }
     }
 
@@ -84,12 +86,14 @@ extension SQLStore {
     public func setPool(name: String, slots: Int) async throws {
         try await write { db in
             // A new pool starts with the steps of that name already running (they hold places).
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO pools (name, slots, in_use)
                 VALUES (\(bind: name), \(bind: slots),
                         (SELECT COUNT(*) FROM steps WHERE state = \(StepState.running) AND pool = \(bind: name)))
                 ON CONFLICT (name) DO UPDATE SET slots = excluded.slots
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -103,16 +107,19 @@ extension SQLStore {
         try await read { db in
             // Every pool a limit was set for, and every pool a ready or running step names.
             let limits = try await db.raw("SELECT name, slots, in_use FROM pools").all()
-            let use = try await db.raw("""
+            let use = try await db.raw(
+                """
                 SELECT pool, SUM(CASE WHEN state = \(StepState.ready) THEN 1 ELSE 0 END) AS ready,
                        SUM(CASE WHEN state = \(StepState.running) THEN 1 ELSE 0 END) AS running
                 FROM steps WHERE pool IS NOT NULL AND state IN \([.ready, .running] as [StepState]) GROUP BY pool
-                """).all()
+                """
+            ).all()
             var records: [String: PoolRecord] = [:]
             for row in limits {
                 let name = try row.decode(column: "name", as: String.self)
-                records[name] = PoolRecord(name: name, slots: try row.decode(column: "slots", as: Int.self),
-                                           inUse: try row.decode(column: "in_use", as: Int.self), ready: 0, running: 0)
+                records[name] = PoolRecord(
+                    name: name, slots: try row.decode(column: "slots", as: Int.self),
+                    inUse: try row.decode(column: "in_use", as: Int.self), ready: 0, running: 0)
             }
             for row in use {
                 let name = try row.decode(column: "pool", as: String.self)
@@ -129,7 +136,8 @@ extension SQLStore {
 extension SQLStore {
     public func runningSteps() async throws -> [StepRunRecord] {
         try await read { db in
-            try await db.raw("SELECT * FROM steps WHERE state = \(StepState.running) ORDER BY started_at, run_id, position").all().map(Self.step)
+            try await db.raw("SELECT * FROM steps WHERE state = \(StepState.running) ORDER BY started_at, run_id, position").all().map(
+                Self.step)
         }
     }
 }

@@ -13,7 +13,9 @@ import SQLKit
 /// is checked before the row is locked, so a claim never waits for another worker's completion
 /// holding that run's lock.
 extension SQLStore {
-    func claimReadyStepsInOneStatement(worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date) async throws -> [StepRunRecord] {
+    func claimReadyStepsInOneStatement(
+        worker: String, runID: String?, limit: Int, now: Date, leaseUntil: Date
+    ) async throws -> [StepRunRecord] {
         let request = ClaimRequest(worker: worker, runID: runID, limit: limit, now: now, leaseUntil: leaseUntil)
         do {
             return try await backend.statement { db in try await claimStatement(db, request) }

@@ -73,7 +73,8 @@ extension SQLStore {
     /// The `attempts` row's program, when it recorded one.
     static func attemptProcess(_ row: any SQLRow) throws -> AttemptProcess? {
         guard let machine = try machine(row), let pid = try row.decode(column: "pid", as: Int?.self),
-              let group = try row.decode(column: "process_group", as: Int?.self) else { return nil }
+            let group = try row.decode(column: "process_group", as: Int?.self)
+        else { return nil }
         let ticks = try row.decode(column: "leader_start_ticks", as: Int64?.self).map { UInt64(clamping: $0) }
         return AttemptProcess(machine: machine, pid: Int32(clamping: pid), processGroup: Int32(clamping: group), leaderStartTicks: ticks)
     }
@@ -87,21 +88,24 @@ extension SQLStore {
     /// The `workers` row's oldest unfinished store call (schema version 5), when it had one.
     static func workerStoreCall(_ row: any SQLRow) throws -> WorkerStoreCall? {
         guard let call = try row.decode(column: "oldest_call", as: String?.self),
-              let startedAt = try date(row, "oldest_call_started_at") else { return nil }
+            let startedAt = try date(row, "oldest_call_started_at")
+        else { return nil }
         return WorkerStoreCall(call: call, startedAt: startedAt)
     }
 
     /// The `workers` row's last store error (schema version 5), when it had one.
     static func workerStoreError(_ row: any SQLRow) throws -> WorkerStoreError? {
         guard let message = try row.decode(column: "last_error", as: String?.self),
-              let at = try date(row, "last_error_at") else { return nil }
+            let at = try date(row, "last_error_at")
+        else { return nil }
         return WorkerStoreError(message: message, at: at)
     }
 
     private static func machine(_ row: any SQLRow) throws -> Machine? {
         guard let host = try row.decode(column: "host", as: String?.self),
-              let boot = try row.decode(column: "boot_id", as: String?.self),
-              let namespace = try row.decode(column: "pid_namespace", as: String?.self) else { return nil }
+            let boot = try row.decode(column: "boot_id", as: String?.self),
+            let namespace = try row.decode(column: "pid_namespace", as: String?.self)
+        else { return nil }
         return Machine(host: host, bootID: boot, pidNamespace: namespace)
     }
 

@@ -7,7 +7,8 @@ extension SQLStore: ScheduleStore {
 
     public func scheduleStates() async throws -> [ScheduleStateRecord] {
         try await read { db in
-            try await db.raw("SELECT workflow_name, last_tick, updated_at FROM schedule_state ORDER BY workflow_name").all().map(Self.scheduleState)
+            try await db.raw("SELECT workflow_name, last_tick, updated_at FROM schedule_state ORDER BY workflow_name").all().map(
+                Self.scheduleState)
         }
     }
 
@@ -15,11 +16,15 @@ extension SQLStore: ScheduleStore {
         try await write { db in
             let t = tick.timeIntervalSince1970
             let n = now.timeIntervalSince1970
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO schedule_state (workflow_name, last_tick, updated_at) VALUES (\(bind: workflow), \(bind: t), \(bind: n))
                 ON CONFLICT (workflow_name) DO NOTHING
-                """).run()
-            let row = try await db.raw("SELECT workflow_name, last_tick, updated_at FROM schedule_state WHERE workflow_name = \(bind: workflow)").first()
+                """
+            ).run()
+            let row = try await db.raw(
+                "SELECT workflow_name, last_tick, updated_at FROM schedule_state WHERE workflow_name = \(bind: workflow)"
+            ).first()
             guard let row else { throw StoreError.notFound("schedule state of \(workflow)") }
             return try Self.scheduleState(row)
         }
@@ -29,11 +34,13 @@ extension SQLStore: ScheduleStore {
         try await write { db in
             let t = tick.timeIntervalSince1970
             let n = now.timeIntervalSince1970
-            let moved = try await db.raw("""
+            let moved = try await db.raw(
+                """
                 UPDATE schedule_state SET last_tick = \(bind: t), updated_at = \(bind: n)
                 WHERE workflow_name = \(bind: workflow) AND last_tick < \(bind: t)
                 RETURNING workflow_name
-                """).all()
+                """
+            ).all()
             return !moved.isEmpty
         }
     }
@@ -43,27 +50,32 @@ extension SQLStore: ScheduleStore {
             let length = keyPrefix.count
             let queued = RunState.queued.rawValue
             let running = RunState.running.rawValue
-            return try await db.raw("""
+            return try await db.raw(
+                """
                 SELECT * FROM runs WHERE workflow_name = \(bind: workflow) AND state IN (\(bind: queued), \(bind: running))
                 AND substr(trigger_key, 1, \(literal: length)) = \(bind: keyPrefix) ORDER BY created_at, id
-                """).all().map(Self.run)
+                """
+            ).all().map(Self.run)
         }
     }
 
     public func latestRun(workflow: String, keyPrefix: String) async throws -> RunRecord? {
         try await read { db in
             let length = keyPrefix.count
-            return try await db.raw("""
+            return try await db.raw(
+                """
                 SELECT * FROM runs WHERE workflow_name = \(bind: workflow)
                 AND substr(trigger_key, 1, \(literal: length)) = \(bind: keyPrefix) ORDER BY created_at DESC, id DESC LIMIT 1
-                """).first().map(Self.run)
+                """
+            ).first().map(Self.run)
         }
     }
 
     static func scheduleState(_ row: any SQLRow) throws -> ScheduleStateRecord {
-        ScheduleStateRecord(workflow: try row.decode(column: "workflow_name", as: String.self),
-                            lastTick: Date(timeIntervalSince1970: try row.decode(column: "last_tick", as: Double.self)),
-                            updatedAt: Date(timeIntervalSince1970: try row.decode(column: "updated_at", as: Double.self)))
+        ScheduleStateRecord(
+            workflow: try row.decode(column: "workflow_name", as: String.self),
+            lastTick: Date(timeIntervalSince1970: try row.decode(column: "last_tick", as: Double.self)),
+            updatedAt: Date(timeIntervalSince1970: try row.decode(column: "updated_at", as: Double.self)))
     }
 
     // MARK: Run groups
@@ -72,11 +84,13 @@ extension SQLStore: ScheduleStore {
         try await write { db in
             let datasets = Self.encodeJSON(group.datasetIDs)
             let created = group.createdAt.timeIntervalSince1970
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO run_groups (id, workflow_name, params_json, datasets_json, max_parallel, state, released, created_at, selection)
                 VALUES (\(bind: group.id), \(bind: group.workflowName), \(bind: group.paramsJSON), \(bind: datasets),
                         \(bind: group.maxParallel), \(bind: group.state.rawValue), \(bind: group.released), \(bind: created), \(bind: group.selection))
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -86,7 +100,8 @@ extension SQLStore: ScheduleStore {
 
     public func groups(limit: Int) async throws -> [RunGroupRecord] {
         try await read { db in
-            try await db.raw("SELECT * FROM run_groups ORDER BY created_at DESC, id DESC LIMIT \(literal: max(1, min(limit, 1000)))").all().map(Self.runGroup)
+            try await db.raw("SELECT * FROM run_groups ORDER BY created_at DESC, id DESC LIMIT \(literal: max(1, min(limit, 1000)))").all()
+                .map(Self.runGroup)
         }
     }
 
@@ -98,7 +113,9 @@ extension SQLStore: ScheduleStore {
 
     public func advanceGroupReleased(id: String, from: Int, to: Int) async throws -> Bool {
         try await write { db in
-            !(try await db.raw("UPDATE run_groups SET released = \(bind: to) WHERE id = \(bind: id) AND released = \(bind: from) RETURNING id").all()).isEmpty
+            !(try await db.raw(
+                "UPDATE run_groups SET released = \(bind: to) WHERE id = \(bind: id) AND released = \(bind: from) RETURNING id"
+            ).all()).isEmpty
         }
     }
 
@@ -108,10 +125,12 @@ extension SQLStore: ScheduleStore {
 
     public func groupRuns(groupID: String) async throws -> [RunSummary] {
         try await read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT id, workflow_name, dataset_id, trigger, state, created_at, started_at, finished_at, error, \(unsafeRaw: Self.failedRunExcerpt)
                 FROM runs WHERE group_id = \(bind: groupID) ORDER BY created_at, id
-                """).all().map(Self.runSummary)
+                """
+            ).all().map(Self.runSummary)
         }
     }
 

@@ -55,8 +55,9 @@ public final class SQLStore: Store, @unchecked Sendable {
     }
 
     private static func openPostgres(url: String, logger: Logger) async throws -> SQLStore {
-        let backend = PostgresBackend(configuration: try PostgresURL.configuration(url), logger: logger,
-                                      preparesStatements: try PostgresURL.preparesStatements(url))
+        let backend = PostgresBackend(
+            configuration: try PostgresURL.configuration(url), logger: logger,
+            preparesStatements: try PostgresURL.preparesStatements(url))
         return try await SQLStore(backend: backend, location: PostgresURL.redacted(url)).migrated()
     }
 
@@ -84,7 +85,9 @@ public final class SQLStore: Store, @unchecked Sendable {
         }
         do {
             // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
-            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+            for pragma in [
+                "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+            ] {
                 try await db.raw(SQLQueryString(pragma)).run()
             }
         } catch {
@@ -170,8 +173,11 @@ public final class SQLStore: Store, @unchecked Sendable {
                 // Several processes starting at once: one migrates, the others wait and find it done.
                 try await db.raw("SELECT pg_advisory_xact_lock(7262013)").run()
             }
-            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)").run()
-            let current = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?
+            try await db.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)"
+            ).run()
+            let current =
+                try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?
                 .decode(column: "v", as: Int?.self) ?? 0
             if current > Migrations.latest {
                 throw StoreError.schemaTooNew(found: current, supported: Migrations.latest)
@@ -183,7 +189,9 @@ public final class SQLStore: Store, @unchecked Sendable {
                         with: self.dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY")
                     try await db.raw(SQLQueryString(sql)).run()
                 }
-                try await db.raw("INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: version), \(bind: Date().timeIntervalSince1970))").run()
+                try await db.raw(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: version), \(bind: Date().timeIntervalSince1970))"
+                ).run()
             }
         }
     }

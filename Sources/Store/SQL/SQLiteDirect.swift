@@ -106,7 +106,8 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
     private func prepared(_ sql: String, _ db: OpaquePointer) throws -> OpaquePointer {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?
-        guard sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
+        guard sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement
+        else {
             throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
         }
         // Statements with many values (multi-row inserts) vary in shape; cache only the reusable ones.

@@ -22,12 +22,18 @@ struct BackfillCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "start", abstract: "Submit a backfill group (the default).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Workflow name (in the workflows folder) or path to a YAML file.") var workflow: String
-        @Option(help: ArgumentHelp("Which registered datasets: a glob matched against each one's file name, path and id ('*' for all).", valueName: "glob"))
+        @Option(
+            help: ArgumentHelp(
+                "Which registered datasets: a glob matched against each one's file name, path and id ('*' for all).", valueName: "glob"))
         var datasets: String
-        @Option(help: ArgumentHelp("Only datasets registered on or after this day or time (2026-01-31 or 2026-01-31T12:00:00Z, UTC).", valueName: "date"))
+        @Option(
+            help: ArgumentHelp(
+                "Only datasets registered on or after this day or time (2026-01-31 or 2026-01-31T12:00:00Z, UTC).", valueName: "date"))
         var since: String?
         @Option(help: ArgumentHelp("Only datasets registered before this day or time (UTC).", valueName: "date")) var until: String?
-        @Option(name: .customLong("param"), help: ArgumentHelp("Override a param for every run (repeatable): model_type=xgboost.", valueName: "name=value"))
+        @Option(
+            name: .customLong("param"),
+            help: ArgumentHelp("Override a param for every run (repeatable): model_type=xgboost.", valueName: "name=value"))
         var params: [String] = []
         @Option(help: "Runs of the group unfinished at once (at least 1).") var maxParallel: Int = 4
         @Flag(help: "Run the group's steps in this process and wait until every run finished (exit 1 if one failed).") var wait = false
@@ -38,17 +44,24 @@ struct BackfillCommand: AsyncParsableCommand {
                 defer { Task { try? await opened.close() } }
                 var engine = opened
                 let spec = try engine.loadWorkflow(workflow)
-                var request = BackfillRequest(workflow: workflow, datasets: datasets, params: try ParamArguments.parse(params, for: spec),
-                                              maxParallel: maxParallel)
+                var request = BackfillRequest(
+                    workflow: workflow, datasets: datasets, params: try ParamArguments.parse(params, for: spec),
+                    maxParallel: maxParallel)
                 request.since = try since.map { try Self.date($0, "--since") }
                 request.until = try until.map { try Self.date($0, "--until") }
                 let worker = wait ? Worker(engine: engine, options: Worker.Options()) : nil
                 if let worker { engine.onWork = { worker.wake() } }
                 let group: RunGroupRecord
-                do { group = try await engine.backfill(request) } catch let error as BackfillError { throw CLIError.refused(error.description) }
-                print("group \(group.id) submitted: \(group.workflowName) on \(group.datasetIDs.count) dataset(s), at most \(group.maxParallel) at once")
+                do { group = try await engine.backfill(request) } catch let error as BackfillError {
+                    throw CLIError.refused(error.description)
+                }
+                print(
+                    "group \(group.id) submitted: \(group.workflowName) on \(group.datasetIDs.count) dataset(s), at most \(group.maxParallel) at once"
+                )
                 guard let worker else {
-                    print("its runs start as a scheduler releases them (flowrun serve, flowrun worker --scheduler); see flowrun backfill show \(group.id)")
+                    print(
+                        "its runs start as a scheduler releases them (flowrun serve, flowrun worker --scheduler); see flowrun backfill show \(group.id)"
+                    )
                     return
                 }
                 let work = Task { try await worker.run() }
@@ -94,7 +107,9 @@ struct BackfillCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let engine = try await global.openEngine(readOnly: true)
                 defer { Task { try? await engine.close() } }
-                guard let view = try await engine.group(id: group) else { throw CLIError.refused(BackfillError.groupNotFound(group).description) }
+                guard let view = try await engine.group(id: group) else {
+                    throw CLIError.refused(BackfillError.groupNotFound(group).description)
+                }
                 print(BackfillCommand.progress(view))
                 var table = TextTable(header: ["run", "dataset", "state"])
                 for run in view.runs { table.rows.append([run.id, run.datasetID ?? "-", run.state]) }
@@ -124,7 +139,9 @@ struct BackfillCommand: AsyncParsableCommand {
         func run() async throws { try await BackfillCommand.act(global, group, "canceled") { try await $0.cancelGroup(id: $1) } }
     }
 
-    static func act(_ global: GlobalOptions, _ group: String, _ done: String, _ action: @escaping (Engine, String) async throws -> Void) async throws {
+    static func act(
+        _ global: GlobalOptions, _ group: String, _ done: String, _ action: @escaping (Engine, String) async throws -> Void
+    ) async throws {
         try await reportingErrors {
             let engine = try await global.openEngine()
             defer { Task { try? await engine.close() } }

@@ -10,7 +10,9 @@ struct BenchAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
         abstract: "HTTP API: GET /api/runs?limit=50 latency and GET /api/health throughput with wrk; idle RSS. Prints JSON.",
-        discussion: "Needs wrk (Debian: apt-get install wrk). Targets: runs p99 < 20 ms at 50 connections, health ≥ 20,000 req/s, idle RSS < 60 MB.")
+        discussion:
+            "Needs wrk (Debian: apt-get install wrk). Targets: runs p99 < 20 ms at 50 connections, health ≥ 20,000 req/s, idle RSS < 60 MB."
+    )
 
     @Option(help: "Runs in the store.") var runs: Int = 100_000
     @Option(help: "wrk connections.") var connections: Int = 50
@@ -107,8 +109,10 @@ struct BenchAPI: AsyncParsableCommand {
     func wrk(_ url: String, token: String) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency",
-                             "-H", "Authorization: Bearer \(token)", url]
+        process.arguments = [
+            "wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency",
+            "-H", "Authorization: Bearer \(token)", url,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         do { try process.run() } catch { throw CLIError.refused("cannot run wrk (apt-get install wrk): \(error)") }
@@ -141,7 +145,8 @@ struct BenchAPI: AsyncParsableCommand {
 
     static func rssMB(pid: Int32) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
         let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
         return kb / 1024
     }

@@ -43,7 +43,8 @@ struct BenchCSV: AsyncParsableCommand {
                 "seconds": seconds, "rows_per_second": Double(rows) / seconds, "mb_per_second": Double(bytes) / 1e6 / seconds,
                 "peak_rss_mb": PeakRSS.ofThisProcess(), "checksum": checksum,
             ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            print(
+                String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
         }
     }
 }

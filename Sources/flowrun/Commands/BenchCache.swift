@@ -28,7 +28,8 @@ struct BenchCache: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let source = try workflow.map { URL(fileURLWithPath: $0) }
+            let source =
+                try workflow.map { URL(fileURLWithPath: $0) }
                 ?? global.workflowsDirectory().appendingPathComponent("exam-pipeline.yaml")
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-bench-cache-\(getpid())")
             defer { try? FileManager.default.removeItem(at: root) }
@@ -37,7 +38,8 @@ struct BenchCache: AsyncParsableCommand {
             try FileManager.default.copyItem(at: source, to: workflows.appendingPathComponent("exam-pipeline.yaml"))
             let layout = DataLayout(root: root.appendingPathComponent("data"))
             let dataStart = ContinuousClock.now
-            let data = try SampleDataCommand.generate(exams: exams, samples: samplesPerExam, seed: 7, folder: layout.inbound, name: "exams.csv")
+            let data = try SampleDataCommand.generate(
+                exams: exams, samples: samplesPerExam, seed: 7, folder: layout.inbound, name: "exams.csv")
             let dataSeconds = (ContinuousClock.now - dataStart).seconds
             let store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "bench"))
             let engine = Engine(store: store, registry: .builtIn(), layout: layout, workflowsDirectory: workflows)
@@ -60,11 +62,16 @@ struct BenchCache: AsyncParsableCommand {
     }
 
     /// Submit to finished, with a worker on this run only.
-    static func timedRun(_ engine: Engine, datasetID: String, modelType: String, cache: Bool) async throws
-        -> (seconds: Double, steps: [StepRunRecord], report: [String: Any]) {
+    static func timedRun(
+        _ engine: Engine, datasetID: String, modelType: String, cache: Bool
+    ) async throws
+        -> (seconds: Double, steps: [StepRunRecord], report: [String: Any])
+    {
         let start = ContinuousClock.now
-        let run = try await engine.submit(SubmitRequest(workflow: "exam-pipeline", params: ["model_type": .string(modelType)],
-                                                        datasetID: datasetID, trigger: .cli, cache: cache))
+        let run = try await engine.submit(
+            SubmitRequest(
+                workflow: "exam-pipeline", params: ["model_type": .string(modelType)],
+                datasetID: datasetID, trigger: .cli, cache: cache))
         try await Worker(engine: engine, options: .init(name: "bench-cache", runID: run.id)).run()
         let seconds = (ContinuousClock.now - start).seconds
         guard let finished = try await engine.run(id: run.id), finished.state == .succeeded else {
@@ -81,9 +88,9 @@ struct BenchCache: AsyncParsableCommand {
 
     static var build: String {
         #if DEBUG
-        "debug"
+            "debug"
         #else
-        "release"
+            "release"
         #endif
     }
 }

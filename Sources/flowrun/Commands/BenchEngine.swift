@@ -31,8 +31,10 @@ struct BenchEngine: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(at: root) }
             let workflows = root.appendingPathComponent("workflows")
             try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
-            try Self.inPool(Self.fanOutYAML(steps), pool != nil).write(to: workflows.appendingPathComponent("fanout.yaml"), atomically: true, encoding: .utf8)
-            try Self.inPool(Self.chainYAML(chain), pool != nil).write(to: workflows.appendingPathComponent("chain.yaml"), atomically: true, encoding: .utf8)
+            try Self.inPool(Self.fanOutYAML(steps), pool != nil).write(
+                to: workflows.appendingPathComponent("fanout.yaml"), atomically: true, encoding: .utf8)
+            try Self.inPool(Self.chainYAML(chain), pool != nil).write(
+                to: workflows.appendingPathComponent("chain.yaml"), atomically: true, encoding: .utf8)
 
             let layout = DataLayout(root: root.appendingPathComponent("data"))
             try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
@@ -54,10 +56,14 @@ struct BenchEngine: AsyncParsableCommand {
                 "backend": database.map { $0.hasPrefix("postgres") ? "postgresql" : "sqlite" } ?? "sqlite",
                 "workers": max(1, workers),
                 "pool_limit": pool.map { $0 as Any } ?? NSNull(),
-                "fan_out": ["steps": steps, "concurrency": concurrency, "seconds": fan.seconds,
-                            "steps_per_second": Double(steps) / fan.seconds, "peak_rss_mb": fanRSS],
-                "chain": ["steps": chain, "seconds": chained.seconds, "ms_per_step": chained.seconds * 1000 / Double(chain),
-                          "ready_to_claimed_ms": ["p50": latency.p50, "p99": latency.p99], "peak_rss_mb": chainRSS],
+                "fan_out": [
+                    "steps": steps, "concurrency": concurrency, "seconds": fan.seconds,
+                    "steps_per_second": Double(steps) / fan.seconds, "peak_rss_mb": fanRSS,
+                ],
+                "chain": [
+                    "steps": chain, "seconds": chained.seconds, "ms_per_step": chained.seconds * 1000 / Double(chain),
+                    "ready_to_claimed_ms": ["p50": latency.p50, "p99": latency.p99], "peak_rss_mb": chainRSS,
+                ],
             ]
             let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -76,7 +82,8 @@ struct BenchEngine: AsyncParsableCommand {
             try await group.waitForAll()
         }
         guard let finished = try await engines[0].run(id: run.id), finished.state == .succeeded,
-              let end = finished.finishedAt else {
+            let end = finished.finishedAt
+        else {
             throw CLIError(message: "bench run \(run.id) did not succeed", code: 1)
         }
         // Submit to the run's recorded finish: an idle worker noticing the end later (its poll) is
@@ -104,7 +111,8 @@ struct BenchEngine: AsyncParsableCommand {
     static func peakRSS(of arguments: [String], root: URL, database: String?) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = ["bench", "peak-rss", "--"] + arguments
+        process.arguments =
+            ["bench", "peak-rss", "--"] + arguments
             + ["--data", root.appendingPathComponent("rss-data").path, "--workflows", root.appendingPathComponent("workflows").path]
             + (database.map { ["--database", $0] } ?? [])
         let output = Pipe()
@@ -122,7 +130,9 @@ struct BenchEngine: AsyncParsableCommand {
         process.waitUntilExit()
         let marker = String(decoding: data, as: UTF8.self).split(separator: "\n").last { $0.hasPrefix(PeakRSS.marker) }
         guard process.terminationStatus == 0, let megabytes = marker.flatMap({ Double($0.dropFirst(PeakRSS.marker.count)) }) else {
-            throw CLIError(message: "the measured run (flowrun \(arguments.joined(separator: " "))) failed with status \(process.terminationStatus)", code: 1)
+            throw CLIError(
+                message: "the measured run (flowrun \(arguments.joined(separator: " "))) failed with status \(process.terminationStatus)",
+                code: 1)
         }
         return megabytes
     }

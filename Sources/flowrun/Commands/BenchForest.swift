@@ -20,7 +20,8 @@ struct BenchForest: AsyncParsableCommand {
     @Option(help: "Trees (n_estimators).") var trees = 100
     @Flag(help: "Also fit while busy loops (--spinners, default one per core) keep the cores busy.") var busy = false
     @Option(help: "Busy loops for --busy; default: one per core.") var spinners: Int?
-    @Option(help: "OpenMP wait policies to compare, comma-separated: passive (flowrun's), active (spinning).") var policies = "passive,active"
+    @Option(help: "OpenMP wait policies to compare, comma-separated: passive (flowrun's), active (spinning).") var policies =
+        "passive,active"
     @Option(help: "Fits per case (the median is reported).") var repetitions = 1
     @Flag(help: .hidden) var fitOnly = false
 
@@ -39,17 +40,25 @@ struct BenchForest: AsyncParsableCommand {
                     let spinning = load ? try (0..<(spinners ?? cores)).map { _ in try Self.spin() } : []
                     // SIGKILL: Foundation starts children with signals blocked, and a blocked SIGTERM
                     // left the loops running (and waitUntilExit waiting) forever.
-                    defer { spinning.forEach { kill($0.processIdentifier, SIGKILL); $0.waitUntilExit() } }
+                    defer {
+                        spinning.forEach {
+                            kill($0.processIdentifier, SIGKILL); $0.waitUntilExit()
+                        }
+                    }
                     reported = try child(policy: policy)
                     times.append(reported["fit_s"] as? Double ?? .nan)
                 }
                 times.sort()
-                cases.append(["omp_wait_policy": policy, "busy_loops": load ? spinners ?? cores : 0,
-                              "fit_s": times[times.count / 2], "fit_s_all": times, "accuracy_train": reported["accuracy_train"] ?? 0])
+                cases.append([
+                    "omp_wait_policy": policy, "busy_loops": load ? spinners ?? cores : 0,
+                    "fit_s": times[times.count / 2], "fit_s_all": times, "accuracy_train": reported["accuracy_train"] ?? 0,
+                ])
             }
         }
-        let report: [String: Any] = ["rows": rows, "features": features, "classes": classes, "trees": trees, "cores": cores,
-                                     "cases": cases]
+        let report: [String: Any] = [
+            "rows": rows, "features": features, "classes": classes, "trees": trees, "cores": cores,
+            "cases": cases,
+        ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
     }
 
@@ -66,8 +75,10 @@ struct BenchForest: AsyncParsableCommand {
     func child(policy: String) throws -> [String: Any] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        p.arguments = ["bench", "forest", "--fit-only", "--rows", "\(rows)", "--features", "\(features)",
-                       "--classes", "\(classes)", "--trees", "\(trees)"]
+        p.arguments = [
+            "bench", "forest", "--fit-only", "--rows", "\(rows)", "--features", "\(features)",
+            "--classes", "\(classes)", "--trees", "\(trees)",
+        ]
         p.environment = ProcessInfo.processInfo.environment.merging(["OMP_WAIT_POLICY": policy]) { _, new in new }
         let out = Pipe()
         p.standardOutput = out
@@ -78,7 +89,8 @@ struct BenchForest: AsyncParsableCommand {
             throw CLIError(message: "bench forest: the fit with OMP_WAIT_POLICY=\(policy) failed (exit \(p.terminationStatus))", code: 1)
         }
         guard json["omp_wait_policy"] as? String == policy else {
-            throw CLIError(message: "bench forest: the child ran with OMP_WAIT_POLICY=\(json["omp_wait_policy"] ?? "unset"), not \(policy)", code: 1)
+            throw CLIError(
+                message: "bench forest: the child ran with OMP_WAIT_POLICY=\(json["omp_wait_policy"] ?? "unset"), not \(policy)", code: 1)
         }
         return json
     }
@@ -93,8 +105,10 @@ struct BenchForest: AsyncParsableCommand {
         let model = try ModelTrainer.train(table, config: config, timed: { name, seconds in if name == "fit_seconds" { fit = seconds } })
         let predicted = try model.predict(table).labels
         let accuracy = Double(zip(predicted, table.labels).filter { $0 == $1 }.count) / Double(table.rowCount)
-        let report: [String: Any] = ["fit_s": fit, "accuracy_train": accuracy,
-                                     "omp_wait_policy": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset"]
+        let report: [String: Any] = [
+            "fit_s": fit, "accuracy_train": accuracy,
+            "omp_wait_policy": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset",
+        ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
     }
 

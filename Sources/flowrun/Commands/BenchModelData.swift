@@ -21,7 +21,8 @@ struct BenchModelData: Sendable {
         mutating func exam(_ id: String, label: String, start: Double, rows: [[Double]]) {
             for (i, row) in rows.enumerated() {
                 text += "\(id),\(start + Double(i)),"
-                text += row.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int($0)) : String(format: "%.5f", $0) }.joined(separator: ",")
+                text += row.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int($0)) : String(format: "%.5f", $0) }.joined(
+                    separator: ",")
                 text += ",\(label)\n"
             }
         }
@@ -74,7 +75,10 @@ struct BenchModelData: Sendable {
                 let offset = 0.5 * rng.normal()
                 let trend = [0.0, 0.04, -0.04][c] + 0.02 * rng.normal()
                 let rows = (0..<n).map { t -> [Double] in
-                    [offset + Double(c) * 0.35 + trend * Double(t) + rng.normal(), offset + (c == 2 ? 0.6 : 0) * abs(rng.normal()) + 0.5 * rng.normal()]
+                    [
+                        offset + Double(c) * 0.35 + trend * Double(t) + rng.normal(),
+                        offset + (c == 2 ? 0.6 : 0) * abs(rng.normal()) + 0.5 * rng.normal(),
+                    ]
                 }
                 w.exam(id("su", e), label: ["low", "mid", "high"][c], start: Double(e) * 1000, rows: rows)
             }

@@ -16,7 +16,9 @@ struct BenchRunNoop: AsyncParsableCommand {
     @Option(help: "Independent noop steps in the run.") var steps = 1_000
     @Option(help: "Times to run it (each in a fresh project).") var repeats = 3
     @Option(help: "Passed to flowrun run as --slots (default: run's own default).") var slots: Int?
-    @Option(help: ArgumentHelp("A PostgreSQL URL to use instead of SQLite (each repeat uses a fresh schema's worth of runs).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp("A PostgreSQL URL to use instead of SQLite (each repeat uses a fresh schema's worth of runs).", valueName: "url")
+    )
     var database: String?
 
     func run() async throws {
@@ -69,7 +71,8 @@ struct BenchRunNoop: AsyncParsableCommand {
         process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
-            throw CLIError.refused("flowrun run exited with \(process.terminationStatus): \(String(decoding: stderr.suffix(2000), as: UTF8.self))")
+            throw CLIError.refused(
+                "flowrun run exited with \(process.terminationStatus): \(String(decoding: stderr.suffix(2000), as: UTF8.self))")
         }
         return elapsed
     }

@@ -13,7 +13,9 @@ struct BenchRunsTable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs-table",
         abstract: "The runs table's page (params, a metric column, filters, sorts) and a leaderboard over many runs. Prints JSON.",
-        discussion: "Seeds N runs of one workflow (model_type × 4, window × 2; accuracy and rmse metrics) in a throwaway SQLite file, or in --database (a PostgreSQL URL: use an empty database).")
+        discussion:
+            "Seeds N runs of one workflow (model_type × 4, window × 2; accuracy and rmse metrics) in a throwaway SQLite file, or in --database (a PostgreSQL URL: use an empty database)."
+    )
 
     @Option(help: "Runs in the store.") var runs: Int = 10_000
     @Option(help: "Times each query runs (the median and the slowest are reported).") var repeats: Int = 20
@@ -39,10 +41,16 @@ struct BenchRunsTable: AsyncParsableCommand {
             let queries: [(String, RunTableQuery)] = [
                 ("newest_page_with_metric", RunTableQuery(workflow: "sweep", metric: "accuracy")),
                 ("sorted_by_metric", RunTableQuery(workflow: "sweep", metric: "accuracy", sort: .metricBest)),
-                ("param_filter_sorted_by_metric", RunTableQuery(workflow: "sweep", params: ["model_type": "logistic"], metric: "accuracy", sort: .metricBest)),
+                (
+                    "param_filter_sorted_by_metric",
+                    RunTableQuery(workflow: "sweep", params: ["model_type": "logistic"], metric: "accuracy", sort: .metricBest)
+                ),
                 ("metric_range", RunTableQuery(workflow: "sweep", metric: "accuracy", metricMin: 0.8, metricMax: 0.9)),
                 ("date_range", RunTableQuery(workflow: "sweep", metric: "rmse", from: day, to: day.addingTimeInterval(3600))),
-                ("last_page_by_metric", RunTableQuery(workflow: "sweep", metric: "accuracy", sort: .metricWorst, offset: max(0, runs - 50))),
+                (
+                    "last_page_by_metric",
+                    RunTableQuery(workflow: "sweep", metric: "accuracy", sort: .metricWorst, offset: max(0, runs - 50))
+                ),
                 ("all_workflows_newest", RunTableQuery(metric: "accuracy")),
             ]
             var results: [String: Any] = [:]
@@ -50,10 +58,14 @@ struct BenchRunsTable: AsyncParsableCommand {
                 var rows = 0
                 results[name] = try await time { rows = try await engine.runTable(query).rows.count }.merging(["rows": rows]) { $1 }
             }
-            results["leaderboard_top10"] = try await time { _ = try await engine.leaderboard(workflow: "sweep", metric: "accuracy", limit: 10) }
+            results["leaderboard_top10"] = try await time {
+                _ = try await engine.leaderboard(workflow: "sweep", metric: "accuracy", limit: 10)
+            }
             try await store.close()
-            var output: [String: Any] = ["benchmark": "runs-table", "runs_in_store": runs, "seed_seconds": seedSeconds,
-                                         "store": database == nil ? "sqlite" : "postgres", "repeats": repeats, "queries_ms": results]
+            var output: [String: Any] = [
+                "benchmark": "runs-table", "runs_in_store": runs, "seed_seconds": seedSeconds,
+                "store": database == nil ? "sqlite" : "postgres", "repeats": repeats, "queries_ms": results,
+            ]
             if http, database == nil { output["http_page_ms"] = try await page(root: root) }
             let data = try JSONSerialization.data(withJSONObject: output, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -82,17 +94,20 @@ struct BenchRunsTable: AsyncParsableCommand {
                 let created = Date(timeIntervalSince1970: Self.start + Double(index))
                 let params = #"{"model_type":"\#(Self.models[index % 4])","window":\#(index % 8 < 4 ? 50 : 25)}"#
                 let run = RunRecord(
-                    id: String(format: "%08d-bench-%08x", index, index), workflowName: "sweep", workflowYAML: Self.workflow, workflowHash: "0",
+                    id: String(format: "%08d-bench-%08x", index, index), workflowName: "sweep", workflowYAML: Self.workflow,
+                    workflowHash: "0",
                     paramsJSON: params, inputsJSON: "{}", datasetID: nil, trigger: .api, createdAt: created)
                 try await store.createRun(run, steps: [NewStepRun(stepID: "evaluate", position: 0, needs: [], maxAttempts: 1)])
             }
             let now = Date(timeIntervalSince1970: Self.start + Double(runs) + 10)
-            let claimed = try await store.claimReadySteps(worker: "bench", runID: nil, limit: batch, now: now, leaseUntil: now.addingTimeInterval(600))
+            let claimed = try await store.claimReadySteps(
+                worker: "bench", runID: nil, limit: batch, now: now, leaseUntil: now.addingTimeInterval(600))
             let completions = claimed.map { step -> StepCompletion in
                 // A number per run that spreads over 0.5–1 without a pattern the sort could exploit.
                 let hash = Double(UInt32(truncatingIfNeeded: step.runID.hashValue) % 10_000) / 10_000
-                return StepCompletion(key: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt), worker: "bench",
-                                      outcome: .succeeded(outputs: [:], metrics: ["accuracy": 0.5 + hash / 2, "rmse": 1 - hash / 2]), now: now)
+                return StepCompletion(
+                    key: StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt), worker: "bench",
+                    outcome: .succeeded(outputs: [:], metrics: ["accuracy": 0.5 + hash / 2, "rmse": 1 - hash / 2]), now: now)
             }
             _ = try await store.completeSteps(completions)
         }
@@ -116,8 +131,10 @@ struct BenchRunsTable: AsyncParsableCommand {
         let port = 20_000 + Int(getpid() % 20_000)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        server.arguments = ["serve", "--data", root.path, "--workflows", root.appendingPathComponent("workflows").path,
-                            "--port", "\(port)", "--host", "127.0.0.1", "--no-worker", "--no-auth"]
+        server.arguments = [
+            "serve", "--data", root.path, "--workflows", root.appendingPathComponent("workflows").path,
+            "--port", "\(port)", "--host", "127.0.0.1", "--no-worker", "--no-auth",
+        ]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         var environment = ProcessInfo.processInfo.environment
@@ -129,9 +146,11 @@ struct BenchRunsTable: AsyncParsableCommand {
         let base = "http://127.0.0.1:\(port)"
         try await BenchAPI().waitForHealth(base)
         var out: [String: Any] = [:]
-        for (name, path) in [("runs_page_by_metric", "/runs?workflow=sweep&metric=accuracy&sort=metric"),
-                             ("runs_page_param_filter", "/runs?workflow=sweep&p.model_type=svm&metric=accuracy&sort=metric&min=0.6"),
-                             ("runs_page_default", "/runs")] {
+        for (name, path) in [
+            ("runs_page_by_metric", "/runs?workflow=sweep&metric=accuracy&sort=metric"),
+            ("runs_page_param_filter", "/runs?workflow=sweep&p.model_type=svm&metric=accuracy&sort=metric&min=0.6"),
+            ("runs_page_default", "/runs"),
+        ] {
             var times: [Double] = []
             for _ in 0..<max(1, repeats) {
                 let curl = Process()

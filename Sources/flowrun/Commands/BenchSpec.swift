@@ -25,9 +25,11 @@ struct BenchSpec: AsyncParsableCommand {
         }
         times.sort()
         let edgeCount = Self.edgeCount(steps: steps)
-        let report: [String: Any] = ["steps": steps, "edges": edgeCount, "bytes": yaml.utf8.count, "needs_lists": edges,
-                                     "median_ms": times[times.count / 2], "min_ms": times[0], "max_ms": times[times.count - 1],
-                                     "diagnostics": diagnostics, "repetitions": times.count]
+        let report: [String: Any] = [
+            "steps": steps, "edges": edgeCount, "bytes": yaml.utf8.count, "needs_lists": edges,
+            "median_ms": times[times.count / 2], "min_ms": times[0], "max_ms": times[times.count - 1],
+            "diagnostics": diagnostics, "repetitions": times.count,
+        ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
     }
 

@@ -36,7 +36,8 @@ struct BenchSweep: AsyncParsableCommand {
                 try FileManager.default.copyItem(at: folder.appendingPathComponent(name), to: workflows.appendingPathComponent(name))
             }
             let layout = DataLayout(root: root.appendingPathComponent("data"))
-            let data = try SampleDataCommand.generate(exams: exams, samples: samplesPerExam, seed: 7, folder: layout.inbound, name: "exams.csv")
+            let data = try SampleDataCommand.generate(
+                exams: exams, samples: samplesPerExam, seed: 7, folder: layout.inbound, name: "exams.csv")
             let store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "bench"))
             let engine = Engine(store: store, registry: .builtIn(), layout: layout, workflowsDirectory: workflows)
             let dataset = try await engine.registerDataset(path: data.path)
@@ -49,8 +50,9 @@ struct BenchSweep: AsyncParsableCommand {
             var separateSeconds = 0.0
             for window in windows {
                 for model in Self.models {
-                    let one = try await Self.timedRun(engine, workflow: "exam-pipeline",
-                                                      params: ["model_type": .string(model), "window": window], datasetID: dataset.id)
+                    let one = try await Self.timedRun(
+                        engine, workflow: "exam-pipeline",
+                        params: ["model_type": .string(model), "window": window], datasetID: dataset.id)
                     separateSeconds += one.seconds
                     separate.append(["model_type": model, "window": window.interpolated, "seconds": one.seconds])
                 }
@@ -74,10 +76,14 @@ struct BenchSweep: AsyncParsableCommand {
     }
 
     /// Submit to finished with caching off, with a worker on this run only.
-    static func timedRun(_ engine: Engine, workflow: String, params: [String: Value], datasetID: String) async throws
-        -> (seconds: Double, steps: [StepRunRecord]) {
+    static func timedRun(
+        _ engine: Engine, workflow: String, params: [String: Value], datasetID: String
+    ) async throws
+        -> (seconds: Double, steps: [StepRunRecord])
+    {
         let start = ContinuousClock.now
-        let run = try await engine.submit(SubmitRequest(workflow: workflow, params: params, datasetID: datasetID, trigger: .cli, cache: false))
+        let run = try await engine.submit(
+            SubmitRequest(workflow: workflow, params: params, datasetID: datasetID, trigger: .cli, cache: false))
         try await Worker(engine: engine, options: .init(name: "bench-sweep", runID: run.id)).run()
         let seconds = (ContinuousClock.now - start).seconds
         guard let finished = try await engine.run(id: run.id), finished.state == .succeeded else {

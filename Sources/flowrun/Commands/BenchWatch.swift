@@ -46,15 +46,15 @@ struct BenchWatch: AsyncParsableCommand {
         let workflows = root.appendingPathComponent("workflows")
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
         try """
-            name: ingest
-            version: 1
-            inputs:
-              dataset: { type: dataset, required: true }
-            triggers:
-              folder: { path: inbound, include: ["*.csv"] }
-            steps:
-              s: { uses: noop, with: { path: "${{ inputs.dataset.path }}" } }
-            """.write(to: workflows.appendingPathComponent("ingest.yaml"), atomically: true, encoding: .utf8)
+        name: ingest
+        version: 1
+        inputs:
+          dataset: { type: dataset, required: true }
+        triggers:
+          folder: { path: inbound, include: ["*.csv"] }
+        steps:
+          s: { uses: noop, with: { path: "${{ inputs.dataset.path }}" } }
+        """.write(to: workflows.appendingPathComponent("ingest.yaml"), atomically: true, encoding: .utf8)
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.inbound, withIntermediateDirectories: true)
         let store = try await SQLStore.open(url: layout.database.path, logger: Logger(label: "bench"))
@@ -63,7 +63,9 @@ struct BenchWatch: AsyncParsableCommand {
 
     /// Per file: written, then stable at last-write + `stable`; submitted at its run's creation.
     func latency(_ engine: Engine, mode: WatchSettings.Mode) async throws -> [String: Double] {
-        let watcher = try FolderWatcher.make(engine: engine, settings: WatchSettings(stableSeconds: stable, mode: mode, pollSeconds: mode == .poll ? poll : 30)) { _ in }
+        let watcher = try FolderWatcher.make(
+            engine: engine, settings: WatchSettings(stableSeconds: stable, mode: mode, pollSeconds: mode == .poll ? poll : 30)
+        ) { _ in }
         let task = Task { await watcher.run() }
         defer { task.cancel() }
         try await Task.sleep(for: .milliseconds(300))

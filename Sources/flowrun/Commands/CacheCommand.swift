@@ -32,8 +32,10 @@ struct CacheCommand: AsyncParsableCommand {
                 }
                 var table = TextTable(header: ["key", "workflow", "step", "run", "finished", "size"])
                 for e in entries {
-                    table.rows.append([String(e.key.prefix(12)), e.workflowName, e.source.stepID, e.source.runID,
-                                       e.finishedAt.formatted(.iso8601), CacheCommand.bytes(e.bytes)])
+                    table.rows.append([
+                        String(e.key.prefix(12)), e.workflowName, e.source.stepID, e.source.runID,
+                        e.finishedAt.formatted(.iso8601), CacheCommand.bytes(e.bytes),
+                    ])
                 }
                 print(entries.isEmpty ? "no cache entries" : table.render())
                 print("\(usage.entries) entries, \(CacheCommand.bytes(usage.bytes))")

@@ -41,12 +41,15 @@ struct ConfigCommand: AsyncParsableCommand {
                     row = Row(setting: key.rawValue, value: path.url.path, source: path.source, environment: key.environment)
                 case .allowedRoots:
                     let roots = settings.allowedRoots()
-                    row = Row(setting: key.rawValue, value: roots.urls.map(\.path).joined(separator: ":"), source: roots.source, environment: key.environment)
+                    row = Row(
+                        setting: key.rawValue, value: roots.urls.map(\.path).joined(separator: ":"), source: roots.source,
+                        environment: key.environment)
                 case .database:
                     let resolved = settings.resolve(key)
                     let url = try GlobalOptions.parse([]).databaseURL()
-                    row = Row(setting: key.rawValue, value: Self.redacted(url),
-                              source: resolved.value == nil ? "default (<data>/flowrun.sqlite)" : resolved.source, environment: key.environment)
+                    row = Row(
+                        setting: key.rawValue, value: Self.redacted(url),
+                        source: resolved.value == nil ? "default (<data>/flowrun.sqlite)" : resolved.source, environment: key.environment)
                 default:
                     let resolved = settings.resolve(key)
                     row = Row(setting: key.rawValue, value: resolved.value, source: resolved.source, environment: key.environment)
@@ -54,20 +57,27 @@ struct ConfigCommand: AsyncParsableCommand {
                 rows.append(row)
             }
             let token = settings.environment["FLOWRUN_API_TOKEN"].map { $0.isEmpty ? "(empty: serve makes one)" : "(set)" }
-            rows.append(Row(setting: "api_token", value: token ?? "(serve keeps one in <data>/api-token)",
-                            source: token == nil ? "default" : "env FLOWRUN_API_TOKEN", environment: "FLOWRUN_API_TOKEN"))
+            rows.append(
+                Row(
+                    setting: "api_token", value: token ?? "(serve keeps one in <data>/api-token)",
+                    source: token == nil ? "default" : "env FLOWRUN_API_TOKEN", environment: "FLOWRUN_API_TOKEN"))
             let report = Report(project: settings.project?.folder.path, projectFile: settings.project?.file?.path, settings: rows)
             if output.json {
                 print(try JSONOutput.encode(report))
                 return
             }
             if let project = settings.project {
-                print("project: \(project.folder.path)" + (project.file == nil ? " (workflows/ + data/; no flowrun.yaml)" : " (\(Settings.fileName))"))
+                print(
+                    "project: \(project.folder.path)"
+                        + (project.file == nil ? " (workflows/ + data/; no flowrun.yaml)" : " (\(Settings.fileName))"))
             } else {
                 print("project: none (" + settings.noProjectMessage.replacingOccurrences(of: "no flowrun project here (", with: ""))
             }
-            print(TextTable(header: ["SETTING", "VALUE", "FROM", "ENV"],
-                            rows: rows.map { [$0.setting, $0.value ?? "-", $0.source, $0.environment] }).render())
+            print(
+                TextTable(
+                    header: ["SETTING", "VALUE", "FROM", "ENV"],
+                    rows: rows.map { [$0.setting, $0.value ?? "-", $0.source, $0.environment] }
+                ).render())
         }
     }
 

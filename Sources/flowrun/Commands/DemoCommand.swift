@@ -13,18 +13,21 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Number of exams.") var exams = 400
     @Option(name: .customLong("samples-per-exam"), help: "Samples per exam.") var samplesPerExam = 300
-    @Option(name: .customLong("model-type"), help: "linear, logistic, random_forest or gradient_boosting.") var modelType = "gradient_boosting"
+    @Option(name: .customLong("model-type"), help: "linear, logistic, random_forest or gradient_boosting.") var modelType =
+        "gradient_boosting"
     @Option(help: "Random seed for the data.") var seed: UInt64 = 7
 
     func run() async throws {
         try await reportingErrors {
             let engine = try await global.openEngine()
             let started = Date()
-            let data = try SampleDataCommand.generate(exams: exams, samples: samplesPerExam, seed: seed,
-                                                      folder: engine.layout.inbound, name: "exams.csv")
+            let data = try SampleDataCommand.generate(
+                exams: exams, samples: samplesPerExam, seed: seed,
+                folder: engine.layout.inbound, name: "exams.csv")
             print("sample data: \(data.path) (\(exams) exams × \(samplesPerExam) samples)")
-            let run = try await engine.submit(SubmitRequest(
-                workflow: "exam-pipeline", params: ["model_type": .string(modelType)], datasetPath: data.path, trigger: .cli))
+            let run = try await engine.submit(
+                SubmitRequest(
+                    workflow: "exam-pipeline", params: ["model_type": .string(modelType)], datasetPath: data.path, trigger: .cli))
             print("run \(run.id) submitted: exam-pipeline with model_type=\(modelType)\n")
             let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: nil)
             try await RunFollower.printSummary(engine: engine, runID: run.id)

@@ -51,7 +51,8 @@ struct InitCommand: AsyncParsableCommand {
             let root = URL(fileURLWithPath: folder).standardizedFileURL
             let settingsFile = root.appendingPathComponent(Settings.fileName)
             guard !files.fileExists(atPath: settingsFile.path) else {
-                throw CLIError.refused("\(settingsFile.path) exists: this folder is already a flowrun project (flowrun config shows its settings)")
+                throw CLIError.refused(
+                    "\(settingsFile.path) exists: this folder is already a flowrun project (flowrun config shows its settings)")
             }
             for sub in ["workflows", "data/inbound"] {
                 try files.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)

@@ -60,8 +60,10 @@ struct PoolsCommand: AsyncParsableCommand {
                 let pools = try await engine.pools()
                 if output.json {
                     let rows: [[String: Any]] = pools.map {
-                        ["name": $0.name, "limit": $0.slots.map { $0 as Any } ?? NSNull(), "in_use": $0.inUse,
-                         "running": $0.running, "waiting": $0.ready]
+                        [
+                            "name": $0.name, "limit": $0.slots.map { $0 as Any } ?? NSNull(), "in_use": $0.inUse,
+                            "running": $0.running, "waiting": $0.ready,
+                        ]
                     }
                     let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
                     print(String(decoding: data, as: UTF8.self))

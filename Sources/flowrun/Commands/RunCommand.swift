@@ -55,7 +55,9 @@ struct RunCommand: AsyncParsableCommand {
         lineBufferedStandardOutput()
         try await reportingErrors {
             let slots = try SlotsOption.resolve(slots: slots, concurrency: concurrency)
-            if let priority, !(-100...100).contains(priority) { throw CLIError.refused("--priority: expected -100 to 100, got \(priority)") }
+            if let priority, !(-100...100).contains(priority) {
+                throw CLIError.refused("--priority: expected -100 to 100, got \(priority)")
+            }
             let engine = try await global.openEngine()
             try await ProjectPools.apply(to: engine)
             defer { Task { try? await engine.close() } }
@@ -75,10 +77,12 @@ struct RunCommand: AsyncParsableCommand {
             if detach { return }
             // Notifications and SLAs while this process runs the steps; the run's end gets one try
             // before exit, and what fails waits in the outbox for `serve`/`worker` (docs/scheduling.md).
-            let notify = NotifyService(engine: engine, options: .init(
-                name: "run-\(ProcessInfo.processInfo.processIdentifier)",
-                publicURL: try Settings.current().resolve(.serverPublicURL, flag: nil, flagName: "--public-url").value,
-                webhookTimeout: .seconds(5)), logger: Self.notifyLogger)
+            let notify = NotifyService(
+                engine: engine,
+                options: .init(
+                    name: "run-\(ProcessInfo.processInfo.processIdentifier)",
+                    publicURL: try Settings.current().resolve(.serverPublicURL, flag: nil, flagName: "--public-url").value,
+                    webhookTimeout: .seconds(5)), logger: Self.notifyLogger)
             let delivering = Task { try await notify.run() }
             let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: slots)
             delivering.cancel()

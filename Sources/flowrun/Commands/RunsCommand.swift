@@ -27,7 +27,8 @@ struct RunsCommand: AsyncParsableCommand {
                 if let before { query.before = try await engine.resolveRunID(before) }
                 if let state {
                     guard let parsed = RunState(rawValue: state) else {
-                        throw CLIError.refused("--state \(state): expected one of \(RunState.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw CLIError.refused(
+                            "--state \(state): expected one of \(RunState.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     query.state = parsed
                 }
@@ -36,8 +37,10 @@ struct RunsCommand: AsyncParsableCommand {
                 var table = TextTable(header: ["id", "workflow", "state", "trigger", "created", "duration"])
                 for run in runs {
                     let duration = run.startedAt.map { formatDuration((run.finishedAt ?? Date()).timeIntervalSince($0)) } ?? "-"
-                    table.rows.append([run.id, run.workflowName, run.state.rawValue, run.trigger.rawValue,
-                                       run.createdAt.formatted(.iso8601), duration])
+                    table.rows.append([
+                        run.id, run.workflowName, run.state.rawValue, run.trigger.rawValue,
+                        run.createdAt.formatted(.iso8601), duration,
+                    ])
                 }
                 print(runs.isEmpty ? "no runs" : table.render())
             }
@@ -113,14 +116,16 @@ struct RunsCommand: AsyncParsableCommand {
             let layout = engine.layout
             guard let step else {
                 let steps = try await engine.steps(runID: id)
-                return [layout.runLog(run: id)] + steps.flatMap { s in
-                    s.attempt == 0 ? [] : (1...s.attempt).map { layout.stepLog(run: id, step: s.stepID, attempt: $0) }
-                }
+                return [layout.runLog(run: id)]
+                    + steps.flatMap { s in
+                        s.attempt == 0 ? [] : (1...s.attempt).map { layout.stepLog(run: id, step: s.stepID, attempt: $0) }
+                    }
             }
             guard let record = try await engine.steps(runID: id).first(where: { $0.stepID == step }) else {
                 let steps = try await engine.steps(runID: id).map(\.stepID)
-                throw CLIError.refused("run '\(id)' has no step '\(step)'" + Suggestion.hint(for: step, in: steps)
-                                       + " (steps: \(steps.joined(separator: ", ")))")
+                throw CLIError.refused(
+                    "run '\(id)' has no step '\(step)'" + Suggestion.hint(for: step, in: steps)
+                        + " (steps: \(steps.joined(separator: ", ")))")
             }
             return [layout.stepLog(run: id, step: step, attempt: attempt ?? max(1, record.attempt))]
         }
@@ -214,7 +219,8 @@ extension RunsCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: RunReferenceHelp.argument) var id: String
-        @Option(name: .customLong("param"), help: ArgumentHelp("Change a param (repeatable): model_type=logistic.", valueName: "name=value"))
+        @Option(
+            name: .customLong("param"), help: ArgumentHelp("Change a param (repeatable): model_type=logistic.", valueName: "name=value"))
         var params: [String] = []
         @Flag(name: .customLong("current-workflow"), help: "Use the workflow file as it is now, not the YAML the run used.")
         var currentWorkflow = false
@@ -228,9 +234,10 @@ extension RunsCommand {
                 let earlier = try await engine.resolveRun(id)
                 let id = earlier.id
                 let workflow = try engine.rerunWorkflow(of: earlier, current: currentWorkflow)
-                let run = try await engine.rerun(RerunRequest(
-                    runID: id, params: try ParamArguments.parse(params, for: workflow), currentWorkflow: currentWorkflow,
-                    trigger: .cli, cache: !noCache))
+                let run = try await engine.rerun(
+                    RerunRequest(
+                        runID: id, params: try ParamArguments.parse(params, for: workflow), currentWorkflow: currentWorkflow,
+                        trigger: .cli, cache: !noCache))
                 print("run \(run.id) submitted: rerun of \(id), \(workflow.name), \(workflow.steps.count) steps")
                 if detach { return }
                 let state = try await RunFollower.follow(engine: engine, runID: run.id, concurrency: concurrency)

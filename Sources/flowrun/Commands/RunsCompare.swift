@@ -23,12 +23,16 @@ extension RunsCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: ArgumentHelp("Two or more runs (an id, a prefix, latest, latest~N…), or one matrix run to compare its instances.",
-                                    valueName: "run")) var runs: [String]
+        @Argument(
+            help: ArgumentHelp(
+                "Two or more runs (an id, a prefix, latest, latest~N…), or one matrix run to compare its instances.",
+                valueName: "run")) var runs: [String]
         @Option(help: ArgumentHelp("Order the runs best first by this metric (accuracy, or a step.name key).", valueName: "name"))
         var metric: String?
-        @Option(help: ArgumentHelp("With one run: the matrix step whose instances to compare (default: the last one reporting model metrics, e.g. evaluate).",
-                                   valueName: "step"))
+        @Option(
+            help: ArgumentHelp(
+                "With one run: the matrix step whose instances to compare (default: the last one reporting model metrics, e.g. evaluate).",
+                valueName: "step"))
         var step: String?
 
         func validate() throws {
@@ -42,7 +46,9 @@ extension RunsCommand {
             try await reportingErrors {
                 let engine = try await global.openEngine(readOnly: true)
                 // One run: its matrix instances (refused, saying so, when it has none).
-                let comparison = runs.count == 1 ? try await engine.compareInstances(of: runs[0], step: step, metric: metric)
+                let comparison =
+                    runs.count == 1
+                    ? try await engine.compareInstances(of: runs[0], step: step, metric: metric)
                     : try await engine.compareRuns(runs, metric: metric)
                 if output.json { print(try JSONOutput.encode(comparison)); return }
                 print(Self.render(comparison))
@@ -69,17 +75,21 @@ extension RunsCommand {
                 guard !rows.isEmpty else { continue }
                 table.rows.append([title])
                 for m in rows {
-                    table.rows.append(["  " + m.key] + m.values.indices.map { i in
-                        guard let v = m.values[i] else { return "-" }
-                        return NumberText.format(v, significant: 6) + (m.best.contains(i) ? " *" : "")
-                    })
+                    table.rows.append(
+                        ["  " + m.key]
+                            + m.values.indices.map { i in
+                                guard let v = m.values[i] else { return "-" }
+                                return NumberText.format(v, significant: 6) + (m.best.contains(i) ? " *" : "")
+                            })
                 }
             }
             var text = c.instancesOf.map { "matrix instances of run \($0)\n\n" } ?? ""
             text += table.render()
             let same = c.params.filter { !$0.differs }
             if !same.isEmpty {
-                text += "\n\nsame in every \(c.instancesOf == nil ? "run" : "instance"): " + same.map { "\($0.name)=\($0.values.first.flatMap { $0 } ?? "-")" }.joined(separator: " ")
+                text +=
+                    "\n\nsame in every \(c.instancesOf == nil ? "run" : "instance"): "
+                    + same.map { "\($0.name)=\($0.values.first.flatMap { $0 } ?? "-")" }.joined(separator: " ")
             }
             if let sorted = c.sortedBy { text += "\nordered best first by \(sorted)" }
             return text

@@ -16,8 +16,9 @@ struct SampleDataCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let url = try Self.generate(exams: exams, samples: samplesPerExam, seed: seed,
-                                        folder: out.map { URL(fileURLWithPath: $0) } ?? global.layout().inbound, name: name)
+            let url = try Self.generate(
+                exams: exams, samples: samplesPerExam, seed: seed,
+                folder: out.map { URL(fileURLWithPath: $0) } ?? global.layout().inbound, name: name)
             print(url.path)
         }
     }

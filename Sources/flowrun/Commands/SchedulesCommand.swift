@@ -24,8 +24,10 @@ struct SchedulesCommand: AsyncParsableCommand {
             let schedules = try await engine.schedules()
             if output.json {
                 let rows: [[String: Any]] = schedules.map { s in
-                    var row: [String: Any] = ["workflow": s.workflow, "cron": s.cron, "timezone": s.timeZone,
-                                              "catchup": s.catchup, "overlap": s.overlap]
+                    var row: [String: Any] = [
+                        "workflow": s.workflow, "cron": s.cron, "timezone": s.timeZone,
+                        "catchup": s.catchup, "overlap": s.overlap,
+                    ]
                     row["next_tick"] = s.nextTick.map(Engine.scheduleTime) ?? NSNull()
                     row["last_tick"] = s.lastTick.map(Engine.scheduleTime) ?? NSNull()
                     row["last_run"] = s.lastRun.map { ["id": $0.id, "state": $0.state.rawValue] as [String: Any] } ?? NSNull()
@@ -42,8 +44,10 @@ struct SchedulesCommand: AsyncParsableCommand {
             var table = TextTable(header: ["workflow", "cron", "timezone", "next tick", "last run", "state"])
             for s in schedules {
                 let zone = TimeZone(identifier: s.timeZone) ?? .gmt
-                table.rows.append([s.workflow, s.cron, s.timeZone, s.nextTick.map { Self.show($0, zone) } ?? "never",
-                                   s.lastRun?.id ?? "-", s.lastRun?.state.rawValue ?? "-"])
+                table.rows.append([
+                    s.workflow, s.cron, s.timeZone, s.nextTick.map { Self.show($0, zone) } ?? "never",
+                    s.lastRun?.id ?? "-", s.lastRun?.state.rawValue ?? "-",
+                ])
             }
             print(table.render())
         }
@@ -59,6 +63,7 @@ struct SchedulesCommand: AsyncParsableCommand {
         utc.locale = Locale(identifier: "en_US_POSIX")
         utc.timeZone = .gmt
         utc.dateFormat = "HH:mm'Z'"
-        return zone.secondsFromGMT(for: date) == 0 ? local.string(from: date) + " UTC" : "\(local.string(from: date)) (\(utc.string(from: date)))"
+        return zone.secondsFromGMT(for: date) == 0
+            ? local.string(from: date) + " UTC" : "\(local.string(from: date)) (\(utc.string(from: date)))"
     }
 }

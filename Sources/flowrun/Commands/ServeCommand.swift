@@ -24,7 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LogOptions
 
     @Option(help: "TCP port. [env: FLOWRUN_PORT, project file: server.port, default: 8080; 0 picks a free one]") var port: Int?
-    @Option(help: "Address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface). [env: FLOWRUN_HOST, project file: server.host, default: 127.0.0.1]")
+    @Option(
+        help:
+            "Address to bind: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface). [env: FLOWRUN_HOST, project file: server.host, default: 127.0.0.1]"
+    )
     var host: String?
     @Flag(help: "Only serve: run no embedded worker (run `flowrun worker` processes instead).") var noWorker = false
     @Option(help: "Slots of the embedded worker; a step takes its cpu: (1 unless it says). [default: 4 × cores]") var concurrency: Int?
@@ -32,11 +35,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
     @Flag(help: "Serve without a token: anyone who can reach the port may run commands. Refused unless --host is a loopback address.")
     var noAuth = false
-    @Option(help: "The URL users open when a reverse proxy serves flowrun (https://flowrun.lab.example): its origin may send changes. [env: FLOWRUN_PUBLIC_URL, project file: server.public_url]")
+    @Option(
+        help:
+            "The URL users open when a reverse proxy serves flowrun (https://flowrun.lab.example): its origin may send changes. [env: FLOWRUN_PUBLIC_URL, project file: server.public_url]"
+    )
     var publicURL: String?
     @Flag(help: "Also watch the workflows' trigger folders for finished uploads (as `flowrun watch`; same environment settings).")
     var watch = false
-    @Flag(help: "Run no scheduler here: no cron schedules start runs and no backfill group releases runs from this server (docs/scheduling.md).")
+    @Flag(
+        help:
+            "Run no scheduler here: no cron schedules start runs and no backfill group releases runs from this server (docs/scheduling.md)."
+    )
     var noScheduler = false
 
     func run() async throws {
@@ -56,7 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
                     throw CLIError.refused("--no-auth and FLOWRUN_API_TOKEN contradict each other: unset one")
                 }
                 guard Loopback.isLoopback(host: host) else {
-                    throw CLIError.refused("--no-auth is refused on \(host): without a token, anyone who can reach the port can run commands; bind to 127.0.0.1 or set a token")
+                    throw CLIError.refused(
+                        "--no-auth is refused on \(host): without a token, anyone who can reach the port can run commands; bind to 127.0.0.1 or set a token"
+                    )
                 }
             }
             let publicURLValue = settings.resolve(.serverPublicURL, flag: publicURL, flagName: "--public-url").value
@@ -74,7 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
                 workerName = "\(options.name) (\(options.concurrency) slots)"
             }
             // Notifications and SLAs: delivered beside the worker, never by it (docs/scheduling.md).
-            services.append(NotifyService(engine: engine, options: .init(name: "serve-\(ProcessInfo.processInfo.processIdentifier)", publicURL: publicURLValue)))
+            services.append(
+                NotifyService(
+                    engine: engine, options: .init(name: "serve-\(ProcessInfo.processInfo.processIdentifier)", publicURL: publicURLValue)))
             // Schedules and backfill groups: any number of schedulers may share a store (one run per tick).
             if !noScheduler { services.append(SchedulerService(scheduler: Scheduler(engine: engine))) }
             var watcherLine: String?
@@ -92,7 +105,8 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             let watchingLine = watcherLine
-            let workerLine = workerName.map { "embedded worker \($0)" } ?? "no embedded worker (--no-worker): run `flowrun worker` to execute steps"
+            let workerLine =
+                workerName.map { "embedded worker \($0)" } ?? "no embedded worker (--no-worker): run `flowrun worker` to execute steps"
             let token: String?
             let tokenLine: String
             if noAuth {
@@ -118,7 +132,10 @@ struct ServeCommand: AsyncParsableCommand {
                     print("flowrun serve: http://\(host):\(bound)/  (dashboard; API docs: /api/docs)")
                     print(workerLine)
                     if let watchingLine { print(watchingLine) }
-                    print(noScheduler ? "no scheduler (--no-scheduler): cron schedules and backfill groups wait for another one" : "scheduler on: cron schedules and backfill groups (flowrun schedules)")
+                    print(
+                        noScheduler
+                            ? "no scheduler (--no-scheduler): cron schedules and backfill groups wait for another one"
+                            : "scheduler on: cron schedules and backfill groups (flowrun schedules)")
                     print(tokenLine)
                     if let token {
                         // Printed like a notebook server's link: opening it logs the browser in.
@@ -136,8 +153,10 @@ struct ServeCommand: AsyncParsableCommand {
     static func origin(of url: String?) throws -> Set<String> {
         guard let url, !url.isEmpty else { return [] }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw CLIError.refused("FLOWRUN_PUBLIC_URL / --public-url must be an http(s) URL like https://flowrun.lab.example, not '\(url)'")
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
+            throw CLIError.refused(
+                "FLOWRUN_PUBLIC_URL / --public-url must be an http(s) URL like https://flowrun.lab.example, not '\(url)'")
         }
         let port = components.port.map { ":\($0)" } ?? ""
         return ["\(scheme)://\(host.lowercased())\(port)"]

@@ -25,7 +25,8 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let registry = StepRegistry.builtIn()
         if let explain {
-            let (workflow, diagnostics) = WorkflowLoader.load(contentsOf: URL(fileURLWithPath: explain), knownSteps: registry.names, displayPath: explain)
+            let (workflow, diagnostics) = WorkflowLoader.load(
+                contentsOf: URL(fileURLWithPath: explain), knownSteps: registry.names, displayPath: explain)
             diagnostics.forEach { print($0) }
             guard let workflow else { throw ExitCode(1) }
             print(Self.plan(workflow))
@@ -65,8 +66,9 @@ struct ValidateCommand: AsyncParsableCommand {
         if !workflow.params.isEmpty {
             lines.append("params:")
             for p in workflow.params {
-                lines.append("  \(p.name): \(p.type.rawValue) = \(p.defaultValue?.jsonText ?? "(required)")"
-                             + (p.allowed.map { " one of \($0.map(\.jsonText).joined(separator: ", "))" } ?? ""))
+                lines.append(
+                    "  \(p.name): \(p.type.rawValue) = \(p.defaultValue?.jsonText ?? "(required)")"
+                        + (p.allowed.map { " one of \($0.map(\.jsonText).joined(separator: ", "))" } ?? ""))
             }
         }
         lines.append("steps in order:")
@@ -79,12 +81,14 @@ struct ValidateCommand: AsyncParsableCommand {
             }
             var retry = "retries \(step.retry.maxRetries)"
             if step.retry.maxRetries > 0 {
-                retry += " (\(step.retry.backoff.rawValue), delay \(DurationText.format(step.retry.delay))"
+                retry +=
+                    " (\(step.retry.backoff.rawValue), delay \(DurationText.format(step.retry.delay))"
                     + (step.retry.maxDelay.map { ", max \(DurationText.format($0))" } ?? "") + ")"
             }
             lines.append("  \(i + 1). \(step.id): \(what)")
-            lines.append("     needs: \(step.needs.isEmpty ? "-" : step.needs.joined(separator: ", ")); \(retry); timeout \(step.timeout.map { DurationText.format($0) } ?? "none")"
-                         + (step.condition.map { "; if \($0)" } ?? ""))
+            lines.append(
+                "     needs: \(step.needs.isEmpty ? "-" : step.needs.joined(separator: ", ")); \(retry); timeout \(step.timeout.map { DurationText.format($0) } ?? "none")"
+                    + (step.condition.map { "; if \($0)" } ?? ""))
         }
         return lines.joined(separator: "\n")
     }

@@ -28,7 +28,10 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Slots of the embedded worker; a step takes its cpu: (1 unless it says). [default: 4 × cores]") var concurrency: Int?
     @Option(help: "Seconds a claimed step is held without a heartbeat before others take it back.") var lease: Int = 30
     @Option(help: "Seconds running steps may take to finish after SIGTERM.") var grace: Int = 30
-    @Flag(help: "One pass over the folders, then exit: waits until each file present is unchanged for STABLE_SECONDS (a file that keeps changing holds the pass).") var once = false
+    @Flag(
+        help:
+            "One pass over the folders, then exit: waits until each file present is unchanged for STABLE_SECONDS (a file that keeps changing holds the pass)."
+    ) var once = false
 
     func run() async throws {
         lineBufferedStandardOutput()

@@ -1,15 +1,17 @@
+import Engine
 import FlowSpec
 import Foundation
-import Engine
 import Store
 
 /// `flowrun datasets show` for a person: the file, then what the profile recorded at registration.
 enum DatasetDescription {
     static func text(_ dataset: DatasetRecord, rows: Int) -> String {
-        var lines = ["dataset \(dataset.id)  \(dataset.status)",
-                     "file        \(dataset.path)",
-                     "size        \(dataset.sizeBytes) bytes, sha256 \(dataset.contentHash.prefix(16))…",
-                     "registered  \(dataset.registeredAt.formatted(.iso8601))"]
+        var lines = [
+            "dataset \(dataset.id)  \(dataset.status)",
+            "file        \(dataset.path)",
+            "size        \(dataset.sizeBytes) bytes, sha256 \(dataset.contentHash.prefix(16))…",
+            "registered  \(dataset.registeredAt.formatted(.iso8601))",
+        ]
         if let reason = dataset.rejectReason { lines.append("rejected    \(reason)") }
         guard let profile = DatasetProfileJSON.decode(dataset.schemaJSON) else {
             if dataset.status == "ok" { lines.append("(no profile: only CSV and TSV files are described)") }
@@ -34,8 +36,10 @@ enum DatasetDescription {
         }
         var columns = TextTable(header: ["column", "type", "missing", "not its type", "min", "max"])
         for column in profile.columns {
-            columns.rows.append([column.name, column.type, String(format: "%.1f%%", column.missingShare * 100),
-                                 number(column.mismatched), column.min ?? "", column.max ?? ""])
+            columns.rows.append([
+                column.name, column.type, String(format: "%.1f%%", column.missingShare * 100),
+                number(column.mismatched), column.min ?? "", column.max ?? "",
+            ])
         }
         lines += ["", columns.render()]
         if let header = profile.head.first, rows > 0, profile.head.count > 1 {

@@ -8,7 +8,8 @@ enum EmptyHistory {
 
     static func path() throws -> String {
         if let file { return file }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-empty-\(getpid())-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-empty-\(getpid())-\(UUID().uuidString).sqlite")
+            .path
         file = path
         atexit {
             guard let path = EmptyHistory.file else { return }

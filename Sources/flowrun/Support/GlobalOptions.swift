@@ -7,13 +7,22 @@ import Store
 
 /// Options every command that touches data or history shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Data root: inbound/, runs/, logs/ and the embedded database. [env: FLOWRUN_DATA, project file: data, default: the project's data/]", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Data root: inbound/, runs/, logs/ and the embedded database. [env: FLOWRUN_DATA, project file: data, default: the project's data/]",
+            valueName: "dir"))
     var data: String?
 
-    @Option(help: ArgumentHelp("Database: a SQLite file path or postgres://user:pass@host:5432/db. [env: DATABASE_URL, project file: database, default: <data>/flowrun.sqlite]", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Database: a SQLite file path or postgres://user:pass@host:5432/db. [env: DATABASE_URL, project file: database, default: <data>/flowrun.sqlite]",
+            valueName: "url"))
     var database: String?
 
-    @Option(help: ArgumentHelp("Folder of workflow YAML files. [env: FLOWRUN_WORKFLOWS, project file: workflows, default: the project's workflows/]", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Folder of workflow YAML files. [env: FLOWRUN_WORKFLOWS, project file: workflows, default: the project's workflows/]",
+            valueName: "dir"))
     var workflows: String?
 
     /// The data root: `--data`, `FLOWRUN_DATA`, the project file's `data:`, or the project's `data/`.
@@ -46,7 +55,9 @@ struct GlobalOptions: ParsableArguments {
     ///   - logLevel: the store's and engine's; short commands keep to warnings.
     ///   - readOnly: a command that only reads history never creates a database: with no embedded
     ///     database yet it sees an empty history, and outside any project it is refused.
-    func openEngine(clock: any EngineClock = SystemClock(), logLevel: Logger.Level = .warning, readOnly: Bool = false) async throws -> Engine {
+    func openEngine(
+        clock: any EngineClock = SystemClock(), logLevel: Logger.Level = .warning, readOnly: Bool = false
+    ) async throws -> Engine {
         let layout = try self.layout()
         var url = try databaseURL()
         let embedded = !url.hasPrefix("postgres")
@@ -63,8 +74,9 @@ struct GlobalOptions: ParsableArguments {
         var logger = Logger(label: "flowrun")
         logger.logLevel = logLevel
         let store = try await SQLStore.open(url: url, logger: logger)
-        var engine = Engine(store: store, registry: StepRegistry.builtIn(), layout: layout,
-                            workflowsDirectory: try workflowsDirectory(), clock: clock)
+        var engine = Engine(
+            store: store, registry: StepRegistry.builtIn(), layout: layout,
+            workflowsDirectory: try workflowsDirectory(), clock: clock)
         // flowrun.yaml's `notify:`, for workflows without their own (docs/scheduling.md).
         engine.notifyDefaults = try Settings.current().project?.settings.notify ?? []
         return engine

@@ -10,7 +10,10 @@ struct LogOptions: ParsableArguments {
         case text, json
     }
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. [env: FLOWRUN_LOG_LEVEL, project file: log.level, default: info]", valueName: "level"))
+    @Option(
+        help: ArgumentHelp(
+            "trace, debug, info, notice, warning, error or critical. [env: FLOWRUN_LOG_LEVEL, project file: log.level, default: info]",
+            valueName: "level"))
     var logLevel: String?
 
     @Option(help: ArgumentHelp("text or json. [env: FLOWRUN_LOG_FORMAT, project file: log.format, default: text]", valueName: "format"))
@@ -21,7 +24,8 @@ struct LogOptions: ParsableArguments {
         let resolved = try Settings.current().resolve(.logLevel, flag: logLevel, flagName: "--log-level")
         let text = resolved.value ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw CLIError.refused("\(resolved.source): log level '\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw CLIError.refused(
+                "\(resolved.source): log level '\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return level
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// XGBoost's OpenMP threads spin while they wait for work (GNU libgomp's default `ACTIVE` policy

@@ -80,14 +80,18 @@ struct ProgressView {
         case .skipped: symbol = "↷"
         case .canceled: symbol = "■"
         }
-        var text = "\(symbol) \(step.stepID.padding(toLength: max(12, step.stepID.count), withPad: " ", startingAt: 0))  \(step.state.rawValue)"
+        var text =
+            "\(symbol) \(step.stepID.padding(toLength: max(12, step.stepID.count), withPad: " ", startingAt: 0))  \(step.state.rawValue)"
         if step.attempt > 0 { text += "  attempt \(step.attempt)/\(step.maxAttempts)" }
         if let started = step.startedAt {
             text += "  " + formatDuration((step.finishedAt ?? now).timeIntervalSince(started))
         }
         if let error = step.error, showsError(step) {
-            if let cause = cause?.trimmingCharacters(in: .whitespaces), !cause.isEmpty { text += "  — " + clipped(cause) + " ·" }
-            else { text += "  —" }
+            if let cause = cause?.trimmingCharacters(in: .whitespaces), !cause.isEmpty {
+                text += "  — " + clipped(cause) + " ·"
+            } else {
+                text += "  —"
+            }
             text += " " + clipped(error)
         }
         return text

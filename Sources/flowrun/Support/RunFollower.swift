@@ -16,14 +16,19 @@ enum RunFollower {
         while true {
             if !quiet { try await progress.update() }
             if let state = try await engine.run(id: runID)?.state, state.isFinished,
-               await worker.heldSteps.isEmpty {
+                await worker.heldSteps.isEmpty
+            {
                 break
             }
             // Redraw every 150 ms, but go on at once when the worker returns (it does when the run has
             // finished): a fixed sleep cost every short run up to 150 ms at its end (bench run-noop).
             let workerEnded = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { _ = try? await work.value; return true }
-                group.addTask { try? await Task.sleep(for: .milliseconds(150)); return false }
+                group.addTask {
+                    _ = try? await work.value; return true
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(150)); return false
+                }
                 let first = await group.next() ?? false
                 group.cancelAll()
                 return first

@@ -6,7 +6,9 @@ import Foundation
 enum RunHeader {
     static func times(created: Date, started: Date?, finished: Date?) -> String {
         func stamp(_ date: Date) -> String {
-            date.formatted(Date.ISO8601FormatStyle(dateTimeSeparator: .space, timeZone: .gmt).year().month().day().time(includingFractionalSeconds: false)) + " UTC"
+            date.formatted(
+                Date.ISO8601FormatStyle(dateTimeSeparator: .space, timeZone: .gmt).year().month().day().time(
+                    includingFractionalSeconds: false)) + " UTC"
         }
         var text = "submitted \(stamp(created))"
         if let started { text += ", started \(stamp(started))" }

@@ -70,18 +70,21 @@ struct Settings: Sendable {
                 }
                 let (settings, diagnostics) = ProjectFile.load(yaml: text, file: file.path)
                 guard let settings else {
-                    throw CLIError(message: diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"), code: 2)
+                    throw CLIError(
+                        message: diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"), code: 2)
                 }
-                return Settings(project: Project(folder: folder, file: file, settings: settings), searched: searched,
-                                environment: environment, workingDirectory: start)
+                return Settings(
+                    project: Project(folder: folder, file: file, settings: settings), searched: searched,
+                    environment: environment, workingDirectory: start)
             }
             var isDirectory: ObjCBool = false
             let hasPair = ["workflows", "data"].allSatisfy {
                 files.fileExists(atPath: folder.appendingPathComponent($0).path, isDirectory: &isDirectory) && isDirectory.boolValue
             }
             if hasPair {
-                return Settings(project: Project(folder: folder, file: nil, settings: ProjectFile()), searched: searched,
-                                environment: environment, workingDirectory: start)
+                return Settings(
+                    project: Project(folder: folder, file: nil, settings: ProjectFile()), searched: searched,
+                    environment: environment, workingDirectory: start)
             }
             let parent = folder.deletingLastPathComponent().standardizedFileURL
             if parent.path == folder.path { break }
@@ -129,7 +132,8 @@ struct Settings: Sendable {
         let first = searched.first?.path ?? workingDirectory.path
         let parents = searched.count - 1
         let looked = parents > 0 ? "\(first) and its \(parents) parent folder\(parents == 1 ? "" : "s")" : first
-        return "no flowrun project here (looked in \(looked) for \(Self.fileName) or a workflows/ + data/ pair); run `flowrun init` or set FLOWRUN_DATA"
+        return
+            "no flowrun project here (looked in \(looked) for \(Self.fileName) or a workflows/ + data/ pair); run `flowrun init` or set FLOWRUN_DATA"
     }
 
     /// `url` as a person reads it: relative to the working folder when inside it, else absolute.
@@ -142,7 +146,8 @@ struct Settings: Sendable {
 
     private func absolute(_ path: String, base: URL) -> URL {
         let expanded = (path as NSString).expandingTildeInPath
-        return expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded).standardizedFileURL
+        return expanded.hasPrefix("/")
+            ? URL(fileURLWithPath: expanded).standardizedFileURL
             : base.appendingPathComponent(expanded).standardizedFileURL
     }
 }

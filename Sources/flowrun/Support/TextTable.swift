@@ -1,3 +1,5 @@
+import Foundation
+
 /// Left-aligned columns separated by two spaces, for terminal listings.
 struct TextTable {
     var header: [String]
@@ -13,5 +15,3 @@ struct TextTable {
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
 }
-
-import Foundation

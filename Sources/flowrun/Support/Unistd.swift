@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-// @preconcurrency: `stdout` is a C global, set once at start-up below.
-@preconcurrency import Glibc
+    // @preconcurrency: `stdout` is a C global, set once at start-up below.
+    @preconcurrency import Glibc
 #endif
 
 func unistd_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {

@@ -61,21 +61,25 @@ struct DAGGraph {
             }
         }
 
-        var out = "<svg id=\"dag\" class=\"dag\" viewBox=\"0 0 \(px(totalWidth)) \(px(totalHeight))\" width=\"\(px(totalWidth))\" role=\"img\" aria-label=\"Step graph\">"
-        out += "<defs><marker id=\"dag-arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>"
+        var out =
+            "<svg id=\"dag\" class=\"dag\" viewBox=\"0 0 \(px(totalWidth)) \(px(totalHeight))\" width=\"\(px(totalWidth))\" role=\"img\" aria-label=\"Step graph\">"
+        out +=
+            "<defs><marker id=\"dag-arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>"
         for node in nodes {
             guard let to = origin[node.id] else { continue }
             for need in node.needs {
                 guard let from = origin[need] else { continue }
                 let x1 = from.x + Self.width, y1 = from.y + Self.height / 2, x2 = to.x - 1, y2 = to.y + Self.height / 2
                 let bend = (x2 - x1) / 2
-                out += "<path class=\"dag-edge\" data-from=\"\(html(need))\" data-to=\"\(html(node.id))\" marker-end=\"url(#dag-arrow)\" "
+                out +=
+                    "<path class=\"dag-edge\" data-from=\"\(html(need))\" data-to=\"\(html(node.id))\" marker-end=\"url(#dag-arrow)\" "
                     + "d=\"M\(px(x1)),\(px(y1)) C\(px(x1 + bend)),\(px(y1)) \(px(x2 - bend)),\(px(y2)) \(px(x2)),\(px(y2))\"/>"
             }
         }
         for node in nodes {
             guard let at = origin[node.id] else { continue }
-            out += "<a href=\"#step-\(html(node.id))\"><g class=\"dag-node state-\(html(node.state))\" data-step=\"\(html(node.id))\" "
+            out +=
+                "<a href=\"#step-\(html(node.id))\"><g class=\"dag-node state-\(html(node.state))\" data-step=\"\(html(node.id))\" "
                 + "data-state=\"\(html(node.state))\" transform=\"translate(\(px(at.x)),\(px(at.y)))\">"
                 + "<title>\(html(node.id)): \(html(node.detail))</title>"
                 + "<rect width=\"\(px(Self.width))\" height=\"\(px(Self.height))\" rx=\"6\"/>"

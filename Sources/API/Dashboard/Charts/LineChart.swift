@@ -30,14 +30,19 @@ struct LineChart {
         }
         func y(_ value: Double) -> Double { Self.top + plotHeight * (1 - (value - low) / (high - low)) }
 
-        var out = "<svg id=\"metric-chart\" class=\"line-chart\" viewBox=\"0 0 \(px(Self.width)) \(px(Self.height))\" width=\"\(px(Self.width))\" "
+        var out =
+            "<svg id=\"metric-chart\" class=\"line-chart\" viewBox=\"0 0 \(px(Self.width)) \(px(Self.height))\" width=\"\(px(Self.width))\" "
             + "role=\"img\" aria-label=\"\(html(name)) across runs\" data-points=\"\(points.count)\"><g class=\"axis\">"
         for tick in ticks {
-            out += "<line x1=\"\(px(Self.left))\" x2=\"\(px(Self.width - Self.right))\" y1=\"\(px(y(tick)))\" y2=\"\(px(y(tick)))\"/>"
+            out +=
+                "<line x1=\"\(px(Self.left))\" x2=\"\(px(Self.width - Self.right))\" y1=\"\(px(y(tick)))\" y2=\"\(px(y(tick)))\"/>"
                 + "<text x=\"\(px(Self.left - 6))\" y=\"\(px(y(tick) + 4))\" text-anchor=\"end\">\(html(Format.number(tick)))</text>"
         }
-        out += "<text x=\"\(px(Self.left))\" y=\"\(px(Self.height - 6))\">\(html(points.first?.label ?? ""))</text>"
-            + (points.count > 1 ? "<text x=\"\(px(Self.width - Self.right))\" y=\"\(px(Self.height - 6))\" text-anchor=\"end\">\(html(points.last?.label ?? ""))</text>" : "")
+        out +=
+            "<text x=\"\(px(Self.left))\" y=\"\(px(Self.height - 6))\">\(html(points.first?.label ?? ""))</text>"
+            + (points.count > 1
+                ? "<text x=\"\(px(Self.width - Self.right))\" y=\"\(px(Self.height - 6))\" text-anchor=\"end\">\(html(points.last?.label ?? ""))</text>"
+                : "")
             + "</g>"
         let line = points.indices.map { "\(px(x($0))),\(px(y(points[$0].value)))" }.joined(separator: " ")
         out += "<polyline class=\"chart-line\" points=\"\(line)\"/>"
@@ -47,14 +52,17 @@ struct LineChart {
         for (index, point) in points.enumerated() {
             let series = point.group.flatMap { groups.firstIndex(of: $0) }.map { " series-\($0 % Self.seriesColours)" } ?? ""
             let label = point.label + (point.group.map { " · \($0)" } ?? "")
-            out += "<a href=\"\(html(point.href))\"><circle class=\"chart-dot\(series)\" cx=\"\(px(x(index)))\" cy=\"\(px(y(point.value)))\" r=\"4\" "
+            out +=
+                "<a href=\"\(html(point.href))\"><circle class=\"chart-dot\(series)\" cx=\"\(px(x(index)))\" cy=\"\(px(y(point.value)))\" r=\"4\" "
                 + "data-group=\"\(html(point.group ?? ""))\"><title>\(html(label)): \(html(Format.number(point.value)))</title></circle></a>"
         }
         out += "</svg>"
         if !groups.isEmpty {
-            out += "<div class=\"legend\" id=\"metric-legend\">" + groups.enumerated().map { index, group in
-                "<span class=\"series-\(index % Self.seriesColours)\"><span class=\"swatch\"></span>\(html(group))</span>"
-            }.joined() + "</div>"
+            out +=
+                "<div class=\"legend\" id=\"metric-legend\">"
+                + groups.enumerated().map { index, group in
+                    "<span class=\"series-\(index % Self.seriesColours)\"><span class=\"swatch\"></span>\(html(group))</span>"
+                }.joined() + "</div>"
         }
         return out
     }

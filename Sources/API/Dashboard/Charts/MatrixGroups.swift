@@ -57,13 +57,16 @@ enum MatrixGroups {
         for (name, members) in groups {
             let states = members.compactMap { nodeByID[$0]?.state }
             let planned = states.allSatisfy { $0 == "none" }
-            out += "<details class=\"matrix-group\" data-group=\"\(html(name))\"\(members.count <= openUpTo ? " open" : "")>"
+            out +=
+                "<details class=\"matrix-group\" data-group=\"\(html(name))\"\(members.count <= openUpTo ? " open" : "")>"
                 + "<summary>\(html(name)): \(members.count) instances\(planned ? "" : ", " + html(tally(states)))</summary><ul>"
             for id in members {
                 let state = nodeByID[id]?.state ?? "pending"
-                out += planned ? "<li data-step=\"\(html(id))\">\(html(id))</li>"
+                out +=
+                    planned
+                    ? "<li data-step=\"\(html(id))\">\(html(id))</li>"
                     : "<li data-step=\"\(html(id))\"><a href=\"#step-\(html(id))\">\(html(id))</a> "
-                    + "<span class=\"badge state-\(html(state))\">\(html(nodeByID[id]?.detail ?? state))</span></li>"
+                        + "<span class=\"badge state-\(html(state))\">\(html(nodeByID[id]?.detail ?? state))</span></li>"
             }
             out += "</ul></details>"
         }
@@ -89,7 +92,8 @@ enum MatrixGroups {
             var inner = Timeline(rows: memberRows, now: timeline.now)
             inner.svgID = "timeline-\(name)"
             inner.start = timeline.rows.flatMap(\.bars).map(\.start).min()
-            out += "<details class=\"matrix-group\" data-group=\"\(html(name))\"\(members.count <= openUpTo ? " open" : "")>"
+            out +=
+                "<details class=\"matrix-group\" data-group=\"\(html(name))\"\(members.count <= openUpTo ? " open" : "")>"
                 + "<summary>\(html(name)): \(members.count) instances</summary>\(inner.svg())</details>"
         }
         return out
@@ -101,7 +105,9 @@ enum MatrixGroups {
         if states.allSatisfy({ $0 == "none" }) { return "none" }
         if states.contains(where: { $0 == "failed" || $0 == "upstream_failed" }) { return "failed" }
         if states.contains("running") { return "running" }
-        if states.allSatisfy({ ["succeeded", "cached", "skipped"].contains($0) }) { return states.allSatisfy { $0 == "cached" } ? "cached" : "succeeded" }
+        if states.allSatisfy({ ["succeeded", "cached", "skipped"].contains($0) }) {
+            return states.allSatisfy { $0 == "cached" } ? "cached" : "succeeded"
+        }
         if states.contains("canceled") { return "canceled" }
         return states.contains("ready") ? "ready" : "pending"
     }

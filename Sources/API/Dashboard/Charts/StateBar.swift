@@ -12,12 +12,14 @@ struct StateBar {
 
     func render() -> String {
         let total = parts.reduce(0) { $0 + $1.count }
-        var bar = "<svg id=\"state-bar\" class=\"state-bar\" viewBox=\"0 0 \(px(Self.width)) \(px(Self.height))\" width=\"\(px(Self.width))\" "
+        var bar =
+            "<svg id=\"state-bar\" class=\"state-bar\" viewBox=\"0 0 \(px(Self.width)) \(px(Self.height))\" width=\"\(px(Self.width))\" "
             + "preserveAspectRatio=\"none\" role=\"img\" aria-label=\"Runs by state\">"
         var x = 0.0
         for part in parts where part.count > 0 && total > 0 {
             let width = Self.width * Double(part.count) / Double(total)
-            bar += "<rect class=\"state-\(html(part.state))\" x=\"\(px(x))\" y=\"0\" width=\"\(px(width))\" height=\"\(px(Self.height))\">"
+            bar +=
+                "<rect class=\"state-\(html(part.state))\" x=\"\(px(x))\" y=\"0\" width=\"\(px(width))\" height=\"\(px(Self.height))\">"
                 + "<title>\(html(part.state)): \(part.count)</title></rect>"
             x += width
         }

@@ -109,9 +109,11 @@ struct ComparePage {
             return try renderer.notFound("There is no run '\(reference)'.", section: .runs)
         }
         func row(_ m: RunComparison.Metric) -> Row {
-            Row(name: m.key, cells: m.values.indices.map { i in
-                Cell(text: m.values[i].map(Format.number) ?? "—", best: m.best.contains(i))
-            })
+            Row(
+                name: m.key,
+                cells: m.values.indices.map { i in
+                    Cell(text: m.values[i].map(Format.number) ?? "—", best: m.best.contains(i))
+                })
         }
         let model = comparison.metrics.filter { $0.group == "model" }.map(row)
         let data = comparison.metrics.filter { $0.group == "data" }.map(row)
@@ -127,7 +129,11 @@ struct ComparePage {
         for column in comparison.runs {
             let owner = comparison.instancesOf ?? column.id
             let detail: RunDetailView
-            if let instanceDetail { detail = instanceDetail } else { detail = try await RunDetailView.load(id: column.id, engine: services.engine) }
+            if let instanceDetail {
+                detail = instanceDetail
+            } else {
+                detail = try await RunDetailView.load(id: column.id, engine: services.engine)
+            }
             let steps = comparison.instancesOf == nil ? detail.steps : detail.steps.filter { $0.id == column.id }
             var found: [String: String] = [:]
             for artifact in steps.flatMap(\.artifacts) {
@@ -137,23 +143,30 @@ struct ComparePage {
             plotsByRun.append(found)
         }
         let plots = Self.plotNames.filter { name in plotsByRun.contains { $0[name] != nil } }.map { name in
-            PlotRow(name: name, cells: zip(comparison.runs, plotsByRun).map { run, found in
-                PlotCell(has: found[name] != nil, url: found[name] ?? "",
-                         alt: "\(name) of \(comparison.instancesOf == nil ? "run" : "instance") \(run.id)")
-            })
+            PlotRow(
+                name: name,
+                cells: zip(comparison.runs, plotsByRun).map { run, found in
+                    PlotCell(
+                        has: found[name] != nil, url: found[name] ?? "",
+                        alt: "\(name) of \(comparison.instancesOf == nil ? "run" : "instance") \(run.id)")
+                })
         }
         let metricNames = Array(Set(comparison.metrics.filter { $0.group == "model" }.map(\.name))).sorted()
         let context = Context(
             columns: comparison.runs.map { run in
-                Column(id: run.id, url: comparison.instancesOf.map { "/runs/" + urlPart($0) + "#step-" + urlPart(run.id) } ?? "/runs/" + urlPart(run.id),
-                       workflow: run.workflow, badge: StateBadge(run.stepState?.rawValue ?? run.state.rawValue),
-                       duration: Format.duration(run.durationSeconds))
+                Column(
+                    id: run.id,
+                    url: comparison.instancesOf.map { "/runs/" + urlPart($0) + "#step-" + urlPart(run.id) } ?? "/runs/" + urlPart(run.id),
+                    workflow: run.workflow, badge: StateBadge(run.stepState?.rawValue ?? run.state.rawValue),
+                    duration: Format.duration(run.durationSeconds))
             },
             differing: differing, hasDiffering: !differing.isEmpty, same: same, hasSame: !same.isEmpty,
             model: model, hasModel: !model.isEmpty, data: data, hasData: !data.isEmpty, plots: plots, hasPlots: !plots.isEmpty,
             sortedBy: comparison.sortedBy ?? "", isSorted: comparison.sortedBy != nil,
             metricOptions: metricNames.map { RunsPage.Option(label: $0, selected: $0 == metric) },
-            runsQuery: comparison.instancesOf.map { run in [Hidden(name: "run", value: run)] + (step.map { [Hidden(name: "step", value: $0)] } ?? []) }
+            runsQuery: comparison.instancesOf.map { run in
+                [Hidden(name: "run", value: run)] + (step.map { [Hidden(name: "step", value: $0)] } ?? [])
+            }
                 ?? comparison.runs.map { Hidden(value: $0.id) },
             instances: comparison.instancesOf != nil,
             heading: comparison.instancesOf.map { "Compare the instances of run \($0)" } ?? "Compare runs",

@@ -47,7 +47,8 @@ struct DatasetsPage {
     func renderList() async throws -> String {
         let datasets = try await services.engine.datasets(limit: Self.listed)
         let rows = datasets.map { dataset in
-            Row(id: dataset.id, idURL: urlPart(dataset.id), path: dataset.path, file: URL(fileURLWithPath: dataset.path).lastPathComponent,
+            Row(
+                id: dataset.id, idURL: urlPart(dataset.id), path: dataset.path, file: URL(fileURLWithPath: dataset.path).lastPathComponent,
                 size: Format.bytes(dataset.sizeBytes), badge: StateBadge(dataset.status), registeredAt: Stamp(dataset.registeredAt),
                 hashPrefix: String(dataset.contentHash.prefix(16)))
         }

@@ -51,8 +51,11 @@ struct GroupPage {
             id: view.group.id, idURL: urlPart(view.group.id), workflow: view.group.workflow, workflowURL: urlPart(view.group.workflow),
             badge: StateBadge(state, id: "group-state"), selection: view.group.selection, maxParallel: view.group.maxParallel,
             total: view.group.total, released: view.group.released, created: Stamp(view.group.createdAt), counts: counts,
-            runs: view.runs.map { Run(id: $0.id, idURL: urlPart($0.id), dataset: $0.datasetID ?? "", datasetURL: urlPart($0.datasetID ?? ""),
-                                      badge: StateBadge($0.state)) },
+            runs: view.runs.map {
+                Run(
+                    id: $0.id, idURL: urlPart($0.id), dataset: $0.datasetID ?? "", datasetURL: urlPart($0.datasetID ?? ""),
+                    badge: StateBadge($0.state))
+            },
             hasRuns: !view.runs.isEmpty, canPause: state == "active", canResume: state == "paused", canCancel: state != "canceled")
         return try renderer.page(.group, title: "Group \(view.group.id)", section: .workflows, content: context)
     }

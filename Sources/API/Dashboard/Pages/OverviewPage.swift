@@ -62,7 +62,9 @@ struct OverviewPage {
         let total = counts.values.reduce(0, +)
         let finished = [RunState.succeeded, .failed, .canceled].reduce(0) { $0 + counts[$1, default: 0] }
         let successRate = finished > 0 ? Double(counts[.succeeded, default: 0]) / Double(finished) : nil
-        let succeededDurations = succeeded.compactMap { run in run.startedAt.flatMap { start in run.finishedAt.map { $0.timeIntervalSince(start) } } }
+        let succeededDurations = succeeded.compactMap { run in
+            run.startedAt.flatMap { start in run.finishedAt.map { $0.timeIntervalSince(start) } }
+        }
         let stats = [
             ("Runs", "\(total)", "stat-runs"),
             ("Active", "\(counts[.queued, default: 0] + counts[.running, default: 0])", "stat-active"),
@@ -73,18 +75,22 @@ struct OverviewPage {
             // What the step cache holds on disk (its entries' files; reuses add none: hard links).
             ("Step cache", snapshot.cache.map { "\(Format.bytes($0.bytes)) · \($0.entries) entries" } ?? "—", "stat-cache"),
         ].map { label, value, id in Stat(statID: id, value: value, label: label) }
-        let stateBar = StateBar(parts: RunState.allCases.map { state in
-            .init(state: state.rawValue, count: counts[state, default: 0], href: "/runs?state=\(state.rawValue)")
-        })
-        let durations = DurationBars(bars: latest.reversed().map { run in
-            .init(label: run.id, href: "/runs/\(urlPart(run.id))", state: run.state.rawValue,
-                  seconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
-        })
+        let stateBar = StateBar(
+            parts: RunState.allCases.map { state in
+                .init(state: state.rawValue, count: counts[state, default: 0], href: "/runs?state=\(state.rawValue)")
+            })
+        let durations = DurationBars(
+            bars: latest.reversed().map { run in
+                .init(
+                    label: run.id, href: "/runs/\(urlPart(run.id))", state: run.state.rawValue,
+                    seconds: run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) })
+            })
         let metric = try await metricSection(workflow: query.string("workflow"), metric: query.string("metric"), recent: latest)
-        let context = Context(hasStoreProblem: snapshot.error != nil, storeProblem: snapshot.error ?? "", stats: stats,
-                              stateBarSVG: stateBar.render(), medianRuns: Self.medianRuns, chartRuns: Self.chartRuns,
-                              durationsSVG: durations.svg(), metric: metric, recentRuns: RunTable(recent, now: now, id: "recent-runs-table"),
-                              workers: WorkerTable(snapshot.workers, now: now))
+        let context = Context(
+            hasStoreProblem: snapshot.error != nil, storeProblem: snapshot.error ?? "", stats: stats,
+            stateBarSVG: stateBar.render(), medianRuns: Self.medianRuns, chartRuns: Self.chartRuns,
+            durationsSVG: durations.svg(), metric: metric, recentRuns: RunTable(recent, now: now, id: "recent-runs-table"),
+            workers: WorkerTable(snapshot.workers, now: now))
         return try renderer.page(.overview, title: "Overview", section: .overview, content: context)
     }
 
@@ -97,8 +103,9 @@ struct OverviewPage {
         // Asked for, or the busiest recent workflows in turn (at most 3) until one has metrics.
         let candidates = requested.map { [$0] } ?? Array(Self.busiest(recent).prefix(3))
         guard let first = candidates.first ?? workflows.first else {
-            return MetricSection(hasWorkflows: false, workflow: "", workflowOptions: [], metricOptions: [], hasChart: false, chartSVG: "",
-                                 chartRuns: Self.chartRuns)
+            return MetricSection(
+                hasWorkflows: false, workflow: "", workflowOptions: [], metricOptions: [], hasChart: false, chartSVG: "",
+                chartRuns: Self.chartRuns)
         }
         var workflow = first
         var values: [(run: RunRecord, metrics: [String: Double])] = []
@@ -108,7 +115,8 @@ struct OverviewPage {
             values = []
             let runs = Array(try await store.runs(RunQuery(state: .succeeded, workflow: candidate, limit: Self.chartRuns)).reversed())
             for run in runs {
-                let metrics = Dictionary(try await store.metrics(runID: run.id).map { ($0.stepID + "." + $0.name, $0.value) }, uniquingKeysWith: { $1 })
+                let metrics = Dictionary(
+                    try await store.metrics(runID: run.id).map { ($0.stepID + "." + $0.name, $0.value) }, uniquingKeysWith: { $1 })
                 names.formUnion(metrics.keys)
                 values.append((run, metrics))
             }
@@ -118,20 +126,25 @@ struct OverviewPage {
         if names.isEmpty { workflow = first }
         if !workflows.contains(workflow) { workflows.append(workflow) }
         let sortedNames = names.sorted()
-        let metric = requestedMetric.flatMap { names.contains($0) ? $0 : nil }
+        let metric =
+            requestedMetric.flatMap { names.contains($0) ? $0 : nil }
             ?? Self.preferredMetrics.first { names.contains($0) } ?? sortedNames.first
         var chartSVG = ""
         if let metric {
             let points = values.compactMap { entry in
-                entry.metrics[metric].map { LineChart.Point(label: entry.run.id, href: "/runs/\(urlPart(entry.run.id))", value: $0,
-                                                            group: Self.modelType(entry.run)) }
+                entry.metrics[metric].map {
+                    LineChart.Point(
+                        label: entry.run.id, href: "/runs/\(urlPart(entry.run.id))", value: $0,
+                        group: Self.modelType(entry.run))
+                }
             }
             chartSVG = LineChart(points: points, name: metric).svg()
         }
-        return MetricSection(hasWorkflows: true, workflow: workflow,
-                             workflowOptions: workflows.map { Option(label: $0, selected: $0 == workflow) },
-                             metricOptions: sortedNames.map { Option(label: $0, selected: $0 == metric) },
-                             hasChart: metric != nil, chartSVG: chartSVG, chartRuns: Self.chartRuns)
+        return MetricSection(
+            hasWorkflows: true, workflow: workflow,
+            workflowOptions: workflows.map { Option(label: $0, selected: $0 == workflow) },
+            metricOptions: sortedNames.map { Option(label: $0, selected: $0 == metric) },
+            hasChart: metric != nil, chartSVG: chartSVG, chartRuns: Self.chartRuns)
     }
 
     /// The workflows of the recent runs, those with the most succeeded runs first (then the most
@@ -145,14 +158,17 @@ struct OverviewPage {
             if newest[run.workflowName] == nil { newest[run.workflowName] = index }
         }
         return all.keys.sorted { a, b in
-            (succeeded[a, default: 0], all[a, default: 0], -newest[a, default: 0]) > (succeeded[b, default: 0], all[b, default: 0], -newest[b, default: 0])
+            (succeeded[a, default: 0], all[a, default: 0], -newest[a, default: 0]) > (
+                succeeded[b, default: 0], all[b, default: 0], -newest[b, default: 0]
+            )
         }
     }
 
     /// The run's `model_type` param, if it has one.
     static func modelType(_ run: RunRecord) -> String? {
         guard let data = run.paramsJSON.data(using: .utf8),
-              let params = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            let params = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
         return params["model_type"] as? String
     }
 

@@ -1,5 +1,5 @@
-import FlowSpec
 import Engine
+import FlowSpec
 import Foundation
 import Hummingbird
 import Store
@@ -144,8 +144,9 @@ struct RunDetailPage {
         let tabs = ([("", "run log")] + detail.steps.map { ($0.id, $0.id) }).map { step, label in
             LogTab(step: step, label: label, pressed: step.isEmpty)
         }
-        let context = PageContext(id: detail.id, lastEvent: events.last?.id ?? 0, live: live(detail, events: events, attempts: attempts),
-                                  tabs: tabs, runLogURL: logDownloadURL(detail.id, step: nil, attempt: nil))
+        let context = PageContext(
+            id: detail.id, lastEvent: events.last?.id ?? 0, live: live(detail, events: events, attempts: attempts),
+            tabs: tabs, runLogURL: logDownloadURL(detail.id, step: nil, attempt: nil))
         return try renderer.page(.run, title: "Run \(detail.id)", section: .runs, content: context)
     }
 
@@ -169,32 +170,40 @@ struct RunDetailPage {
     }
 
     func live(_ run: RunDetailView, events: [EventRecord], attempts: [AttemptRecord] = []) -> LiveContext {
-        let graph = DAGGraph(nodes: run.steps.map { step in
-            DAGGraph.Node(id: step.id, needs: step.needs, state: step.state,
-                          detail: step.attempt > 0 ? "\(step.state) · attempt \(step.attempt)/\(step.maxAttempts)" : step.state)
-        })
-        let timeline = Timeline(rows: run.steps.map { step in
-            Timeline.Row(step: step.id, bars: step.attempts.map { attempt in
-                Timeline.Bar(attempt: attempt.attempt, start: attempt.startedAt, end: attempt.finishedAt,
-                             state: attempt.outcome ?? "running", worker: attempt.worker)
+        let graph = DAGGraph(
+            nodes: run.steps.map { step in
+                DAGGraph.Node(
+                    id: step.id, needs: step.needs, state: step.state,
+                    detail: step.attempt > 0 ? "\(step.state) · attempt \(step.attempt)/\(step.maxAttempts)" : step.state)
             })
-        }, now: services.engine.clock.now())
+        let timeline = Timeline(
+            rows: run.steps.map { step in
+                Timeline.Row(
+                    step: step.id,
+                    bars: step.attempts.map { attempt in
+                        Timeline.Bar(
+                            attempt: attempt.attempt, start: attempt.startedAt, end: attempt.finishedAt,
+                            state: attempt.outcome ?? "running", worker: attempt.worker)
+                    })
+            }, now: services.engine.clock.now())
         let steps = run.steps.map { step in
-            StepRow(id: step.id, state: step.state, badge: StateBadge(step.state), attempt: step.attempt, maxAttempts: step.maxAttempts,
-                    worker: step.worker ?? "—", startedAt: Stamp(step.startedAt), duration: Format.duration(step.durationSeconds),
-                    exit: step.exitStatus.map(String.init) ?? "—", hasOutputs: !step.outputs.isEmpty,
-                    outputs: ValueTable(relative(.map(step.outputs), to: run.id)), errors: step.error.map { [$0] } ?? [],
-                    cacheNotes: step.attempts.last { $0.attempt == step.attempt }.flatMap { latest in
-                        latest.cacheNote.map { note in
-                            let url = latest.cachedFrom.map { "/runs/\($0.runId)" } ?? ""
-                            return [CacheNote(text: note, url: url, hasURL: !url.isEmpty)]
-                        }
-                    } ?? [],
-                    waiting: step.waitingReason.map { [$0] } ?? [])
+            StepRow(
+                id: step.id, state: step.state, badge: StateBadge(step.state), attempt: step.attempt, maxAttempts: step.maxAttempts,
+                worker: step.worker ?? "—", startedAt: Stamp(step.startedAt), duration: Format.duration(step.durationSeconds),
+                exit: step.exitStatus.map(String.init) ?? "—", hasOutputs: !step.outputs.isEmpty,
+                outputs: ValueTable(relative(.map(step.outputs), to: run.id)), errors: step.error.map { [$0] } ?? [],
+                cacheNotes: step.attempts.last { $0.attempt == step.attempt }.flatMap { latest in
+                    latest.cacheNote.map { note in
+                        let url = latest.cachedFrom.map { "/runs/\($0.runId)" } ?? ""
+                        return [CacheNote(text: note, url: url, hasURL: !url.isEmpty)]
+                    }
+                } ?? [],
+                waiting: step.waitingReason.map { [$0] } ?? [])
         }
         let metricValues = Dictionary(run.steps.map { ($0.id, $0.metrics) }, uniquingKeysWith: { $1 })
-        let (model, counters) = MetricGroups.arrange(run.steps.flatMap { step in step.metrics.keys.map { (step.id, $0) } },
-                                                     stepOrder: run.steps.map(\.id))
+        let (model, counters) = MetricGroups.arrange(
+            run.steps.flatMap { step in step.metrics.keys.map { (step.id, $0) } },
+            stepOrder: run.steps.map(\.id))
         func metricRow(_ m: (step: String, name: String)) -> MetricRow {
             MetricRow(key: m.step + "." + m.name, step: m.step, name: m.name, value: Format.number(metricValues[m.step]?[m.name] ?? .nan))
         }
@@ -203,12 +212,14 @@ struct RunDetailPage {
         let links = artifacts.map { ArtifactLink(url: artifactURL(run.id, $0.path), path: $0.path, size: Format.bytes($0.sizeBytes)) }
         // The SVG plots steps wrote (the evaluate step's confusion matrix, ROC curve, …), as images.
         let plots = artifacts.filter { $0.path.lowercased().hasSuffix(".svg") }.map { artifact in
-            Plot(url: artifactURL(run.id, artifact.path), name: String(artifact.path.split(separator: "/").last ?? ""), path: artifact.path,
-                 wide: artifact.path.lowercased().contains("importance"))
+            Plot(
+                url: artifactURL(run.id, artifact.path), name: String(artifact.path.split(separator: "/").last ?? ""), path: artifact.path,
+                wide: artifact.path.lowercased().contains("importance"))
         }
         let eventRows = events.suffix(Self.eventsHeld).reversed().enumerated().map { index, event in
-            EventRow(id: event.id, at: Stamp(event.at), kind: event.kind, step: event.stepID ?? "", message: event.message,
-                     older: index >= Self.eventsShown)
+            EventRow(
+                id: event.id, at: Stamp(event.at), kind: event.kind, step: event.stepID ?? "", message: event.message,
+                older: index >= Self.eventsShown)
         }
         let failures = RunFailure.of(run, attempts: attempts)
         return LiveContext(
@@ -219,9 +230,12 @@ struct RunDetailPage {
             createdAt: Stamp(run.createdAt), startedAt: Stamp(run.startedAt), finishedAt: Stamp(run.finishedAt),
             duration: Format.duration(run.durationSeconds), errors: run.error.map { [$0] } ?? [],
             hasFailures: !failures.isEmpty, failures: failures,
-            params: ValueTable(run.params, id: "run-params-table"), graphSVG: MatrixGroups.graphHTML(graph), timelineSVG: MatrixGroups.timelineHTML(timeline), steps: steps,
-            hasMetrics: !modelMetrics.isEmpty || !counterMetrics.isEmpty, hasModelMetrics: !modelMetrics.isEmpty, modelMetrics: modelMetrics,
-            hasCounterMetrics: !counterMetrics.isEmpty, counterMetrics: counterMetrics, counterCount: counterMetrics.count, hasArtifacts: !links.isEmpty, artifacts: links, hasPlots: !plots.isEmpty,
+            params: ValueTable(run.params, id: "run-params-table"), graphSVG: MatrixGroups.graphHTML(graph),
+            timelineSVG: MatrixGroups.timelineHTML(timeline), steps: steps,
+            hasMetrics: !modelMetrics.isEmpty || !counterMetrics.isEmpty, hasModelMetrics: !modelMetrics.isEmpty,
+            modelMetrics: modelMetrics,
+            hasCounterMetrics: !counterMetrics.isEmpty, counterMetrics: counterMetrics, counterCount: counterMetrics.count,
+            hasArtifacts: !links.isEmpty, artifacts: links, hasPlots: !plots.isEmpty,
             plots: plots, hasEvents: !events.isEmpty, events: eventRows, eventsCut: events.count > Self.eventsShown,
             eventsShown: Self.eventsShown, eventCount: events.count, eventsHeldCount: eventRows.count,
             eventsBeyondHeld: events.count > Self.eventsHeld,

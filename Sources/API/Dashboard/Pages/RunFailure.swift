@@ -36,15 +36,17 @@ struct RunFailure: Encodable {
             let own = byStep[step.id, default: []].sorted { $0.attempt < $1.attempt }
             let last = own.last { $0.attempt == step.attempt }
             let earlier = own.filter { $0.attempt < step.attempt && $0.outcome != nil }.reversed().map { attempt in
-                Earlier(attempt: attempt.attempt, error: attempt.error ?? attempt.outcome ?? "",
-                        lastLine: attempt.errorExcerpt.map(ErrorExcerpt.lastLine) ?? "",
-                        downloadURL: logDownloadURL(run.id, step: step.id, attempt: attempt.attempt))
+                Earlier(
+                    attempt: attempt.attempt, error: attempt.error ?? attempt.outcome ?? "",
+                    lastLine: attempt.errorExcerpt.map(ErrorExcerpt.lastLine) ?? "",
+                    downloadURL: logDownloadURL(run.id, step: step.id, attempt: attempt.attempt))
             }
-            return RunFailure(step: step.id, attempts: step.attempt, error: step.error ?? last?.error ?? "failed",
-                              hasExcerpt: last?.errorExcerpt != nil, excerptHead: head(last?.errorExcerpt ?? ""),
-                              excerptLast: last?.errorExcerpt.map(ErrorExcerpt.lastLine) ?? "",
-                              downloadURL: logDownloadURL(run.id, step: step.id, attempt: step.attempt),
-                              hasEarlier: !earlier.isEmpty, earlier: Array(earlier))
+            return RunFailure(
+                step: step.id, attempts: step.attempt, error: step.error ?? last?.error ?? "failed",
+                hasExcerpt: last?.errorExcerpt != nil, excerptHead: head(last?.errorExcerpt ?? ""),
+                excerptLast: last?.errorExcerpt.map(ErrorExcerpt.lastLine) ?? "",
+                downloadURL: logDownloadURL(run.id, step: step.id, attempt: step.attempt),
+                hasEarlier: !earlier.isEmpty, earlier: Array(earlier))
         }
     }
 }

@@ -61,13 +61,15 @@ struct RunsPage {
         let from = query.string("from").flatMap(Self.day), to = query.string("to").flatMap(Self.day)
 
         // One workflow's params are columns and filters; the names come from its file as it is now.
-        let declared = workflow.flatMap { try? services.engine.loadWorkflow(at: services.engine.workflowFile(named: $0)) }?.params.map(\.name) ?? []
+        let declared =
+            workflow.flatMap { try? services.engine.loadWorkflow(at: services.engine.workflowFile(named: $0)) }?.params.map(\.name) ?? []
         var params: [String: String] = [:]
         for name in declared { if let value = query.string("p." + name) { params[name] = value } }
 
-        let page = try await services.engine.runTable(RunTableQuery(
-            workflow: workflow, state: state, params: params, metric: metric, metricMin: min, metricMax: max,
-            from: from, to: to.map { $0.addingTimeInterval(86_400) }, sort: sort, offset: offset, limit: Self.pageSize))
+        let page = try await services.engine.runTable(
+            RunTableQuery(
+                workflow: workflow, state: state, params: params, metric: metric, metricMin: min, metricMax: max,
+                from: from, to: to.map { $0.addingTimeInterval(86_400) }, sort: sort, offset: offset, limit: Self.pageSize))
 
         var workflows = WorkflowSummaryView.all(engine: services.engine).map(\.name)
         if let workflow, !workflows.contains(workflow) { workflows.append(workflow) }
@@ -77,7 +79,9 @@ struct RunsPage {
         if let workflow { filters.append("workflow=\(urlPart(workflow))") }
         for (name, value) in params.sorted(by: { $0.key < $1.key }) { filters.append("p.\(urlPart(name))=\(urlPart(value))") }
         filters.append("metric=\(urlPart(metric))")
-        for (name, value) in [("min", query.string("min")), ("max", query.string("max")), ("from", query.string("from")), ("to", query.string("to"))] {
+        for (name, value) in [
+            ("min", query.string("min")), ("max", query.string("max")), ("from", query.string("from")), ("to", query.string("to")),
+        ] {
             if let value { filters.append("\(name)=\(urlPart(value))") }
         }
         if sort != .newest { filters.append("sort=\(sort.rawValue)") }
@@ -90,8 +94,10 @@ struct RunsPage {
             stateOptions: RunState.allCases.map { Option(label: $0.rawValue, selected: $0 == state) },
             workflowOptions: workflows.map { Option(label: $0, selected: $0 == workflow) },
             metricOptions: metrics.map { Option(label: $0, selected: $0 == metric) },
-            sortOptions: [("newest", "newest first"), ("oldest", "oldest first"), ("metric", "best \(metric) first"),
-                          ("metric_worst", "worst \(metric) first")].map { ValueOption(value: $0.0, label: $0.1, selected: $0.0 == sort.rawValue) },
+            sortOptions: [
+                ("newest", "newest first"), ("oldest", "oldest first"), ("metric", "best \(metric) first"),
+                ("metric_worst", "worst \(metric) first"),
+            ].map { ValueOption(value: $0.0, label: $0.1, selected: $0.0 == sort.rawValue) },
             hasParamFilters: !declared.isEmpty, paramFilters: declared.map { ParamFilter(name: $0, value: params[$0] ?? "") },
             min: query.string("min") ?? "", max: query.string("max") ?? "", from: query.string("from") ?? "", to: query.string("to") ?? "",
             runs: RunTable(page.rows, params: declared, metric: metric, now: services.engine.clock.now(), id: "runs-table"),

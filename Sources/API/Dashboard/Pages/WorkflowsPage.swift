@@ -82,18 +82,22 @@ struct WorkflowsPage {
     func renderList() async throws -> String {
         let workflows = WorkflowSummaryView.all(engine: services.engine)
         let rows = workflows.map { workflow in
-            Row(name: workflow.name, nameURL: urlPart(workflow.name), file: workflow.file, description: workflow.description,
+            Row(
+                name: workflow.name, nameURL: urlPart(workflow.name), file: workflow.file, description: workflow.description,
                 valid: workflow.valid, badge: StateBadge(workflow.valid ? "valid" : "invalid"), hasWarnings: workflow.warnings > 0,
                 warnings: workflow.warnings, errors: workflow.errors, steps: workflow.steps.joined(separator: " → "),
                 paramCount: workflow.params.count)
         }
         let schedules = try await services.engine.schedules().map { s in
-            ScheduleRow(workflow: s.workflow, workflowURL: urlPart(s.workflow), cron: s.cron, timezone: s.timeZone, overlap: s.overlap,
-                        catchup: s.catchup, next: Stamp(s.nextTick), hasLastRun: s.lastRun != nil, lastRun: s.lastRun?.id ?? "",
-                        lastRunURL: urlPart(s.lastRun?.id ?? ""), lastTick: Stamp(s.lastTick), lastBadge: StateBadge(s.lastRun?.state.rawValue ?? "none"))
+            ScheduleRow(
+                workflow: s.workflow, workflowURL: urlPart(s.workflow), cron: s.cron, timezone: s.timeZone, overlap: s.overlap,
+                catchup: s.catchup, next: Stamp(s.nextTick), hasLastRun: s.lastRun != nil, lastRun: s.lastRun?.id ?? "",
+                lastRunURL: urlPart(s.lastRun?.id ?? ""), lastTick: Stamp(s.lastTick),
+                lastBadge: StateBadge(s.lastRun?.state.rawValue ?? "none"))
         }
-        let context = ListContext(hasRows: !rows.isEmpty, rows: rows, folder: services.engine.workflowsDirectory.path,
-                                  hasSchedules: !schedules.isEmpty, schedules: schedules)
+        let context = ListContext(
+            hasRows: !rows.isEmpty, rows: rows, folder: services.engine.workflowsDirectory.path,
+            hasSchedules: !schedules.isEmpty, schedules: schedules)
         return try renderer.page(.workflows, title: "Workflows", section: .workflows, content: context)
     }
 
@@ -113,17 +117,24 @@ struct WorkflowsPage {
         var earlier: RunRecord?
         if let again, let run = try? await services.engine.resolveRun(again), run.workflowName == workflow.name { earlier = run }
         let leaderboard = try await LeaderboardPart.load(workflow: workflow.name, engine: services.engine)
-        let graph = DAGGraph(nodes: workflow.steps.map { step in
-            DAGGraph.Node(id: step.id, needs: step.needs, state: "none", detail: step.uses ?? "run: " + (step.run ?? ""))
-        })
+        let graph = DAGGraph(
+            nodes: workflow.steps.map { step in
+                DAGGraph.Node(id: step.id, needs: step.needs, state: "none", detail: step.uses ?? "run: " + (step.run ?? ""))
+            })
         let context = DetailContext(
-            name: workflow.name, nameURL: urlPart(workflow.name), badge: StateBadge(workflow.valid ? "valid" : "invalid", id: "workflow-validity"),
-            descriptions: workflow.description.isEmpty ? [] : [workflow.description], form: RunForm(workflow, datasets: datasets, values: earlier.flatMap { Value(jsonText: $0.paramsJSON)?.mapValue } ?? [:],
-                                                                                              datasetID: earlier?.datasetID, again: earlier?.id),
+            name: workflow.name, nameURL: urlPart(workflow.name),
+            badge: StateBadge(workflow.valid ? "valid" : "invalid", id: "workflow-validity"),
+            descriptions: workflow.description.isEmpty ? [] : [workflow.description],
+            form: RunForm(
+                workflow, datasets: datasets, values: earlier.flatMap { Value(jsonText: $0.paramsJSON)?.mapValue } ?? [:],
+                datasetID: earlier?.datasetID, again: earlier?.id),
             canBackfill: hasDatasetInput,
-            graphSVG: MatrixGroups.graphHTML(graph), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"), leaderboard: leaderboard, file: workflow.file,
+            graphSVG: MatrixGroups.graphHTML(graph), runs: RunTable(runs, now: services.engine.clock.now(), id: "workflow-runs-table"),
+            leaderboard: leaderboard, file: workflow.file,
             hasDiagnostics: !workflow.diagnostics.isEmpty,
-            diagnostics: workflow.diagnostics.map { Diagnostic(isError: $0.severity == "error", severity: $0.severity, line: $0.line, text: $0.text) },
+            diagnostics: workflow.diagnostics.map {
+                Diagnostic(isError: $0.severity == "error", severity: $0.severity, line: $0.line, text: $0.text)
+            },
             lines: yamlLines(workflow))
         return try renderer.page(.workflow, title: "Workflow \(workflow.name)", section: .workflows, content: context)
     }
@@ -133,8 +144,9 @@ struct WorkflowsPage {
         let marks = Dictionary(workflow.diagnostics.map { ($0.line, $0.severity) }, uniquingKeysWith: { a, b in a == "error" ? a : b })
         return workflow.yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
             let number = index + 1
-            return YAMLLine(number: number, hasError: marks[number] == "error", hasWarning: marks[number].map { $0 != "error" } ?? false,
-                            text: String(line))
+            return YAMLLine(
+                number: number, hasError: marks[number] == "error", hasWarning: marks[number].map { $0 != "error" } ?? false,
+                text: String(line))
         }
     }
 }

@@ -64,9 +64,10 @@ struct DatasetProfileView: Encodable {
         labelColumn = profile.labels?.column ?? ""
 
         columns = profile.columns.map { column in
-            Column(name: column.name, type: column.type, missing: Format.percent(column.missingShare),
-                   mismatched: column.mismatched > 0 ? number(column.mismatched) : "",
-                   min: column.min ?? "", max: column.max ?? "")
+            Column(
+                name: column.name, type: column.type, missing: Format.percent(column.missingShare),
+                mismatched: column.mismatched > 0 ? number(column.mismatched) : "",
+                min: column.min ?? "", max: column.max ?? "")
         }
         headHeader = profile.head.first ?? []
         headRows = profile.head.dropFirst().map { Row(cells: $0) }

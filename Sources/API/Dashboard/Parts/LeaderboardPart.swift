@@ -30,7 +30,8 @@ struct LeaderboardPart: Encodable {
             return LeaderboardPart(
                 metric: metric, better: view.better == "lower" ? "lower is better" : "higher is better", hasRows: !view.runs.isEmpty,
                 rows: view.runs.map { entry in
-                    Row(rank: entry.rank, id: entry.id, url: "/runs/" + urlPart(entry.id), value: Format.number(entry.value),
+                    Row(
+                        rank: entry.rank, id: entry.id, url: "/runs/" + urlPart(entry.id), value: Format.number(entry.value),
                         params: (entry.params.mapValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.interpolated)" }
                             .joined(separator: " "))
                 },

@@ -58,22 +58,33 @@ struct RunForm: Encodable {
 
     /// `values` and `datasetID` fill the form instead of the defaults: the params and dataset of the
     /// run `again` names (the run page's "Run again"); params the workflow no longer declares are left out.
-    init(_ workflow: WorkflowDetailView, datasets: [DatasetRecord], values: [String: Value] = [:], datasetID: String? = nil, again: String? = nil) {
+    init(
+        _ workflow: WorkflowDetailView, datasets: [DatasetRecord], values: [String: Value] = [:], datasetID: String? = nil,
+        again: String? = nil
+    ) {
         self.again = again.map { [$0] } ?? []
         valid = workflow.valid
         self.workflow = workflow.name
         let datasetInput = workflow.inputs.first { $0.type == "dataset" }
-        datasetFields = datasetInput.map { input in
-            var options = datasets.map { dataset in
-                Option(value: dataset.id, label: "\(URL(fileURLWithPath: dataset.path).lastPathComponent) · \(dataset.id) · "
-                           + "\(Format.bytes(dataset.sizeBytes)) · \(Format.date(dataset.registeredAt))", selected: dataset.id == datasetID)
-            }
-            if !input.required || datasets.isEmpty { options.insert(Option(value: "", label: "— none —", selected: false), at: 0) }
-            return [DatasetField(input: input.name, required: input.required, options: options,
-                                 hasHelp: !input.description.isEmpty, help: input.description)]
-        } ?? []
+        datasetFields =
+            datasetInput.map { input in
+                var options = datasets.map { dataset in
+                    Option(
+                        value: dataset.id,
+                        label: "\(URL(fileURLWithPath: dataset.path).lastPathComponent) · \(dataset.id) · "
+                            + "\(Format.bytes(dataset.sizeBytes)) · \(Format.date(dataset.registeredAt))", selected: dataset.id == datasetID
+                    )
+                }
+                if !input.required || datasets.isEmpty { options.insert(Option(value: "", label: "— none —", selected: false), at: 0) }
+                return [
+                    DatasetField(
+                        input: input.name, required: input.required, options: options,
+                        hasHelp: !input.description.isEmpty, help: input.description)
+                ]
+            } ?? []
         inputs = workflow.inputs.filter { $0.name != datasetInput?.name }.map { input in
-            InputField(name: input.name, required: input.required, type: input.type, hasHelp: !input.description.isEmpty, help: input.description)
+            InputField(
+                name: input.name, required: input.required, type: input.type, hasHelp: !input.description.isEmpty, help: input.description)
         }
         hasInputs = !inputs.isEmpty
         params = workflow.params.map { Self.field($0, value: values[$0.name]) }
@@ -101,7 +112,8 @@ struct RunForm: Encodable {
                 value = current?.interpolated ?? ""
             }
         }
-        return ParamField(name: param.name, isSelect: isSelect, options: options, isNumber: isNumber, step: step, isJSON: isJSON,
-                          isString: isString, value: value, hasHelp: !param.description.isEmpty, help: param.description)
+        return ParamField(
+            name: param.name, isSelect: isSelect, options: options, isNumber: isNumber, step: step, isJSON: isJSON,
+            isString: isString, value: value, hasHelp: !param.description.isEmpty, help: param.description)
     }
 }

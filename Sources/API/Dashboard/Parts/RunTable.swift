@@ -63,12 +63,14 @@ struct RunTable: Encodable {
         tableID = id
         hasRows = !runs.isEmpty
         rows = runs.map { run in
-            Row(id: run.id, idURL: urlPart(run.id), state: run.state.rawValue, badge: StateBadge(run.state.rawValue),
+            Row(
+                id: run.id, idURL: urlPart(run.id), state: run.state.rawValue, badge: StateBadge(run.state.rawValue),
                 workflow: run.workflowName, workflowURL: urlPart(run.workflowName), trigger: run.trigger.rawValue,
                 hasDataset: run.datasetID != nil, dataset: run.datasetID ?? "", datasetURL: urlPart(run.datasetID ?? ""),
                 createdAt: Stamp(run.createdAt),
                 duration: Format.duration(run.startedAt.map { (run.finishedAt ?? now).timeIntervalSince($0) }),
-                error: run.error ?? "", cause: Self.cause(run), causeDetail: [run.error, run.errorExcerpt].compactMap { $0 }.joined(separator: "\n"))
+                error: run.error ?? "", cause: Self.cause(run),
+                causeDetail: [run.error, run.errorExcerpt].compactMap { $0 }.joined(separator: "\n"))
         }
     }
 }

@@ -33,13 +33,14 @@ struct WorkerTable: Encodable {
         rows = workers.map { worker in
             let view = WorkerView(worker, now: now)
             let callAge = view.oldestStoreCall?.ageSeconds
-            return Row(name: worker.name, host: worker.host,
-                       held: worker.concurrency.map { "\(worker.stepsHeld) / \($0)" } ?? "\(worker.stepsHeld)",
-                       heartbeatAge: Format.duration(view.heartbeatAgeSeconds), heartbeatLate: view.heartbeatAgeSeconds > Self.stuckAfter,
-                       hasCall: view.oldestStoreCall != nil, call: view.oldestStoreCall?.call ?? "",
-                       callAge: Format.duration(callAge), callStartedAt: Stamp(view.oldestStoreCall?.startedAt),
-                       stuck: (callAge ?? 0) > Self.stuckAfter,
-                       hasError: view.lastError != nil, error: view.lastError?.message ?? "", errorAt: Stamp(view.lastError?.at))
+            return Row(
+                name: worker.name, host: worker.host,
+                held: worker.concurrency.map { "\(worker.stepsHeld) / \($0)" } ?? "\(worker.stepsHeld)",
+                heartbeatAge: Format.duration(view.heartbeatAgeSeconds), heartbeatLate: view.heartbeatAgeSeconds > Self.stuckAfter,
+                hasCall: view.oldestStoreCall != nil, call: view.oldestStoreCall?.call ?? "",
+                callAge: Format.duration(callAge), callStartedAt: Stamp(view.oldestStoreCall?.startedAt),
+                stuck: (callAge ?? 0) > Self.stuckAfter,
+                hasError: view.lastError != nil, error: view.lastError?.message ?? "", errorAt: Stamp(view.lastError?.at))
         }
     }
 }

@@ -7,8 +7,8 @@ import TestSupport
 import Testing
 
 /// A pool's limit holds across workers: four workers, each on its own store connection (as four
-/// processes are), run a pool's steps — real `/bin/sh` sleeps, real time — and the attempts'
-/// recorded start and finish times never overlap more than the limit. On SQLite and PostgreSQL.
+/// processes are), run a pool's steps — real `/bin/sh` sleeps, real time — and the steps' processes,
+/// by the times they wrote themselves, never overlap more than the limit. On SQLite and PostgreSQL.
 @Suite struct PoolWorkersTests {
     @Test(arguments: TestDatabase.all) func fourWorkersNeverRunMoreThanThePoolAllows(database: TestDatabase) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-pools-\(UUID().uuidString)")
@@ -16,8 +16,15 @@ import Testing
         try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
         let layout = DataLayout(root: root.appendingPathComponent("data"))
         try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
+        // Each pooled step's own process writes when it starts and ends: the truth of what ran at
+        // once. (The attempts' recorded times are not: a claim's start time is taken before its
+        // statement waits for the pool row that a completion holds, so under load it can precede
+        // the finish time of the step whose place it then takes.)
+        let times = root.appendingPathComponent("times.txt").path
         var yaml = "name: pooled\nversion: 1\nsteps:\n"
-        for i in 0..<12 { yaml += "  g\(i): { run: \"sleep 0.2\", pool: gpu }\n" }
+        for i in 0..<12 {
+            yaml += "  g\(i): { run: \"echo start $(date +%s%N) >> \(times); sleep 0.2; echo end $(date +%s%N) >> \(times)\", pool: gpu }\n"
+        }
         for i in 0..<4 { yaml += "  free\(i): { run: \"sleep 0.2\" }\n" }
         try yaml.write(to: workflows.appendingPathComponent("pooled.yaml"), atomically: true, encoding: .utf8)
 
@@ -47,11 +54,14 @@ import Testing
         let attempts = try await engines[0].attempts(runID: run.id)
         let pooled = attempts.filter { $0.stepID.hasPrefix("g") }
         #expect(pooled.count == 12)
-        // The most attempts of the pool running at one instant, from their recorded times.
-        var edges: [(at: Date, delta: Int)] = []
-        for attempt in pooled {
-            edges.append((attempt.startedAt, 1))
-            edges.append((try #require(attempt.finishedAt), -1))
+        // The most of the pool's step processes running at one instant, from their own times.
+        let lines = try String(contentsOfFile: times, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 24, "\(lines)")
+        var edges: [(at: Int, delta: Int)] = []
+        for line in lines {
+            let fields = line.split(separator: " ")
+            let at = try #require(fields.count == 2 ? Int(fields[1]) : nil, "\(line)")
+            edges.append((at, fields[0] == "start" ? 1 : -1))
         }
         // An end and a start at the same instant: the end first (a place handed on is not an overlap).
         edges.sort { $0.at != $1.at ? $0.at < $1.at : $0.delta < $1.delta }

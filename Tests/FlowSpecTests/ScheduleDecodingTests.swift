@@ -69,6 +69,6 @@ import Testing
         #expect(schedule.cron.hours == [2] && schedule.cron.minutes == [0])
         #expect(schedule.timeZone.identifier == "Europe/Berlin")
         #expect(schedule.catchup == .last && schedule.overlap == .skip)
-        #expect(schedule.params == ["model_type": .string("xgboost")])
+        #expect(schedule.params == ["model_type": .string("gradient_boosting")])
     }
 }

@@ -9,7 +9,7 @@ struct BackfillCommand: AsyncParsableCommand {
         commandName: "backfill",
         abstract: "Run a workflow once per registered dataset that matches, as a group; show, pause, resume or cancel a group.",
         discussion: """
-            flowrun backfill exam-pipeline --datasets 'exam-2025-*.csv' --param model_type=xgboost --max-parallel 4
+            flowrun backfill exam-pipeline --datasets 'exam-2025-*.csv' --param model_type=gradient_boosting --max-parallel 4
             submits a group: at most --max-parallel of its runs are unfinished at once; the others wait in \
             the group and are started as runs finish — by this command with --wait, else by a scheduler \
             (`flowrun serve`, `flowrun worker --scheduler`). `flowrun backfill show|pause|resume|cancel GROUP` \
@@ -33,7 +33,7 @@ struct BackfillCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Only datasets registered before this day or time (UTC).", valueName: "date")) var until: String?
         @Option(
             name: .customLong("param"),
-            help: ArgumentHelp("Override a param for every run (repeatable): model_type=xgboost.", valueName: "name=value"))
+            help: ArgumentHelp("Override a param for every run (repeatable): model_type=gradient_boosting.", valueName: "name=value"))
         var params: [String] = []
         @Option(help: "Runs of the group unfinished at once (at least 1).") var maxParallel: Int = 4
         @Flag(help: "Run the group's steps in this process and wait until every run finished (exit 1 if one failed).") var wait = false
@@ -65,19 +65,30 @@ struct BackfillCommand: AsyncParsableCommand {
                     return
                 }
                 let work = Task { try await worker.run() }
-                defer { work.cancel() }
-                var last = ""
-                while true {
-                    try await engine.releaseGroup(id: group.id)
-                    guard let view = try await engine.group(id: group.id) else { break }
-                    let line = BackfillCommand.progress(view)
-                    if line != last { print(line); last = line }
-                    if view.counts["waiting", default: 0] == 0, view.runs.allSatisfy({ RunState(rawValue: $0.state)?.isFinished == true }) {
-                        if view.runs.contains(where: { $0.state != RunState.succeeded.rawValue }) { throw ExitCode(1) }
-                        break
-                    }
-                    try await Task.sleep(for: .milliseconds(200))
+                // The worker stops (and removes its row) before the store closes: a bare cancel
+                // let it try after the close and log "the database is closed" on every success.
+                var failure: (any Error)?
+                do { try await Self.follow(group.id, engine) } catch { failure = error }
+                work.cancel()
+                _ = try? await work.value
+                if let failure { throw failure }
+            }
+        }
+
+        /// Releases the group's waiting runs and prints its progress until every run finished;
+        /// exit 1 if one did not succeed.
+        static func follow(_ groupID: String, _ engine: Engine) async throws {
+            var last = ""
+            while true {
+                try await engine.releaseGroup(id: groupID)
+                guard let view = try await engine.group(id: groupID) else { return }
+                let line = BackfillCommand.progress(view)
+                if line != last { print(line); last = line }
+                if view.counts["waiting", default: 0] == 0, view.runs.allSatisfy({ RunState(rawValue: $0.state)?.isFinished == true }) {
+                    if view.runs.contains(where: { $0.state != RunState.succeeded.rawValue }) { throw ExitCode(1) }
+                    return
                 }
+                try await Task.sleep(for: .milliseconds(200))
             }
         }
 

@@ -43,30 +43,23 @@ extension ContractRoutes {
     }
 
     func pauseGroup(_ input: Operations.PauseGroup.Input) async throws -> Operations.PauseGroup.Output {
-        .ok(
-            .init(
-                body: .json(
-                    try await groupAction {
-                        try await services.engine.pauseGroup(id: input.path.id); return input.path.id
-                    })))
+        .ok(.init(body: .json(try await changeGroup(input.path.id, services.engine.pauseGroup))))
     }
 
     func resumeGroup(_ input: Operations.ResumeGroup.Input) async throws -> Operations.ResumeGroup.Output {
-        .ok(
-            .init(
-                body: .json(
-                    try await groupAction {
-                        try await services.engine.resumeGroup(id: input.path.id); return input.path.id
-                    })))
+        .ok(.init(body: .json(try await changeGroup(input.path.id, services.engine.resumeGroup))))
     }
 
     func cancelGroup(_ input: Operations.CancelGroup.Input) async throws -> Operations.CancelGroup.Output {
-        .ok(
-            .init(
-                body: .json(
-                    try await groupAction {
-                        try await services.engine.cancelGroup(id: input.path.id); return input.path.id
-                    })))
+        .ok(.init(body: .json(try await changeGroup(input.path.id, services.engine.cancelGroup))))
+    }
+
+    /// Pause, resume or cancel: `change` on the group, then the group as it is now.
+    private func changeGroup(_ id: String, _ change: (String) async throws -> Void) async throws -> Components.Schemas.RunGroup {
+        try await groupAction {
+            try await change(id)
+            return id
+        }
     }
 
     /// Runs `action` (which names the group), then answers the group; the engine's refusals in the API's words.

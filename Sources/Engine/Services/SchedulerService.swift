@@ -10,15 +10,6 @@ public struct SchedulerService: Service {
 
     public func run() async throws {
         let scheduler = self.scheduler
-        let task = Task { await scheduler.run() }
-        await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                await task.value
-            } onCancel: {
-                task.cancel()
-            }
-        } onGracefulShutdown: {
-            task.cancel()
-        }
+        await runCancelledAtShutdown { await scheduler.run() }
     }
 }

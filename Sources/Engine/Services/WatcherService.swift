@@ -9,15 +9,6 @@ public struct WatcherService: Service {
 
     public func run() async throws {
         let watcher = self.watcher
-        let task = Task { await watcher.run() }
-        await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                await task.value
-            } onCancel: {
-                task.cancel()
-            }
-        } onGracefulShutdown: {
-            task.cancel()
-        }
+        await runCancelledAtShutdown { await watcher.run() }
     }
 }

@@ -53,9 +53,20 @@ struct CLI {
         return (process, out, err)
     }
 
-    /// Runs `flowrun ARGS` to completion.
-    func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> Result {
+    /// Runs `flowrun ARGS` to completion; killed (status 9) when it outlives `timeout` seconds, so
+    /// that a hang fails the test that found it instead of stalling the suite.
+    func run(
+        _ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil, timeout: Double? = nil
+    ) throws
+        -> Result
+    {
         let (process, out, err) = try start(arguments, environment: environment, in: folder)
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                if process.isRunning { kill(pid, SIGKILL) }
+            }
+        }
         // Drain both pipes before waiting so a chatty process cannot block on a full pipe.
         let errData = ReadAll(err)
         let outData = ReadAll(out)

@@ -42,13 +42,16 @@ public final class SQLStore: Store, @unchecked Sendable {
         if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
         // Two processes creating the same new file race for its first locks (switching to WAL needs
         // an exclusive one, which SQLite's busy timeout does not always wait for): retry briefly.
+        // Briefly: a lock held for good (a process stopped mid-write) is an error naming it, not a
+        // wait of 50 busy timeouts.
+        let deadline = ContinuousClock.now + .seconds(busyTimeoutSeconds)
         var attempt = 0
         while true {
             attempt += 1
             do {
                 return try await openSQLite(path: path, logger: logger).migrated()
             } catch let error as StoreError {
-                guard attempt < 50, "\(error)".contains("locked") || "\(error)".contains("busy") else { throw error }
+                guard ContinuousClock.now < deadline, "\(error)".contains("locked") || "\(error)".contains("busy") else { throw error }
                 try await Task.sleep(for: .milliseconds(20 * min(attempt, 10)))
             }
         }
@@ -86,7 +89,8 @@ public final class SQLStore: Store, @unchecked Sendable {
         do {
             // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
             for pragma in [
-                "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+                "PRAGMA busy_timeout = \(busyTimeoutSeconds * 1000)", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
             ] {
                 try await db.raw(SQLQueryString(pragma)).run()
             }
@@ -99,7 +103,7 @@ public final class SQLStore: Store, @unchecked Sendable {
         for _ in 0..<min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) {
             do {
                 let reader = try SQLiteDirectDatabase(path: path, logger: logger)
-                try await reader.raw("PRAGMA busy_timeout = 10000").run()
+                try await reader.raw(SQLQueryString("PRAGMA busy_timeout = " + String(busyTimeoutSeconds * 1000))).run()
                 readers.append(reader)
             } catch {
                 readers.forEach { $0.close() }
@@ -109,6 +113,9 @@ public final class SQLStore: Store, @unchecked Sendable {
         }
         return SQLStore(backend: SQLiteBackend(db: db, readers: readers), location: path)
     }
+
+    /// How long a SQLite statement waits for another process's lock before it fails (naming the holder).
+    static let busyTimeoutSeconds = 10
 
     static func describe(_ error: any Error) -> String {
         // PSQLError's own description hides the server's message, which a worker's last error needs.
@@ -159,6 +166,11 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     func mapError(_ error: any Error) -> any Error {
         if error is StoreError { return error }
+        if let failure = error as? SQLiteDirectDatabase.Failure, failure.isBusy {
+            return StoreError.unavailable(
+                "\(location): the database stayed locked for \(Self.busyTimeoutSeconds) s: "
+                    + SQLiteLockHolder.describe(databasePath: location))
+        }
         return StoreError.unavailable("\(location): \(Self.describe(error))")
     }
 
@@ -168,6 +180,9 @@ public final class SQLStore: Store, @unchecked Sendable {
     static let migrationTimeout: Duration = .seconds(600)
 
     func migrate() async throws {
+        // Opening an up-to-date database only reads: a read command (`runs list`) must not wait for
+        // the write lock, which a stopped or busy process may hold.
+        if try await schemaIsCurrent() { return }
         try await write(timeout: Self.migrationTimeout) { db in
             if self.dialect == .postgres {
                 // Several processes starting at once: one migrates, the others wait and find it done.
@@ -194,6 +209,21 @@ public final class SQLStore: Store, @unchecked Sendable {
                 ).run()
             }
         }
+    }
+
+    /// True when the schema is at ``Migrations/latest``, read without the write lock; false when it
+    /// is older or absent (a new file). Throws when it is newer than this build.
+    private func schemaIsCurrent() async throws -> Bool {
+        let current: Int
+        do {
+            current = try await read { db in
+                try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?.decode(column: "v", as: Int?.self) ?? 0
+            }
+        } catch {
+            return false  // no table yet (or unreadable): the write path creates it, or says why not
+        }
+        if current > Migrations.latest { throw StoreError.schemaTooNew(found: current, supported: Migrations.latest) }
+        return current == Migrations.latest
     }
 
     public func readyNotifications() -> AsyncStream<Void> {

@@ -15,7 +15,10 @@ import VaporCSQLite
 final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let message: String
+        /// SQLite's primary result code (SQLITE_BUSY: another connection held a lock past the busy timeout).
+        var code: Int32 = SQLITE_ERROR
         var description: String { message }
+        var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
     }
 
     let logger: Logger
@@ -78,7 +81,7 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
             while true {
                 let rc = sqlite_nio_sqlite3_step(statement)
                 if rc == SQLITE_DONE { return }
-                guard rc == SQLITE_ROW else { throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db))) }
+                guard rc == SQLITE_ROW else { throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db)), code: rc & 0xff) }
                 if names == nil {
                     names = (0..<columnCount).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
                 }
@@ -106,9 +109,10 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
     private func prepared(_ sql: String, _ db: OpaquePointer) throws -> OpaquePointer {
         if let statement = statements[sql] { return statement }
         var statement: OpaquePointer?
-        guard sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement
-        else {
-            throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
+        let rc = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else {
+            // Preparing reads the schema, which can meet a lock too.
+            throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db)), code: rc & 0xff)
         }
         // Statements with many values (multi-row inserts) vary in shape; cache only the reusable ones.
         if statements.count < 512 { statements[sql] = statement }

@@ -473,11 +473,10 @@ class DashboardTest:
         before = self.driver.execute_script(counts)
         self.check(before["toggle"], f"the broken run's events have no 'Show all': {before}")
         self.check(before["shown"] == 25 and before["all"] > 25, f"before 'Show all': {before}")
-        toggle = self.css("#events-toggle")
-        self.driver.execute_script("arguments[0].scrollIntoView()", toggle)
-        toggle.click()
+        self.driver.execute_script("arguments[0].scrollIntoView()", self.css("#events-toggle"))
+        self.click("#events-toggle", "'Show all'")
+        self.wait(lambda d: (lambda n: n["shown"] == n["all"])(d.execute_script(counts)), "every event to show after 'Show all'")
         after = self.driver.execute_script(counts)
-        self.check(after["shown"] == after["all"], f"after 'Show all': {after}")
         print(f"  {after['all']} events, all shown after the click")
 
     def theme_toggle(self, run_id):

@@ -341,8 +341,12 @@ function runPage(page) {
   var running = document.querySelector('#steps-table tr[data-state="running"]');
   var failed = document.querySelector('#steps-table tr[data-state="failed"]');
   loadLog(running ? running.dataset.step : failed ? failed.dataset.step : '');
-  openStream();
-  if (!finished()) timer = setTimeout(refresh, 5000);
+  // A finished run's page is final as served: no stream, no re-render under the visitor's hand
+  // (Retry or a later event goes through refresh(), which opens the stream again).
+  if (!finished()) {
+    openStream();
+    timer = setTimeout(refresh, 5000);
+  }
 }
 
 // The theme: the system's (prefers-color-scheme) until the visitor flips it; the flip is kept in

@@ -76,13 +76,17 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
                 sqlite_nio_sqlite3_clear_bindings(statement)
             }
             for (i, bind) in serializer.binds.enumerated() { try Self.bind(bind, at: Int32(i + 1), statement, db) }
-            let columnCount = sqlite_nio_sqlite3_column_count(statement)
+            var columnCount: Int32 = 0
             var names: [String]?
             while true {
                 let rc = sqlite_nio_sqlite3_step(statement)
                 if rc == SQLITE_DONE { return }
                 guard rc == SQLITE_ROW else { throw Failure(message: String(cString: sqlite_nio_sqlite3_errmsg(db)), code: rc & 0xff) }
                 if names == nil {
+                    // Counted after the first step, not before: a step that found the schema changed
+                    // (another connection migrated) prepares the statement again, and `SELECT *`
+                    // then has the new columns.
+                    columnCount = sqlite_nio_sqlite3_column_count(statement)
                     names = (0..<columnCount).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
                 }
                 var cells: [DirectRow.Cell] = []

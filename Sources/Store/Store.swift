@@ -61,10 +61,11 @@ public protocol Store: Sendable {
     /// With `claim`, the same transaction then claims ready steps as
     /// ``claimReadySteps(worker:runID:limit:now:leaseUntil:)`` does — when it made any ready: the
     /// worker that finishes a step takes its dependent without another round trip or a wake-up, and
-    /// only steps it did not take wake the other workers.
+    /// only steps it did not take wake the other workers. `claimed` is nil when no claim ran (none
+    /// asked, or nothing became ready): then only the caller's own claim finds what else is ready.
     func completeSteps(
         _ completions: [StepCompletion], thenClaim claim: ClaimRequest?
-    ) async throws -> (applied: [Bool], claimed: [StepRunRecord])
+    ) async throws -> (applied: [Bool], claimed: [StepRunRecord]?)
     /// Running steps whose lease expired before `now` go back to `ready` (or `failed` when out of
     /// attempts); the attempt is recorded as `lease_expired`. Returns the attempts taken back, with
     /// the program each recorded (the engine stops what is left of it on this machine).
@@ -224,8 +225,15 @@ public struct StepCompletion: Sendable, Hashable {
     public var now: Date
     /// Written on the attempt with its outcome.
     public var cache: AttemptCache?
+    /// Whether other steps need this one, as its claim said (``StepRunRecord/hasDependents``); nil
+    /// when not known. On PostgreSQL a batch whose steps all have none completes without waiting for
+    /// the run's lock first: only the completion of a step with dependents must see every other.
+    public var hasDependents: Bool?
 
-    public init(key: StepAttemptKey, worker: String, outcome: Outcome, now: Date, cache: AttemptCache? = nil) {
+    public init(
+        key: StepAttemptKey, worker: String, outcome: Outcome, now: Date, cache: AttemptCache? = nil, hasDependents: Bool? = nil
+    ) {
+        self.hasDependents = hasDependents
         self.cache = cache
         self.key = key
         self.worker = worker

@@ -80,3 +80,126 @@ final class LockHeld: @unchecked Sendable {
     func set() { lock.withLock { held = true } }
     var isSet: Bool { lock.withLock { held } }
 }
+
+/// A batch of steps whose claim said they have no dependents completes without the run's lock
+/// first (`SQLStore.completeSteps`, `withoutRunLock`): its read locks the steps' rows instead. The
+/// same race must end the same way, and a wrong "no dependents" must not lose the dependent.
+@Suite(.enabled(if: TestDatabase.all.contains(.postgres), "no PostgreSQL: set FLOWRUN_TEST_DATABASE_URL (scripts/with-postgres)"))
+struct PostgresCompletionWithoutRunLockTests {
+    func open() async throws -> (SQLStore, PostgresBackend, PostgresBackend) {
+        let url = try await TestDatabase.postgres.makeURL(in: FileManager.default.temporaryDirectory)
+        let store = try await SQLStore.open(url: url, logger: Logger(label: "t"))
+        return (
+            store, PostgresBackend(configuration: try PostgresURL.configuration(url), logger: Logger(label: "t")),
+            PostgresBackend(configuration: try PostgresURL.configuration(url), logger: Logger(label: "t"))
+        )
+    }
+
+    func submit(_ store: SQLStore, steps: [NewStepRun]) async throws {
+        try await store.createRun(
+            RunRecord(
+                id: "r", workflowName: "w", workflowYAML: "", workflowHash: "", paramsJSON: "{}", inputsJSON: "{}",
+                datasetID: nil, trigger: .api, createdAt: Date(timeIntervalSince1970: 0)),
+            steps: steps)
+    }
+
+    @Test func theClaimSaysWhichStepsHaveDependents() async throws {
+        let (store, other, watcher) = try await open()
+        defer {
+            other.closeInBackground()
+            watcher.closeInBackground()
+        }
+        try await submit(
+            store,
+            steps: [
+                NewStepRun(stepID: "a", position: 0, needs: [], maxAttempts: 1),
+                NewStepRun(stepID: "b", position: 1, needs: [], maxAttempts: 1),
+                NewStepRun(stepID: "c", position: 2, needs: ["a"], maxAttempts: 1),
+            ])
+        let now = Date()
+        let claimed = try await store.claimReadySteps(worker: "w1", runID: "r", limit: 2, now: now, leaseUntil: now.addingTimeInterval(60))
+        #expect(Dictionary(uniqueKeysWithValues: claimed.map { ($0.stepID, $0.hasDependents) }) == ["a": true, "b": false])
+        try await store.close()
+    }
+
+    @Test func aTakeBackCommittedWhileACompletionWaitsForTheStepWins() async throws {
+        let (store, other, watcher) = try await open()
+        defer {
+            other.closeInBackground()
+            watcher.closeInBackground()
+        }
+        try await submit(store, steps: [NewStepRun(stepID: "s", position: 0, needs: [], maxAttempts: 3)])
+        let now = Date()
+        let step = try #require(
+            try await store.claimReadySteps(worker: "w1", runID: "r", limit: 1, now: now, leaseUntil: now.addingTimeInterval(60)).first)
+        #expect(step.hasDependents == false)
+        let completion = StepCompletion(
+            key: StepAttemptKey(runID: "r", stepID: "s", attempt: step.attempt), worker: "w1",
+            outcome: .succeeded(outputs: [:], metrics: [:]), now: now, hasDependents: step.hasDependents)
+
+        // Another process holds the step's row (as a take-back does), and takes the step back and
+        // commits only once the completion is waiting for that row.
+        let locked = LockHeld()
+        let holder = Task {
+            try await other.transaction(timeout: .seconds(60)) { db in
+                try await db.raw("SELECT step_id FROM steps WHERE run_id = 'r' AND step_id = 's' FOR UPDATE").run()
+                locked.set()
+                let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+                while try await watcher.read({ db in
+                    try await db.raw(
+                        // Whichever of its statements waits: the read, or (were the read not locking) the writes.
+                        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    )
+                    .first()!.decode(column: "n", as: Int.self)
+                }) == 0 {
+                    guard ContinuousClock.now < deadline else {
+                        Issue.record("the completion never waited for the step's row")
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await db.raw(
+                    "UPDATE steps SET state = 'ready', worker = NULL, lease_expires_at = NULL WHERE run_id = 'r' AND step_id = 's'"
+                ).run()
+            }
+        }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while !locked.isSet, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(locked.isSet, "the other transaction took the step's row")
+        let completing = Task<[Bool], any Error> { try await store.completeSteps([completion]) }
+        try await holder.value
+        let applied = try await completing.value
+        #expect(applied == [false], "the completion of a step taken back meanwhile is refused")
+        let after = try await store.steps(runID: "r").first { $0.stepID == "s" }
+        #expect(after?.state == .ready)
+        let run = try await store.run(id: "r")
+        #expect(run?.state != .succeeded, "the run was not counted done")
+        try await store.close()
+    }
+
+    @Test func aWrongNoDependentsStillReadiesTheDependent() async throws {
+        let (store, other, watcher) = try await open()
+        defer {
+            other.closeInBackground()
+            watcher.closeInBackground()
+        }
+        try await submit(
+            store,
+            steps: [
+                NewStepRun(stepID: "a", position: 0, needs: [], maxAttempts: 1),
+                NewStepRun(stepID: "b", position: 1, needs: ["a"], maxAttempts: 1),
+            ])
+        let now = Date()
+        let a = try #require(
+            try await store.claimReadySteps(worker: "w1", runID: "r", limit: 1, now: now, leaseUntil: now.addingTimeInterval(60)).first)
+        let applied = try await store.completeSteps([
+            StepCompletion(
+                key: StepAttemptKey(runID: "r", stepID: "a", attempt: a.attempt), worker: "w1",
+                outcome: .succeeded(outputs: [:], metrics: [:]), now: now, hasDependents: false)
+        ])
+        #expect(applied == [true])
+        let b = try await store.steps(runID: "r").first { $0.stepID == "b" }
+        #expect(b?.state == .ready, "the dependent of a step wrongly said to have none was readied")
+        try await store.close()
+    }
+}

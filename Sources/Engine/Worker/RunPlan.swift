@@ -19,23 +19,42 @@ struct RunPlan: Sendable {
 }
 
 /// Plans by run id, so a thousand steps of one run parse its YAML once.
+///
+/// Once, also when they start together: a miss keeps the parse in flight (a task) for the calls
+/// that arrive while it runs. Caching only finished plans, every step that started while the first
+/// read of the run was awaited parsed the YAML again (the actor is reentrant at that `await`): a
+/// fan-out's first 64 steps parsed it 64 times, half of a two-worker bench's time.
 actor RunPlanCache {
     private let engine: Engine
-    private var plans: [String: RunPlan] = [:]
+    private var plans: [String: Task<RunPlan, any Error>] = [:]
+    /// Runs read and parsed so far (a test counts them).
+    private(set) var loads = 0
 
     init(engine: Engine) { self.engine = engine }
 
     func plan(runID: String) async throws -> RunPlan {
-        if let plan = plans[runID] { return plan }
+        if let plan = plans[runID] { return try await plan.value }
+        let engine = self.engine
+        let loading = Task { try await Self.load(runID: runID, engine: engine) }
+        loads += 1
+        if plans.count > 256 { plans.removeAll() }
+        plans[runID] = loading
+        do {
+            return try await loading.value
+        } catch {
+            // Not kept: the next step tries again (the store may be back).
+            if plans[runID] == loading { plans[runID] = nil }
+            throw error
+        }
+    }
+
+    private static func load(runID: String, engine: Engine) async throws -> RunPlan {
         guard let run = try await engine.store.run(id: runID) else { throw EngineError.runNotFound(runID) }
         let workflow = try engine.parseWorkflow(yaml: run.workflowYAML, file: "\(run.workflowName) (run \(runID))")
         let reads = Set(workflow.steps.filter { Self.mentionsSteps($0) }.map(\.id))
-        let plan = RunPlan(
+        return RunPlan(
             workflow: workflow, params: RunPlan.decode(run.paramsJSON)?.mapValue ?? [:],
             inputs: RunPlan.decode(run.inputsJSON)?.mapValue ?? [:], readsStepOutputs: reads, cacheEnabled: run.cache)
-        if plans.count > 256 { plans.removeAll() }
-        plans[runID] = plan
-        return plan
     }
 
     private static func mentionsSteps(_ spec: StepSpec) -> Bool {

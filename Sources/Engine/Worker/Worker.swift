@@ -73,6 +73,8 @@ public actor Worker {
         let stop: StopFlag
         let startedAt: Date
         let cpu: Int
+        /// As its claim said: carried to the completion (``StepCompletion/hasDependents``).
+        let hasDependents: Bool?
         /// When the step ended and its completion began waiting to be written.
         var endedAt: Date?
         /// The watchdog stopped extending its lease.
@@ -213,7 +215,7 @@ public actor Worker {
             let (outcome, cache) = await executor.execute(step) { stop.reason }
             await self.finished(key, outcome: outcome, cache: cache, stop: stop.reason)
         }
-        inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now(), cpu: step.cpu)
+        inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now(), cpu: step.cpu, hasDependents: step.hasDependents)
         usedSlots += step.cpu
     }
 
@@ -225,7 +227,10 @@ public actor Worker {
             signal()
             return
         }
-        pending.append(StepCompletion(key: key, worker: options.name, outcome: outcome, now: engine.clock.now(), cache: cache))
+        pending.append(
+            StepCompletion(
+                key: key, worker: options.name, outcome: outcome, now: engine.clock.now(), cache: cache,
+                hasDependents: inFlight[key]?.hasDependents))
         inFlight[key]?.endedAt = engine.clock.now()
         if !flushing {
             // A fresh task: the step's own task may be canceled, and its cancellation must not
@@ -238,6 +243,11 @@ public actor Worker {
     /// Writes every pending completion in one transaction, repeatedly, until none is left.
     private func flush() async {
         defer { flushing = false }
+        // Whether the claiming loop must look for work: not when every batch's own claim ran and
+        // left slots unfilled — it saw nothing else ready, and what becomes ready later wakes this
+        // worker anyway (a notification, a submit, the poll). Woken for nothing, the loop asked the
+        // store twice per chained step (a claim that came back empty, the next retry time).
+        var claimNeeded = false
         while !pending.isEmpty {
             let batch = pending
             pending.removeAll()
@@ -254,8 +264,10 @@ public actor Worker {
                     : ClaimRequest(
                         worker: options.name, runID: options.runID, limit: offer, now: now,
                         leaseUntil: now.addingTimeInterval(options.leaseDuration.seconds))
-                claimedAfter = try await storeCall("complete steps") { try await engine.store.completeSteps(batch, thenClaim: claim) }
+                let claimed = try await storeCall("complete steps") { try await engine.store.completeSteps(batch, thenClaim: claim) }
                     .claimed
+                claimedAfter = claimed ?? []
+                if claimed == nil || claimedAfter.reduce(0, { $0 + $1.cpu }) >= offer { claimNeeded = true }
                 reservedSlots -= offer
             } catch {
                 reservedSlots -= offer
@@ -284,7 +296,7 @@ public actor Worker {
             RunLog.append(batch, startedAt: started, layout: engine.layout)
             for step in claimedAfter { start(step) }
         }
-        signal()
+        if claimNeeded || draining { signal() }
         engine.onWork()
     }
 

@@ -97,28 +97,44 @@ struct PreparedCall {
     /// read with certainty (a comment, whose quote would mislead it; a dollar-quoted string) or a
     /// parameter without a value.
     static func typed(_ sql: String, casts: [String?]) -> String? {
-        guard !sql.contains("--"), !sql.contains("/*") else { return nil }
-        var out = ""
-        out.reserveCapacity(sql.utf8.count + casts.count * 8)
+        // Bytes, not Characters: this runs on every statement (a claim is 2 KB of SQL), and walking
+        // Characters (grapheme breaking) and Foundation's `contains` were most of this process's
+        // time per chained step. Every byte this looks for is ASCII, which UTF-8 never reuses.
+        let bytes = Array(sql.utf8)
+        let (dash, slash, star, quote, dollar, colon) = (
+            UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "*"), UInt8(ascii: "'"), UInt8(ascii: "$"), UInt8(ascii: ":")
+        )
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + casts.count * 8)
         var quoted = false
-        var index = sql.startIndex
-        while index < sql.endIndex {
-            let c = sql[index]
-            if c == "'" { quoted.toggle() }
-            guard c == "$", !quoted else {
+        var index = 0
+        while index < bytes.count {
+            let c = bytes[index]
+            if index + 1 < bytes.count, (c == dash && bytes[index + 1] == dash) || (c == slash && bytes[index + 1] == star) {
+                return nil
+            }
+            if c == quote { quoted.toggle() }
+            guard c == dollar, !quoted else {
                 out.append(c)
-                index = sql.index(after: index)
+                index += 1
                 continue
             }
-            let digitsStart = sql.index(after: index)
-            var digitsEnd = digitsStart
-            while digitsEnd < sql.endIndex, sql[digitsEnd].isASCII, sql[digitsEnd].isNumber { digitsEnd = sql.index(after: digitsEnd) }
-            guard digitsEnd > digitsStart, let n = Int(sql[digitsStart..<digitsEnd]), n >= 1, n <= casts.count else { return nil }
-            out += sql[index..<digitsEnd]
-            if let cast = casts[n - 1] { out += "::" + cast }
+            var digitsEnd = index + 1
+            var n = 0
+            while digitsEnd < bytes.count, bytes[digitsEnd] >= UInt8(ascii: "0"), bytes[digitsEnd] <= UInt8(ascii: "9"), n <= casts.count {
+                n = n * 10 + Int(bytes[digitsEnd] - UInt8(ascii: "0"))
+                digitsEnd += 1
+            }
+            guard digitsEnd > index + 1, n >= 1, n <= casts.count else { return nil }
+            out.append(contentsOf: bytes[index..<digitsEnd])
+            if let cast = casts[n - 1] {
+                out.append(colon)
+                out.append(colon)
+                out.append(contentsOf: cast.utf8)
+            }
             index = digitsEnd
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -101,12 +101,21 @@ extension SQLStore {
 
     public func completeSteps(
         _ completions: [StepCompletion], thenClaim claimRequest: ClaimRequest?
-    ) async throws -> (applied: [Bool], claimed: [StepRunRecord]) {
-        guard !completions.isEmpty else { return ([], []) }
+    ) async throws -> (applied: [Bool], claimed: [StepRunRecord]?) {
+        guard !completions.isEmpty else { return ([], nil) }
         return try await write { db in
-            // PostgreSQL, one chunk: the runs are locked by the read's own statement (`lockedRead`).
-            let lockInRead = dialect == .postgres && completions.count <= 200
-            if !lockInRead { try await lockRuns(db, completions.map(\.key.runID)) }
+            // PostgreSQL, one chunk: the runs are locked by the read's own statement (`lockedRead`) —
+            // unless every step is known to have no dependents (`withoutRunLock`): then only the
+            // steps' rows are locked by the read, and the runs' rows by the count's `UPDATE`, a
+            // statement later and so held a round trip shorter. What the run's lock guards is
+            // propagation (two completions must see each other to ready a common dependent), which
+            // such a batch does not do; a fan-out's completions from several workers then overlap.
+            // Steps before runs is the opposite order to a take-back's: PostgreSQL breaks such a
+            // deadlock within `deadlock_timeout` and the backend retries the transaction it aborted.
+            let oneChunk = dialect == .postgres && completions.count <= 200
+            let withoutRunLock = oneChunk && completions.allSatisfy { $0.hasDependents == false }
+            let lockInRead = oneChunk && !withoutRunLock
+            if !oneChunk { try await lockRuns(db, completions.map(\.key.runID)) }
             // Set-based: a batch of completions costs a handful of statements, not a handful each —
             // what matters on PostgreSQL, where every statement is a network round trip.
             // The attempt each step is on, whether it is running, and who holds it.
@@ -122,6 +131,9 @@ extension SQLStore {
                     FROM steps WHERE (run_id, step_id) IN (VALUES \(pairs))
                     """
                 if lockInRead { read = lockedRead(read, runs: chunk.map(\.key.runID)) }
+                // The latest version of each step, kept so until commit: a take-back that committed
+                // meanwhile is seen, and none can come between this read and the writes.
+                if withoutRunLock { read = read + " FOR UPDATE OF steps" }
                 for row in try await db.raw(read).all() {
                     let key = StepAttemptKey(
                         runID: try row.decode(column: "run_id", as: String.self),
@@ -137,6 +149,8 @@ extension SQLStore {
                     }
                 }
             }
+            // A claim that said "no dependents" was wrong (a step record from elsewhere): lock now.
+            if withoutRunLock, !withDependents.isEmpty { try await lockRuns(db, completions.map(\.key.runID)) }
             var results: [Bool] = []
             var succeeded: [SQLQueryString] = []
             var attemptEnds: [SQLQueryString] = []
@@ -240,7 +254,7 @@ extension SQLStore {
             var counted: [String: (state: String, unfinished: Int)]?
             if dialect == .postgres, !events.isEmpty, succeeded.count <= 200, attemptEnds.count <= 200, events.count <= 200 {
                 // One round trip for the three writes of a batch and the runs' counts (data-modifying
-                // CTEs always run; the runs' rows are locked already, by lockRuns).
+                // CTEs always run; the runs' rows are locked already, or by `counted` here).
                 // Typed locals, no ternary: `x[...]` inside an SQLQueryString interpolation kept the type
                 // checker busy for over 15 minutes (Swift 6.3.1).
                 var writes: [SQLQueryString] = []
@@ -315,11 +329,12 @@ extension SQLStore {
             // The worker fills the slots it frees with what it made ready (a chain's next step); ready
             // steps it did not take wake the other workers. Only then: the claim runs under the run's
             // lock, which the other workers' completions of a fan-out wait for (measured: slower).
-            var claimed: [StepRunRecord] = []
+            var claimed: [StepRunRecord]?
             if !readied.isEmpty, let claimRequest {
                 claimed = try await claim(db, claimRequest)
             }
-            if !readied.subtracting(claimed.map { StepKey(run: $0.runID, step: $0.stepID) }).isEmpty { try await notifyReady(db) }
+            let taken = (claimed ?? []).map { StepKey(run: $0.runID, step: $0.stepID) }
+            if !readied.subtracting(taken).isEmpty { try await notifyReady(db) }
             return (results, claimed)
         }
     }
@@ -523,16 +538,22 @@ extension SQLStore {
             var dependents: [String] = []
             var needStates: [String: [StepState]] = [:]
             let aggregate = dialect == .postgres ? "string_agg" : "group_concat"
-            for row in try await db.raw(
-                """
+            let pendingDependents: SQLQueryString = """
                 SELECT e.step_id AS dependent,
                     (SELECT \(unsafeRaw: aggregate)(n.state, ',') FROM step_edges ne JOIN steps n ON n.run_id = ne.run_id AND n.step_id = ne.need_id
                      WHERE ne.run_id = e.run_id AND ne.step_id = e.step_id) AS need_states
                 FROM step_edges e JOIN steps d ON d.run_id = e.run_id AND d.step_id = e.step_id
                 WHERE e.run_id = \(bind: run) AND e.need_id = \(bind: current) AND d.state = \(StepState.pending)
                 """
-            ).all() {
+            // PostgreSQL: the dependents whose needs all succeeded are readied, with their events, in
+            // the same round trip (a chained step's next step is one statement, not two).
+            let query = dialect == .postgres ? Self.readyingDependents(pendingDependents, run: run, at: now) : pendingDependents
+            for row in try await db.raw(query).all() {
                 let dependent = try row.decode(column: "dependent", as: String.self)
+                if row.contains(column: "readied"), try row.decode(column: "readied", as: Bool.self) {
+                    readied.insert(StepKey(run: run, step: dependent))
+                    continue
+                }
                 dependents.append(dependent)
                 let states: String = try row.decode(column: "need_states", as: String?.self) ?? ""
                 needStates[dependent] = states.split(separator: ",").compactMap { StepState(rawValue: String($0)) }
@@ -549,20 +570,6 @@ extension SQLStore {
                     next = .canceled
                 } else {
                     next = .skipped
-                }
-                if next == .ready, dialect == .postgres {
-                    // The update and its event in one round trip.
-                    try await db.raw(
-                        """
-                        WITH readied AS (
-                            UPDATE steps SET state = \(StepState.ready) WHERE run_id = \(bind: run) AND step_id = \(bind: dependent) RETURNING step_id
-                        )
-                        INSERT INTO events (run_id, step_id, at, kind, message)
-                        SELECT \(bind: run), step_id, \(bind: now.timeIntervalSince1970), 'step_state', \(bind: "\(dependent): pending → \(next.rawValue)") FROM readied
-                        """
-                    ).run()
-                    readied.insert(StepKey(run: run, step: dependent))
-                    continue
                 }
                 if next == .ready {
                     try await db.raw(
@@ -582,6 +589,29 @@ extension SQLStore {
             }
         }
         return finished
+    }
+
+    /// `pending` (the pending dependents with their needs' states, as `dependent, need_states`) that
+    /// also readies those whose needs all succeeded and logs their events; each row says `readied`.
+    private static func readyingDependents(_ pending: SQLQueryString, run: String, at now: Date) -> SQLQueryString {
+        let success: [SQLQueryString] = StepState.allCases.filter(\.isSuccess).map { "\(bind: $0.rawValue)" }
+        let successList: SQLQueryString = success.joined(separator: ", ")
+        let t = now.timeIntervalSince1970
+        return """
+            WITH deps AS (\(pending)), ready_now AS (
+                SELECT dependent FROM deps d
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM step_edges ne JOIN steps n ON n.run_id = ne.run_id AND n.step_id = ne.need_id
+                    WHERE ne.run_id = \(bind: run) AND ne.step_id = d.dependent AND n.state NOT IN (\(successList)))
+            ), readied AS (
+                UPDATE steps s SET state = \(StepState.ready) FROM ready_now r
+                WHERE s.run_id = \(bind: run) AND s.step_id = r.dependent RETURNING s.step_id
+            ), logged AS (
+                INSERT INTO events (run_id, step_id, at, kind, message)
+                SELECT \(bind: run), step_id, \(bind: t), 'step_state', step_id || ': pending → ready' FROM readied
+            )
+            SELECT d.dependent, d.need_states, EXISTS (SELECT 1 FROM readied r WHERE r.step_id = d.dependent) AS readied FROM deps d
+            """
     }
 
     /// `read` (a `SELECT … FROM steps WHERE …`) that first locks `runs` as ``lockRuns(_:_:)`` does,

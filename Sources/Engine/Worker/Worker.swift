@@ -68,6 +68,10 @@ public actor Worker {
     /// Store calls in flight and the last that failed: written with each heartbeat (health).
     private var storeCalls = StoreCallLedger()
 
+    /// The claiming loop's and the completions' retries: what of them is logged.
+    private var claimWarnings = RetryWarnings()
+    private var recordWarnings = RetryWarnings()
+
     private struct InFlight {
         let task: Task<Void, Never>
         let stop: StopFlag
@@ -139,11 +143,18 @@ public actor Worker {
                     reservedSlots -= free
                     // Canceled by drain(): nothing to report, nothing to wait for.
                     if draining { continue }
-                    // The store is unreachable (a restarting PostgreSQL): wait and try again.
-                    logger.warning(
-                        "cannot claim steps: \(ErrorText.of(error)); trying again in 0.5 s", metadata: ["worker": "\(options.name)"])
+                    // The store is unreachable (a restarting PostgreSQL, a full disk): wait and try again.
+                    let text = ErrorText.of(error)
+                    let said = claimWarnings.failed(text, at: clock.now())
+                    if said.log {
+                        logger.warning(
+                            "cannot claim steps: \(text); trying again every 0.5 s\(said.note)", metadata: ["worker": "\(options.name)"])
+                    }
                     try? await clock.sleep(for: .milliseconds(500))
                     continue
+                }
+                if let line = claimWarnings.succeeded(at: clock.now()) {
+                    logger.info("claiming steps \(line)", metadata: ["worker": "\(options.name)"])
                 }
                 for step in claimed { start(step) }
             }
@@ -272,20 +283,28 @@ public actor Worker {
             } catch {
                 reservedSlots -= offer
                 // Keep the completions: the attempt still holds its lease until it expires.
-                logger.warning(
-                    "cannot record \(batch.count) completion(s): \(ErrorText.of(error)); retrying in 0.5 s",
-                    metadata: [
-                        "worker": "\(options.name)",
-                        "steps": "\(batch.map { "\($0.key.runID)/\($0.key.stepID)#\($0.key.attempt)" }.prefix(10).joined(separator: ","))",
-                    ])
-                for completion in batch {
-                    RunLog.note(
-                        "cannot record \(completion.key.stepID) attempt \(completion.key.attempt): \(error); retrying",
-                        run: completion.key.runID, at: engine.clock.now(), layout: engine.layout)
+                let text = ErrorText.of(error)
+                let said = recordWarnings.failed(text, at: engine.clock.now())
+                if said.log {
+                    logger.warning(
+                        "cannot record \(batch.count) completion(s): \(text); trying again every 0.5 s\(said.note)",
+                        metadata: [
+                            "worker": "\(options.name)",
+                            "steps":
+                                "\(batch.map { "\($0.key.runID)/\($0.key.stepID)#\($0.key.attempt)" }.prefix(10).joined(separator: ","))",
+                        ])
+                    for completion in batch {
+                        RunLog.note(
+                            "cannot record \(completion.key.stepID) attempt \(completion.key.attempt): \(text); retrying\(said.note)",
+                            run: completion.key.runID, at: engine.clock.now(), layout: engine.layout)
+                    }
                 }
                 pending.insert(contentsOf: batch, at: 0)
                 try? await engine.clock.sleep(for: .milliseconds(500))
                 continue
+            }
+            if let line = recordWarnings.succeeded(at: engine.clock.now()) {
+                logger.info("recording completions \(line)", metadata: ["worker": "\(options.name)"])
             }
             var started: [StepAttemptKey: Date] = [:]
             for completion in batch {

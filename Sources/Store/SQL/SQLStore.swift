@@ -84,7 +84,7 @@ public final class SQLStore: Store, @unchecked Sendable {
         do {
             db = try SQLiteDirectDatabase(path: path, logger: logger)
         } catch {
-            throw StoreError.unavailable("\(path): cannot open the database: \(describe(error))")
+            throw StoreError.unavailable("\(path): cannot open the database: \(describe(error, path: path))")
         }
         do {
             // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
@@ -96,7 +96,7 @@ public final class SQLStore: Store, @unchecked Sendable {
             }
         } catch {
             db.close()
-            throw StoreError.unavailable("\(path): \(describe(error))")
+            throw StoreError.unavailable("\(path): \(describe(error, path: path))")
         }
         // Readers are opened after the writer has set WAL mode (a property of the file).
         var readers: [SQLiteDirectDatabase] = []
@@ -108,7 +108,7 @@ public final class SQLStore: Store, @unchecked Sendable {
             } catch {
                 readers.forEach { $0.close() }
                 db.close()
-                throw StoreError.unavailable("\(path): \(describe(error))")
+                throw StoreError.unavailable("\(path): \(describe(error, path: path))")
             }
         }
         return SQLStore(backend: SQLiteBackend(db: db, readers: readers), location: path)
@@ -116,6 +116,16 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     /// How long a SQLite statement waits for another process's lock before it fails (naming the holder).
     static let busyTimeoutSeconds = 10
+
+    /// ``describe(_:)``, and for a SQLite disk error (full, or an I/O error) the free space of the
+    /// disk holding `path`.
+    static func describe(_ error: any Error, path: String) -> String {
+        let text = describe(error)
+        guard let failure = error as? SQLiteDirectDatabase.Failure, failure.isDiskProblem, let note = DiskSpace.note(for: path) else {
+            return text
+        }
+        return "\(text): \(note)"
+    }
 
     static func describe(_ error: any Error) -> String {
         // PSQLError's own description hides the server's message, which a worker's last error needs.
@@ -166,6 +176,9 @@ public final class SQLStore: Store, @unchecked Sendable {
 
     func mapError(_ error: any Error) -> any Error {
         if error is StoreError { return error }
+        if let failure = error as? SQLiteDirectDatabase.Failure, failure.isDiskProblem {
+            return StoreError.unavailable("\(location): \(Self.describe(error, path: location))")
+        }
         if let failure = error as? SQLiteDirectDatabase.Failure, failure.isBusy {
             return StoreError.unavailable(
                 "\(location): the database stayed locked for \(Self.busyTimeoutSeconds) s: "

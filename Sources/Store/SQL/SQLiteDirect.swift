@@ -19,6 +19,8 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
         var code: Int32 = SQLITE_ERROR
         var description: String { message }
         var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+        /// The disk is full, or failed a read or write (which a full disk also causes).
+        var isDiskProblem: Bool { code == SQLITE_FULL || code == SQLITE_IOERR }
     }
 
     let logger: Logger
@@ -36,7 +38,7 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite_nio_sqlite3_close_v2(db)
-            throw Failure(message: message)
+            throw Failure(message: message, code: rc & 0xff)
         }
         handle = db
     }

@@ -1,5 +1,5 @@
 /// Which way is better for a metric: the one table `flowrun runs compare`, the compare API and page,
-/// the leaderboards and the runs table's metric sort share — and the `select` step should (it lives in
+/// the leaderboards, the runs table's metric sort and the `select` step share (it lives in
 /// Learn so that Steps can import it): use ``MetricDirection/of(_:)`` rather than a list of your own,
 /// and add a metric here when a step starts reporting one.
 public enum MetricDirection: String, Sendable, Hashable, Codable {

@@ -1,5 +1,6 @@
 import FlowSpec
 import Foundation
+import Learn
 
 /// Picks the best item of a matrix sweep: ranks the gathered evaluate items by one metric, writes the
 /// leaderboard (`Leaderboard.swift`), and outputs the winner's params, model and metrics.
@@ -9,13 +10,6 @@ public struct SelectStep: Step {
         "ranks a matrix sweep's items by a metric: leaderboard.csv/.json/.svg, and the best item's params, model and metrics"
 
     public init() {}
-
-    /// Metrics where more is better; others named here are better smaller. Any other metric needs `goal:`.
-    static let maximized: Set<String> = [
-        "accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "r2",
-        "f1_macro", "f1_weighted", "precision_macro", "recall_macro",
-    ]
-    static let minimized: Set<String> = ["rmse", "mae", "mape", "log_loss"]
 
     public func run(_ context: StepContext) async throws -> StepResult {
         let p = context.parameters
@@ -61,15 +55,19 @@ public struct SelectStep: Step {
         return StepResult(outputs: outputs, metrics: [metric: best.value])
     }
 
+    /// `goal:` as given, else the metric's direction from the one table (`Learn.MetricDirection`).
     static func goal(_ given: String, metric: String) throws -> String {
         switch given {
         case "maximize", "minimize": return given
         case "":
-            if maximized.contains(metric) { return "maximize" }
-            if minimized.contains(metric) { return "minimize" }
-            throw StepError.invalidInput(
-                "with.goal: say maximize or minimize for metric '\(metric)' (known by default: "
-                    + "\(maximized.sorted().joined(separator: ", ")) maximize; \(minimized.sorted().joined(separator: ", ")) minimize)")
+            switch MetricDirection.of(metric) {
+            case .higherIsBetter: return "maximize"
+            case .lowerIsBetter: return "minimize"
+            case nil:
+                throw StepError.invalidInput(
+                    "with.goal: say maximize or minimize for metric '\(metric)' (known without it: "
+                        + "\(MetricDirection.known.joined(separator: ", ")), and their _macro, _weighted and train_ forms)")
+            }
         default:
             throw StepError.invalidInput("with.goal: expected maximize or minimize, got '\(given)'")
         }

@@ -44,7 +44,7 @@ public enum ErrorText {
         default: break
         }
         if type(of: error) is NSError.Type { return foundation(error as NSError) }
-        if let described = error as? CustomStringConvertible { return described.description }
+        // Its `description` when it has one (every error does on Linux, through NSError's bridging).
         return String(describing: error)
     }
 

@@ -246,6 +246,54 @@ import Testing
         #expect(try await h.engine.openNotifications(runID: run.id) == 1)
     }
 
+    @Test(arguments: TestDatabase.all) func aRetriedRunsSLAIsArmedAgainFromTheRetry(database: TestDatabase) async throws {
+        let h = try await Harness(database: database)
+        let armed = h.root.appendingPathComponent("armed")
+        let release = h.root.appendingPathComponent("release")
+        try h.write(
+            "again",
+            """
+            name: again
+            version: 1
+            sla: 1h
+            steps:
+              work:
+                sla: 10m
+                run: if [ ! -f '\(armed.path)' ]; then touch '\(armed.path)'; exit 1; fi; while [ ! -f '\(release.path)' ]; do sleep 0.05; done
+            """)
+        let run = try await h.engine.submit(SubmitRequest(workflow: "again", trigger: .cli))
+        #expect(try await h.runToEnd(run.id).state == .failed)
+        let notify = service(h)
+        // No rule listens: the marks are the run's sla_missed events (the delivery service adds them).
+        func missed() async throws -> [String] {
+            _ = await notify.pass()
+            return try await h.store.events(runID: run.id, after: 0, limit: 100).filter { $0.kind == "sla_missed" }.map(\.message)
+        }
+        h.clock.advance(by: .seconds(2 * 3600))
+        #expect(try await missed() == [], "a run that ended is past no SLA")
+
+        // Retried two hours after its submission: the hour counts from now, the step's ten minutes from its start.
+        try await h.engine.retry(runID: run.id)
+        let worker = h.worker(runID: run.id, lease: .seconds(4 * 3600))
+        let working = Task { try await worker.run() }
+        defer { working.cancel() }
+        let deadline = Date().addingTimeInterval(30)
+        while try await h.steps(run.id)["work"]?.state != .running, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await h.steps(run.id)["work"]?.state == .running)
+        #expect(try await missed() == [], "armed again from the retry, not from the submission two hours ago")
+        h.clock.advance(by: .seconds(601))
+        #expect(try await missed() == ["sla: step work still going after 10m"])
+        h.clock.advance(by: .seconds(3000))
+        #expect(try await missed() == ["sla: step work still going after 10m", "sla: run still going after 1h"])
+        FileManager.default.createFile(atPath: release.path, contents: nil)
+        let end = Date().addingTimeInterval(30)
+        while try await h.store.run(id: run.id)?.state.isFinished != true, Date() < end {
+            try await Task.sleep(for: .milliseconds(10))
+            if h.clock.sleeperCount > 0 { h.clock.advance(by: .seconds(1)) }
+        }
+        #expect(try await h.store.run(id: run.id)?.state == .succeeded)
+    }
+
     @Test(arguments: TestDatabase.all) func aRunPastItsSLANotifiesWhileItStillRuns(database: TestDatabase) async throws {
         let receiver = try HTTPReceiver()
         defer { receiver.stop() }

@@ -161,6 +161,11 @@ enum Migrations {
             "CREATE INDEX step_edges_step ON step_edges (run_id, step_id, need_id)",
             "CREATE INDEX steps_run_state ON steps (run_id, state, claim_order)",
         ],
+        // 11: when an SLA's clock started, when not at the run's creation: a retried run's SLAs are
+        // armed again, from the retry.
+        [
+            "ALTER TABLE run_slas ADD COLUMN since DOUBLE PRECISION"
+        ],
     ]
 
     static var latest: Int { all.count }

@@ -259,6 +259,16 @@ extension SQLStore {
             try await db.raw(
                 "UPDATE runs SET state = \(RunState.queued), finished_at = NULL, error = NULL, unfinished_steps = \(bind: again.count) WHERE id = \(bind: id)"
             ).run()
+            // The run's SLA and those of the steps that run again are armed again: the run's from now,
+            // a step's from its next start (docs/scheduling.md).
+            let retried: [SQLQueryString] = again.map { "\(bind: $0)" }
+            let stepList: SQLQueryString = retried.isEmpty ? "''" : retried.joined(separator: ", ")
+            try await db.raw(
+                """
+                UPDATE run_slas SET notified_at = NULL, since = \(bind: now.timeIntervalSince1970)
+                WHERE run_id = \(bind: id) AND (step_id = '' OR step_id IN (\(stepList)))
+                """
+            ).run()
             try await Self.event(
                 db, run: id, step: nil, kind: "run_state", message: "run: \(state) → queued (retry of \(again.count) steps)", at: now)
             try await notifyReady(db)

@@ -61,7 +61,7 @@ extension SQLStore: NotifyOutbox {
                 """
                 SELECT s.run_id, s.step_id, s.seconds FROM run_slas s JOIN runs r ON r.id = s.run_id
                 WHERE s.notified_at IS NULL AND s.step_id = '' AND r.state IN (\(RunState.queued), \(RunState.running))
-                    AND r.created_at + s.seconds <= \(bind: t)
+                    AND COALESCE(s.since, r.created_at) + s.seconds <= \(bind: t)
                 """
             ).all()
             let steps = try await db.raw(

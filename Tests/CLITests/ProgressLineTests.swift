@@ -32,4 +32,52 @@ import Testing
         let quiet = try #require(silent.stdout.split(separator: "\n").first { $0.hasPrefix("✗ quiet") && $0.contains("failed") })
         #expect(quiet.hasSuffix("— /bin/sh exited with status 4"), "\(quiet)")
     }
+
+    /// A ready step held back says why on its line: here its pool, full with another run's step.
+    @Test func aStepWaitingForItsPoolSaysSo() throws {
+        let cli = try CLI()
+        let release = cli.directory.appendingPathComponent("release")
+        let holding = cli.directory.appendingPathComponent("holding")
+        try cli.write(
+            "workflows/holder.yaml",
+            """
+            name: holder
+            version: 1
+            steps:
+              hold:
+                pool: gpu
+                run: touch '\(holding.path)'; while [ ! -f '\(release.path)' ]; do sleep 0.05; done
+            """)
+        try cli.write("workflows/user.yaml", "name: user\nversion: 1\nsteps:\n  use:\n    pool: gpu\n    run: echo used\n")
+        #expect(try cli.run(["pools", "set", "gpu", "1"], timeout: 60).status == 0)
+        let holder = try cli.run(["run", "holder", "--detach"], timeout: 60)
+        #expect(holder.status == 0, "\(holder.stderr)")
+        let (worker, _, _) = try cli.start(["worker"])
+        defer {
+            kill(worker.processIdentifier, SIGTERM)
+            worker.waitUntilExit()
+        }
+        try Self.waitFor(60, "the holder's step to run") { FileManager.default.fileExists(atPath: holding.path) }
+        let holderID = try #require(
+            (try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"], timeout: 60).stdout.utf8))
+                as? [[String: Any]])?.first?["id"] as? String)
+
+        let (user, out, _) = try cli.start(["run", "user"])
+        let progress = OutputTail(out)
+        try Self.waitFor(60, "the waiting reason in the progress") { progress.text.contains("waiting for pool gpu") }
+        FileManager.default.createFile(atPath: release.path, contents: Data())
+        user.waitUntilExit()
+        #expect(user.terminationStatus == 0)
+        let line = try #require(progress.text.split(separator: "\n").first { $0.contains("waiting for pool gpu") })
+        #expect(
+            line.hasPrefix("○ use") && line.hasSuffix("ready  — waiting for pool gpu (1/1 in use by run \(holderID) step hold)"), "\(line)")
+    }
+
+    static func waitFor(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try !condition() {
+            guard Date() < deadline else { throw CLITestError("gave up after \(Int(seconds)) s waiting for \(what)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
 }

@@ -17,7 +17,9 @@ extension ProgressView {
 
     /// The lines of a redraw, in the run's step order: plain steps as ``line(_:now:cause:)``, each matrix
     /// step as its summary followed by its instances (indented; all when few, else the active ones).
-    static func groupedLines(_ steps: [StepRunRecord], now: Date, cause: (StepRunRecord) -> String?) -> [String] {
+    static func groupedLines(
+        _ steps: [StepRunRecord], now: Date, cause: (StepRunRecord) -> String?, waiting: (StepRunRecord) -> String? = { _ in nil }
+    ) -> [String] {
         var order: [String] = []
         var members: [String: [StepRunRecord]] = [:]
         for step in steps {
@@ -29,12 +31,12 @@ extension ProgressView {
         for key in order {
             let items = members[key] ?? []
             guard items.count > 1 || group(of: items[0].stepID) != nil else {
-                out.append(line(items[0], now: now, cause: cause(items[0])))
+                out.append(line(items[0], now: now, cause: cause(items[0]), waiting: waiting(items[0])))
                 continue
             }
             out.append(summary(key, items))
             let shown = items.count <= expandedGroup ? items : items.filter(isActive)
-            for item in shown.prefix(expandedGroup) { out.append("  " + line(item, now: now, cause: cause(item))) }
+            for item in shown.prefix(expandedGroup) { out.append("  " + line(item, now: now, cause: cause(item), waiting: waiting(item))) }
             if shown.count > expandedGroup { out.append("    … \(shown.count - expandedGroup) more") }
         }
         return out

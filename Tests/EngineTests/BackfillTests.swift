@@ -106,6 +106,23 @@ import Testing
         #expect(try await h.engine.group(id: group.id)?.runs.count == 2)
     }
 
+    /// A running scheduler gives a finished run's place to the next dataset within seconds (its
+    /// group poll), not at its next full pass (up to 30 s later).
+    @Test func aRunningSchedulerReleasesTheNextRunWithinSeconds() async throws {
+        let (h, _) = try await Self.setUp(.sqlite)
+        let group = try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "exam-*", maxParallel: 1))
+        let scheduler = Task { await Scheduler(engine: h.engine).run() }
+        defer { scheduler.cancel() }
+        let deadline = Date().addingTimeInterval(30)
+        while h.clock.sleeperCount == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(h.clock.sleeperCount > 0, "the scheduler sleeps after its first pass")
+        let first = try #require(try await h.engine.group(id: group.id)?.runs.first)
+        try await h.engine.cancel(runID: first.id)
+        h.clock.advance(by: .seconds(2))
+        while try await h.engine.group(id: group.id)?.runs.count != 2, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try await h.engine.group(id: group.id)?.runs.count == 2, "released 2 s after the first run ended")
+    }
+
     @Test(arguments: TestDatabase.all) func selectionByTimeAndRefusals(database: TestDatabase) async throws {
         let (h, datasets) = try await Self.setUp(database)
         let since = datasets[1].registeredAt

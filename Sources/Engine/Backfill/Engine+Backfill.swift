@@ -52,12 +52,17 @@ extension Engine {
         return parts.joined(separator: ", ")
     }
 
-    /// Releases every active group's next runs.
-    public func releaseGroups() async throws {
+    /// Releases every active group's next runs; true when some group still holds datasets back
+    /// (the scheduler then looks again within seconds, not at its next pass).
+    @discardableResult
+    public func releaseGroups() async throws -> Bool {
         let store = try scheduleStore()
+        var waiting = false
         for group in try await store.groups(limit: 1000) where group.state == .active && group.released < group.datasetIDs.count {
             try await releaseGroup(id: group.id)
+            if let after = try await store.group(id: group.id), after.released < after.datasetIDs.count { waiting = true }
         }
+        return waiting
     }
 
     /// Submits the group's next datasets as runs while it is active and has room under `max_parallel`.

@@ -41,6 +41,15 @@ public struct Scheduler: Sendable {
     /// One pass at the engine's `now`. Also releases backfill groups' waiting runs.
     @discardableResult
     public func runDue() async throws -> [Outcome] {
+        try await pass().outcomes
+    }
+
+    /// ``runDue()``, and whether a backfill group still holds datasets back.
+    func runDueReportingGroups() async throws -> Bool {
+        try await pass().groupsWaiting
+    }
+
+    private func pass() async throws -> (outcomes: [Outcome], groupsWaiting: Bool) {
         let store = try engine.scheduleStore()
         let now = engine.clock.now()
         var outcomes: [Outcome] = []
@@ -51,8 +60,8 @@ public struct Scheduler: Sendable {
         for scheduled in workflows {
             outcomes += try await runDue(scheduled, store: store, now: now)
         }
-        try await engine.releaseGroups()
-        return outcomes
+        let groupsWaiting = try await engine.releaseGroups()
+        return (outcomes, groupsWaiting)
     }
 
     func runDue(_ scheduled: ScheduledWorkflow, store: any ScheduleStore, now: Date) async throws -> [Outcome] {
@@ -135,10 +144,13 @@ public struct Scheduler: Sendable {
     }
 
     /// Until canceled: a pass, then sleep until the earliest next tick (at most `maxSleep`, so
-    /// edited workflow files and groups are looked at again).
-    public func run(maxSleep: Duration = .seconds(30)) async {
+    /// edited workflow files and groups are looked at again). While a backfill group holds datasets
+    /// back, its releases are looked at every `groupPoll` meanwhile: a run that ends gives its place
+    /// to the next dataset within seconds (at the next pass, it waited up to `maxSleep`).
+    public func run(maxSleep: Duration = .seconds(30), groupPoll: Duration = .seconds(2)) async {
         while !Task.isCancelled {
-            do { try await runDue() } catch {
+            var groupsWaiting = false
+            do { groupsWaiting = try await runDueReportingGroups() } catch {
                 logger.error("scheduler pass failed", metadata: ["error": "\(ErrorText.describe(error))"])
             }
             let now = engine.clock.now()
@@ -148,7 +160,18 @@ public struct Scheduler: Sendable {
                     wait = min(wait, .milliseconds(max(10, Int64(next.timeIntervalSince(now) * 1000))))
                 }
             }
-            do { try await engine.clock.sleep(for: wait) } catch { return }
+            var slept: Duration = .zero
+            while slept < wait, groupsWaiting {
+                let step = min(groupPoll, wait - slept)
+                do { try await engine.clock.sleep(for: step) } catch { return }
+                slept += step
+                do { groupsWaiting = try await engine.releaseGroups() } catch {
+                    logger.error("releasing backfill groups failed", metadata: ["error": "\(ErrorText.describe(error))"])
+                }
+            }
+            if slept < wait {
+                do { try await engine.clock.sleep(for: wait - slept) } catch { return }
+            }
         }
     }
 }

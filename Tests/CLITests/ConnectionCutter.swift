@@ -14,8 +14,9 @@ final class ConnectionCutter: Sendable {
         task = Task.detached {
             var cuts = 0
             while !Task.isCancelled {
-                // Fails while the server restarts: the next round tries again.
-                if (try? await TestDatabase.execute(sql, url: url)) != nil { cuts += 1 }
+                // Fails while the server restarts, or (a statement PostgresNIO lost) gives up after
+                // 5 s: the next round tries again.
+                if (try? await TestDatabase.execute(sql, url: url, timeout: .seconds(5))) != nil { cuts += 1 }
                 try? await Task.sleep(for: interval)
             }
             return cuts

@@ -225,15 +225,8 @@ public struct StepCompletion: Sendable, Hashable {
     public var now: Date
     /// Written on the attempt with its outcome.
     public var cache: AttemptCache?
-    /// Whether other steps need this one, as its claim said (``StepRunRecord/hasDependents``); nil
-    /// when not known. On PostgreSQL a batch whose steps all have none completes without waiting for
-    /// the run's lock first: only the completion of a step with dependents must see every other.
-    public var hasDependents: Bool?
 
-    public init(
-        key: StepAttemptKey, worker: String, outcome: Outcome, now: Date, cache: AttemptCache? = nil, hasDependents: Bool? = nil
-    ) {
-        self.hasDependents = hasDependents
+    public init(key: StepAttemptKey, worker: String, outcome: Outcome, now: Date, cache: AttemptCache? = nil) {
         self.cache = cache
         self.key = key
         self.worker = worker

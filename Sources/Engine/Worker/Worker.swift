@@ -77,8 +77,6 @@ public actor Worker {
         let stop: StopFlag
         let startedAt: Date
         let cpu: Int
-        /// As its claim said: carried to the completion (``StepCompletion/hasDependents``).
-        let hasDependents: Bool?
         /// When the step ended and its completion began waiting to be written.
         var endedAt: Date?
         /// The watchdog stopped extending its lease.
@@ -226,7 +224,7 @@ public actor Worker {
             let (outcome, cache) = await executor.execute(step) { stop.reason }
             await self.finished(key, outcome: outcome, cache: cache, stop: stop.reason)
         }
-        inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now(), cpu: step.cpu, hasDependents: step.hasDependents)
+        inFlight[key] = InFlight(task: task, stop: stop, startedAt: engine.clock.now(), cpu: step.cpu)
         usedSlots += step.cpu
     }
 
@@ -238,10 +236,7 @@ public actor Worker {
             signal()
             return
         }
-        pending.append(
-            StepCompletion(
-                key: key, worker: options.name, outcome: outcome, now: engine.clock.now(), cache: cache,
-                hasDependents: inFlight[key]?.hasDependents))
+        pending.append(StepCompletion(key: key, worker: options.name, outcome: outcome, now: engine.clock.now(), cache: cache))
         inFlight[key]?.endedAt = engine.clock.now()
         if !flushing {
             // A fresh task: the step's own task may be canceled, and its cancellation must not

@@ -165,18 +165,13 @@ public struct StepRunRecord: Sendable, Codable, Hashable {
     /// Worker slots it takes while it runs, and its pool (schema version 7; 1 and nil before).
     public var cpu: Int
     public var pool: String?
-    /// Whether other steps need this one, when the query that read it said (PostgreSQL's claim does):
-    /// a completion of steps known to have none skips the run's lock (``StepCompletion/hasDependents``).
-    public var hasDependents: Bool?
 
     public init(
         runID: String, stepID: String, position: Int, needs: [String], state: StepState, attempt: Int,
         maxAttempts: Int, worker: String? = nil, leaseExpiresAt: Date? = nil, notBefore: Date? = nil,
         startedAt: Date? = nil, finishedAt: Date? = nil, exitStatus: Int? = nil, error: String? = nil,
-        outputs: [String: String] = [:], cancelRequested: Bool = false, cpu: Int = 1, pool: String? = nil,
-        hasDependents: Bool? = nil
+        outputs: [String: String] = [:], cancelRequested: Bool = false, cpu: Int = 1, pool: String? = nil
     ) {
-        self.hasDependents = hasDependents
         self.cpu = cpu
         self.pool = pool
         self.runID = runID

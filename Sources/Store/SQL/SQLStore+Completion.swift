@@ -9,18 +9,12 @@ extension SQLStore {
     ) async throws -> (applied: [Bool], claimed: [StepRunRecord]?) {
         guard !completions.isEmpty else { return ([], nil) }
         return try await write { db in
-            // PostgreSQL, one chunk: the runs are locked by the read's own statement (`lockedRead`) —
-            // unless every step is known to have no dependents (`withoutRunLock`): then only the
-            // steps' rows are locked by the read, and the runs' rows by the count's `UPDATE`, a
-            // statement later and so held a round trip shorter. What the run's lock guards is
-            // propagation (two completions must see each other to ready a common dependent), which
-            // such a batch does not do; a fan-out's completions from several workers then overlap.
-            // Steps before runs is the opposite order to a take-back's: PostgreSQL breaks such a
-            // deadlock within `deadlock_timeout` and the backend retries the transaction it aborted.
-            let oneChunk = dialect == .postgres && completions.count <= 200
-            let withoutRunLock = oneChunk && completions.allSatisfy { $0.hasDependents == false }
-            let lockInRead = oneChunk && !withoutRunLock
-            if !oneChunk { try await lockRuns(db, completions.map(\.key.runID)) }
+            // PostgreSQL, one chunk: the runs are locked by the read's own statement (`lockedRead`).
+            // Always before the steps: a completion that holds its steps' rows while it waits for
+            // the run's would hold up those steps' lease extensions, and with them the heartbeat
+            // (tried for steps without dependents: PostgresFaultTests' watchdog test caught it).
+            let lockInRead = dialect == .postgres && completions.count <= 200
+            if !lockInRead { try await lockRuns(db, completions.map(\.key.runID)) }
             // Set-based: a batch of completions costs a handful of statements, not a handful each —
             // what matters on PostgreSQL, where every statement is a network round trip.
             // The attempt each step is on, whether it is running, and who holds it.
@@ -36,9 +30,6 @@ extension SQLStore {
                     FROM steps WHERE (run_id, step_id) IN (VALUES \(pairs))
                     """
                 if lockInRead { read = lockedRead(read, runs: chunk.map(\.key.runID)) }
-                // The latest version of each step, kept so until commit: a take-back that committed
-                // meanwhile is seen, and none can come between this read and the writes.
-                if withoutRunLock { read = read + " FOR UPDATE OF steps" }
                 for row in try await db.raw(read).all() {
                     let key = StepAttemptKey(
                         runID: try row.decode(column: "run_id", as: String.self),
@@ -54,8 +45,6 @@ extension SQLStore {
                     }
                 }
             }
-            // A claim that said "no dependents" was wrong (a step record from elsewhere): lock now.
-            if withoutRunLock, !withDependents.isEmpty { try await lockRuns(db, completions.map(\.key.runID)) }
             var results: [Bool] = []
             var succeeded: [SQLQueryString] = []
             var attemptEnds: [SQLQueryString] = []
@@ -159,7 +148,7 @@ extension SQLStore {
             var counted: [String: (state: String, unfinished: Int)]?
             if dialect == .postgres, !events.isEmpty, succeeded.count <= 200, attemptEnds.count <= 200, events.count <= 200 {
                 // One round trip for the three writes of a batch and the runs' counts (data-modifying
-                // CTEs always run; the runs' rows are locked already, or by `counted` here).
+                // CTEs always run; the runs' rows are locked already).
                 // Typed locals, no ternary: `x[...]` inside an SQLQueryString interpolation kept the type
                 // checker busy for over 15 minutes (Swift 6.3.1).
                 var writes: [SQLQueryString] = []

@@ -63,8 +63,7 @@ extension SQLStore {
                     lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970), started_at = \(bind: t),
                     finished_at = NULL, not_before = NULL, cancel_requested = 0
                 FROM picked p WHERE s.run_id = p.run_id AND s.step_id = p.step_id
-                RETURNING s.*,
-                    EXISTS (SELECT 1 FROM step_edges e WHERE e.run_id = s.run_id AND e.need_id = s.step_id) AS has_dependents
+                RETURNING s.*
             ), attempts_added AS (
                 INSERT INTO attempts (run_id, step_id, attempt, worker, started_at)
                 SELECT run_id, step_id, attempt, \(bind: worker), \(bind: t) FROM claimed

@@ -67,8 +67,7 @@ extension SQLStore {
             outputs: decodeJSON(try row.decode(column: "outputs_json", as: String.self)) ?? [:],
             cancelRequested: try row.decode(column: "cancel_requested", as: Int.self) != 0,
             cpu: row.contains(column: "cpu") ? try row.decode(column: "cpu", as: Int?.self) ?? 1 : 1,
-            pool: row.contains(column: "pool") ? try row.decode(column: "pool", as: String?.self) : nil,
-            hasDependents: row.contains(column: "has_dependents") ? try row.decode(column: "has_dependents", as: Bool.self) : nil)
+            pool: row.contains(column: "pool") ? try row.decode(column: "pool", as: String?.self) : nil)
     }
 
     /// The `attempts` row's program, when it recorded one.

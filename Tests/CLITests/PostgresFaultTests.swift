@@ -248,6 +248,46 @@ struct PostgresFaultTests {
         #expect(stderr.contains("watchdog: the completion of s attempt 1 has not been written"), "worker log: \(stderr.suffix(2000))")
     }
 
+    /// The database's disk fills up: its tables live in a tablespace on a real 16 MB tmpfs. A submit
+    /// that needs room fails with the server's reason; freed, the same submit goes and its run ends.
+    @Test(.enabled(if: getuid() == 0, "a tablespace on a small tmpfs needs root (the CI runs as root)"))
+    func aFullDiskUnderTheDatabaseIsNamedAndLosesNothing() async throws {
+        let disk = cli.directory.appendingPathComponent("pgdisk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        // The server runs as `postgres` under root (scripts/with-postgres): the folder must be its.
+        guard runShell("mount -t tmpfs -o size=16m tmpfs '\(disk.path)' && chown postgres:postgres '\(disk.path)'") == 0 else {
+            throw TestDatabaseError("cannot mount a tmpfs at \(disk.path)")
+        }
+        defer { _ = runShell("umount -l '\(disk.path)'") }
+        let admin = try #require(ProcessInfo.processInfo.environment["FLOWRUN_TEST_DATABASE_URL"])
+        let name = try #require(URLComponents(string: url)?.path.dropFirst()).description
+        try await TestDatabase.execute("CREATE TABLESPACE ts_\(name) LOCATION '\(disk.path)'", url: admin)
+        try await TestDatabase.execute("ALTER DATABASE \(name) SET TABLESPACE ts_\(name)", url: admin)
+
+        try cli.write("workflows/one.yaml", "name: one\nversion: 1\nsteps:\n  a: { run: \"echo one\" }\n")
+        var wide = "name: wide\nversion: 1\nsteps:\n"
+        for i in 0..<300 { wide += "  s\(i): { run: \"echo $FLOWRUN_STEP >> $FLOWRUN_DATA/executions.txt\" }\n" }
+        try cli.write("workflows/wide.yaml", wide)
+        _ = try submit("one")  // the tables, now in the tablespace
+
+        _ = runShell("dd if=/dev/zero of='\(disk.path)/filler' bs=64k 2>/dev/null")
+        let refused = try cli.run(["run", "wide", "--detach"], environment: env, timeout: 120)
+        #expect(refused.status != 0, "a submit on a full disk reported success")
+        #expect(
+            refused.stderr.contains("No space left on device (SQLSTATE 53100): the database server's disk is full; free space there"),
+            "\(refused.stderr)")
+        let before = try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"], environment: env).stdout.utf8))
+        #expect((before as? [[String: Any]])?.count == 1, "the refused submit left nothing behind")
+
+        try FileManager.default.removeItem(at: disk.appendingPathComponent("filler"))
+        let id = try submit("wide")
+        let worker = try worker("w", lease: 30)
+        defer { stop(worker) }
+        try waitFor(120, "the run to finish") { try state(id).map { ["succeeded", "failed", "canceled"].contains($0) } ?? false }
+        #expect(try state(id) == "succeeded")
+        #expect(Set(executionLines()).count == 300 && executionLines().count == 300, "every step ran once")
+    }
+
     @Test func fourWorkersRunTwoThousandStepsEachExactlyOnce() throws {
         var yaml = "name: wide\nversion: 1\nsteps:\n"
         for i in 0..<2000 {

@@ -193,12 +193,24 @@ final class PostgresBackend: SQLBackend {
 
     /// One line: PSQLError's own description hides the server's message.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? PostgresServerError { return error.description }
+        if let error = error as? PostgresServerError { return error.description + advice(error.sqlState) }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
-            return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+            let state = error.serverInfo?[.sqlState] ?? "?"
+            return "\(message) (SQLSTATE \(state))" + advice(state)
         }
         return "\(error.code)"
+    }
+
+    /// What to do, for the server errors whose message alone does not say it.
+    private static func advice(_ sqlState: String) -> String {
+        switch sqlState {
+        // disk_full: "could not extend file …: No space left on device" names a file, not the cause.
+        case "53100": ": the database server's disk is full; free space there and flowrun goes on"
+        // too_many_connections
+        case "53300": ": the server's max_connections is reached; raise it, or run fewer flowrun processes against it"
+        default: ""
+        }
     }
 
     /// See ``ReadyListener``.

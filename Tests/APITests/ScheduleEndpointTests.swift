@@ -68,6 +68,9 @@ import Testing
             let workflows = try await client.get("/workflows", headers: auth)
             #expect(workflows.status == 200)
             #expect(workflows.text.contains("id=\"schedules-table\"") && workflows.text.contains("data-schedule=\"nightly\""))
+            // Every backfill group is listed there, linking to its page.
+            #expect(workflows.text.contains("id=\"groups-table\"") && workflows.text.contains("<tr data-group=\"\(id)\">"))
+            #expect(workflows.text.contains("href=\"/groups/\(id)\""))
             let form = try await client.get("/workflows/with-dataset", headers: auth)
             #expect(form.text.contains("id=\"backfill-form\""))
             #expect(!(try await client.get("/workflows/hello", headers: auth)).text.contains("id=\"backfill-form\""))

@@ -29,7 +29,26 @@ struct WorkflowsPage {
         let folder: String
         let hasSchedules: Bool
         let schedules: [ScheduleRow]
+        let hasGroups: Bool
+        let groups: [GroupRow]
     }
+
+    /// A backfill group (`flowrun backfill`), newest first, linking to its page.
+    struct GroupRow: Encodable {
+        let id: String
+        let idURL: String
+        let workflow: String
+        let workflowURL: String
+        let badge: StateBadge
+        let released: Int
+        let total: Int
+        let maxParallel: Int
+        let selection: String
+        let created: Stamp
+    }
+
+    /// Groups listed on the page, the newest; any group is at `/groups/ID` and `flowrun backfill show ID`.
+    static let groupsShown = 50
 
     /// A cron schedule with its next tick and last run (docs/scheduling.md).
     struct ScheduleRow: Encodable {
@@ -95,9 +114,14 @@ struct WorkflowsPage {
                 lastRunURL: urlPart(s.lastRun?.id ?? ""), lastTick: Stamp(s.lastTick),
                 lastBadge: StateBadge(s.lastRun?.state.rawValue ?? "none"))
         }
+        let groups = try await services.engine.groups(limit: Self.groupsShown).map { g in
+            GroupRow(
+                id: g.id, idURL: urlPart(g.id), workflow: g.workflow, workflowURL: urlPart(g.workflow), badge: StateBadge(g.state),
+                released: g.released, total: g.total, maxParallel: g.maxParallel, selection: g.selection, created: Stamp(g.createdAt))
+        }
         let context = ListContext(
             hasRows: !rows.isEmpty, rows: rows, folder: services.engine.workflowsDirectory.path,
-            hasSchedules: !schedules.isEmpty, schedules: schedules)
+            hasSchedules: !schedules.isEmpty, schedules: schedules, hasGroups: !groups.isEmpty, groups: groups)
         return try renderer.page(.workflows, title: "Workflows", section: .workflows, content: context)
     }
 

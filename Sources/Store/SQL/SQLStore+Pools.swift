@@ -12,7 +12,7 @@ import SQLKit
 ///   before the lock is. The two statements that take a step out of `running` (a completion, a
 ///   take-back) lower it in the same transaction, so every end (success, failure, timeout,
 ///   cancel, lease loss) releases its place.
-/// - A pool nobody set a limit for is unlimited (validation warns).
+/// - A pool nobody set a limit for is unlimited (submitting warns: `Engine.unlimitedPools`).
 /// - Order: `claim_order` = the run's submission time − priority × ``agingSeconds``. Higher priority
 ///   first, FIFO within a priority, and a waiting step ages: one priority level is worth
 ///   ``agingSeconds`` of waiting, so a low priority is never starved for longer than that per level.

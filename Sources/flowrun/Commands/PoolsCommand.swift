@@ -11,8 +11,8 @@ struct PoolsCommand: AsyncParsableCommand {
         discussion: """
             A step joins a pool with `pool: NAME`. A pool's limit holds across every worker and machine \
             that shares the database: it is checked in the claim itself. A pool without a limit is \
-            unlimited (validation warns). flowrun.yaml's `pools:` sets limits too, each time a command \
-            that runs steps starts.
+            unlimited (`flowrun run` warns when it submits such a step). flowrun.yaml's `pools:` sets \
+            limits too, each time a command that runs steps starts.
             """,
         subcommands: [Set.self, List.self, Unset.self],
         defaultSubcommand: List.self)

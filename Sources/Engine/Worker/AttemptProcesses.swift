@@ -34,6 +34,10 @@ extension Engine {
     /// leader is gone while the group lives on (then the number cannot have been reused).
     func stopLeftoverProcesses(of attempts: [TakenBackAttempt], machine: Machine = .local) async {
         for attempt in attempts {
+            if attempt.process == nil {
+                await stopUnrecordedProcesses(of: attempt)
+                continue
+            }
             guard let process = attempt.process, process.machine == machine,
                 ProcessTable.groupExists(process.processGroup)
             else { continue }
@@ -45,7 +49,6 @@ extension Engine {
                     continue
                 }
             }
-            let now = clock.now()
             let message: String
             if kill(-group, SIGKILL) == 0 {
                 message =
@@ -54,12 +57,35 @@ extension Engine {
                 message =
                     "\(key.stepID) attempt \(key.attempt): cannot kill process group \(group) (program pid \(process.pid)) that \(attempt.worker) left running: \(String(cString: strerror(errno)))"
             }
-            RunLog.note(message, run: key.runID, at: now, layout: layout)
-            do {
-                try await store.appendEvent(runID: key.runID, stepID: key.stepID, kind: "process_killed", message: message, at: now)
-            } catch {
-                RunLog.note("cannot record the event '\(message)': \(error)", run: key.runID, at: now, layout: layout)
-            }
+            await noteKilled(message, key: key)
+        }
+    }
+
+    /// An attempt taken back before its program's pid was recorded (its worker froze, or died, right
+    /// after starting it): the program is found on this machine by the markers every `run:` step's
+    /// environment carries (`FLOWRUN_RUN_ID`, `FLOWRUN_STEP`, `FLOWRUN_ATTEMPT`: CommandStep.swift),
+    /// and its process group killed. Without this the old program ran on beside the new attempt.
+    func stopUnrecordedProcesses(of attempt: TakenBackAttempt) async {
+        let key = attempt.key
+        let markers = ["FLOWRUN_RUN_ID": key.runID, "FLOWRUN_STEP": key.stepID, "FLOWRUN_ATTEMPT": String(key.attempt)]
+        for group in ProcessTable.processGroups(withEnvironment: markers).sorted() {
+            let what =
+                "process group \(group) (found by its FLOWRUN_ variables: its pid was never recorded) that \(attempt.worker) left running"
+            let message =
+                kill(-group, SIGKILL) == 0
+                ? "\(key.stepID) attempt \(key.attempt): killed \(what)"
+                : "\(key.stepID) attempt \(key.attempt): cannot kill \(what): \(String(cString: strerror(errno)))"
+            await noteKilled(message, key: key)
+        }
+    }
+
+    private func noteKilled(_ message: String, key: StepAttemptKey) async {
+        let now = clock.now()
+        RunLog.note(message, run: key.runID, at: now, layout: layout)
+        do {
+            try await store.appendEvent(runID: key.runID, stepID: key.stepID, kind: "process_killed", message: message, at: now)
+        } catch {
+            RunLog.note("cannot record the event '\(message)': \(error)", run: key.runID, at: now, layout: layout)
         }
     }
 }

@@ -25,6 +25,26 @@ public enum ProcessTable {
         return kill(-group, 0) == 0 || errno == EPERM
     }
 
+    /// The process groups of this machine's processes whose environment holds every one of
+    /// `markers` (as `NAME=value`), leaving out this process's own group. Read from
+    /// `/proc/PID/environ`, so only processes of this user (or all, as root) are seen.
+    public static func processGroups(withEnvironment markers: [String: String]) -> Set<Int32> {
+        guard !markers.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        let wanted = Set(markers.map { Array("\($0.key)=\($0.value)".utf8) })
+        let own = getpgrp()
+        var groups: Set<Int32> = []
+        for name in entries {
+            guard let pid = Int32(name), pid > 1, let data = FileManager.default.contents(atPath: "/proc/\(name)/environ") else {
+                continue
+            }
+            let found = Set(data.split(separator: 0).map(Array.init)).intersection(wanted)
+            guard found.count == wanted.count else { continue }
+            let group = getpgid(pid)
+            if group > 1, group != own { groups.insert(group) }
+        }
+        return groups
+    }
+
     /// True when process `pid` exists (or exists and belongs to another user).
     public static func processExists(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }

@@ -77,6 +77,16 @@ struct CLI {
     }
 }
 
+/// Polls `condition` every 0.1 s until it holds, or throws after `seconds` naming `what`: real
+/// processes, which no injected clock reaches.
+func waitFor(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while try !condition() {
+        guard Date() < deadline else { throw CLITestError("gave up after \(Int(seconds)) s waiting for \(what)") }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+}
+
 /// Reads a pipe to its end on a background thread.
 final class ReadAll: @unchecked Sendable {
     private var data = Data()

@@ -75,12 +75,4 @@ struct DiskFullTests {
     func trace(_ folder: URL) -> String {
         (try? String(contentsOf: folder.appendingPathComponent("trace"), encoding: .utf8)) ?? ""
     }
-
-    func waitFor(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try !condition() {
-            guard Date() < deadline else { throw CLITestError("gave up after \(Int(seconds)) s waiting for \(what)") }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-    }
 }

@@ -31,15 +31,6 @@ struct PostgresFaultTests {
         ((try? String(contentsOf: executions, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    /// Polls (real processes: no injected clock reaches them) until `condition` or `seconds` pass.
-    func waitFor(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try !condition() {
-            guard Date() < deadline else { throw TestDatabaseError("gave up after \(Int(seconds)) s waiting for \(what)") }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-    }
-
     func submit(_ workflow: String, _ extra: [String] = []) throws -> String {
         let result = try cli.run(["run", workflow, "--detach"] + extra, environment: env)
         #expect(result.status == 0, "\(result.stderr)")

@@ -57,27 +57,19 @@ import Testing
             kill(worker.processIdentifier, SIGTERM)
             worker.waitUntilExit()
         }
-        try Self.waitFor(60, "the holder's step to run") { FileManager.default.fileExists(atPath: holding.path) }
+        try waitFor(60, "the holder's step to run") { FileManager.default.fileExists(atPath: holding.path) }
         let holderID = try #require(
             (try JSONSerialization.jsonObject(with: Data(try cli.run(["runs", "list", "--json"], timeout: 60).stdout.utf8))
                 as? [[String: Any]])?.first?["id"] as? String)
 
         let (user, out, _) = try cli.start(["run", "user"])
         let progress = OutputTail(out)
-        try Self.waitFor(60, "the waiting reason in the progress") { progress.text.contains("waiting for pool gpu") }
+        try waitFor(60, "the waiting reason in the progress") { progress.text.contains("waiting for pool gpu") }
         FileManager.default.createFile(atPath: release.path, contents: Data())
         user.waitUntilExit()
         #expect(user.terminationStatus == 0)
         let line = try #require(progress.text.split(separator: "\n").first { $0.contains("waiting for pool gpu") })
         #expect(
             line.hasPrefix("○ use") && line.hasSuffix("ready  — waiting for pool gpu (1/1 in use by run \(holderID) step hold)"), "\(line)")
-    }
-
-    static func waitFor(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try !condition() {
-            guard Date() < deadline else { throw CLITestError("gave up after \(Int(seconds)) s waiting for \(what)") }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
     }
 }

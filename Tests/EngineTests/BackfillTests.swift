@@ -87,8 +87,8 @@ import Testing
         let other = try await h.secondEngine()
         let group = try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "exam-*", maxParallel: 1))
         for run in try await h.engine.group(id: group.id)?.runs ?? [] { try await h.engine.cancel(runID: run.id) }
-        async let a: Void = h.engine.releaseGroup(id: group.id)
-        async let b: Void = other.releaseGroup(id: group.id)
+        async let a = h.engine.releaseGroup(id: group.id)
+        async let b = other.releaseGroup(id: group.id)
         _ = try await (a, b)
         let runs = try #require(try await h.engine.group(id: group.id)?.runs)
         #expect(Set(runs.compactMap(\.datasetID)).count == runs.count)

@@ -59,19 +59,20 @@ extension Engine {
         let store = try scheduleStore()
         var waiting = false
         for group in try await store.groups(limit: 1000) where group.state == .active && group.released < group.datasetIDs.count {
-            try await releaseGroup(id: group.id)
-            if let after = try await store.group(id: group.id), after.released < after.datasetIDs.count { waiting = true }
+            if try await releaseGroup(id: group.id) { waiting = true }
         }
         return waiting
     }
 
-    /// Submits the group's next datasets as runs while it is active and has room under `max_parallel`.
-    public func releaseGroup(id: String) async throws {
+    /// Submits the group's next datasets as runs while it is active and has room under `max_parallel`;
+    /// true when datasets still wait in the (active) group.
+    @discardableResult
+    public func releaseGroup(id: String) async throws -> Bool {
         let store = try scheduleStore()
-        guard let group = try await store.group(id: id), group.state == .active else { return }
+        guard let group = try await store.group(id: id), group.state == .active else { return false }
         let unfinished = try await store.groupRuns(groupID: id).count { !$0.state.isFinished }
         let room = min(group.maxParallel - unfinished, group.datasetIDs.count - group.released)
-        guard room > 0 else { return }
+        guard room > 0 else { return group.released < group.datasetIDs.count }
         let params = Value(jsonText: group.paramsJSON)?.mapValue ?? [:]
         let file = try workflowFile(named: group.workflowName)
         for datasetID in group.datasetIDs[group.released..<(group.released + room)] {
@@ -82,6 +83,7 @@ extension Engine {
             try await store.setRunGroup(runID: run.id, groupID: id)
         }
         _ = try await store.advanceGroupReleased(id: id, from: group.released, to: group.released + room)
+        return group.released + room < group.datasetIDs.count
     }
 
     public func group(id: String) async throws -> RunGroupView? {

@@ -88,11 +88,14 @@ public final class SQLStore: Store, @unchecked Sendable {
         }
         do {
             // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
-            for pragma in [
-                "PRAGMA busy_timeout = \(busyTimeoutSeconds * 1000)", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                "PRAGMA foreign_keys = ON",
-            ] {
-                try await db.raw(SQLQueryString(pragma)).run()
+            // On the connection's thread: switching to WAL can wait for a lock.
+            try await db.onThread {
+                for pragma in [
+                    "PRAGMA busy_timeout = \(busyTimeoutSeconds * 1000)", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                    "PRAGMA foreign_keys = ON",
+                ] {
+                    try await db.raw(SQLQueryString(pragma)).run()
+                }
             }
         } catch {
             db.close()

@@ -29,9 +29,12 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private let lock = NSLock()
+    /// Where this connection's calls run (``SQLiteThread``): ``onThread(_:)``.
+    let thread: SQLiteThread
 
     init(path: String, logger: Logger) throws {
         self.logger = logger
+        self.thread = SQLiteThread(name: "sqlite \((path as NSString).lastPathComponent)")
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
@@ -44,6 +47,12 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// Runs `body` with this connection's thread as the task's executor: what it calls on the
+    /// connection (and a lock wait inside SQLite) blocks that thread only.
+    func onThread<T>(_ body: () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(thread) { try await body() }
+    }
 
     func close() {
         lock.withLock {

@@ -46,9 +46,11 @@ let package = Package(
         // Starts a step's program under a guard that kills its process group when the engine dies.
         .target(name: "CSpawn"),
         .target(name: "Steps", dependencies: ["FlowSpec", "Learn", "CSpawn"]),
+        .target(name: "Threads"),
         .target(
             name: "Store",
             dependencies: [
+                "Threads",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -60,7 +62,7 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 // Learn: the dataset profile, measured when a file is registered.
-                "FlowSpec", "Learn", "Steps", "Store",
+                "FlowSpec", "Learn", "Steps", "Store", "Threads",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -4,6 +4,7 @@ import Foundation
 import Learn
 import Steps
 import Store
+import Threads
 
 /// Plans and records runs: the one entry point every trigger uses, plus cancel and retry.
 ///
@@ -118,8 +119,10 @@ public struct Engine: Sendable {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw EngineError.fileNotFound(path) }
         guard !isFolder.boolValue else { throw EngineError.unreadable(path: path, reason: "it is a folder, not a file") }
+        // Hashing (and below, describing) a file of gigabytes takes seconds: on a thread of its own,
+        // not the cooperative pool the API and the worker share.
         let (hash, size): (String, Int64)
-        do { (hash, size) = try ContentHash.sha256(of: url) } catch {
+        do { (hash, size) = try await ThreadExecutor.run(named: "hash dataset") { try ContentHash.sha256(of: url) } } catch {
             throw EngineError.unreadable(path: path, reason: FileProblem.describe(error))
         }
         let id = "ds-" + hash.prefix(12)
@@ -131,7 +134,8 @@ public struct Engine: Sendable {
             // Described once, at registration: a CSV that cannot be read is rejected now, with its
             // row, rather than failing every run on it later.
             do {
-                record.schemaJSON = try DatasetProfileJSON.encode(try DatasetProfile.measure(url, displayName: path))
+                let profile = try await ThreadExecutor.run(named: "describe dataset") { try DatasetProfile.measure(url, displayName: path) }
+                record.schemaJSON = try DatasetProfileJSON.encode(profile)
             } catch {
                 record.status = "rejected"
                 record.rejectReason = ErrorText.describe(error)

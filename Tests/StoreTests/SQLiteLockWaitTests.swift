@@ -6,7 +6,7 @@ import Testing
 @testable import Store
 
 /// SQLite waits for another connection's lock inside `sqlite3_step`. Such waits must block only the
-/// waiting connection's own thread (``SQLiteThread``): on Swift's cooperative pool (one thread per
+/// waiting connection's own thread (its ``ThreadExecutor``): on Swift's cooperative pool (one thread per
 /// core) enough waiters froze the whole process — the lock's holder too, which then could not
 /// resume to commit, so every waiter ran into the busy timeout. CI met this as a 30 s stall.
 @Suite struct SQLiteLockWaitTests {

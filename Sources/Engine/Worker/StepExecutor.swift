@@ -2,6 +2,7 @@ import FlowSpec
 import Foundation
 import Steps
 import Store
+import Threads
 
 /// Runs one claimed attempt of one step and says how it ended; never throws.
 ///
@@ -31,8 +32,26 @@ struct StepExecutor: Sendable {
             return (.failed(error: "step '\(step.stepID)' is not in the run's workflow", exitStatus: nil, retryAt: nil), nil)
         }
         var cacheRecord: AttemptCache?
-        let outcome = await execute(step, plan: plan, spec: spec, cacheRecord: &cacheRecord, stopReason: stopReason)
+        guard !Self.onlyAwaits(spec) else {
+            let outcome = await execute(step, plan: plan, spec: spec, cacheRecord: &cacheRecord, stopReason: stopReason)
+            return (outcome, cacheRecord)
+        }
+        // A step that computes (the built-in ML steps, a user's own Swift step; their cache keys hash
+        // files) runs on a thread of its own: on the cooperative pool, one thread per core, a fit of a
+        // minute held up the worker's heartbeats (its lease ran out) and, in `serve`, the API.
+        let outcome = await withTaskExecutorPreference(ThreadExecutor(name: "step \(spec.id)")) {
+            await execute(step, plan: plan, spec: spec, cacheRecord: &cacheRecord, stopReason: stopReason)
+        }
         return (outcome, cacheRecord)
+    }
+
+    /// A command (its process is waited for on a thread of its own) and `noop` only await: they run in
+    /// place, without a thread's start per attempt.
+    static func onlyAwaits(_ spec: StepSpec) -> Bool {
+        switch spec.action {
+        case .run: true
+        case .uses(let name): name == CommandStep.name || name == NoopStep.name
+        }
     }
 
     private func execute(

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
+import Threads
 import VaporCSQLite
 
 /// SQLKit over SQLite's C API, called in place: no thread-pool hop per statement and a cache of
@@ -29,12 +30,14 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private let lock = NSLock()
-    /// Where this connection's calls run (``SQLiteThread``): ``onThread(_:)``.
-    let thread: SQLiteThread
+    /// Where this connection's calls run: ``onThread(_:)``. SQLite waits for another connection's
+    /// lock inside `sqlite3_step`; on the cooperative pool enough waiters froze the whole process,
+    /// the lock's holder too (docs/architecture.md).
+    let thread: ThreadExecutor
 
     init(path: String, logger: Logger) throws {
         self.logger = logger
-        self.thread = SQLiteThread(name: "sqlite \((path as NSString).lastPathComponent)")
+        self.thread = ThreadExecutor(name: "sqlite \((path as NSString).lastPathComponent)")
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)

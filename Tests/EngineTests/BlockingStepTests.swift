@@ -1,0 +1,85 @@
+import Engine
+import FlowSpec
+import Foundation
+import Logging
+import Steps
+import Store
+import TestSupport
+import Testing
+
+/// A step that computes blocks its thread for as long as it computes (a model fit, a CSV read). Such
+/// steps run on threads of their own: more of them than Swift's cooperative pool has threads (one per
+/// core) leave the process free — here, free to run the test that releases them. On the pool they
+/// froze it: no heartbeat, no claim, no API answer until they ended.
+@Suite struct BlockingStepTests {
+    /// Holds every step that enters until the test releases them all (or a safety timeout passes).
+    final class Gate: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var entered = 0
+        private var open = false
+
+        var count: Int { condition.withLock { entered } }
+
+        /// Blocks the calling thread; true when released, false when the timeout passed first.
+        func block(timeout: TimeInterval) -> Bool {
+            condition.withLock {
+                entered += 1
+                let deadline = Date().addingTimeInterval(timeout)
+                while !open, condition.wait(until: deadline) {}
+                return open
+            }
+        }
+
+        func release() {
+            condition.withLock {
+                open = true
+                condition.broadcast()
+            }
+        }
+    }
+
+    struct BlockingStep: Step {
+        static let name = "block"
+        static let cachesByDefault = false
+        let gate: Gate
+        func run(_ context: StepContext) async throws -> StepResult {
+            StepResult(outputs: ["released": .bool(gate.block(timeout: 20))])
+        }
+    }
+
+    @Test func stepsThatBlockTheirThreadsLeaveTheProcessFree() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-blocking-\(UUID().uuidString)")
+        let workflows = root.appendingPathComponent("workflows")
+        try FileManager.default.createDirectory(at: workflows, withIntermediateDirectories: true)
+        let layout = DataLayout(root: root.appendingPathComponent("data"))
+        try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
+        // More blocking steps than the cooperative pool has threads.
+        let count = ProcessInfo.processInfo.activeProcessorCount + 1
+        var yaml = "name: w\nversion: 1\nsteps:\n"
+        for i in 0..<count { yaml += "  s\(i): { uses: block }\n" }
+        try yaml.write(to: workflows.appendingPathComponent("w.yaml"), atomically: true, encoding: .utf8)
+        let gate = Gate()
+        var registry = StepRegistry.builtIn()
+        registry.register(BlockingStep(gate: gate))
+        let store = try await SQLStore.open(url: layout.root.appendingPathComponent("flowrun.sqlite").path, logger: Logger(label: "test"))
+        let engine = Engine(store: store, registry: registry, layout: layout, workflowsDirectory: workflows)
+
+        let run = try await engine.submit(SubmitRequest(workflow: "w", trigger: .api))
+        let worker = Worker(engine: engine, options: .init(name: "w1", concurrency: count, pollInterval: .milliseconds(20), runID: run.id))
+        let working = Task { try await worker.run() }
+        defer { working.cancel() }
+        // Polled with a deadline: the steps block real threads, which no injected clock reaches.
+        let deadline = Date().addingTimeInterval(30)
+        while gate.count < count, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        gate.release()
+        while try await engine.run(id: run.id)?.state.isFinished != true, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let steps = try await engine.steps(runID: run.id)
+        #expect(steps.count == count)
+        // On the cooperative pool the first steps took every thread, and this test could not run to
+        // release them: they waited out their timeouts.
+        #expect(steps.allSatisfy { $0.outputs["released"] == "true" }, "\(steps.map { ($0.stepID, $0.outputs) })")
+        try await engine.close()
+    }
+}

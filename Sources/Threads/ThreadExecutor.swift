@@ -57,9 +57,22 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         queue.condition.unlock()
     }
 
+    /// Runs `body` on this executor's thread: the task prefers it (so do the tasks it starts) until
+    /// `body` returns.
+    ///
+    /// `withTaskExecutorPreference` alone does not move the task: its body starts where the caller
+    /// is, and a body that enters an actor at once stayed on the cooperative pool (checked with Swift
+    /// 6.3.1, debug and release). `Task.yield()` re-enqueues the task, now on the preferred executor.
+    public func run<T, Failure: Error>(_ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+        try await withTaskExecutorPreference(self) { () async throws(Failure) -> T in
+            await Task.yield()
+            return try await body()
+        }
+    }
+
     /// Runs `body` on a new thread of its own (the thread ends with it): for work that computes or
     /// blocks for long — hashing a large file, a step's model fit.
-    public static func run<T>(named name: String, _ body: () async throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(ThreadExecutor(name: name)) { try await body() }
+    public static func run<T, Failure: Error>(named name: String, _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+        try await ThreadExecutor(name: name).run(body)
     }
 }

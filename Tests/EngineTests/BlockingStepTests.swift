@@ -12,36 +12,10 @@ import Testing
 /// core) leave the process free — here, free to run the test that releases them. On the pool they
 /// froze it: no heartbeat, no claim, no API answer until they ended.
 @Suite struct BlockingStepTests {
-    /// Holds every step that enters until the test releases them all (or a safety timeout passes).
-    final class Gate: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var entered = 0
-        private var open = false
-
-        var count: Int { condition.withLock { entered } }
-
-        /// Blocks the calling thread; true when released, false when the timeout passed first.
-        func block(timeout: TimeInterval) -> Bool {
-            condition.withLock {
-                entered += 1
-                let deadline = Date().addingTimeInterval(timeout)
-                while !open, condition.wait(until: deadline) {}
-                return open
-            }
-        }
-
-        func release() {
-            condition.withLock {
-                open = true
-                condition.broadcast()
-            }
-        }
-    }
-
     struct BlockingStep: Step {
         static let name = "block"
         static let cachesByDefault = false
-        let gate: Gate
+        let gate: BlockingGate
         func run(_ context: StepContext) async throws -> StepResult {
             StepResult(outputs: ["released": .bool(gate.block(timeout: 20))])
         }
@@ -58,7 +32,7 @@ import Testing
         var yaml = "name: w\nversion: 1\nsteps:\n"
         for i in 0..<count { yaml += "  s\(i): { uses: block }\n" }
         try yaml.write(to: workflows.appendingPathComponent("w.yaml"), atomically: true, encoding: .utf8)
-        let gate = Gate()
+        let gate = BlockingGate()
         var registry = StepRegistry.builtIn()
         registry.register(BlockingStep(gate: gate))
         let store = try await SQLStore.open(url: layout.root.appendingPathComponent("flowrun.sqlite").path, logger: Logger(label: "test"))
@@ -69,9 +43,8 @@ import Testing
         let working = Task { try await worker.run() }
         defer { working.cancel() }
         // Polled with a deadline: the steps block real threads, which no injected clock reaches.
+        try await gate.releaseWhenEntered(count)
         let deadline = Date().addingTimeInterval(30)
-        while gate.count < count, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        gate.release()
         while try await engine.run(id: run.id)?.state.isFinished != true, Date() < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 /// The watcher on real files and a real store, with the manual clock: "stable for 5 s" is the
@@ -165,6 +166,23 @@ import Testing
         #expect(report.submitted.keys.sorted() == ["three.csv", "two.csv"])
         #expect(report.duplicates == ["one.csv"])
         #expect(try await runCount() == 3)
+    }
+
+    /// A watcher blocked in a call that does not return (a NAS share that stopped answering; here its
+    /// log line blocks) holds its own thread only: more blocked watchers than the cooperative pool
+    /// has threads leave this test free to run and release them.
+    @Test func aBlockedWatcherHoldsOnlyItsOwnThread() async throws {
+        let gate = BlockingGate()
+        let count = ProcessInfo.processInfo.activeProcessorCount + 1
+        var running: [Task<Void, Never>] = []
+        for _ in 0..<count {
+            let watcher = try FolderWatcher.make(engine: h.engine, settings: WatchSettings()) { _ in gate.block() }
+            running.append(Task { await watcher.run() })
+        }
+        try await gate.releaseWhenEntered(count)
+        for task in running { task.cancel() }
+        #expect(gate.count >= count)
+        #expect(gate.timeouts == 0, "blocked watchers held the cooperative pool")
     }
 
     @Test func badSettingsAreRefusedNamingTheVariable() throws {

@@ -180,6 +180,13 @@ import Testing
         await #expect(throws: EngineError.fileNotFound(missingInside)) {
             try await h.engine.submit(SubmitRequest(workflow: "needs-data", datasetPath: missingInside, trigger: .cli))
         }
+        // A named pipe: reading it to hash it would wait for a writer for ever.
+        let pipe = h.engine.layout.inbound.appendingPathComponent("pipe.csv").path
+        try FileManager.default.createDirectory(at: h.engine.layout.inbound, withIntermediateDirectories: true)
+        #expect(mkfifo(pipe, 0o600) == 0)
+        await #expect(throws: EngineError.unreadable(path: pipe, reason: "it is not a regular file (a pipe, a device or a socket)")) {
+            try await h.engine.submit(SubmitRequest(workflow: "needs-data", datasetPath: pipe, trigger: .cli))
+        }
         await #expect(throws: EngineError.missingInput("dataset")) {
             try await h.engine.submit(SubmitRequest(workflow: "needs-data", trigger: .cli))
         }

@@ -1,6 +1,7 @@
 import FlowSpec
 import Foundation
 import Store
+import Threads
 
 /// Turns finished uploads into datasets and runs: scans the watched folders, asks each rule's
 /// ``UploadTracker`` which files are finished, registers each as a dataset (by content hash) and
@@ -58,7 +59,17 @@ public actor FolderWatcher {
 
     /// Watches until the task is canceled: a pass now, then one after every inotify notice, at each
     /// stability deadline, and every poll interval.
-    public func run() async {
+    ///
+    /// On a thread of its own: listing and stat-ing a NAS folder blocks while the share does not
+    /// answer (a hard NFS mount waits for ever), and on the cooperative pool that would stop the
+    /// server and worker sharing this process, not just the watcher.
+    /// Nonisolated, so that the actor is entered from the thread: a preference set while already on
+    /// the actor would not move it.
+    public nonisolated func run() async {
+        await ThreadExecutor.run(named: "watcher") { await self.watch() }
+    }
+
+    private func watch() async {
         let folders = Array(Set(rules.map(\.folder)))
         for folder in folders {
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -39,7 +39,7 @@ struct StepExecutor: Sendable {
         // A step that computes (the built-in ML steps, a user's own Swift step; their cache keys hash
         // files) runs on a thread of its own: on the cooperative pool, one thread per core, a fit of a
         // minute held up the worker's heartbeats (its lease ran out) and, in `serve`, the API.
-        let outcome = await withTaskExecutorPreference(ThreadExecutor(name: "step \(spec.id)")) {
+        let outcome = await ThreadExecutor.run(named: "step \(spec.id)") {
             await execute(step, plan: plan, spec: spec, cacheRecord: &cacheRecord, stopReason: stopReason)
         }
         return (outcome, cacheRecord)

@@ -54,7 +54,7 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
     /// Runs `body` with this connection's thread as the task's executor: what it calls on the
     /// connection (and a lock wait inside SQLite) blocks that thread only.
     func onThread<T>(_ body: () async throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(thread) { try await body() }
+        try await thread.run(body)
     }
 
     func close() {

@@ -38,17 +38,17 @@ final class SQLiteBackend: SQLBackend {
     var dialect: SQLStore.Dialect { .sqlite }
 
     func transaction<T: Sendable>(timeout: Duration?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await db.onThread {
-            try await gate.withLock {
-                try await db.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(db)
-                    try await db.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await db.raw("ROLLBACK").run()
-                    throw error
-                }
+        try await gate.withLock {
+            // Once `BEGIN IMMEDIATE` holds the write lock, no statement of the transaction waits
+            // for another connection (WAL): only the BEGIN may, and it waits on the connection's thread.
+            try await db.inPlaceUnlessLocked { try await db.raw("BEGIN IMMEDIATE").run() }
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
             }
         }
     }
@@ -58,11 +58,12 @@ final class SQLiteBackend: SQLBackend {
     }
 
     func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        guard !readers.isEmpty else { return try await db.onThread { try await gate.withLock { try await body(db) } } }
+        guard !readers.isEmpty else { return try await gate.withLock { try await db.inPlaceUnlessLocked { try await body(db) } } }
         // One FIFO queue for all readers: the next free one takes the oldest waiting read.
         let index = await pool.acquire()
         defer { pool.release(index) }
-        return try await readers[index].onThread { try await body(readers[index]) }
+        let reader = readers[index]
+        return try await reader.inPlaceUnlessLocked { try await body(reader) }
     }
 
     /// Other processes on the file cannot signal this one; workers poll.

@@ -90,10 +90,8 @@ public final class SQLStore: Store, @unchecked Sendable {
             // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
             // On the connection's thread: switching to WAL can wait for a lock.
             try await db.onThread {
-                for pragma in [
-                    "PRAGMA busy_timeout = \(busyTimeoutSeconds * 1000)", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                    "PRAGMA foreign_keys = ON",
-                ] {
+                db.setBusyTimeout(milliseconds: Int32(busyTimeoutSeconds * 1000))
+                for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
                     try await db.raw(SQLQueryString(pragma)).run()
                 }
             }
@@ -106,7 +104,7 @@ public final class SQLStore: Store, @unchecked Sendable {
         for _ in 0..<min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) {
             do {
                 let reader = try SQLiteDirectDatabase(path: path, logger: logger)
-                try await reader.raw(SQLQueryString("PRAGMA busy_timeout = " + String(busyTimeoutSeconds * 1000))).run()
+                reader.setBusyTimeout(milliseconds: Int32(busyTimeoutSeconds * 1000))
                 readers.append(reader)
             } catch {
                 readers.forEach { $0.close() }

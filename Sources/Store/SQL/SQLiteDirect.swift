@@ -57,6 +57,37 @@ final class SQLiteDirectDatabase: SQLDatabase, @unchecked Sendable {
         try await thread.run(body)
     }
 
+    /// How long a statement waits inside SQLite for another connection's lock.
+    private var busyTimeout: Int32 = 0
+
+    func setBusyTimeout(milliseconds: Int32) {
+        lock.withLock {
+            busyTimeout = milliseconds
+            if let handle { sqlite_nio_sqlite3_busy_timeout(handle, milliseconds) }
+        }
+    }
+
+    private func setBusyWait(_ on: Bool) {
+        lock.withLock {
+            if let handle { sqlite_nio_sqlite3_busy_timeout(handle, on ? busyTimeout : 0) }
+        }
+    }
+
+    /// Runs `body` in place with SQLite's busy wait off; when a statement meets another connection's
+    /// lock (SQLITE_BUSY at once), runs `body` again on this connection's own thread, where it waits
+    /// up to the busy timeout. The common case, no lock held elsewhere, costs no thread hop; the wait
+    /// never sleeps on a thread of the cooperative pool. `body` must be safe to run twice: a read, or
+    /// a `BEGIN IMMEDIATE`.
+    func inPlaceUnlessLocked<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            setBusyWait(false)
+            defer { setBusyWait(true) }
+            return try await body()
+        } catch let failure as Failure where failure.isBusy {
+            return try await onThread(body)
+        }
+    }
+
     func close() {
         lock.withLock {
             for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }

@@ -23,12 +23,16 @@ public protocol ScheduleStore: Sendable {
 
     func createGroup(_ group: RunGroupRecord) async throws
     func group(id: String) async throws -> RunGroupRecord?
-    /// Newest first.
-    func groups(limit: Int) async throws -> [RunGroupRecord]
+    /// Newest first; of one workflow and in one state when given.
+    func groups(limit: Int, workflow: String?, state: RunGroupState?) async throws -> [RunGroupRecord]
+    /// Every active group that may still hold datasets back, oldest first: however many groups
+    /// the store keeps (a scan of the newest 1,000 never saw an older group again).
+    func groupsHoldingBack() async throws -> [RunGroupRecord]
     /// Sets the group's state; false when no such group.
     func setGroupState(id: String, state: RunGroupState) async throws -> Bool
-    /// Moves `released` from `from` to `to`; false when another process moved it first.
-    func advanceGroupReleased(id: String, from: Int, to: Int) async throws -> Bool
+    /// Moves `released` from `from` to `to` (of `total` datasets; at `total` the group no longer
+    /// holds any back); false when another process moved it first.
+    func advanceGroupReleased(id: String, from: Int, to: Int, total: Int) async throws -> Bool
     /// Marks a run as a member of a group.
     func setRunGroup(runID: String, groupID: String) async throws
     /// The group's runs, oldest first.

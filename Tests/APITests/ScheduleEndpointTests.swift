@@ -58,6 +58,17 @@ import Testing
             #expect(again.status == 409)
             let got = try await client.get("/api/groups/\(id)", headers: auth)
             #expect(got.status == 200 && got.json["id"] as? String == id)
+            // The list: newest first, filtered by workflow and state, without the runs.
+            let listed = try await client.get("/api/groups?workflow=with-dataset&state=canceled&limit=5", headers: auth)
+            #expect(listed.status == 200, "\(listed.text)")
+            let groups = try #require(listed.json["groups"] as? [[String: Any]])
+            #expect(groups.map { $0["id"] as? String } == [id])
+            #expect(groups.first?["released"] as? Int == 2 && groups.first?["runs"] == nil)
+            #expect((try await client.get("/api/groups?state=active", headers: auth).json["groups"] as? [Any])?.isEmpty == true)
+            #expect((try await client.get("/api/groups?workflow=nope", headers: auth).json["groups"] as? [Any])?.isEmpty == true)
+            #expect(try await client.get("/api/groups?state=done", headers: auth).status == 400)
+            #expect(try await client.get("/api/groups?limit=0", headers: auth).status == 400)
+            #expect(try await client.get("/api/groups").status == 401)
             let missing = try await client.get("/api/groups/grp-nope", headers: auth)
             #expect(missing.status == 404 && missing.errorCode == "group_not_found")
             let none = try await client.call(

@@ -81,6 +81,44 @@ import Testing
         await #expect(throws: BackfillError.groupCanceled(group.id)) { try await h.engine.resumeGroup(id: group.id) }
     }
 
+    /// A group older than the newest 1,000 is still released (the pass read only those), and a
+    /// group that released everything is no longer read; the list filters by workflow and state.
+    @Test(arguments: TestDatabase.all) func everyGroupThatHoldsDatasetsBackIsReleased(database: TestDatabase) async throws {
+        let (h, _) = try await Self.setUp(database)
+        let group = try await h.engine.backfill(BackfillRequest(workflow: "per-exam", datasets: "exam-*", maxParallel: 1))
+        let store = try #require(h.store as? any ScheduleStore)
+        for i in 0..<1_000 {
+            h.clock.advance(by: .seconds(1))
+            try await store.createGroup(
+                RunGroupRecord(
+                    id: "grp-newer-\(i)", workflowName: "other", paramsJSON: "{}", datasetIDs: [], maxParallel: 1,
+                    createdAt: h.clock.now(), selection: "none"))
+        }
+        #expect(try await store.groupsHoldingBack().map(\.id) == [group.id])
+        // Migration 12 marks every older group as holding back: one pass clears those that do not.
+        try await h.sql("UPDATE run_groups SET holds_back = 1")
+        #expect(try await store.groupsHoldingBack().count == 1_001)
+        try await h.engine.releaseGroups()
+        #expect(try await store.groupsHoldingBack().map(\.id) == [group.id])
+        let first = try #require(try await h.engine.group(id: group.id)?.runs.first)
+        try await h.engine.cancel(runID: first.id)
+        try await h.engine.releaseGroups()
+        #expect(try await h.engine.group(id: group.id)?.runs.count == 2)
+
+        #expect(try await h.engine.groups(limit: 5, workflow: "per-exam").map(\.id) == [group.id])
+        #expect(try await h.engine.groups(limit: 5, state: .paused).isEmpty)
+        #expect(try await h.engine.groups(limit: 5).count == 5)
+        // Released to the last dataset: no longer read by the release pass.
+        for _ in 0..<4 {
+            for run in try await h.engine.group(id: group.id)?.runs ?? [] where !(RunState(rawValue: run.state)?.isFinished ?? true) {
+                try await h.engine.cancel(runID: run.id)
+            }
+            try await h.engine.releaseGroups()
+        }
+        #expect(try await h.engine.group(id: group.id)?.counts["waiting"] == 0)
+        #expect(try await store.groupsHoldingBack().isEmpty)
+    }
+
     /// Two processes releasing one group at once submit each dataset once (the runs' idempotency key).
     @Test(arguments: TestDatabase.all) func twoReleasersSubmitEachDatasetOnce(database: TestDatabase) async throws {
         let (h, _) = try await Self.setUp(database)

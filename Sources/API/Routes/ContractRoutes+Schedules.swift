@@ -4,7 +4,7 @@ import Foundation
 import OpenAPIRuntime
 import Store
 
-/// Schedules and backfill groups (issue 18): `GET /api/schedules`, `POST /api/groups`,
+/// Schedules and backfill groups (issue 18): `GET /api/schedules`, `GET` and `POST /api/groups`,
 /// `GET /api/groups/{id}` and its pause/resume/cancel. They read and act through the engine
 /// (``Engine/schedules()``, ``Engine/backfill(_:)``, ``Engine/group(id:)``), as the CLI and the pages do.
 extension ContractRoutes {
@@ -21,6 +21,19 @@ extension ContractRoutes {
                     nextTick: info.nextTick, lastTick: info.lastTick, lastRun: lastRun))
         }
         return .ok(.init(body: .json(.init(schedules: schedules))))
+    }
+
+    func listGroups(_ input: Operations.ListGroups.Input) async throws -> Operations.ListGroups.Output {
+        let limit = try Query.check("limit", input.query.limit, default: 50, in: 1...1000)
+        let state = input.query.state.flatMap { RunGroupState(rawValue: $0.rawValue) }
+        let groups = try await services.engine.groups(limit: limit, workflow: input.query.workflow, state: state).map { group in
+            Components.Schemas.GroupSummary(
+                id: group.id, workflow: group.workflow,
+                state: try GeneratedWire.wire(group.state, as: Components.Schemas.GroupSummary.StatePayload.self),
+                maxParallel: group.maxParallel, total: group.total, released: group.released, selection: group.selection,
+                createdAt: group.createdAt)
+        }
+        return .ok(.init(body: .json(.init(groups: groups))))
     }
 
     func createGroup(_ input: Operations.CreateGroup.Input) async throws -> Operations.CreateGroup.Output {

@@ -58,7 +58,7 @@ extension Engine {
     public func releaseGroups() async throws -> Bool {
         let store = try scheduleStore()
         var waiting = false
-        for group in try await store.groups(limit: 1000) where group.state == .active && group.released < group.datasetIDs.count {
+        for group in try await store.groupsHoldingBack() {
             if try await releaseGroup(id: group.id) { waiting = true }
         }
         return waiting
@@ -71,8 +71,13 @@ extension Engine {
         let store = try scheduleStore()
         guard let group = try await store.group(id: id), group.state == .active else { return false }
         let unfinished = try await store.groupRuns(groupID: id).count { !$0.state.isFinished }
-        let room = min(group.maxParallel - unfinished, group.datasetIDs.count - group.released)
-        guard room > 0 else { return group.released < group.datasetIDs.count }
+        let total = group.datasetIDs.count
+        let room = min(group.maxParallel - unfinished, total - group.released)
+        guard room > 0 else {
+            // All released (a group from before migration 12 is still marked): releaseGroups no longer reads it.
+            if group.released >= total { _ = try await store.advanceGroupReleased(id: id, from: total, to: total, total: total) }
+            return group.released < total
+        }
         let params = Value(jsonText: group.paramsJSON)?.mapValue ?? [:]
         let file = try workflowFile(named: group.workflowName)
         for datasetID in group.datasetIDs[group.released..<(group.released + room)] {
@@ -82,8 +87,8 @@ extension Engine {
             let run = try await submit(request)
             try await store.setRunGroup(runID: run.id, groupID: id)
         }
-        _ = try await store.advanceGroupReleased(id: id, from: group.released, to: group.released + room)
-        return group.released + room < group.datasetIDs.count
+        _ = try await store.advanceGroupReleased(id: id, from: group.released, to: group.released + room, total: total)
+        return group.released + room < total
     }
 
     public func group(id: String) async throws -> RunGroupView? {
@@ -98,9 +103,9 @@ extension Engine {
             counts: counts)
     }
 
-    /// Newest first.
-    public func groups(limit: Int) async throws -> [RunGroupRecordView] {
-        try await scheduleStore().groups(limit: limit).map(Self.view)
+    /// Newest first; of one workflow and in one state when given.
+    public func groups(limit: Int, workflow: String? = nil, state: RunGroupState? = nil) async throws -> [RunGroupRecordView] {
+        try await scheduleStore().groups(limit: limit, workflow: workflow, state: state).map(Self.view)
     }
 
     /// Stops releasing runs; runs already started go on.

@@ -166,6 +166,14 @@ enum Migrations {
         [
             "ALTER TABLE run_slas ADD COLUMN since DOUBLE PRECISION"
         ],
+        // 12: whether a group may still hold datasets back, so that releasing reads only those
+        // groups: the scheduler read the newest 1,000 groups (each with its dataset list) every 2 s
+        // while one waited, and never saw an older one again. Groups made before are marked as
+        // holding back; the first release pass that finds one fully released clears it.
+        [
+            "ALTER TABLE run_groups ADD COLUMN holds_back INTEGER NOT NULL DEFAULT 1",
+            "CREATE INDEX run_groups_holding_back ON run_groups (holds_back, state)",
+        ],
     ]
 
     static var latest: Int { all.count }

@@ -86,9 +86,10 @@ extension SQLStore: ScheduleStore {
             let created = group.createdAt.timeIntervalSince1970
             try await db.raw(
                 """
-                INSERT INTO run_groups (id, workflow_name, params_json, datasets_json, max_parallel, state, released, created_at, selection)
+                INSERT INTO run_groups (id, workflow_name, params_json, datasets_json, max_parallel, state, released, created_at, selection, holds_back)
                 VALUES (\(bind: group.id), \(bind: group.workflowName), \(bind: group.paramsJSON), \(bind: datasets),
-                        \(bind: group.maxParallel), \(bind: group.state.rawValue), \(bind: group.released), \(bind: created), \(bind: group.selection))
+                        \(bind: group.maxParallel), \(bind: group.state.rawValue), \(bind: group.released), \(bind: created), \(bind: group.selection),
+                        \(bind: group.released < group.datasetIDs.count ? 1 : 0))
                 """
             ).run()
         }
@@ -98,9 +99,19 @@ extension SQLStore: ScheduleStore {
         try await read { db in try await db.raw("SELECT * FROM run_groups WHERE id = \(bind: id)").first().map(Self.runGroup) }
     }
 
-    public func groups(limit: Int) async throws -> [RunGroupRecord] {
+    public func groups(limit: Int, workflow: String?, state: RunGroupState?) async throws -> [RunGroupRecord] {
         try await read { db in
-            try await db.raw("SELECT * FROM run_groups ORDER BY created_at DESC, id DESC LIMIT \(literal: max(1, min(limit, 1000)))").all()
+            var query: SQLQueryString = "SELECT * FROM run_groups WHERE 1 = 1"
+            if let workflow { query = query + " AND workflow_name = \(bind: workflow)" }
+            if let state { query = query + " AND state = \(bind: state.rawValue)" }
+            query = query + " ORDER BY created_at DESC, id DESC LIMIT \(literal: max(1, min(limit, 1000)))"
+            return try await db.raw(query).all().map(Self.runGroup)
+        }
+    }
+
+    public func groupsHoldingBack() async throws -> [RunGroupRecord] {
+        try await read { db in
+            try await db.raw("SELECT * FROM run_groups WHERE holds_back = 1 AND state = 'active' ORDER BY created_at, id").all()
                 .map(Self.runGroup)
         }
     }
@@ -111,10 +122,13 @@ extension SQLStore: ScheduleStore {
         }
     }
 
-    public func advanceGroupReleased(id: String, from: Int, to: Int) async throws -> Bool {
+    public func advanceGroupReleased(id: String, from: Int, to: Int, total: Int) async throws -> Bool {
         try await write { db in
             !(try await db.raw(
-                "UPDATE run_groups SET released = \(bind: to) WHERE id = \(bind: id) AND released = \(bind: from) RETURNING id"
+                """
+                UPDATE run_groups SET released = \(bind: to), holds_back = \(bind: to < total ? 1 : 0)
+                WHERE id = \(bind: id) AND released = \(bind: from) RETURNING id
+                """
             ).all()).isEmpty
         }
     }

@@ -4,6 +4,6 @@
 /// hand edit of a generated file, fails the test.
 enum OpenAPIGeneratedStamp {
     static let generator = "swift-openapi-generator 1.14.3"
-    static let inputs = "360563dcbeffa90dcd59d7d29cce163b5f19788e59242e5a70f6340514a77015"
-    static let outputs = "34ed73519252b26b78a2e7de4e9fdf50be3314ad2e47784f2a7e3e94b57ff72b"
+    static let inputs = "4747c1fe63f27e374c74815d320bb7e4235f11812105459865b544b2433cdcbd"
+    static let outputs = "fed97733760f927448d4c73b56557b3c7377a35142b5cc80407546d3605346e4"
 }

@@ -1586,6 +1586,90 @@ extension Components {
                 case runs
             }
         }
+        /// - Remark: Generated from `#/components/schemas/GroupList`.
+        internal struct GroupList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GroupList/groups`.
+            internal var groups: [Components.Schemas.GroupSummary]
+            /// Creates a new `GroupList`.
+            ///
+            /// - Parameters:
+            ///   - groups:
+            internal init(groups: [Components.Schemas.GroupSummary]) {
+                self.groups = groups
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case groups
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/GroupSummary`.
+        internal struct GroupSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/workflow`.
+            internal var workflow: Swift.String
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/state`.
+            internal enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case active = "active"
+                case paused = "paused"
+                case canceled = "canceled"
+            }
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/state`.
+            internal var state: Components.Schemas.GroupSummary.StatePayload
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/max_parallel`.
+            internal var maxParallel: Swift.Int
+            /// Datasets in the group
+            ///
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/total`.
+            internal var total: Swift.Int
+            /// How many of them became runs
+            ///
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/released`.
+            internal var released: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/selection`.
+            internal var selection: Swift.String
+            /// - Remark: Generated from `#/components/schemas/GroupSummary/created_at`.
+            internal var createdAt: Foundation.Date
+            /// Creates a new `GroupSummary`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - workflow:
+            ///   - state:
+            ///   - maxParallel:
+            ///   - total: Datasets in the group
+            ///   - released: How many of them became runs
+            ///   - selection:
+            ///   - createdAt:
+            internal init(
+                id: Swift.String,
+                workflow: Swift.String,
+                state: Components.Schemas.GroupSummary.StatePayload,
+                maxParallel: Swift.Int,
+                total: Swift.Int,
+                released: Swift.Int,
+                selection: Swift.String,
+                createdAt: Foundation.Date
+            ) {
+                self.id = id
+                self.workflow = workflow
+                self.state = state
+                self.maxParallel = maxParallel
+                self.total = total
+                self.released = released
+                self.selection = selection
+                self.createdAt = createdAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case workflow
+                case state
+                case maxParallel = "max_parallel"
+                case total
+                case released
+                case selection
+                case createdAt = "created_at"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/GroupRun`.
         internal struct GroupRun: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/GroupRun/id`.

@@ -79,6 +79,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/schedules`.
     /// - Remark: Generated from `#/paths//api/schedules/get(listSchedules)`.
     func listSchedules(_ input: Operations.ListSchedules.Input) async throws -> Operations.ListSchedules.Output
+    /// Backfill groups, newest first, without their runs
+    ///
+    /// GET /api/groups/{id} gives one group with its runs and counts by state.
+    ///
+    /// - Remark: HTTP `GET /api/groups`.
+    /// - Remark: Generated from `#/paths//api/groups/get(listGroups)`.
+    func listGroups(_ input: Operations.ListGroups.Input) async throws -> Operations.ListGroups.Output
     /// Backfill - one run of a workflow per matching registered dataset, as a group
     ///
     /// Runs are released at most max_parallel at a time; the rest wait in the group (docs/scheduling.md, "Backfill"). 400 when no dataset matches or a param is wrong.
@@ -277,6 +284,21 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/schedules/get(listSchedules)`.
     internal func listSchedules(headers: Operations.ListSchedules.Input.Headers = .init()) async throws -> Operations.ListSchedules.Output {
         try await listSchedules(Operations.ListSchedules.Input(headers: headers))
+    }
+    /// Backfill groups, newest first, without their runs
+    ///
+    /// GET /api/groups/{id} gives one group with its runs and counts by state.
+    ///
+    /// - Remark: HTTP `GET /api/groups`.
+    /// - Remark: Generated from `#/paths//api/groups/get(listGroups)`.
+    internal func listGroups(
+        query: Operations.ListGroups.Input.Query = .init(),
+        headers: Operations.ListGroups.Input.Headers = .init()
+    ) async throws -> Operations.ListGroups.Output {
+        try await listGroups(Operations.ListGroups.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Backfill - one run of a workflow per matching registered dataset, as a group
     ///

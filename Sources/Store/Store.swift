@@ -28,6 +28,8 @@ public protocol Store: Sendable {
     func runSummaries(_ query: RunQuery) async throws -> [RunSummary]
     /// How many runs are in each state.
     func runCounts() async throws -> [RunState: Int]
+    /// How many steps are ready to run and waiting for a worker, over every run.
+    func readyStepCount() async throws -> Int
     /// In `position` order.
     func steps(runID: String) async throws -> [StepRunRecord]
     func attempts(runID: String) async throws -> [AttemptRecord]

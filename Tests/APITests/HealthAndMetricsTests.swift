@@ -26,6 +26,22 @@ import Testing
         }
     }
 
+    /// Every ready step counts, however many runs wait (it counted the steps of 500 runs per state).
+    @Test func theQueueDepthCountsEveryReadyStep() async throws {
+        let harness = try await APIHarness()
+        let created = Date(timeIntervalSince1970: 1_780_000_000)
+        for index in 0..<600 {
+            let run = RunRecord(
+                id: String(format: "%08d-queue-%08x", index, index), workflowName: "hello", workflowYAML: "name: hello\n",
+                workflowHash: "0", paramsJSON: "{}", inputsJSON: "{}", datasetID: nil, trigger: .api, state: .queued,
+                createdAt: created.addingTimeInterval(Double(index)))
+            try await harness.store.createRun(run, steps: [NewStepRun(stepID: "only", position: 0, needs: [], maxAttempts: 1)])
+        }
+        try await harness.test { (client: APIClient) async throws in
+            #expect(try await client.get("/api/health").json["queue_depth"] as? Int == 600)
+        }
+    }
+
     @Test func anonymousHealthSaysOnlyWhetherTheServerIsUp() async throws {
         let harness = try await APIHarness(token: "s3cret")
         try await harness.store.heartbeatWorker(

@@ -136,6 +136,13 @@ extension SQLStore {
         }
     }
 
+    public func readyStepCount() async throws -> Int {
+        try await read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM steps WHERE state = \(StepState.ready)").first()?.decode(column: "n", as: Int.self)
+                ?? 0
+        }
+    }
+
     public func steps(runID: String) async throws -> [StepRunRecord] {
         try await read { db in
             try await db.raw("SELECT * FROM steps WHERE run_id = \(bind: runID) ORDER BY position").all().map(Self.step)

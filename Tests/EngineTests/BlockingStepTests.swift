@@ -55,4 +55,35 @@ import Testing
         #expect(steps.allSatisfy { $0.outputs["released"] == "true" }, "\(steps.map { ($0.stepID, $0.outputs) })")
         try await engine.close()
     }
+
+    /// A Swift step that never checks cancellation is given up on after its time limit and the grace
+    /// to stop: the attempt fails saying so, is not retried (the step may still write to its folder),
+    /// and the run ends. Before, the attempt waited for the step, holding its slots and its run.
+    @Test func aStepThatDoesNotStopAtItsTimeoutIsGivenUpOn() async throws {
+        let gate = BlockingGate()
+        defer { gate.release() }
+        let h = try await Harness { registry, _ in registry.register(BlockingStep(gate: gate)) }
+        try h.write(
+            "stuck",
+            """
+            name: stuck
+            version: 1
+            steps:
+              hang:
+                uses: block
+                timeout: 1m
+                retries: { max: 2, delay: 1s }
+            """)
+        let run = try await h.engine.submit(SubmitRequest(workflow: "stuck", trigger: .cli))
+        // The manual clock moves a second whenever every task waits on it: 60 s, then the 30 s grace.
+        let finished = try await h.runToEnd(run.id)
+        #expect(finished.state == .failed)
+        let step = try #require(try await h.steps(run.id)["hang"])
+        #expect(step.attempt == 1)
+        #expect(
+            step.error
+                == "timed out after 1m00s and did not stop within 30s (a Swift step that never checks cancellation): "
+                + "left running on its own thread (not retried: it may still write to its artifact folder)")
+        #expect(gate.timeouts == 0, "the step was still blocked when the attempt ended")
+    }
 }

@@ -33,14 +33,16 @@ struct StepExecutor: Sendable {
         }
         var cacheRecord: AttemptCache?
         guard !Self.onlyAwaits(spec) else {
-            let outcome = await execute(step, plan: plan, spec: spec, cacheRecord: &cacheRecord, stopReason: stopReason)
+            let outcome = await execute(step, plan: plan, spec: spec, ownThread: false, cacheRecord: &cacheRecord, stopReason: stopReason)
             return (outcome, cacheRecord)
         }
-        // A step that computes (the built-in ML steps, a user's own Swift step; their cache keys hash
-        // files) runs on a thread of its own: on the cooperative pool, one thread per core, a fit of a
-        // minute held up the worker's heartbeats (its lease ran out) and, in `serve`, the API.
-        let outcome = await ThreadExecutor.run(named: "step \(spec.id)") {
-            await execute(step, plan: plan, spec: spec, cacheRecord: &cacheRecord, stopReason: stopReason)
+        // A step that computes (the built-in ML steps, a user's own Swift step) runs on a thread of
+        // its own, and the rest of its attempt (its cache key hashes files) on another: on the
+        // cooperative pool, one thread per core, a fit of a minute held up the worker's heartbeats
+        // (its lease ran out) and, in `serve`, the API. Two threads, so that the attempt can end
+        // while a step that does not stop still holds its own (``BoundedStepRun``).
+        let outcome = await ThreadExecutor.run(named: "attempt \(spec.id)") {
+            await execute(step, plan: plan, spec: spec, ownThread: true, cacheRecord: &cacheRecord, stopReason: stopReason)
         }
         return (outcome, cacheRecord)
     }
@@ -55,7 +57,7 @@ struct StepExecutor: Sendable {
     }
 
     private func execute(
-        _ step: StepRunRecord, plan: RunPlan, spec: StepSpec, cacheRecord: inout AttemptCache?,
+        _ step: StepRunRecord, plan: RunPlan, spec: StepSpec, ownThread: Bool, cacheRecord: inout AttemptCache?,
         stopReason: @escaping @Sendable () -> StopReason?
     ) async -> StepCompletion.Outcome {
 
@@ -119,7 +121,9 @@ struct StepExecutor: Sendable {
                     await engine.recordProcess(started, of: key, worker: step.worker ?? "", log: log)
                 })
 
-            let result = try await runWithTimeout(implementation, stepContext, timeout: spec.timeout)
+            let result = try await BoundedStepRun.run(
+                implementation, stepContext, timeout: spec.timeout, clock: clock,
+                on: ownThread ? ThreadExecutor(name: "step \(spec.id)") : nil)
             if let failure = log.failure { throw StepError.failed(failure) }
             if parts != nil { cacheRecord = cache.computed(parts, step: step, note: cacheRecord?.note) }
             if log.isOpen { log.write("succeeded", at: clock.now()) }
@@ -143,6 +147,11 @@ struct StepExecutor: Sendable {
                     worker: step.worker ?? "", log: log)
             }
             var message = ErrorText.of(error)
+            if error is StepDidNotStop {
+                if step.attempt < step.maxAttempts { message += " (not retried: it may still write to its artifact folder)" }
+                log.write("failed: \(message)", at: now)
+                return .failed(error: message, exitStatus: nil, retryAt: nil)
+            }
             if step.attempt < step.maxAttempts, (error as? PermanentFailure)?.isPermanent == true {
                 // Bad input fails the same way every time: retrying only delays the answer.
                 message += " (not retried: the input is invalid)"
@@ -210,30 +219,4 @@ struct StepExecutor: Sendable {
             return (engine.registry.step(named: CommandStep.name) ?? CommandStep(), parameters)
         }
     }
-
-    private func runWithTimeout(_ step: any Step, _ context: StepContext, timeout: Duration?) async throws -> StepResult {
-        guard let timeout else { return try await step.run(context) }
-        let clock = engine.clock
-        return try await withThrowingTaskGroup(of: StepResult?.self) { group in
-            group.addTask { try await step.run(context) }
-            group.addTask {
-                try await clock.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            guard let result = first else {
-                group.cancelAll()
-                // Wait for the step to stop (a command's process group is killed) before reporting.
-                while let _ = try? await group.next() {}
-                throw TimeoutError(limit: timeout)
-            }
-            return result
-        }
-    }
-}
-
-struct TimeoutError: Error, CustomStringConvertible {
-    let limit: Duration
-    var description: String { "timed out after \(DurationText.readable(limit))" }
 }

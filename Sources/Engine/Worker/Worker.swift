@@ -220,9 +220,7 @@ public actor Worker {
         let key = StepAttemptKey(runID: step.runID, stepID: step.stepID, attempt: step.attempt)
         let stop = StopFlag()
         let executor = self.executor
-        // On the shared pool whatever task starts it: a task inherits its creator's executor
-        // preference, and this one may be the flush that a step on a thread of its own began.
-        let task = Task(executorPreference: globalConcurrentExecutor) {
+        let task = Task {
             let (outcome, cache) = await executor.execute(step) { stop.reason }
             await self.finished(key, outcome: outcome, cache: cache, stop: stop.reason)
         }
@@ -244,7 +242,7 @@ public actor Worker {
             // A fresh task: the step's own task may be canceled, and its cancellation must not
             // reach the store writes that record the outcome.
             flushing = true
-            Task(executorPreference: globalConcurrentExecutor) { await self.flush() }
+            Task { await self.flush() }
         }
     }
 

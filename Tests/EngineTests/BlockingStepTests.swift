@@ -17,7 +17,7 @@ import Testing
         static let cachesByDefault = false
         let gate: BlockingGate
         func run(_ context: StepContext) async throws -> StepResult {
-            StepResult(outputs: ["released": .bool(gate.block(timeout: 20))])
+            StepResult(outputs: ["released": .bool(gate.block())])
         }
     }
 
@@ -71,18 +71,22 @@ import Testing
             steps:
               hang:
                 uses: block
-                timeout: 1m
+                timeout: 10s
                 retries: { max: 2, delay: 1s }
             """)
         let run = try await h.engine.submit(SubmitRequest(workflow: "stuck", trigger: .cli))
-        // The manual clock moves a second whenever every task waits on it: 60 s, then the 30 s grace.
-        let finished = try await h.runToEnd(run.id)
+        // The manual clock moves 5 s whenever every task waits on it (10 s, then the 30 s grace: eight
+        // ticks, each a real loop that a loaded machine slows); the gate holds the step far longer in
+        // real time (its safety net: 300 s). A lease longer than the test, so that no tick can take
+        // the step back.
+        let worker = h.worker(runID: run.id, lease: .seconds(3600))
+        let finished = try await h.runToEnd(run.id, tick: .seconds(5), worker: worker)
         #expect(finished.state == .failed)
         let step = try #require(try await h.steps(run.id)["hang"])
         #expect(step.attempt == 1)
         #expect(
             step.error
-                == "timed out after 1m00s and did not stop within 30s (a Swift step that never checks cancellation): "
+                == "timed out after 10s and did not stop within 30s (a Swift step that never checks cancellation): "
                 + "left running on its own thread (not retried: it may still write to its artifact folder)")
         #expect(gate.timeouts == 0, "the step was still blocked when the attempt ended")
     }

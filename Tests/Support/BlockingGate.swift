@@ -19,7 +19,7 @@ public final class BlockingGate: @unchecked Sendable {
 
     /// Blocks the calling thread; true when released, false when the timeout passed first.
     @discardableResult
-    public func block(timeout: TimeInterval = 20) -> Bool {
+    public func block(timeout: TimeInterval = 300) -> Bool {
         condition.withLock {
             entered += 1
             let deadline = Date().addingTimeInterval(timeout)

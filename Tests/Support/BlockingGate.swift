@@ -37,7 +37,7 @@ public final class BlockingGate: @unchecked Sendable {
     }
 
     /// Polls until `expected` calls have entered (or `seconds` pass), then releases them.
-    public func releaseWhenEntered(_ expected: Int, within seconds: TimeInterval = 30) async throws {
+    public func releaseWhenEntered(_ expected: Int, within seconds: TimeInterval = 120) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while count < expected, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         release()

@@ -116,13 +116,13 @@ public struct Engine: Sendable {
         guard let url = layout.resolveAllowed(path) else {
             throw EngineError.pathOutsideRoots(path: path, roots: layout.allowedRoots.map(\.path))
         }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw EngineError.fileNotFound(path) }
-        guard !isFolder.boolValue else { throw EngineError.unreadable(path: path, reason: "it is a folder, not a file") }
-        // A pipe would block the read below until something wrote to it, for ever; a device never ends.
         var info = stat()
-        guard stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            throw EngineError.unreadable(path: path, reason: "it is not a regular file (a pipe, a device or a socket)")
+        guard stat(url.path, &info) == 0 else { throw EngineError.fileNotFound(path) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw EngineError.unreadable(path: path, reason: "it is a folder, not a file")
+        // A pipe would block the read below until something wrote to it, for ever; a device never ends.
+        default: throw EngineError.unreadable(path: path, reason: "it is not a regular file (a pipe, a device or a socket)")
         }
         // Hashing (and below, describing) a file of gigabytes takes seconds: on a thread of its own,
         // not the cooperative pool the API and the worker share.

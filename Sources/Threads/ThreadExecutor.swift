@@ -57,8 +57,8 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         queue.condition.unlock()
     }
 
-    /// Runs `body` on this executor's thread: the task prefers it (so do the tasks it starts) until
-    /// `body` returns.
+    /// Runs `body` on this executor's thread: the task prefers it (so do its child tasks; an
+    /// unstructured `Task {}` does not) until `body` returns.
     ///
     /// `withTaskExecutorPreference` alone does not move the task: its body starts where the caller
     /// is, and a body that enters an actor at once stayed on the cooperative pool (checked with Swift

@@ -50,7 +50,8 @@ enum BoundedStepRun {
                 once.finish(.failure(StepDidNotStop(after: "it was stopped", grace: stopGrace)))
             }
         }
-        if let timeout, timedOut.isSet, (try? result.get()) != nil || !(result.failure is StepDidNotStop) {
+        if let timeout, timedOut.isSet {
+            if case .failure(let error) = result, error is StepDidNotStop { throw error }
             throw TimeoutError(limit: timeout)
         }
         return try result.get()
@@ -99,12 +100,5 @@ final class LockedTask: @unchecked Sendable {
             canceled = true
             task?.cancel()
         }
-    }
-}
-
-extension Result {
-    fileprivate var failure: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
     }
 }
